@@ -1,0 +1,147 @@
+/**
+ * Turning what a user typed into catalog entries. Each resolver throws a UsageError whose one line
+ * names the bad value, suggests the closest names and lists the choices when they are few; gather
+ * several with errors.ts' Problems to report them all at once.
+ */
+import { UsageError } from '../errors.js';
+import { AGGREGATIONS, type AggregationDef } from './aggregations.js';
+import { BAD_ROUTE_OPERATION, METRICS } from './metrics.js';
+import { type Candidate, didYouMean, findExact, normalizeName, suggest } from './names.js';
+import type { DimensionDef, MetricDef } from './types.js';
+
+/** Lists of at most this many choices are spelt out in an error. */
+const FEW = 12;
+
+function unknown(kind: string, input: string, where: string, suggestions: string[], choices: string[], hint: string): UsageError {
+  let line = `unknown ${kind} "${input}"${where}`;
+  const dym = didYouMean(suggestions);
+  if (dym) line += `: ${dym}`;
+  if (choices.length > 0 && choices.length <= FEW) line += `${dym ? ' V' : '; v'}alid ${kind}s: ${choices.join(', ')}`;
+  else if (hint) line += `${dym ? ' (' : '; '}${hint}${dym ? ')' : ''}`;
+  return new UsageError(line);
+}
+
+const metricCandidates: Candidate<MetricDef>[] = METRICS.map((m) => ({
+  names: [m.alias, m.rest, m.displayName, m.area],
+  label: m.alias,
+  value: m,
+}));
+
+/** A metric by alias (chat), REST name (APIRequestChat), display name or area name. */
+export function resolveMetric(input: string): MetricDef {
+  const hit = findExact(input, metricCandidates)[0];
+  if (hit) return hit.value;
+  return fail(unknown('metric', input, '', suggest(input, metricCandidates), METRICS.map((m) => m.alias), ''));
+}
+
+/** A metric by REST name only, as found in a response; undefined when the catalog lacks it. */
+export function metricByRestName(rest: string): MetricDef | undefined {
+  const key = rest.toLowerCase();
+  return METRICS.find((m) => m.rest.toLowerCase() === key);
+}
+
+function dimensionCandidates(metric: MetricDef): Candidate<DimensionDef>[] {
+  return metric.dimensions.map((d) => ({ names: [d.name, d.rest, ...d.aliases], label: d.name, value: d }));
+}
+
+/** A dimension of a metric by user-facing name, REST name or alias (StatusSubClass = StatusCodeClass). */
+export function resolveDimension(metric: MetricDef, input: string): DimensionDef {
+  const candidates = dimensionCandidates(metric);
+  const hit = findExact(input, candidates)[0];
+  if (hit) return hit.value;
+  return fail(
+    unknown('dimension', input, ` for ${metric.alias}`, suggest(input, candidates), metric.dimensions.map((d) => d.name), ''),
+  );
+}
+
+/** A dimension of a metric by its REST name as a response spells it (any case); undefined if unknown. */
+export function dimensionByRestName(metric: MetricDef, rest: string): DimensionDef | undefined {
+  const key = rest.toLowerCase();
+  return metric.dimensions.find((d) => d.rest.toLowerCase() === key);
+}
+
+function operationCandidates(metric: MetricDef): Candidate<string>[] {
+  return [...metric.operations.map((o) => o.name), BAD_ROUTE_OPERATION].map((name) => ({ names: [name], label: name, value: name }));
+}
+
+/**
+ * An operation of a metric, returned with the catalog's spelling ("create call" -> "Create Call").
+ * "Bad Route" is valid for every metric. A metric without a documented operation list accepts any value.
+ */
+export function resolveOperation(metric: MetricDef, input: string): string {
+  const candidates = operationCandidates(metric);
+  const hit = findExact(input, candidates)[0];
+  if (hit) return hit.value;
+  if (!metric.operationsDocumented) return input.trim();
+  return fail(
+    unknown(
+      'operation',
+      input,
+      ` for ${metric.alias} (${metric.rest})`,
+      suggest(input, candidates),
+      [],
+      `run "acs-metrics catalog ${metric.alias}" to list them`,
+    ),
+  );
+}
+
+export interface OperationMatch {
+  readonly metric: MetricDef;
+  readonly operation: string;
+}
+
+/**
+ * An operation when no metric was given: the one metric that has it, or a usage error that says
+ * which metrics have it (AddParticipants is in rooms, Add Participants in callautomation).
+ */
+export function resolveOperationAnywhere(input: string): OperationMatch {
+  const matches: OperationMatch[] = [];
+  for (const metric of METRICS) {
+    const hit = findExact(input, operationCandidates(metric).filter((c) => c.value !== BAD_ROUTE_OPERATION))[0];
+    if (hit) matches.push({ metric, operation: hit.value });
+  }
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    const where = matches.map((m) => `${m.metric.alias} ("${m.operation}")`).join(', ');
+    throw new UsageError(`operation "${input}" exists in several metrics: ${where}; choose one with --metric`);
+  }
+  const all: Candidate<string>[] = METRICS.flatMap((m) => m.operations.map((o) => ({ names: [o.name], label: o.name, value: m.alias })));
+  return fail(unknown('operation', input, '', suggest(input, all), [], 'run "acs-metrics catalog --operation <fragment>" to search'));
+}
+
+const aggregationCandidates: Candidate<AggregationDef>[] = AGGREGATIONS.map((a) => ({ names: [...a.aliases, a.wire], label: a.label, value: a }));
+
+/** An aggregation by name: count, sum (= total), average (avg), min, max. */
+export function resolveAggregation(input: string, metric?: MetricDef): AggregationDef {
+  const hit = findExact(input, aggregationCandidates)[0];
+  const allowed = metric ? AGGREGATIONS.filter((a) => metric.aggregations.includes(a.key)) : AGGREGATIONS;
+  if (hit && allowed.includes(hit.value)) return hit.value;
+  const where = metric && hit ? ` for ${metric.alias}` : '';
+  return fail(unknown('aggregation', input, where, hit ? [] : suggest(input, aggregationCandidates), allowed.map((a) => a.label), ''));
+}
+
+/** A status class value: 2xx, 4xx, 5xx (any case). */
+export function resolveStatusClass(input: string): string {
+  const v = input.trim().toLowerCase();
+  if (/^[1-5]xx$/.test(v)) return v;
+  throw new UsageError(`invalid status class "${input}": expected one of 1xx, 2xx, 3xx, 4xx, 5xx`);
+}
+
+/** An HTTP status code: three digits from 100 to 599. */
+export function resolveStatusCode(input: string): string {
+  const v = input.trim();
+  if (/^[1-5]\d\d$/.test(v)) return v;
+  throw new UsageError(`invalid status code "${input}": expected a three-digit HTTP status such as 429 or 503`);
+}
+
+/** Operations whose name contains a fragment (normalized), across every metric. */
+export function searchOperations(fragment: string): { metric: MetricDef; name: string; description: string }[] {
+  const key = normalizeName(fragment);
+  return METRICS.flatMap((metric) =>
+    metric.operations.filter((o) => normalizeName(o.name).includes(key)).map((o) => ({ metric, name: o.name, description: o.description })),
+  );
+}
+
+function fail(err: UsageError): never {
+  throw err;
+}

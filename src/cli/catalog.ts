@@ -1,0 +1,53 @@
+/** `acs-metrics catalog`: browse the built-in catalog of metrics, dimensions and operations. */
+import { METRICS } from '../catalog/metrics.js';
+import { didYouMean, suggest } from '../catalog/names.js';
+import { resolveMetric, searchOperations } from '../catalog/resolve.js';
+import { EXIT, UsageError } from '../errors.js';
+import { catalogJson, catalogTable, metricDetail, operationsJson, operationTable } from '../render/catalog.js';
+import type { Register } from './main.js';
+
+interface CatalogOptions {
+  json?: boolean;
+  operation?: string;
+}
+
+export const registerCatalog: Register = (program, action) => {
+  program
+    .command('catalog')
+    .description('list the ACS metrics, their dimensions and operations (no Azure access needed)')
+    .argument('[metric]', 'a metric: alias (chat), REST name (APIRequestChat) or display name')
+    .option('--operation <fragment>', 'find operations whose name contains a fragment, across metrics')
+    .option('--json', 'print JSON (see the README for its shape)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  acs-metrics catalog                      every metric with its REST name and dimensions
+  acs-metrics catalog chat                 Chat's operations and dimensions
+  acs-metrics catalog --operation create   operations with "create" in their name
+  acs-metrics catalog router --json        one metric as JSON`,
+    )
+    .action(
+      action<CatalogOptions>(async (args, opts, ctx) => {
+        const [name] = args;
+        if (opts.operation !== undefined) {
+          if (name !== undefined) throw new UsageError('give either a metric or --operation, not both');
+          if (opts.operation.trim() === '') throw new UsageError('--operation needs a name fragment, e.g. --operation create');
+          const hits = searchOperations(opts.operation);
+          if (hits.length === 0) {
+            // Suggest a fragment: the words operation names are made of (CreateChatThread: create, chat, thread).
+            const words = new Set(METRICS.flatMap((m) => m.operations.flatMap((o) => o.name.split(/(?=[A-Z][a-z])|\s+/))));
+            const labels = [...words].map((w) => ({ names: [w], label: w.toLowerCase(), value: w }));
+            const dym = didYouMean(suggest(opts.operation, labels));
+            ctx.note(`no operation name contains "${opts.operation}"${dym ? `; ${dym}` : ''}`);
+          }
+          ctx.io.stdout.write(opts.json ? operationsJson(hits) : hits.length > 0 ? operationTable(hits, ctx.out) : '');
+          return EXIT.OK;
+        }
+        const metrics = name === undefined ? METRICS : [resolveMetric(name)];
+        if (opts.json) ctx.io.stdout.write(catalogJson(metrics));
+        else ctx.io.stdout.write(name === undefined ? catalogTable(metrics, ctx.out) : metricDetail(metrics[0]!, ctx.out));
+        return EXIT.OK;
+      }),
+    );
+};

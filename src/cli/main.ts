@@ -1,0 +1,75 @@
+/**
+ * The command line: commander wiring. main(argv, io) runs one command and returns its exit code; it
+ * never exits the process (entry.ts does) so that tests can call it directly.
+ */
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from '../errors.js';
+import { safeText } from '../render/safe.js';
+import { version } from '../version.js';
+import { registerCatalog } from './catalog.js';
+import { makeChalk } from './color.js';
+import { type Context, type GlobalOptions, makeContext } from './context.js';
+import type { Io } from './io.js';
+
+/** What a command module registers: its handler gets positional args, options and the context. */
+export type Handler<O> = (args: string[], opts: O & GlobalOptions, ctx: Context) => Promise<number>;
+
+export type Register = (program: Command, action: <O>(handler: Handler<O>) => (...a: unknown[]) => Promise<void>) => void;
+
+const COMMANDS: Register[] = [registerCatalog];
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = new Command('acs-metrics');
+  program
+    .description('Query, chart and gate Azure Communication Services request metrics (Azure Monitor or fixture files).')
+    .version(version(), '-V, --version', 'print the version')
+    .option('--no-color', 'never colour the output (also NO_COLOR=1)')
+    .option('--debug', 'log requests and show stack traces on stderr')
+    .helpOption('-h, --help', 'show help')
+    .addHelpCommand(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.');
+
+  const action =
+    <O>(handler: Handler<O>) =>
+    async (...a: unknown[]): Promise<void> => {
+      const command = a[a.length - 1] as Command;
+      const opts = command.optsWithGlobals<O & GlobalOptions>();
+      exitCode = await handler(command.args, opts, makeContext(io, opts));
+    };
+  for (const register of COMMANDS) register(program, action);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io, argv);
+  }
+}
+
+/** Prints an error the way a user should see it and returns the exit code. */
+export function reportError(err: unknown, io: Io, argv: readonly string[]): number {
+  const debug = argv.includes('--debug');
+  const color = makeChalk(io.stderr, io.env, argv.includes('--no-color') ? false : undefined);
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
+    // commander has already printed its one-line message (with its own "did you mean").
+    return EXIT.USAGE;
+  }
+  if (err instanceof CliError) {
+    for (const problem of err.problems) io.stderr.write(`${color.red('error:')} ${safeText(problem)}\n`);
+    if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  io.stderr.write(`${color.red('internal error:')} ${safeText(e.message)}\n`);
+  io.stderr.write(`${e.stack ?? ''}\nThis is a bug in acs-metrics; please report it with the command you ran.\n`);
+  return EXIT.INTERNAL;
+}

@@ -1,0 +1,17 @@
+/** Where metric data comes from: fixture files or Azure Monitor, behind one interface. */
+import type { MetricData, Query } from '../core/model.js';
+
+export interface SourceResult {
+  /** The metrics as read, before any filtering; the core applies the query to them. */
+  readonly metrics: readonly MetricData[];
+  /** The response bodies as received (Metrics - List shape), for --save. */
+  readonly raw: readonly unknown[];
+  /** "now" for live data (so --since counts back from it); undefined for files (the data's last timestamp). */
+  readonly anchor?: number;
+}
+
+export interface MetricsSource {
+  /** A short description for messages: "fixtures/chat.json" or "Azure Monitor". */
+  readonly label: string;
+  fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult>;
+}
