@@ -1,0 +1,21 @@
+/** Absolute times on the command line and in data: ISO 8601, always read as UTC unless an offset is given. */
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** Milliseconds since the epoch, or undefined when the text is not an ISO 8601 date or date-time. */
+export function parseTime(text: string): number | undefined {
+  const t = text.trim();
+  let iso: string;
+  if (ISO_DATE.test(t)) iso = `${t}T00:00:00Z`;
+  else if (ISO_DATE_TIME.test(t)) iso = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
+  else return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** 2026-01-07T13:00:00Z (seconds only when not zero, never milliseconds unless present). */
+export function formatTime(ms: number): string {
+  const s = new Date(ms).toISOString();
+  return s.endsWith(':00.000Z') ? `${s.slice(0, 16)}:00Z` : s.replace(/\.000Z$/, 'Z');
+}

@@ -1,0 +1,40 @@
+/** The query window and the bucket size, shared by the core and the live source so that both agree. */
+import type { IntervalSpec, RangeSpec } from './model.js';
+
+const MINUTE = 60_000;
+/** The time grains Azure Monitor serves, finest first. */
+export const AZURE_GRAINS_MS: readonly number[] = [1, 5, 15, 30, 60, 360, 720, 1440].map((m) => m * MINUTE);
+/** `--interval auto` picks the finest grain that keeps a window within this many buckets. */
+export const MAX_AUTO_BUCKETS = 200;
+
+export interface Window {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The window [start, end) of a query. `anchor` is "now" for live data, the end of the last bucket for
+ * files; --since counts back from --end when given, else from the anchor. Missing ends come from the
+ * data's own extent.
+ */
+export function resolveWindow(range: RangeSpec, anchor: number, extent?: Window): Window {
+  const end = range.end ?? (range.sinceMs !== undefined ? anchor : (extent?.end ?? anchor));
+  const start = range.start ?? (range.sinceMs !== undefined ? end - range.sinceMs : (extent?.start ?? end));
+  return { start, end };
+}
+
+/**
+ * The bucket size in ms for a query: fixed as given; FULL gives null (one bucket for the window);
+ * auto gives the finest Azure grain, not finer than the data's own, that keeps the window within
+ * MAX_AUTO_BUCKETS buckets.
+ */
+export function chooseIntervalMs(spec: IntervalSpec, window: Window, nativeMs: number | null): number | null {
+  if (spec.kind === 'fixed') return spec.ms;
+  if (spec.kind === 'full') return null;
+  const span = Math.max(window.end - window.start, 0);
+  const floor = nativeMs ?? MINUTE;
+  for (const grain of AZURE_GRAINS_MS) {
+    if (grain >= floor && span / grain <= MAX_AUTO_BUCKETS) return grain;
+  }
+  return Math.max(AZURE_GRAINS_MS[AZURE_GRAINS_MS.length - 1]!, floor);
+}
