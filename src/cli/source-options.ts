@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { FixtureSource } from '../sources/fixture-source.js';
-import type { MetricsSource } from '../sources/source.js';
+import type { Query } from '../core/model.js';
+import type { MetricsSource, SourceResult } from '../sources/source.js';
 import type { Context } from './context.js';
 
 export interface SourceOptions {
@@ -38,4 +39,10 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
     throw new UsageError('no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE) for a live query');
   }
   throw new UsageError('live queries are not available yet');
+}
+
+/** Opens the source the options name, fetches what the queries need, and honours --save. */
+export async function fetchData(opts: SourceOptions, ctx: Context, queries: readonly Query[]): Promise<SourceResult> {
+  const source = await openSource(opts, ctx);
+  return source.fetch(queries, ctx.io.signal);
 }
