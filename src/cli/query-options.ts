@@ -1,0 +1,136 @@
+/**
+ * Options that name what to look at, shared by `query` and `check`: the metric, filters, the time
+ * range and what counts as an error. Parsers add every problem to a Problems list so that a command
+ * reports all bad names at once.
+ */
+import type { Command } from 'commander';
+import { resolveDimension, resolveMetric, resolveOperation, resolveOperationAnywhere, resolveStatusClass, resolveStatusCode } from '../catalog/resolve.js';
+import type { MetricDef } from '../catalog/types.js';
+import { parseDuration } from '../core/duration.js';
+import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
+import { DEFAULT_ERRORS } from '../core/model.js';
+import { parseTime } from '../core/time.js';
+import { metricByRestName } from '../catalog/resolve.js';
+import { type Problems, UsageError } from '../errors.js';
+
+export interface FilterOptions {
+  metric?: string;
+  operation?: string[];
+  statusCode?: string[];
+  statusClass?: string[];
+  since?: string;
+  start?: string;
+  end?: string;
+  errors?: string;
+}
+
+/** Repeatable options that also take comma lists: --operation A,B --operation C. */
+export const collectList = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  ...value.split(',').map((v) => v.trim()).filter((v) => v !== ''),
+];
+
+export function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name')
+    .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
+    .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
+    .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
+    .option('--since <duration>', 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)')
+    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
+    .option('--end <time>', 'window end, ISO 8601');
+}
+
+/** The metric from --metric, or from the one metric that has the first --operation. */
+export function resolveMetricOption(opts: FilterOptions, problems: Problems): MetricDef | undefined {
+  if (opts.metric !== undefined) return problems.try(() => resolveMetric(opts.metric!));
+  const first = opts.operation?.[0];
+  if (first !== undefined) return problems.try(() => resolveOperationAnywhere(first).metric);
+  return undefined;
+}
+
+/** The one catalog metric in the data, when --metric was not given. */
+export function inferMetric(data: readonly MetricData[]): MetricDef {
+  const found = [...new Set(data.map((m) => metricByRestName(m.name)).filter((m): m is MetricDef => m !== undefined))];
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    const names = [...new Set(data.map((m) => m.name))];
+    throw new UsageError(`the data holds no ACS metric the catalog knows${names.length ? ` (it holds ${names.join(', ')})` : ''}; check the file`);
+  }
+  throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
+}
+
+/** Dimension filters of --operation, --status-code and --status-class, in the metric's names. */
+export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: Problems): DimensionFilter[] {
+  const filters: DimensionFilter[] = [];
+  const add = (dimensionName: string, raw: string[] | undefined, resolve: (v: string) => string) => {
+    if (!raw || raw.length === 0) return;
+    const dimension = problems.try(() => resolveDimension(metric, dimensionName));
+    const values = raw.map((v) => problems.try(() => resolve(v))).filter((v): v is string => v !== undefined);
+    if (dimension && values.length === raw.length) filters.push({ dimension, values: [...new Set(values)] });
+  };
+  add('Operation', opts.operation, (v) => resolveOperation(metric, v));
+  add('StatusCode', opts.statusCode, resolveStatusCode);
+  add('StatusSubClass', opts.statusClass, resolveStatusClass);
+  return filters;
+}
+
+/** --since, or --start/--end; --since with --end counts back from --end. */
+export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
+  const time = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = parseTime(text);
+    if (ms === undefined) problems.add(`invalid ${flag} "${text}": expected an ISO 8601 date or time such as 2026-01-07 or 2026-01-07T13:00:00Z`);
+    return ms;
+  };
+  const start = time('--start', opts.start);
+  const end = time('--end', opts.end);
+  let sinceMs: number | undefined;
+  if (opts.since !== undefined) {
+    sinceMs = parseDuration(opts.since);
+    if (sinceMs === undefined) problems.add(`invalid --since "${opts.since}": expected a duration such as 30m, 24h, 7d or PT6H`);
+    if (opts.start !== undefined) problems.add('give either --since or --start, not both');
+  }
+  if (start !== undefined && end !== undefined && start >= end) problems.add(`--start ${opts.start} is not before --end ${opts.end}`);
+  return { start, end, sinceMs };
+}
+
+/** --interval: auto, FULL, ISO 8601 (PT5M) or short (5m, 1h, 1d). */
+export function parseInterval(text: string | undefined, problems: Problems): IntervalSpec {
+  if (text === undefined || text.trim().toLowerCase() === 'auto') return { kind: 'auto' };
+  if (text.trim().toUpperCase() === 'FULL') return { kind: 'full' };
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 60_000) {
+    problems.add(`invalid --interval "${text}": expected auto, FULL, or a duration of a minute or more such as 5m, 1h, 1d or PT15M`);
+    return { kind: 'auto' };
+  }
+  return { kind: 'fixed', ms, iso: text.trim().toUpperCase().startsWith('P') ? text.trim().toUpperCase() : text.trim() };
+}
+
+/** --errors: status classes (4xx, 5xx) and codes (429), e.g. "5xx,429"; default 4xx and 5xx. */
+export function parseErrors(text: string | undefined, problems: Problems, flag = '--errors'): ErrorDefinition {
+  if (text === undefined) return DEFAULT_ERRORS;
+  const classes: string[] = [];
+  const codes: string[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    if (/^[1-5]xx$/i.test(part)) classes.push(part.toLowerCase());
+    else if (/^[1-5]\d\d$/.test(part)) codes.push(part);
+    else problems.add(`invalid ${flag} value "${part}": expected status classes or codes such as 5xx or 429`);
+  }
+  if (classes.length === 0 && codes.length === 0) {
+    problems.add(`${flag} needs at least one status class or code, e.g. ${flag} 5xx,429`);
+    return DEFAULT_ERRORS;
+  }
+  return { classes, codes };
+}
+
+/** A positive whole number option (--top, --width...). */
+export function parsePositiveInt(flag: string, text: string | undefined, problems: Problems, min = 1): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    problems.add(`invalid ${flag} "${text}": expected a whole number of at least ${min}`);
+    return undefined;
+  }
+  return n;
+}
