@@ -1,0 +1,97 @@
+/**
+ * A query result as a table: a caption line, one row per series (its dimension values, total over
+ * the window, share of all requests, errors, error rate, sparkline), then a totals row.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { QueryResult } from '../core/model.js';
+import {
+  ALL_LABEL,
+  CAPTION_SEPARATOR,
+  captionParts,
+  dimensionValue,
+  formatNumber,
+  formatPercent,
+  isAdditive,
+  ratioOf,
+  seriesValues,
+} from './format.js';
+import { type Cell, renderGrid } from './grid.js';
+import { safeText } from './safe.js';
+import { sparkline } from './sparkline.js';
+
+/** Characters of the sparkline column; longer series are downsampled by maximum per group. */
+export const TREND_WIDTH = 24;
+/** Error rates above these are shown yellow, then red (when colour is on). */
+export const WARN_RATE = 0.01;
+export const ALERT_RATE = 0.05;
+
+type Align = 'left' | 'right';
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+function rateCell(rate: number | null, c: ChalkInstance): Cell {
+  const text = formatPercent(rate);
+  if (rate === null || rate <= WARN_RATE) return text;
+  return { text, style: rate > ALERT_RATE ? c.red : c.yellow };
+}
+
+/** Per-bucket sum over the series (count and sum only, and only when --top left nothing out). */
+function totalTrend(result: QueryResult): string {
+  if (!isAdditive(result) || result.omittedSeries > 0 || result.series.length === 0) return '';
+  const columns = result.series.map((s) => seriesValues(s, result.timestamps));
+  const sums = result.timestamps.map((_, i) => {
+    let sum: number | null = null;
+    for (const values of columns) {
+      const v = values[i] ?? null;
+      if (v !== null) sum = (sum ?? 0) + v;
+    }
+    return sum;
+  });
+  return sparkline(sums, TREND_WIDTH);
+}
+
+export function renderTable(result: QueryResult, opts: { color: ChalkInstance }): string {
+  const c = opts.color;
+  const { splitBy, aggregation } = result.query;
+  const share = isAdditive(result);
+  const errors = result.errors !== null;
+
+  const head: string[] = splitBy.length > 0 ? splitBy.map((d) => d.name) : ['Series'];
+  const align: Align[] = head.map((): Align => 'left');
+  const add = (name: string, a: Align): void => {
+    head.push(name);
+    align.push(a);
+  };
+  add(capitalize(aggregation.label), 'right');
+  if (share) add('Share', 'right');
+  if (errors) {
+    add('Errors', 'right');
+    add('Error rate', 'right');
+  }
+  add('Trend', 'left');
+
+  const figures = (total: number | null, requests: number | null, errs: number | null): Cell[] => {
+    const cells: Cell[] = [formatNumber(total)];
+    if (share) cells.push(formatPercent(ratioOf(requests, result.requests)));
+    if (errors) cells.push(formatNumber(errs), rateCell(ratioOf(errs, requests), c));
+    return cells;
+  };
+
+  const rows: Cell[][] = result.series.map((s) => [
+    ...(splitBy.length > 0 ? splitBy.map((d) => dimensionValue(s, d)) : [ALL_LABEL]),
+    ...figures(s.total, s.requests, s.errors),
+    sparkline(seriesValues(s, result.timestamps), TREND_WIDTH),
+  ]);
+
+  const totalLabel = result.omittedSeries > 0 ? `Total (incl. ${result.omittedSeries} not shown)` : 'Total';
+  const bold = (cell: Cell): Cell =>
+    typeof cell === 'string' ? { text: cell, style: c.bold } : { text: cell.text, style: (t) => c.bold(cell.style ? cell.style(t) : t) };
+  rows.push(
+    [totalLabel, ...head.slice(1, Math.max(splitBy.length, 1)).map(() => ''), ...figures(result.total, result.requests, result.errors), totalTrend(result)].map(
+      bold,
+    ),
+  );
+
+  const caption = safeText(captionParts(result).join(CAPTION_SEPARATOR));
+  return `${caption}\n${renderGrid(head, rows, { color: c.level > 0, headStyle: c.bold, align })}`;
+}
