@@ -1,0 +1,227 @@
+/**
+ * A query result as an ASCII line chart (asciichart): title, plot with y labels, time axis, legend.
+ *
+ * asciichart 1.5.25 has no gap support (a NaN or an empty series makes it throw or draw garbage), so
+ * each series is cut into runs of consecutive non-null points; every run is plotted by asciichart on
+ * the same scale and its line cells are laid onto one canvas. A run that starts after a gap begins with
+ * ╶ and a run that ends before one is closed with ╴ (the symbols later asciichart versions use for NaN).
+ * Colour comes only from the chalk instance, cell by cell, so at level 0 no escape code is written.
+ * The y axis starts at zero (request counts), and never repeats a label.
+ */
+import { createRequire } from 'node:module';
+import type * as AsciichartNs from 'asciichart';
+import type { ChalkInstance } from 'chalk';
+import type { QueryResult, ResultSeries } from '../core/model.js';
+import { CAPTION_SEPARATOR, captionParts, formatFixed, seriesLabel, seriesValues } from './format.js';
+import { safeText } from './safe.js';
+import { groupSize, maxPerGroup } from './sparkline.js';
+
+type Asciichart = typeof AsciichartNs;
+let asciichart: Asciichart | undefined;
+
+export interface ChartOptions {
+  readonly color: ChalkInstance;
+  /** Columns of every line, y labels included. */
+  readonly width: number;
+  /** Rows of the plot itself (the title, time axis and legend come on top). */
+  readonly height: number;
+  /** Series charted at most (the largest by total); default 8. */
+  readonly maxSeries?: number;
+}
+
+export const DEFAULT_MAX_SERIES = 8;
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+type Symbols = [string, string, string, string, string, string, string, string, string, string];
+/** asciichart's symbol order: first point, axis, gap end, gap start, ─, ╰, ╭, ╮, ╯, │. */
+const LINE_STYLES: readonly Symbols[] = [
+  ['┼', '┤', '╶', '╴', '─', '╰', '╭', '╮', '╯', '│'],
+  ['╋', '┫', '╺', '╸', '━', '┗', '┏', '┓', '┛', '┃'],
+  ['╬', '╣', '═', '═', '═', '╚', '╔', '╗', '╝', '║'],
+  ['┼', '┤', '╶', '╴', '┄', '└', '┌', '┐', '┘', '┆'],
+];
+const AXIS = LINE_STYLES[0]!;
+
+const palette = (c: ChalkInstance): ((s: string) => string)[] => [
+  c.cyan, c.magenta, c.yellow, c.green, c.blue, c.red, c.cyanBright, c.magentaBright,
+];
+
+interface Cell {
+  ch: string;
+  owner: number;
+}
+
+/** Decimals that keep y labels one step apart distinct (0 for steps of 1 or more). */
+export function labelDecimals(step: number): number {
+  return step > 0 && Number.isFinite(step) ? Math.max(0, Math.ceil(-Math.log10(step))) : 0;
+}
+
+/** Lines of at most `width` characters, breaking between caption parts. */
+function wrapParts(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + CAPTION_SEPARATOR.length + part.length <= width) {
+      lines[lines.length - 1] = last + CAPTION_SEPARATOR + part;
+    } else lines.push(part);
+  }
+  return lines.map((l) => truncate(l, width));
+}
+
+const truncate = (text: string, width: number): string =>
+  text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`;
+
+/** The runs [start, end] of consecutive non-null values. */
+function runs(values: readonly (number | null)[]): [number, number][] {
+  const out: [number, number][] = [];
+  values.forEach((v, i) => {
+    if (v === null) return;
+    const last = out[out.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else out.push([i, i]);
+  });
+  return out;
+}
+
+function tickLabel(ms: number, daysOnly: boolean, withYear: boolean): string {
+  const iso = new Date(ms).toISOString();
+  const date = withYear ? iso.slice(0, 10) : iso.slice(5, 10);
+  return daysOnly ? date : `${date} ${iso.slice(11, 16)}`;
+}
+
+const NICE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160].map((m) => m * MINUTE);
+
+/** The time axis: a rule with ┬ under labelled columns and the labels starting at those columns. */
+function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number): string[] {
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const daysOnly = colMs !== null && colMs % DAY === 0 && times.every((t) => t % DAY === 0);
+  const withYear = new Date(first).getUTCFullYear() !== new Date(last).getUTCFullYear();
+  const labelLen = tickLabel(first, daysOnly, withYear).length;
+  const minGap = labelLen + 2;
+  const room = width - gutter - labelLen; // the last column a label may start at
+  const fits = (from: number, every: number): number => (from > room ? 0 : Math.floor((Math.min(room, times.length - 1) - from) / every) + 1);
+  // Prefer a round time step (every 6 h, every day...) when it still gives two labels or more.
+  let every = minGap;
+  let from = 0;
+  if (colMs !== null && colMs > 0) {
+    for (let k = minGap; k <= minGap * 3; k++) {
+      const stepMs = k * colMs;
+      const offset = times.findIndex((t) => t % stepMs === 0);
+      if (NICE_STEPS.includes(stepMs) && offset >= 0 && offset < k && fits(offset, k) >= Math.min(2, fits(0, minGap))) {
+        every = k;
+        from = offset;
+        break;
+      }
+    }
+  }
+  const rule: string[] = times.map(() => '─');
+  const labels: string[] = times.map(() => ' ');
+  for (let col = from; col < times.length && col <= room; col += every) {
+    rule[col] = '┬';
+    labels.splice(col, labelLen, ...tickLabel(times[col]!, daysOnly, withYear));
+  }
+  const pad = ' '.repeat(gutter);
+  return [pad + rule.join(''), (pad + labels.join('').slice(0, times.length + labelLen)).trimEnd()];
+}
+
+export function renderChart(
+  result: QueryResult,
+  opts: { color: ChalkInstance; width: number; height: number; maxSeries?: number },
+): { text: string; notes: string[] } {
+  const c = opts.color;
+  const colorOn = c.level > 0;
+  const width = Math.max(Math.floor(opts.width), 20);
+  const height = Math.max(Math.floor(opts.height), 2);
+  const maxSeries = Math.max(opts.maxSeries ?? DEFAULT_MAX_SERIES, 1);
+  const notes: string[] = [];
+  const title = wrapParts(captionParts(result).map(safeText), width);
+
+  // The largest series by total, kept in the result's order.
+  const ranked = result.series
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => (b.s.total ?? -Infinity) - (a.s.total ?? -Infinity) || a.i - b.i)
+    .slice(0, maxSeries)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.s);
+  if (result.series.length > ranked.length) {
+    notes.push(`${result.series.length - ranked.length} more series not charted; use --top or narrow the query`);
+  }
+  const raw = ranked.map((s) => seriesValues(s, result.timestamps));
+  const known = raw.flat().filter((v): v is number => v !== null && Number.isFinite(v));
+  if (known.length === 0) {
+    return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
+  }
+
+  // Scale: zero to the maximum (or the minimum when negative); a flat line still gets an axis.
+  const min = known.reduce((a, b) => Math.min(a, b), 0);
+  let max = known.reduce((a, b) => Math.max(a, b), 0);
+  if (max === min) max = min + 1;
+  // asciichart's own arithmetic (asciichart.js plot()), repeated to know each value's row.
+  const plotHeight = height - 1;
+  const ratio = plotHeight / (max - min);
+  const min2 = Math.round(min * ratio);
+  const rows = Math.abs(Math.round(max * ratio) - min2);
+  const rowOf = (v: number): number => rows - (Math.round(v * ratio) - min2);
+  const decimals = labelDecimals((max - min) / rows);
+  const labels = Array.from({ length: rows + 1 }, (_, k) => formatFixed(max - (k * (max - min)) / rows, decimals));
+  const labelWidth = Math.max(3, ...labels.map((l) => l.length));
+  const gutter = labelWidth + 1;
+
+  // Fit the points into the columns right of the gutter (the first point sits on the axis).
+  const columns = Math.max(width - gutter, 2);
+  const group = groupSize(result.timestamps.length, columns);
+  const data = group > 1 ? raw.map((vs) => maxPerGroup(vs, group)) : raw;
+  const times = result.timestamps.filter((_, i) => i % group === 0);
+  if (group > 1) {
+    notes.push(`${result.timestamps.length} points shown in ${times.length} columns: each column is the maximum of ${group} buckets`);
+  }
+
+  asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
+  const cfg = { min, max, height: plotHeight, offset: 3, format: (x: number) => formatFixed(x, decimals).padStart(labelWidth) };
+  const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
+  const canvas: Cell[][] = frame.map((line) => times.map((_, col) => ({ ch: col === 0 ? line.charAt(gutter) : ' ', owner: -1 })));
+  const useStyles = !colorOn && data.length > 1;
+  if (useStyles && data.length > LINE_STYLES.length) {
+    notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
+  }
+  const styleOf = (j: number): Symbols => (useStyles ? LINE_STYLES[j % LINE_STYLES.length]! : AXIS);
+  const set = (row: number, col: number, ch: string, owner: number): void => {
+    const cell = canvas[row]?.[col];
+    if (cell) Object.assign(cell, { ch, owner });
+  };
+
+  // Later series overwrite earlier ones, so draw in reverse: the first series ends on top.
+  for (let j = data.length - 1; j >= 0; j--) {
+    const values = data[j]!;
+    const sym = styleOf(j);
+    for (const [s, e] of runs(values)) {
+      const run = values.slice(s, e + 1) as number[];
+      if (run.length > 1) {
+        const lines = asciichart.plot(run, { ...cfg, symbols: sym }).split('\n');
+        lines.forEach((line, row) => {
+          for (let x = 1; x < run.length; x++) {
+            const ch = line.charAt(gutter + x);
+            if (ch !== ' ' && ch !== '') set(row, s + x, ch, j);
+          }
+        });
+      }
+      set(rowOf(run[0]!), s, s === 0 ? sym[0] : sym[2], j);
+      if (e + 1 < values.length) set(rowOf(run[run.length - 1]!), e + 1, sym[3], j);
+    }
+  }
+
+  const colors = palette(c);
+  const paint = (j: number, text: string): string => (colorOn ? colors[j % colors.length]!(text) : text);
+  const plot = frame.map((line, row) =>
+    (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
+  );
+  const legend = ranked.map((s: ResultSeries, j) => {
+    const sample = paint(j, styleOf(j)[4].repeat(2));
+    return `${sample} ${truncate(safeText(seriesLabel(s, result.query.splitBy)), width - 3)}`;
+  });
+  const axis = timeAxis(times, result.intervalMs === null ? null : result.intervalMs * group, gutter, width);
+  return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };
+}
