@@ -1,0 +1,33 @@
+/**
+ * A query result as CSV (RFC 4180): a header row, then one row per series and timestamp; columns are
+ * the split dimensions (user-facing names), `timestamp` (ISO 8601 UTC, core/time.ts formatTime) and
+ * `value` (empty for no data). Lines end in CRLF, the last one included.
+ *
+ * Quoting: a field containing a comma, a double quote, CR or LF is quoted, inner quotes doubled.
+ * Formula injection: a spreadsheet would run a text cell starting with =, +, -, @, TAB or CR as a
+ * formula, so such a data-derived text cell (dimension values, names) gets a leading ' before quoting.
+ * Numbers are written as numbers and never prefixed: -5 stays -5.
+ */
+import type { QueryResult } from '../core/model.js';
+import { formatTime } from '../core/time.js';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One text cell: formula guard, then RFC 4180 quoting. */
+export function csvText(text: string): string {
+  const guarded = FORMULA_START.test(text) ? `'${text}` : text;
+  return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+}
+
+const csvNumber = (value: number | null): string => (value === null || !Number.isFinite(value) ? '' : String(value));
+
+export function renderCsv(result: QueryResult): string {
+  const dims = result.query.splitBy.map((d) => d.name);
+  const lines = [[...dims, 'timestamp', 'value'].map(csvText).join(',')];
+  for (const s of result.series) {
+    const prefix = dims.map((d) => csvText(s.dimensions[d] ?? ''));
+    for (const p of s.points) lines.push([...prefix, formatTime(p.timestamp), csvNumber(p.value)].join(','));
+  }
+  return lines.map((l) => `${l}\r\n`).join('');
+}

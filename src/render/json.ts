@@ -1,0 +1,55 @@
+/**
+ * A query result as JSON for scripts. Schema version 1 (bump it on any incompatible change):
+ *
+ *   { schemaVersion, query: { metric, metricAlias, displayName, aggregation, interval, start, end,
+ *     filters: { <dimension>: [values] }, splitBy: [dimensions], top, errors: { classes, codes } },
+ *     series: [{ dimensions: { <dimension>: value }, total, requests, errors, errorRate,
+ *                points: [{ timestamp, value }] }],
+ *     total, requests, errors, errorRate, omittedSeries }
+ *
+ * Dimensions are named as users type them (Operation, StatusCode, StatusSubClass); aggregation is its
+ * label (count, sum, average, min, max); times are ISO 8601 UTC from core/time.ts formatTime
+ * (2026-01-07T13:00:00Z); null means no data (a missing point is null, never 0); errorRate is
+ * errors / requests, null when either is null or requests is 0.
+ */
+import type { QueryResult } from '../core/model.js';
+import { formatTime } from '../core/time.js';
+import { ratioOf } from './format.js';
+
+export const QUERY_SCHEMA_VERSION = 1;
+
+export function renderJson(result: QueryResult): string {
+  const q = result.query;
+  const filters: Record<string, string[]> = {};
+  for (const f of q.filters) (filters[f.dimension.name] ??= []).push(...f.values);
+  const doc = {
+    schemaVersion: QUERY_SCHEMA_VERSION,
+    query: {
+      metric: q.metric.rest,
+      metricAlias: q.metric.alias,
+      displayName: q.metric.displayName,
+      aggregation: q.aggregation.label,
+      interval: result.interval,
+      start: formatTime(result.start),
+      end: formatTime(result.end),
+      filters,
+      splitBy: q.splitBy.map((d) => d.name),
+      top: q.top ?? null,
+      errors: { classes: [...q.errors.classes], codes: [...q.errors.codes] },
+    },
+    series: result.series.map((s) => ({
+      dimensions: { ...s.dimensions },
+      total: s.total,
+      requests: s.requests,
+      errors: s.errors,
+      errorRate: ratioOf(s.errors, s.requests),
+      points: s.points.map((p) => ({ timestamp: formatTime(p.timestamp), value: p.value })),
+    })),
+    total: result.total,
+    requests: result.requests,
+    errors: result.errors,
+    errorRate: ratioOf(result.errors, result.requests),
+    omittedSeries: result.omittedSeries,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
