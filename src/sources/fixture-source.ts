@@ -1,18 +1,157 @@
-// Placeholder: replaced by the fixture-source implementation.
+/**
+ * Metric data from files: saved Metrics API responses (REST, az CLI, SDK or batch shape; see
+ * parse-response.ts), one or more files, or stdin for "-". Files are anchored on their own data, so
+ * the result has no anchor.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Io } from '../cli/io.js';
-import type { Query } from '../core/model.js';
+import type { MetricData, Query } from '../core/model.js';
+import { DataError, InterruptedError, UsageError } from '../errors.js';
+import { safeText } from '../render/safe.js';
+import { readMetricsDocument } from './parse-response.js';
 import type { MetricsSource, SourceResult } from './source.js';
+
+const MiB = 1024 * 1024;
+
+/** Files above this size are refused instead of exhausting memory (V8 strings stop near 512 MiB anyway). */
+export const MAX_FIXTURE_BYTES = 512 * MiB;
+
+export interface FixtureSourceOptions {
+  /** Size limit per file or stdin, in bytes (default MAX_FIXTURE_BYTES). */
+  readonly maxBytes?: number;
+}
 
 export class FixtureSource implements MetricsSource {
   readonly label: string;
+  private readonly maxBytes: number;
+
   constructor(
     private readonly paths: readonly string[],
     private readonly io: Io,
+    options: FixtureSourceOptions = {},
   ) {
-    this.label = paths.join(', ');
+    this.label = paths.map(originOf).join(', ');
+    this.maxBytes = options.maxBytes ?? MAX_FIXTURE_BYTES;
   }
-  async fetch(_queries: readonly Query[]): Promise<SourceResult> {
-    void this.io;
-    throw new Error('not implemented');
+
+  async fetch(_queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
+    if (this.paths.filter((p) => p === '-').length > 1) {
+      throw new UsageError('"-" (stdin) can be given only once as a fixture');
+    }
+    const metrics: MetricData[] = [];
+    const raw: unknown[] = [];
+    for (const path of this.paths) {
+      if (signal?.aborted || this.io.signal?.aborted) throw new InterruptedError();
+      const origin = originOf(path);
+      const bytes = path === '-' ? await this.readStdin() : await this.readPath(path);
+      const doc = readMetricsDocument(decode(bytes, origin, this.maxBytes), origin);
+      for (const m of doc.metrics) metrics.push(m);
+      for (const b of doc.bodies) raw.push(b);
+    }
+    return { metrics, raw };
+  }
+
+  private async readStdin(): Promise<Buffer> {
+    try {
+      return await readLimited(this.io.stdin, 'stdin', this.maxBytes);
+    } catch (err) {
+      if (err instanceof DataError) throw err;
+      throw new DataError(`cannot read stdin: ${reason(err)}`, { cause: err });
+    }
+  }
+
+  private async readPath(path: string): Promise<Buffer> {
+    const full = resolve(this.io.cwd, path);
+    const shown = safeText(path);
+    try {
+      const st = await stat(full);
+      if (st.isDirectory()) throw new DataError(`cannot read ${shown}: is a directory`);
+      if (st.isFile()) {
+        if (st.size > this.maxBytes) throw tooLarge(shown, st.size, this.maxBytes);
+        return await readFile(full);
+      }
+      // A pipe or device (/dev/stdin, <(cmd)): read it as a stream, with the same limit.
+      return await readLimited(createReadStream(full), shown, this.maxBytes);
+    } catch (err) {
+      if (err instanceof DataError) throw err;
+      throw new DataError(`cannot read ${shown}: ${reason(err)}`, { cause: err });
+    }
+  }
+}
+
+function originOf(path: string): string {
+  return path === '-' ? 'stdin' : safeText(path);
+}
+
+async function readLimited(stream: NodeJS.ReadableStream, origin: string, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    size += b.length;
+    if (size > max) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new DataError(`${origin}: too large (${formatBytes(size)} read so far; the limit is ${formatBytes(max)})`);
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** The text of a file: UTF-8, or UTF-16 with a byte order mark (Windows PowerShell's `>`); BOM removed. */
+function decode(bytes: Buffer, origin: string, max: number): string {
+  let text: string;
+  try {
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = bytes.toString('utf16le', 2);
+    else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+      const body = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)));
+      text = body.swap16().toString('utf16le');
+    } else if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) text = bytes.toString('utf8', 3);
+    else text = bytes.toString('utf8');
+  } catch (err) {
+    // V8 cannot hold a string this long.
+    throw new DataError(`${origin}: too large (${formatBytes(bytes.length)}; the limit is ${formatBytes(max)})`, { cause: err });
+  }
+  if (isBlank(text)) throw new DataError(origin === 'stdin' ? 'stdin: empty input' : `${origin}: empty file`);
+  return text;
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
+}
+
+function tooLarge(origin: string, size: number, max: number): DataError {
+  return new DataError(`${origin}: too large (${formatBytes(size)}; the limit is ${formatBytes(max)})`);
+}
+
+/** 512 MiB, 1.5 MiB, 12 KiB, 100 bytes. */
+export function formatBytes(n: number): string {
+  const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  if (n >= MiB) return `${fmt(Math.round((n / MiB) * 10) / 10)} MiB`;
+  if (n >= 1024) return `${fmt(Math.round((n / 1024) * 10) / 10)} KiB`;
+  return `${n} bytes`;
+}
+
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return safeText(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
   }
 }
