@@ -6,7 +6,7 @@
  * the same scale and its line cells are laid onto one canvas. A run that starts after a gap begins with
  * ╶ and a run that ends before one is closed with ╴ (the symbols later asciichart versions use for NaN).
  * Colour comes only from the chalk instance, cell by cell, so at level 0 no escape code is written.
- * The y axis starts at zero (request counts), and never repeats a label.
+ * The y axis starts at zero (request counts), is marked ┼ at zero, and never repeats a label.
  */
 import { createRequire } from 'node:module';
 import type * as AsciichartNs from 'asciichart';
@@ -182,7 +182,10 @@ export function renderChart(
   asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
   const cfg = { min, max, height: plotHeight, offset: 3, format: (x: number) => formatFixed(x, decimals).padStart(labelWidth) };
   const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
-  const canvas: Cell[][] = frame.map((line) => times.map((_, col) => ({ ch: col === 0 ? line.charAt(gutter) : ' ', owner: -1 })));
+  // asciichart 1.5.25 marks zero with ┼ at row (0 - min2) counted from the top, i.e. on the top row
+  // when the scale starts at zero: the axis column is drawn here instead, ┼ on the zero row.
+  const axisChar = (row: number): string => (row === rowOf(0) ? AXIS[0] : AXIS[1]);
+  const canvas: Cell[][] = frame.map((_, row) => times.map((_, col) => ({ ch: col === 0 ? axisChar(row) : ' ', owner: -1 })));
   const useStyles = !colorOn && data.length > 1;
   if (useStyles && data.length > LINE_STYLES.length) {
     notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
