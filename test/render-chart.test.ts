@@ -1,0 +1,135 @@
+import { createRequire } from 'node:module';
+import type * as Asciichart from 'asciichart';
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { renderChart } from '../src/render/chart.js';
+import { HOUR, result } from './render-result.js';
+
+const asciichart = createRequire(import.meta.url)('asciichart') as typeof Asciichart;
+const plain = new Chalk({ level: 0 });
+const colored = new Chalk({ level: 1 });
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
+const chart = (r: Parameters<typeof renderChart>[0], width = 100, height = 8, color = plain) =>
+  renderChart(r, { color, width, height });
+const lines = (text: string) => text.replace(/\n$/, '').split('\n');
+const single = (values: (number | null)[], intervalMs?: number | null) => result({ series: [{ values }], intervalMs });
+
+describe('renderChart', () => {
+  it('draws exactly what asciichart draws for a series without gaps, under a title', () => {
+    const values = [0, 5, 10, 5, 0, 2];
+    const { text, notes } = chart(single(values), 100, 11);
+    const expected = asciichart
+      .plot(values, { min: 0, max: 10, height: 10, format: (x) => x.toFixed(0).padStart(3) })
+      .split('\n')
+      .map((l) => l.trimEnd());
+    // asciichart puts its zero mark (┼) on the top row when the scale starts at zero; ours is at zero.
+    expected[0] = expected[0]!.replace('┼', '┤');
+    const out = lines(text);
+    expect(out[0]).toBe('Chat API Requests (APIRequestChat) · count per PT1H · 2026-01-07T00:00Z – 2026-01-07T06:00Z');
+    expect(out.slice(1, 12)).toEqual(expected);
+    expect(out.slice(12)).toEqual(['    ┬─────', '    01-07 00:00', '── (all)']);
+    expect(notes).toEqual([]);
+  });
+
+  it('leaves gaps for missing points and marks the ends around them', () => {
+    const out = lines(chart(single([2, 2, null, 2, 2]), 100, 3).text);
+    expect(out.slice(1, 4)).toEqual(['  2 ┼─╴╶─', '  1 ┤', '  0 ┼']);
+  });
+
+  it('does not throw for empty, all-null, single-point, all-zero data and gaps', () => {
+    expect(chart(result({ series: [] })).text).toContain('No data to chart.');
+    expect(chart(single([null, null, null])).text).toContain('No data to chart.');
+    for (const values of [[7], [0, 0, 0], [null, 3, null, null, 4, null], [0, null, 0]]) {
+      const { text } = chart(single(values));
+      expect(text).toContain('── (all)');
+      expect(text).toContain('01-07 00:00');
+    }
+    expect(chart(single([5], null)).text).toContain('count over the window');
+  });
+
+  it('chooses y label decimals so that small values do not repeat', () => {
+    const out = lines(chart(single([0.01, 0.03, 0.02, 0.05]), 100, 6).text);
+    const labels = out.slice(1, 7).map((l) => l.slice(0, 4));
+    expect(labels).toEqual(['0.05', '0.04', '0.03', '0.02', '0.01', '0.00']);
+    const counts = lines(chart(single([0, 1, 3, 2]), 100, 11).text).slice(1, 12).map((l) => l.slice(0, 3).trim());
+    expect(new Set(counts).size).toBe(11);
+  });
+
+  it('lines the time labels up with the plot columns', () => {
+    const values = Array.from({ length: 30 }, (_, i) => i);
+    const out = lines(chart(single(values), 100, 4).text);
+    const rule = out[5]!;
+    const labels = out[6]!;
+    const ticks = [...rule].flatMap((ch, i) => (ch === '┬' ? [i] : []));
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    const plotStart = out[4]!.indexOf('┼'); // the first point sits on the axis
+    expect(ticks[0]).toBe(plotStart);
+    for (const i of ticks) {
+      const hour = (i - plotStart) % 24;
+      const day = 7 + Math.floor((i - plotStart) / 24);
+      expect(labels.slice(i, i + 11)).toBe(`01-${String(day).padStart(2, '0')} ${String(hour).padStart(2, '0')}:00`);
+    }
+  });
+
+  it('labels day intervals with dates only', () => {
+    const r = result({ intervalMs: 24 * HOUR, series: [{ values: Array.from({ length: 30 }, (_, i) => i % 5) }] });
+    const text = chart(r).text;
+    expect(text).toMatch(/ 01-\d\d {2}/);
+    expect(text).not.toMatch(/01-\d\d \d\d:\d\d/);
+  });
+
+  it('fits the width: downsamples by maximum per column and says so', () => {
+    const values = Array.from({ length: 200 }, (_, i) => (i === 137 ? 5000 : 100));
+    const { text, notes } = chart(single(values), 40, 6);
+    for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(40);
+    expect(lines(text).slice(0, 3)).toEqual(['Chat API Requests (APIRequestChat)', 'count per PT1H', '2026-01-07T00:00Z – 2026-01-15T08:00Z']);
+    const top = lines(text)[3]!;
+    expect(top).toMatch(/^5,000 ┤ +╭╮$/); // the spike survives on the top row, in its column
+    expect(top.indexOf('╭')).toBe('5,000 '.length + Math.floor(137 / 6));
+    expect(lines(text)[8]).toMatch(/^ {4}0 ┼─+╯╰─+$/);
+    expect(notes).toEqual(['200 points shown in 34 columns: each column is the maximum of 6 buckets']);
+  });
+
+  it('charts the largest series up to maxSeries and notes the rest', () => {
+    const series = Array.from({ length: 10 }, (_, i) => ({ dims: { Operation: `Op${i}` }, values: [i + 1, i + 2] }));
+    const { text, notes } = chart(result({ splitBy: ['Operation'], series }));
+    expect(notes).toContain('2 more series not charted; use --top or narrow the query');
+    expect(text).not.toMatch(/Op0$|Op1$/m);
+    expect(text).toMatch(/ Op9$/m);
+    const few = renderChart(result({ splitBy: ['Operation'], series }), { color: colored, width: 80, height: 8, maxSeries: 3 });
+    expect(few.notes).toContain('7 more series not charted; use --top or narrow the query');
+  });
+
+  it('tells series apart without colour by line style, with a legend', () => {
+    const r = result({
+      splitBy: ['Operation', 'StatusSubClass'],
+      series: [
+        { dims: { Operation: 'SendChatMessage', StatusSubClass: '5xx' }, values: [1, 5, 1] },
+        { dims: { Operation: 'GetChatMessage', StatusSubClass: '2xx' }, values: [9, 9, 9] },
+      ],
+    });
+    const { text } = chart(r);
+    expect(text).not.toMatch(ANSI);
+    expect(text).toContain('── SendChatMessage · 5xx\n━━ GetChatMessage · 2xx\n');
+    expect(text).toContain('━');
+  });
+
+  it('colours series and legend alike only when colour is on', () => {
+    const r = result({ splitBy: ['Operation'], series: [{ dims: { Operation: 'A' }, values: [1, 2, 1] }, { dims: { Operation: 'B' }, values: [5, 5, 5] }] });
+    const { text } = chart(r, 100, 8, colored);
+    expect(text).toContain('\u001b[36m──\u001b[39m A');
+    expect(text).toContain('\u001b[35m──\u001b[39m B');
+    expect(text).toContain('\u001b[36m╮\u001b[39m');
+    expect(text).toContain('\u001b[35m─\u001b[39m');
+    expect(chart(r, 100, 8, plain).text).not.toMatch(ANSI);
+  });
+
+  it('escapes control characters in legend labels', () => {
+    const r = result({ splitBy: ['Operation'], series: [{ dims: { Operation: 'x\u001b]0;pwned\u0007' }, values: [1, 2] }] });
+    const { text } = chart(r);
+    expect(text).toContain('── x\\x1b]0;pwned\\x07');
+    expect(text).not.toMatch(ANSI);
+  });
+});
