@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Asciichart from 'asciichart';
 import { Chalk } from 'chalk';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderChart } from '../src/render/chart.js';
 import { HOUR, result } from './render-result.js';
@@ -131,5 +132,26 @@ describe('renderChart', () => {
     const { text } = chart(r);
     expect(text).toContain('── x\\x1b]0;pwned\\x07');
     expect(text).not.toMatch(ANSI);
+  });
+});
+
+describe('renderChart on arbitrary data', () => {
+  it('never throws, never writes escapes without colour and keeps every line within the width', () => {
+    const value = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 1_000_000 }), fc.double({ min: -5, max: 5, noNaN: true }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(value, { minLength: 0, maxLength: 300 }), { minLength: 0, maxLength: 12 }),
+        fc.integer({ min: 30, max: 160 }),
+        fc.integer({ min: 2, max: 30 }),
+        (rows, width, height) => {
+          const buckets = Math.max(0, ...rows.map((r) => r.length));
+          const series = rows.map((r, i) => ({ dims: { Operation: `Op${i}` }, values: [...r, ...Array(buckets - r.length).fill(null)] }));
+          const { text } = renderChart(result({ splitBy: ['Operation'], series, buckets }), { color: plain, width, height });
+          expect(text).not.toMatch(ANSI);
+          for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(width);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -52,9 +52,9 @@ interface Cell {
   owner: number;
 }
 
-/** Decimals that keep y labels one step apart distinct (0 for steps of 1 or more). */
+/** Decimals that keep y labels one step apart distinct (0 for steps of 1 or more; 10 at most). */
 export function labelDecimals(step: number): number {
-  return step > 0 && Number.isFinite(step) ? Math.max(0, Math.ceil(-Math.log10(step))) : 0;
+  return step > 0 && Number.isFinite(step) ? Math.min(10, Math.max(0, Math.ceil(-Math.log10(step)))) : 0;
 }
 
 /** Lines of at most `width` characters, breaking between caption parts. */
@@ -149,18 +149,19 @@ export function renderChart(
   if (result.series.length > ranked.length) {
     notes.push(`${result.series.length - ranked.length} more series not charted; use --top or narrow the query`);
   }
-  const raw = ranked.map((s) => seriesValues(s, result.timestamps));
-  const known = raw.flat().filter((v): v is number => v !== null && Number.isFinite(v));
+  const raw = ranked.map((s) => seriesValues(s, result.timestamps).map((v) => (v !== null && Number.isFinite(v) ? v : null)));
+  const known = raw.flat().filter((v): v is number => v !== null);
   if (known.length === 0) {
     return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
   }
 
   // Scale: zero to the maximum (or the minimum when negative); a flat line still gets an axis.
+  const plotHeight = height - 1;
   const min = known.reduce((a, b) => Math.min(a, b), 0);
   let max = known.reduce((a, b) => Math.max(a, b), 0);
-  if (max === min) max = min + 1;
+  // A flat line, or a range too small to divide by (denormals), gets a scale of one.
+  if (!Number.isFinite(plotHeight / (max - min))) max = min + 1;
   // asciichart's own arithmetic (asciichart.js plot()), repeated to know each value's row.
-  const plotHeight = height - 1;
   const ratio = plotHeight / (max - min);
   const min2 = Math.round(min * ratio);
   const rows = Math.abs(Math.round(max * ratio) - min2);
