@@ -1,0 +1,158 @@
+/**
+ * The live source: Metrics - List calls to Azure Monitor for an ACS resource, returned in the same
+ * normalized form as fixture files (the core applies each query to the data), plus one response body
+ * per metric for --save. Loaded only for live queries: it pulls in the Azure SDK.
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { MetricData, Query } from '../../core/model.js';
+import { CliError, DataError, InterruptedError } from '../../errors.js';
+import { parseMetricsBody } from '../parse-response.js';
+import type { MetricsSource, SourceResult } from '../source.js';
+import { type Log, openClient, type OpenClient } from './client.js';
+import { type ErrorContext, toCliError } from './errors.js';
+import { mergeBodies } from './merge-bodies.js';
+import type { RetrySettings } from './pipeline.js';
+import { planRequests, type RequestPlan, timespan } from './request-plan.js';
+import type { ResourceId } from './resource-id.js';
+
+export const ORIGIN = 'Azure Monitor';
+/** Requests in flight at once. */
+const CONCURRENCY = 4;
+const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
+
+export interface AzureSourceOptions {
+  readonly resource: ResourceId;
+  readonly endpoint: string;
+  readonly timeoutMs: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The run's "now": windows count back from it, and it is the result's anchor. */
+  readonly now: number;
+  readonly log: Log;
+  /** Seams for tests of this module; the CLI never sets them. */
+  readonly credential?: TokenCredential;
+  readonly retry?: Partial<RetrySettings>;
+}
+
+interface Task {
+  readonly plan: RequestPlan;
+  readonly index: number;
+}
+
+export class AzureSource implements MetricsSource {
+  readonly label = ORIGIN;
+  constructor(private readonly opts: AzureSourceOptions) {}
+
+  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
+    const { now, log } = this.opts;
+    const withRange = queries.map((q) => {
+      if (q.range.start !== undefined || q.range.sinceMs !== undefined) return q;
+      return { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } };
+    });
+    if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
+    // Bad windows are usage errors, found before any credential or network work.
+    const plans = planRequests(withRange, now);
+    if (plans.length === 0) return { metrics: [], raw: [], anchor: now };
+    const open = await this.open(signal);
+    const bodies = await this.runAll(open, plans, signal);
+    const raw: unknown[] = [];
+    const metrics: MetricData[] = [];
+    plans.forEach((plan, i) => {
+      const body = mergeBodies(bodies[i]!);
+      raw.push(body);
+      metrics.push(...parseMetricsBody(body, ORIGIN));
+      warnIfCut(plan, bodies[i]!, log);
+    });
+    return { metrics, raw, anchor: now };
+  }
+
+  private async open(signal?: AbortSignal): Promise<OpenClient> {
+    const o = this.opts;
+    try {
+      return await openClient({ ...o, signal });
+    } catch (err) {
+      throw toCliError(err, this.errorContext(new URL(o.endpoint).host, 'default', signal));
+    }
+  }
+
+  private errorContext(host: string, tokenKind: ErrorContext['tokenKind'], signal?: AbortSignal, plan?: RequestPlan): ErrorContext {
+    return { host, resource: this.opts.resource, metric: plan?.metric, tokenKind, signal };
+  }
+
+  /** Every window of every plan, CONCURRENCY at a time; the first failure stops the rest. */
+  private async runAll(open: OpenClient, plans: readonly RequestPlan[], signal?: AbortSignal): Promise<unknown[][]> {
+    const tasks: Task[] = plans.flatMap((plan) => plan.windows.map((_, index) => ({ plan, index })));
+    const results = plans.map((p) => new Array<unknown>(p.windows.length));
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let failure: unknown;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < tasks.length) {
+        const task = tasks[next++]!;
+        try {
+          results[plans.indexOf(task.plan)]![task.index] = await this.fetchWindow(open, task, stop.signal, signal);
+        } catch (err) {
+          failure ??= err;
+          stop.abort();
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, tasks.length) }, worker));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) throw new InterruptedError();
+    if (failure !== undefined) throw failure;
+    return results;
+  }
+
+  private async fetchWindow(open: OpenClient, task: Task, stop: AbortSignal, runSignal?: AbortSignal): Promise<unknown> {
+    const { plan } = task;
+    const window = plan.windows[task.index]!;
+    let body: unknown;
+    let received = false;
+    try {
+      await open.client.metrics.list(this.opts.resource.id, {
+        timespan: timespan(window),
+        interval: plan.interval,
+        metricnames: plan.metricnames,
+        metricnamespace: plan.metricnamespace,
+        aggregation: plan.aggregation,
+        ...(plan.filter !== '' ? { filter: plan.filter, top: plan.top, orderby: plan.orderby } : {}),
+        abortSignal: stop,
+        onResponse: (response, error) => {
+          if (error === undefined && response.status === 200) {
+            received = true;
+            body = response.parsedBody;
+          }
+        },
+      });
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      // The SDK could not turn a 200 into its model: let the parser say what is wrong with it.
+      if (!received || isRestError(err)) throw toCliError(err, this.errorContext(open.host, open.tokenKind, runSignal, plan));
+    }
+    if (body === undefined || typeof body === 'string') {
+      throw new DataError(`the answer from ${open.host} for ${plan.metric.rest} is not a Metrics - List response (expected JSON)`);
+    }
+    return body;
+  }
+}
+
+function isRestError(err: unknown): boolean {
+  return (err as { name?: unknown })?.name === 'RestError';
+}
+
+/** A response with exactly `top` series may have lost some: say so. */
+function warnIfCut(plan: RequestPlan, bodies: readonly unknown[], log: Log): void {
+  if (plan.filter === '') return;
+  const cut = bodies.some((b) => {
+    const value = (b as { value?: unknown })?.value;
+    return Array.isArray(value) && value.some((m) => Array.isArray(m?.timeseries) && m.timeseries.length >= plan.top);
+  });
+  if (cut) {
+    log.warn(`Azure Monitor returned ${plan.top} series for ${plan.metric.rest}, the most acs-metrics asked for (top=${plan.top}): some series may be missing; narrow the query with --operation or --status-class`);
+  }
+}
