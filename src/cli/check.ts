@@ -1,0 +1,259 @@
+/**
+ * `acs-metrics check`: error-rate and volume gates for CI. One rule from flags, or several from a
+ * rules file (--config); the data comes from the same sources and query path as `query`.
+ *
+ * Exit codes: 0 every error-level rule passed; 1 an error-level rule failed (or had no data with
+ * --fail-on-no-data); 2 usage or rules-file error; 3 the data could not be obtained, or a rule could
+ * not be evaluated on it (3 wins over 1). A check never passes because data was missing.
+ */
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { MetricDef } from '../catalog/types.js';
+import {
+  checkRules,
+  defaultRuleName,
+  errorResult,
+  type GateRule,
+  isRate,
+  LEVELS,
+  type Level,
+  outcome as outcomeOf,
+  type Rate,
+  parseRate,
+  ruleQuery,
+  type CheckOutcome,
+} from '../core/gate.js';
+import { CliError, EXIT, Problems, UsageError } from '../errors.js';
+import { renderCheckJson, renderCheckText } from '../render/check-report.js';
+import { githubAnnotations, githubStepSummary } from '../render/github.js';
+import { renderJunit } from '../render/junit.js';
+import { safeText } from '../render/safe.js';
+import { writeFileAtomic } from '../sources/save.js';
+import type { SourceResult } from '../sources/source.js';
+import { DEFAULT_MIN_REQUESTS, loadRulesFile } from './check-config.js';
+import type { Context } from './context.js';
+import type { Register } from './main.js';
+import {
+  addFilterOptions,
+  type FilterOptions,
+  inferMetric,
+  parseErrors,
+  parseFilters,
+  parsePositiveInt,
+  parseRange,
+  resolveMetricOption,
+} from './query-options.js';
+import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+
+const OUTPUTS = ['text', 'json'] as const;
+
+interface CheckOptions extends FilterOptions, SourceOptions {
+  config?: string;
+  maxErrorRate?: string;
+  minRequests?: string;
+  minTotal?: string;
+  maxTotal?: string;
+  perOperation?: boolean;
+  failOnNoData?: boolean;
+  level?: string;
+  ruleName?: string;
+  output?: string;
+  junit?: string;
+}
+
+/** Flags that define a rule on the command line, with their rules-file keys; not allowed with --config. */
+const RULE_FLAGS: readonly [keyof CheckOptions, string, string][] = [
+  ['metric', '--metric', 'metric'],
+  ['operation', '--operation', 'operations'],
+  ['statusCode', '--status-code', 'statusCodes'],
+  ['statusClass', '--status-class', 'statusClasses'],
+  ['errors', '--errors', 'errors'],
+  ['maxErrorRate', '--max-error-rate', 'maxErrorRate'],
+  ['minRequests', '--min-requests', 'minRequests'],
+  ['minTotal', '--min-total', 'minTotal'],
+  ['maxTotal', '--max-total', 'maxTotal'],
+  ['perOperation', '--per-operation', 'perOperation'],
+  ['level', '--level', 'level'],
+  ['ruleName', '--rule-name', 'name'],
+];
+
+export const registerCheck: Register = (program, action) => {
+  const cmd = program
+    .command('check')
+    .description('gate a deployment: fail (exit 1) when an error rate or request volume crosses a threshold');
+  addFilterOptions(cmd);
+  cmd
+    .option('--max-error-rate <rate>', 'fail when errors / requests over the window is above this: 1%, 0.5% or 0.01 (exactly at it passes)')
+    .option('--errors <list>', 'what counts as an error (default 4xx,5xx), e.g. 5xx or 5xx,429')
+    .option('--per-operation', 'apply --max-error-rate (and --min-requests) to each operation on its own')
+    .option('--min-requests <n>', `fewer requests than this make the error rate "not enough data" (default ${DEFAULT_MIN_REQUESTS})`)
+    .option('--fail-on-no-data', 'a rule without enough data fails the run (by default it is reported and passes)')
+    .option('--min-total <n>', 'fail when the window has fewer requests than this (traffic vanished)')
+    .option('--max-total <n>', 'fail when the window has more requests than this')
+    .option('--level <level>', 'error (a failure fails the run; default) or warn (reported only)')
+    .option('--rule-name <text>', 'the rule name in reports (default: the metric and operations)')
+    .option('-c, --config <file>', 'a rules file (JSON, or YAML for .yml/.yaml) with several rules; see the README')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)');
+  addSourceOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Exit codes: 0 every error-level rule passed, 1 a rule failed, 2 usage or rules-file error,
+3 the data could not be obtained or cannot answer a rule (never a pass).
+
+Examples:
+  acs-metrics check --resource "$ACS_RESOURCE_ID" --metric chat --since 1h --max-error-rate 1%
+  acs-metrics check --fixture fixtures/sample-week.json -m chat --since 24h --max-error-rate 0.5% --errors 5xx,429
+  acs-metrics check --fixture fixtures/sample-week.json -m chat --per-operation --max-error-rate 2% --min-requests 100
+  acs-metrics check --resource "$ACS_RESOURCE_ID" -m sms --since 30m --min-total 1 --rule-name "sms traffic"
+  acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml`,
+  );
+  cmd.action(action<CheckOptions>(runCheckCommand));
+};
+
+/** The single rule the flags describe, once the metric is known. */
+function ruleFromFlags(metric: MetricDef, opts: CheckOptions, parts: FlagParts, problems: Problems): GateRule {
+  const filters = parseFilters(metric, opts, problems);
+  const name = opts.ruleName?.trim() || defaultRuleName(metric, filters);
+  return {
+    name,
+    level: parts.level,
+    metric,
+    filters,
+    range: parts.range,
+    errors: parts.errors,
+    ...(parts.maxErrorRate ? { maxErrorRate: parts.maxErrorRate } : {}),
+    minRequests: parts.minRequests,
+    ...(parts.minTotal !== undefined ? { minTotal: parts.minTotal } : {}),
+    ...(parts.maxTotal !== undefined ? { maxTotal: parts.maxTotal } : {}),
+    perOperation: opts.perOperation === true,
+    failOnNoData: opts.failOnNoData === true,
+  };
+}
+
+interface FlagParts {
+  range: ReturnType<typeof parseRange>;
+  errors: ReturnType<typeof parseErrors>;
+  maxErrorRate?: Rate;
+  minRequests: number;
+  minTotal?: number;
+  maxTotal?: number;
+  level: Level;
+}
+
+function parseFlagParts(opts: CheckOptions, problems: Problems): FlagParts {
+  const range = parseRange(opts, problems);
+  const errors = parseErrors(opts.errors, problems);
+  let maxErrorRate: Rate | undefined;
+  if (opts.maxErrorRate !== undefined) {
+    const r = parseRate(opts.maxErrorRate);
+    if (isRate(r)) maxErrorRate = r;
+    else problems.add(`invalid --max-error-rate "${opts.maxErrorRate}": ${r.error}`);
+  }
+  const minRequests = parsePositiveInt('--min-requests', opts.minRequests, problems, 1) ?? DEFAULT_MIN_REQUESTS;
+  const minTotal = parsePositiveInt('--min-total', opts.minTotal, problems, 0);
+  const maxTotal = parsePositiveInt('--max-total', opts.maxTotal, problems, 0);
+  let level: Level = 'error';
+  if (opts.level !== undefined) {
+    const l = opts.level.trim().toLowerCase();
+    if ((LEVELS as readonly string[]).includes(l)) level = l as Level;
+    else problems.add(`invalid --level "${opts.level}": expected error (a failure fails the run) or warn (reported only)`);
+  }
+  if (opts.maxErrorRate === undefined && opts.minTotal === undefined && opts.maxTotal === undefined) {
+    problems.add('nothing to check: give --max-error-rate, --min-total or --max-total (or --config FILE with rules)');
+  }
+  if (opts.perOperation && opts.maxErrorRate === undefined) problems.add('--per-operation applies --max-error-rate to each operation: give --max-error-rate too');
+  if (minTotal !== undefined && maxTotal !== undefined && minTotal > maxTotal) {
+    problems.add(`--min-total ${minTotal} is above --max-total ${maxTotal}: no request count can pass`);
+  }
+  return { range, errors, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level };
+}
+
+async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context): Promise<number> {
+  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric, or rules with --config`);
+  const problems = new Problems();
+  const output = (opts.output ?? 'text').toLowerCase();
+  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
+  if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
+
+  let rules: GateRule[] | undefined;
+  let pending: { opts: CheckOptions; parts: FlagParts } | undefined;
+  if (opts.config !== undefined) {
+    for (const [key, flag, fileKey] of RULE_FLAGS) {
+      if (opts[key] !== undefined) problems.add(`${flag} cannot be used with --config: set "${fileKey}" in the rules file`);
+    }
+    const hasRange = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
+    const range = hasRange ? parseRange(opts, problems) : undefined;
+    try {
+      rules = await loadRulesFile(opts.config, ctx.io, { ...(range ? { range } : {}), failOnNoData: opts.failOnNoData === true });
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== EXIT.USAGE) throw err;
+      for (const p of err.problems) problems.add(p);
+    }
+  } else {
+    const parts = parseFlagParts(opts, problems);
+    const metric = resolveMetricOption(opts, problems);
+    if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
+    else if (opts.metric === undefined && !(opts.operation?.length)) {
+      if (!opts.fixture?.length) problems.add('--metric is required for a live check, e.g. --metric chat (see "acs-metrics catalog")');
+      else pending = { opts, parts };
+    }
+  }
+  problems.throwIfAny();
+
+  // Fetch once for every rule; a data failure makes every rule an error (exit 3), never a pass.
+  let data: SourceResult | undefined;
+  let failure: string | undefined;
+  try {
+    data = await fetchData(opts, ctx, (rules ?? []).map((r) => ruleQuery(r)));
+  } catch (err) {
+    if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (pending && !rules)) throw err;
+    failure = err.problems.join('; ');
+  }
+  if (pending && data) {
+    // --fixture without --metric: the one metric in the data.
+    const metric = inferMetric(data.metrics);
+    rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
+    problems.throwIfAny();
+  }
+  const ruleList = rules ?? [];
+  const outcome: CheckOutcome = data ? checkRules(ruleList, data) : outcomeOf(ruleList.map((r) => errorResult(r, failure ?? 'no data')));
+
+  const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
+  for (const note of notes) ctx.note(safeText(note));
+
+  const json = output === 'json';
+  ctx.io.stdout.write(json ? renderCheckJson(outcome) : renderCheckText(outcome, ctx.out));
+
+  const failures = new Set<string>();
+  for (const r of outcome.results) {
+    if (r.verdict !== 'error') continue;
+    const line = data ? `rule "${safeText(r.rule.name)}": ${safeText(r.reason)}` : safeText(r.reason);
+    if (failures.has(line)) continue;
+    failures.add(line);
+    ctx.io.stderr.write(`${ctx.err.red('error:')} ${line}\n`);
+  }
+
+  if (ctx.io.env.GITHUB_ACTIONS === 'true') await github(outcome, json, ctx);
+  if (opts.junit !== undefined) {
+    await writeFileAtomic(resolve(ctx.io.cwd, opts.junit), renderJunit(outcome, { timestamp: ctx.io.now() }), ctx.io.signal);
+  }
+  return outcome.exitCode;
+}
+
+/**
+ * Annotations go to stdout after the report (stderr with --output json, so that stdout stays JSON:
+ * the runner reads workflow commands from both); the summary table is appended to $GITHUB_STEP_SUMMARY.
+ */
+async function github(outcome: CheckOutcome, json: boolean, ctx: Context): Promise<void> {
+  const annotations = githubAnnotations(outcome);
+  if (annotations) (json ? ctx.io.stderr : ctx.io.stdout).write(annotations);
+  const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
+  if (summary === undefined || summary === '') return;
+  try {
+    await appendFile(resolve(ctx.io.cwd, summary), `${githubStepSummary(outcome)}\n`, 'utf8');
+  } catch (err) {
+    ctx.warn(`cannot append to GITHUB_STEP_SUMMARY (${safeText(summary)}): ${safeText((err as Error).message)}`);
+  }
+}
