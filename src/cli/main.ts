@@ -8,6 +8,7 @@ import { safeText } from '../render/safe.js';
 import { version } from '../version.js';
 import { registerCatalog } from './catalog.js';
 import { registerCheck } from './check.js';
+import { registerDefinitions } from './definitions.js';
 import { registerQuery } from './query.js';
 import { makeChalk } from './color.js';
 import { type Context, type GlobalOptions, makeContext } from './context.js';
@@ -18,7 +19,7 @@ export type Handler<O> = (args: string[], opts: O & GlobalOptions, ctx: Context)
 
 export type Register = (program: Command, action: <O>(handler: Handler<O>) => (...a: unknown[]) => Promise<void>) => void;
 
-const COMMANDS: Register[] = [registerCatalog, registerQuery, registerCheck];
+const COMMANDS: Register[] = [registerCatalog, registerQuery, registerCheck, registerDefinitions];
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
