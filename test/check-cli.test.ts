@@ -43,9 +43,9 @@ describe('check: verdicts and exit codes against known error rates', () => {
     const at = await run(['check', '--fixture', chatHour(10), '--metric', 'chat', '--max-error-rate', '1%']);
     const over = await run(['check', '--fixture', chatHour(11), '--metric', 'chat', '--max-error-rate', '1%']);
     expect([under.code, at.code, over.code]).toEqual([0, 0, 1]);
-    expect(under.stdout).toBe('PASS  chat  error rate 0.90% <= 1.00%  requests 1,000  errors 9  worst SendChatMessage 1.80%\n\ncheck PASSED: 1 rule: 1 passed\n');
+    expect(under.stdout).toBe('PASS  chat  error rate 0.90% <= 1.00%  requests 1,000  errors 9  worst SendChatMessage 1.80%\n\ncheck PASSED: 1 rule: 1 passed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n');
     expect(at.stdout.split('\n')[0]).toBe('PASS  chat  error rate 1.00% <= 1.00%  requests 1,000  errors 10  worst SendChatMessage 2.00%');
-    expect(over.stdout).toBe('FAIL  chat  error rate 1.10% > 1.00%  requests 1,000  errors 11  worst SendChatMessage 2.20%\n\ncheck FAILED: 1 rule: 1 failed\n');
+    expect(over.stdout).toBe('FAIL  chat  error rate 1.10% > 1.00%  requests 1,000  errors 11  worst SendChatMessage 2.20%\n\ncheck FAILED: 1 rule: 1 failed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n');
     expect(over.stderr).toBe('');
   });
 
@@ -74,7 +74,7 @@ describe('check: verdicts and exit codes against known error rates', () => {
     const r = await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '1%', '--min-requests', '1001']);
     expect(r.code).toBe(0);
     // No worst operation: none has min-requests.
-    expect(r.stdout).toBe('NO DATA  chat  not enough data: 1,000 requests, min-requests 1,001  requests 1,000  errors 11\n\ncheck PASSED: 1 rule: 1 not enough data\n');
+    expect(r.stdout).toBe('NO DATA  chat  not enough data: 1,000 requests, min-requests 1,001  requests 1,000  errors 11\n\ncheck PASSED: 1 rule: 1 not enough data; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n');
     const strict = await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '1%', '--min-requests', '1001', '--fail-on-no-data']);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('check FAILED: 1 rule: 1 not enough data (1 failing the run)');
@@ -127,7 +127,7 @@ describe('check: verdicts and exit codes against known error rates', () => {
         'FAIL  chat  SendChatMessage error rate 2.20% > 2.00%  requests 1,000  errors 11  worst SendChatMessage 2.20%',
         '      - SendChatMessage 2.20% > 2.00%  requests 500  errors 11',
         '',
-        'check FAILED: 1 rule: 1 failed',
+        'check FAILED: 1 rule: 1 failed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z',
         '',
       ].join('\n'),
     );
@@ -306,7 +306,7 @@ describe('check --config', () => {
         'PASS  chat 5xx      error rate 1.10% <= 1.50%  requests 1,000  errors 11  worst SendChatMessage 2.20%',
         'PASS  chat volume   requests 1,000 >= min-total 100; requests 1,000 <= max-total 10,000  requests 1,000  errors 11  worst SendChatMessage 2.20%',
         '',
-        'check PASSED: 4 rules: 3 passed, 1 warning',
+        'check PASSED: 4 rules: 3 passed, 1 warning; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z',
         '',
       ].join('\n'),
     );

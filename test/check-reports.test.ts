@@ -151,7 +151,7 @@ describe('check on GitHub Actions', () => {
       '::warning title=acs-metrics check%3A warns::WARN warns (chat): error rate 1.10%25 > 1.00%25 (requests 1,000, errors 11, worst SendChatMessage 2.20%25)',
       '::warning title=acs-metrics check%3A too thin::NO DATA too thin (chat): not enough data: 1,000 requests, min-requests 5,000 (requests 1,000, errors 11)',
     ]);
-    expect(lines[lines.length - 4]).toMatch(/^check FAILED: 5 rules: 1 failed, 2 passed, 1 warning, 1 not enough data$/);
+    expect(lines[lines.length - 4]).toMatch(/^check FAILED: 5 rules: 1 failed, 2 passed, 1 warning, 1 not enough data; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z$/);
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n\n### acs-metrics check: FAILED\n')).toBe(true);
     expect(md).toContain('| Result | Rule | Metric | Error rate | Max | Requests | Errors | Worst operation | Details |');

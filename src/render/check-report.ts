@@ -88,7 +88,10 @@ export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance): string
   return `${lines.join('\n')}\n`;
 }
 
-/** "check FAILED: 4 rules: 1 failed, 1 passed, 1 warning, 1 not enough data". */
+/**
+ * "check FAILED: 4 rules: 1 failed, 1 passed, 1 warning, 1 not enough data; window 2026-01-07T23:00:00Z -
+ * 2026-01-08T00:00:00Z" (the window when every evaluated rule had the same one).
+ */
 export function summaryLine(outcome: CheckOutcome, c: ChalkInstance): string {
   const t = tally(outcome.results);
   const noDataFailing = outcome.results.filter((r) => r.verdict === 'no-data' && r.failsRun).length;
@@ -100,7 +103,9 @@ export function summaryLine(outcome: CheckOutcome, c: ChalkInstance): string {
   if (t['no-data']) parts.push(`${t['no-data']} not enough data${noDataFailing ? ` (${noDataFailing} failing the run)` : ''}`);
   const n = outcome.results.length;
   const head = t.error ? c.red.bold('check ERROR') : outcome.passed ? c.green.bold('check PASSED') : c.red.bold('check FAILED');
-  return `${head}: ${n} rule${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  const windows = [...new Set(outcome.results.filter((r) => r.window).map((r) => `${formatTime(r.window!.start)} - ${formatTime(r.window!.end)}`))];
+  const window = windows.length === 1 ? c.dim(`; window ${windows[0]}`) : '';
+  return `${head}: ${n} rule${n === 1 ? '' : 's'}: ${parts.join(', ')}${window}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
