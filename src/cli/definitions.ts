@@ -24,17 +24,16 @@ const STATUS_LABEL: Record<MetricComparison['status'], string> = {
 };
 
 export function definitionsTable(diff: DefinitionsDiff, resource: string, c: ChalkInstance): string {
-  const rows = diff.metrics.map((m) => [
-    m.alias ?? '-',
-    m.rest,
-    m.status === 'same' ? STATUS_LABEL[m.status] : { text: STATUS_LABEL[m.status], style: c.yellow },
-    m.notes.join('; '),
-  ]);
+  // One row per difference, so that each reads on its own line.
+  const rows = diff.metrics.flatMap((m) => {
+    const status = m.status === 'same' ? STATUS_LABEL[m.status] : { text: STATUS_LABEL[m.status], style: c.yellow };
+    const [first = '', ...rest] = m.notes;
+    return [[m.alias ?? '-', m.rest, status, first], ...rest.map((note) => ['', '', '', note])];
+  });
   const head = `Metric definitions of ${resource} compared with the built-in catalog\n`;
   const table = renderGrid(['Alias', 'REST name', 'Status', 'Differences'], rows, {
     color: c.level > 0,
     headStyle: c.bold,
-    colWidths: [null, null, null, 70],
   });
   const summary =
     diff.differing === 0

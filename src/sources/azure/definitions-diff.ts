@@ -98,7 +98,7 @@ export function diffDefinitions(catalog: readonly MetricDef[], live: readonly Li
       legacy: def.legacy,
       dimensions: { missing: [], extra: [] },
       aggregations: { missing: [], extra: [] },
-      notes: [def.legacy ? 'not on the resource (a legacy metric: expected on newer resources)' : 'not on the resource'],
+      notes: [def.legacy ? 'not on the resource (a legacy metric)' : 'not on the resource'],
     });
   }
   const others = live.filter((l) => !catalog.some((def) => lower(def.rest) === lower(l.name)));

@@ -1,0 +1,127 @@
+/** `acs-metrics definitions` against the emulator: the catalog compared with live metric definitions. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { METRICS } from '../src/catalog/metrics.js';
+import { diffDefinitions, toLiveDefinition } from '../src/sources/azure/definitions-diff.js';
+import { run } from './helpers/io.js';
+import { type Harness, liveEnv, openHarness, RESOURCE, TOKEN } from './emulator/harness.js';
+
+const def = (name: string, dims: string[], over: Record<string, unknown> = {}) => ({
+  name: { value: name, localizedValue: name },
+  unit: 'Count',
+  primaryAggregationType: 'Count',
+  supportedAggregationTypes: ['None', 'Average', 'Count', 'Minimum', 'Maximum', 'Total'],
+  metricAvailabilities: [{ timeGrain: 'PT1M', retention: 'P93D' }],
+  dimensions: dims.map((d) => ({ value: d, localizedValue: d })),
+  ...over,
+});
+
+// What a resource might say: Chat as in the catalog (dimension names in other case), Job Router
+// without ApiVersion and with Region, Rooms without Minimum and in another unit, a metric the
+// catalog lacks; the other catalog metrics are absent.
+const DEFINITIONS = [
+  def('apirequestchat', ['operation', 'STATUSCODE', 'StatusCodeClass']),
+  def('ApiRequestRouter', ['OperationName', 'StatusCode', 'StatusCodeSubClass', 'Region']),
+  def('ApiRequestRooms', ['Operation', 'StatusCode', 'StatusCodeClass'], {
+    unit: 'Requests',
+    supportedAggregationTypes: ['Average', 'Count', 'Maximum', 'Total'],
+  }),
+  def('APIRequestBrandNew', ['Operation']),
+];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await openHarness(undefined, DEFINITIONS);
+});
+afterAll(async () => h?.close());
+beforeEach(() => h.emulator.reset());
+
+describe('diffDefinitions', () => {
+  it('compares metrics, dimensions (ignoring case), aggregations and unit', () => {
+    const diff = diffDefinitions(METRICS, DEFINITIONS.map((d) => toLiveDefinition(d)!));
+    const byRest = Object.fromEntries(diff.metrics.map((m) => [m.rest.toLowerCase(), m]));
+    expect(byRest.apirequestchat).toMatchObject({ alias: 'chat', status: 'same', notes: [] });
+    expect(byRest.apirequestrouter).toMatchObject({
+      status: 'different',
+      dimensions: { missing: ['ApiVersion'], extra: ['Region'] },
+      notes: ['dimensions not on the resource: ApiVersion', 'dimensions not in the catalog: Region'],
+    });
+    expect(byRest.apirequestrooms).toMatchObject({
+      status: 'different',
+      aggregations: { missing: ['Minimum'], extra: [] },
+      unit: { catalog: 'Count', resource: 'Requests' },
+    });
+    expect(byRest.apirequestsms).toMatchObject({ status: 'catalog-only', notes: ['not on the resource'] });
+    expect(byRest.apirequestnetworktraversal).toMatchObject({ status: 'catalog-only', legacy: true });
+    expect(byRest.apirequestbrandnew).toMatchObject({ status: 'resource-only', notes: ['not in the catalog; dimensions Operation'] });
+    expect(diff.differing).toBe(METRICS.length - 1 + 1);
+  });
+});
+
+describe('acs-metrics definitions', () => {
+  it('prints a table of the differences and exits 0', async () => {
+    const r = await run(['definitions', '--resource', RESOURCE], { env: liveEnv(h) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(h.emulator.requests.map((x) => [x.path, x.query])).toEqual([
+      [`${RESOURCE}/providers/Microsoft.Insights/metricDefinitions`, { 'api-version': '2024-02-01', metricnamespace: 'Microsoft.Communication/CommunicationServices' }],
+    ]);
+    expect(r.stdout.split('\n')[0]).toBe(`Metric definitions of ${RESOURCE} compared with the built-in catalog`);
+    expect(r.stdout).toMatch(/│ router +│ ApiRequestRouter +│ different +│ dimensions not on the resource: ApiVersion +│\n│ +│ +│ +│ dimensions not in the catalog: Region +│\n/);
+    expect(r.stdout).toMatch(/│ networktraversal +│ APIRequestNetworkTraversal +│ catalog only +│ not on the resource \(a legacy metric\) +│/);
+    expect(r.stdout).toMatch(/│ chat +│ apirequestchat +│ same +│/);
+    expect(r.stdout).toMatch(/│ - +│ APIRequestBrandNew +│ resource only +│ not in the catalog; dimensions Operation/);
+    expect(r.stdout).toContain('10 of 11 metrics differ; correct src/catalog/metrics.ts where the service is right.\n');
+  });
+
+  it('prints JSON for scripts', async () => {
+    const r = await run(['definitions', '--resource', RESOURCE, '--json'], { env: liveEnv(h) });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, resource: RESOURCE, differing: 10 });
+    expect(doc.metrics.find((m: { rest: string }) => m.rest === 'ApiRequestRooms')).toEqual({
+      alias: 'rooms',
+      rest: 'ApiRequestRooms',
+      displayName: 'ApiRequestRooms',
+      status: 'different',
+      legacy: false,
+      dimensions: { missing: [], extra: [] },
+      aggregations: { missing: ['Minimum'], extra: [] },
+      unit: { catalog: 'Count', resource: 'Requests' },
+      primaryAggregation: null,
+      notes: ['aggregations not on the resource: Minimum', 'unit Requests (catalog: Count)'],
+    });
+  });
+
+  it('says when the catalog matches', async () => {
+    const original = h.emulator.definitions;
+    h.emulator.definitions = METRICS.map((m) => def(m.rest, m.dimensions.map((d) => d.rest)));
+    try {
+      const r = await run(['definitions', '--resource', RESOURCE], { env: liveEnv(h) });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/The catalog matches the resource\.\n$/);
+    } finally {
+      h.emulator.definitions = original;
+    }
+  });
+
+  it('fails in one line with exit 3 when the definitions cannot be fetched, never showing the token', async () => {
+    h.emulator.inject({ kind: 'status', status: 403 }, 1, 'definitions');
+    const r = await run(['definitions', '--resource', RESOURCE, '--debug'], { env: liveEnv(h) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`error: access denied to ${RESOURCE} (HTTP 403 AuthorizationFailed): reading metrics needs the Monitoring Reader role`);
+    expect(r.stderr + r.stdout).not.toContain(TOKEN);
+  });
+
+  it('needs a resource, refused before any request', async () => {
+    const r = await run(['definitions'], { env: liveEnv(h) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: no resource: give --resource ID (or set ACS_METRICS_RESOURCE), or --subscription, --resource-group and --name\n');
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  it('documents the exit code in its help', async () => {
+    const r = await run(['definitions', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Exit code 0 when the comparison was made');
+  });
+});
