@@ -113,6 +113,8 @@ describe('exceeds and formatting', () => {
     expect(formatObservedRate(10 / 1000, rate('1%'))).toBe('1.00%');
     expect(formatObservedRate(10040 / 1_000_000, rate('1%'))).toBe('1.004%');
     expect(formatObservedRate(0.00001)).toBe('0.001%');
+    expect(formatObservedRate(125 / 100_000, rate('0.125%'))).toBe('0.125%');
+    expect(formatObservedRate(126 / 100_000, rate('0.125%'))).toBe('0.126%');
     expect(formatObservedRate(0)).toBe('0.00%');
     expect(formatObservedRate(null)).toBe('-');
   });

@@ -164,7 +164,9 @@ export function formatObservedRate(ratio: number | null, max?: Rate): string {
   if (ratio === null || !Number.isFinite(ratio)) return '-';
   const pct = ratio * 100;
   const limit = max ? formatRateThreshold(max) : undefined;
-  for (let d = 2; d <= 6; d++) {
+  // At least as many decimals as the threshold shows: 0.125% against 0.125%, not 0.13%.
+  const first = limit ? Math.max(2, limit.length - limit.indexOf('.') - 2) : 2;
+  for (let d = first; d <= Math.max(6, first); d++) {
     const text = `${pct.toFixed(d)}%`;
     const same = limit !== undefined && ratio !== max!.ratio && Number(text.slice(0, -1)) === Number(limit.slice(0, -1));
     if (!same && !(pct > 0 && Number(text.slice(0, -1)) === 0)) return text;
