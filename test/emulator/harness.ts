@@ -15,21 +15,22 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
 /**
- * Two days of Chat and Job Router traffic at PT1M ending at NOW, and 92 days of Rooms at PT1H:
+ * Two days of Chat and Job Router traffic at PT1M ending at `now` (default NOW), and 92 days of
+ * Rooms at PT1H:
  * - chat: SendChatMessage 200 (3/min), SendChatMessage 429 (1 per 10 min), GetChatThread 200 (2/min),
  *   GetChatThread 500 (1/h), Bad Route 404 (1 per 30 min), and an operation with a quote in its name;
  * - router: UpsertJob 200 and 409;
  * - rooms: CreateRoom 201 (1/h), GetRoom 200 (2/h).
  */
-export function testDataset(): Dataset {
+export function testDataset(now = NOW): Dataset {
   const chat = resolveMetric('chat');
   const router = resolveMetric('router');
   const rooms = resolveMetric('rooms');
-  const start = NOW - 2 * DAY;
+  const start = now - 2 * DAY;
   const every = (n: number) => (t: number) => (Math.floor(t / 60_000) % n === 0 ? 1 : 0);
   return {
     metrics: [
-      buildMetric(chat, start, NOW, 60_000, [
+      buildMetric(chat, start, now, 60_000, [
         { dims: { Operation: 'SendChatMessage', StatusCode: '200', StatusSubClass: '2xx' }, count: 3 },
         { dims: { Operation: 'SendChatMessage', StatusCode: '429', StatusSubClass: '4xx' }, count: every(10) },
         { dims: { Operation: 'GetChatThread', StatusCode: '200', StatusSubClass: '2xx' }, count: 2 },
@@ -37,11 +38,11 @@ export function testDataset(): Dataset {
         { dims: { Operation: 'Bad Route', StatusCode: '404', StatusSubClass: '4xx' }, count: every(30) },
         { dims: { Operation: "O'Brien", StatusCode: '200', StatusSubClass: '2xx' }, count: every(120) },
       ]),
-      buildMetric(router, start, NOW, 60_000, [
+      buildMetric(router, start, now, 60_000, [
         { dims: { OperationName: 'UpsertJob', StatusCode: '200', StatusCodeSubClass: '2xx' }, count: 1 },
         { dims: { OperationName: 'UpsertJob', StatusCode: '409', StatusCodeSubClass: '4xx' }, count: every(15) },
       ]),
-      buildMetric(rooms, NOW - 92 * DAY, NOW, HOUR, [
+      buildMetric(rooms, now - 92 * DAY, now, HOUR, [
         { dims: { Operation: 'CreateRoom', StatusCode: '201', StatusSubClass: '2xx' }, count: 1 },
         { dims: { Operation: 'GetRoom', StatusCode: '200', StatusSubClass: '2xx' }, count: 2 },
       ]),
