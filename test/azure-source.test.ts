@@ -165,6 +165,19 @@ describe('AzureSource requests', () => {
     }
   });
 
+  it('asks the credential for a token scoped to the endpoint (sovereign clouds), once', async () => {
+    const scopes: string[] = [];
+    const credential = {
+      getToken: async (s: string | string[]) => {
+        scopes.push(...([] as string[]).concat(s));
+        return { token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    await source({ credential }).src.fetch([query('chat'), query('router')]);
+    expect(new Set(scopes)).toEqual(new Set([`${h.emulator.endpoint}/.default`]));
+    expect(h.emulator.requests).toHaveLength(2);
+  });
+
   it('logs requests and answers with --debug, never the token', async () => {
     const { src, lines } = source();
     await src.fetch([query('chat')]);

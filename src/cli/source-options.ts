@@ -39,7 +39,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 /** The options that name a live ACS resource and how to reach it (query, check, definitions). */
 export function addAzureOptions(cmd: Command): Command {
   return cmd
-    .option('--resource <id>', 'the ACS resource id, /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Communication/CommunicationServices/<name> (env ACS_METRICS_RESOURCE)')
+    .option('--resource <id>', 'the full ACS resource id (env ACS_METRICS_RESOURCE; az communication show --query id)')
     .option('--subscription <guid>', 'with --resource-group and --name: build the resource id from its parts')
     .option('--resource-group <name>', 'the resource group of the ACS resource')
     .option('--name <name>', 'the name of the ACS resource')
