@@ -189,6 +189,20 @@ describe('AzureSource requests', () => {
   });
 });
 
+describe('the SDK client', () => {
+  it("replaces the SDK's retry policy (unbounded Retry-After, no 529 throttling) and logs every attempt", async () => {
+    const { openClient } = await import('../src/sources/azure/client.js');
+    const { client } = await openClient({ endpoint: h.emulator.endpoint, timeoutMs: 1000, env: { ACS_METRICS_ACCESS_TOKEN: TOKEN }, now: NOW, log: { warn() {}, note() {}, trace() {} } });
+    const names = client.pipeline.getOrderedPolicies().map((p) => p.name);
+    expect(names).not.toContain('defaultRetryPolicy');
+    const at = (n: string) => names.indexOf(n);
+    expect(at('acsMetricsRetryPolicy')).toBeGreaterThan(-1);
+    // The debug log sees each attempt, with its Authorization header already set (and never shows it).
+    expect(at('acsMetricsDebugPolicy')).toBeGreaterThan(at('acsMetricsRetryPolicy'));
+    expect(at('acsMetricsDebugPolicy')).toBeGreaterThan(at('bearerTokenAuthenticationPolicy'));
+  });
+});
+
 describe('AzureSource failures', () => {
   it('retries 429 honouring Retry-After, then succeeds', async () => {
     h.emulator.inject({ kind: 'status', status: 429, headers: { 'retry-after': '1' } });

@@ -227,6 +227,16 @@ describe('--save', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
+  it('with --fixture, writes the data it read', async () => {
+    const sample = join(import.meta.dirname, '..', 'fixtures', 'sample-week.json');
+    const args = ['-m', 'sms', '--since', '2d', '-o', 'csv'];
+    const a = await run(['query', '--fixture', sample, ...args, '--save', 'copy.json'], { cwd: dir });
+    expect(a.code).toBe(0);
+    const b = await run(['query', '--fixture', 'copy.json', ...args], { cwd: dir });
+    expect(b.stdout).toBe(a.stdout);
+    expect(JSON.parse(readFileSync(join(dir, 'copy.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(sample, 'utf8')));
+  });
+
   it('leaves an existing file untouched and no temp file when the query fails', async () => {
     writeFileSync(join(dir, 'keep.json'), 'original');
     h.emulator.inject({ kind: 'status', status: 403 });
