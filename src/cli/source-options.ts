@@ -148,7 +148,14 @@ async function checkSavePath(path: string, cwd: string): Promise<string> {
 
 /** The text of a fixture file for the responses: one body, or an array of them. */
 export function fixtureText(raw: readonly unknown[]): string {
-  return `${JSON.stringify(raw.length === 1 ? raw[0] : raw, null, 2)}\n`;
+  try {
+    return `${JSON.stringify(raw.length === 1 ? raw[0] : raw, null, 2)}\n`;
+  } catch (err) {
+    // JSON.stringify recurses (thousands of nested arrays overflow the stack) and V8 strings stop near 512 MiB.
+    if (!(err instanceof RangeError)) throw err;
+    const why = /call stack/i.test(err.message) ? 'nested too deeply' : 'too large';
+    throw new DataError(`--save: the responses are ${why} to write as a JSON file`, { cause: err });
+  }
 }
 
 /** Opens the source the options name, fetches what the queries need, and honours --save. */

@@ -4,7 +4,7 @@
  * extremes, and averages are weighted by count (total / count) when counts are known.
  */
 import type { AggregationKey } from '../catalog/types.js';
-import type { RawPoint } from './model.js';
+import type { PointValues } from './points.js';
 
 export class Accumulator {
   /** NaN where no point brought that key. */
@@ -25,7 +25,8 @@ export class Accumulator {
     this.avgN = new Float64Array(size);
   }
 
-  add(i: number, p: RawPoint): void {
+  /** Adds a point's values (a RawPoint, or the values of a columnar series) to bucket i. */
+  add(i: number, p: PointValues): void {
     const { count, total, minimum, maximum, average } = p;
     if (count != null) this.count[i] = Number.isNaN(this.count[i]!) ? count : this.count[i]! + count;
     if (total != null) this.total[i] = Number.isNaN(this.total[i]!) ? total : this.total[i]! + total;

@@ -10,6 +10,7 @@ import { Accumulator } from './accumulate.js';
 import { isErrorSeries, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
+import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
 import { formatTime } from './time.js';
 import { chooseIntervalMs, resolveWindow, type Window } from './window.js';
 
@@ -47,8 +48,9 @@ function nativeInterval(metrics: readonly MetricData[]): number | null {
   let step = Number.POSITIVE_INFINITY;
   for (const m of metrics) {
     for (const s of m.series) {
-      for (let i = 1; i < s.points.length; i++) {
-        const d = s.points[i]!.timestamp - s.points[i - 1]!.timestamp;
+      const n = pointCount(s);
+      for (let i = 1; i < n; i++) {
+        const d = timestampAt(s, i) - timestampAt(s, i - 1);
         if (d > 0 && d < step) step = d;
       }
     }
@@ -64,10 +66,10 @@ function extentOf(metrics: readonly MetricData[], nativeMs: number | null): Wind
     if (m.start !== undefined) start = Math.min(start, m.start);
     if (m.end !== undefined) end = Math.max(end, m.end);
     for (const s of m.series) {
-      const first = s.points[0];
-      const last = s.points[s.points.length - 1];
-      if (first) start = Math.min(start, first.timestamp);
-      if (last) end = Math.max(end, last.timestamp + (nativeMs ?? 0));
+      const n = pointCount(s);
+      if (n === 0) continue;
+      start = Math.min(start, timestampAt(s, 0));
+      end = Math.max(end, timestampAt(s, n - 1) + (nativeMs ?? 0));
     }
   }
   return Number.isFinite(start) && Number.isFinite(end) ? { start, end } : undefined;
@@ -110,7 +112,7 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
   }
 
   let intervalMs = chooseIntervalMs(query.interval, window, nativeMs);
-  if (nativeMs === null && intervalMs !== null && allSeries.some((s) => s.points.length > 0)) {
+  if (nativeMs === null && intervalMs !== null && allSeries.some((s) => pointCount(s) > 0)) {
     notes.push(`the data holds one value per series for its whole timespan (FULL); showing one bucket`);
     intervalMs = null;
   }
@@ -157,16 +159,25 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
       group.classified = false;
       unclassified = true;
     }
-    for (const p of series.points) {
-      const t = p.timestamp;
-      if (t < window.start || t >= window.end) continue;
+    const acc = group.acc;
+    const errs = group.errors;
+    const take = (t: number, p: PointValues): void => {
+      if (t < window.start || t >= window.end) return;
       const b = intervalMs === null ? 0 : Math.floor((t - window.start) / intervalMs);
-      group.acc.add(b, p);
+      acc.add(b, p);
       grand.add(b, p);
       if (isError) {
-        group.errors.add(b, p);
+        errs.add(b, p);
         grandErrors.add(b, p);
       }
+    };
+    const columns = pointColumns(series);
+    if (columns) {
+      // Parsed files: the timestamps column and the parsed data objects, no point objects.
+      const { timestamps, values } = columns;
+      for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, values[k]!);
+    } else {
+      for (const p of series.points) take(p.timestamp, p);
     }
   }
 

@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { Io } from '../cli/io.js';
 import type { MetricData, Query } from '../core/model.js';
 import { DataError, InterruptedError, UsageError } from '../errors.js';
@@ -21,6 +22,8 @@ export const MAX_FIXTURE_BYTES = 512 * MiB;
 export interface FixtureSourceOptions {
   /** Size limit per file or stdin, in bytes (default MAX_FIXTURE_BYTES). */
   readonly maxBytes?: number;
+  /** Bytes the JavaScript heap can still grow by (default: from v8.getHeapStatistics()); for tests. */
+  readonly heapRoom?: () => number;
 }
 
 export class FixtureSource implements MetricsSource {
@@ -34,7 +37,10 @@ export class FixtureSource implements MetricsSource {
   ) {
     this.label = paths.map(originOf).join(', ');
     this.maxBytes = options.maxBytes ?? MAX_FIXTURE_BYTES;
+    this.heapRoom = options.heapRoom ?? heapRoom;
   }
+
+  private readonly heapRoom: () => number;
 
   async fetch(_queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
     if (this.paths.filter((p) => p === '-').length > 1) {
@@ -45,12 +51,22 @@ export class FixtureSource implements MetricsSource {
     for (const path of this.paths) {
       if (signal?.aborted || this.io.signal?.aborted) throw new InterruptedError();
       const origin = originOf(path);
-      const bytes = path === '-' ? await this.readStdin() : await this.readPath(path);
-      const doc = readMetricsDocument(decode(bytes, origin, this.maxBytes), origin);
+      const text = await this.readText(path, origin);
+      checkHeapRoom(text, origin, this.heapRoom());
+      const doc = readMetricsDocument(text, origin);
       for (const m of doc.metrics) metrics.push(m);
       for (const b of doc.bodies) raw.push(b);
     }
     return { metrics, raw };
+  }
+
+  /**
+   * The decoded text of a file or stdin. The bytes stay local to this call, so that they can be freed
+   * while the text is parsed (a 100 MiB file would otherwise be held twice).
+   */
+  private async readText(path: string, origin: string): Promise<string> {
+    const bytes = path === '-' ? await this.readStdin() : await this.readPath(path);
+    return decode(bytes, origin, this.maxBytes);
   }
 
   private async readStdin(): Promise<Buffer> {
@@ -117,6 +133,41 @@ function decode(bytes: Buffer, origin: string, max: number): string {
   if (isBlank(text)) throw new DataError(origin === 'stdin' ? 'stdin: empty input' : `${origin}: empty file`);
   return text;
 }
+
+/** Bytes the heap can still grow by before V8 gives up (a fatal "heap out of memory", not an exception). */
+function heapRoom(): number {
+  const h = getHeapStatistics();
+  return h.heap_size_limit - h.used_heap_size;
+}
+
+/**
+ * JSON.parse of a file can need many times the file's size (an empty object is 64 bytes of heap, so
+ * `[{},{},...]` takes over 20 times its text), and running out of heap kills the process with a V8
+ * stack dump. When the worst case does not fit, the text's objects, arrays and commas are counted
+ * (indexOf, ~50 ms per 100 MiB) for an estimate; a file that would not fit in 90% of what
+ * is left is a DataError instead of a crash. (Text made mostly of short strings is underestimated.)
+ */
+export function checkHeapRoom(text: string, origin: string, room: number): void {
+  const budget = room * 0.9;
+  if (text.length * WORST_BYTES_PER_CHAR <= budget) return;
+  const count = (c: string): number => {
+    let n = 0;
+    for (let i = text.indexOf(c); i !== -1; i = text.indexOf(c, i + 1)) n++;
+    return n;
+  };
+  // An object is about 56 bytes with its first properties, an array 56, each further element or property a
+  // slot of 8; strings and numbers about their length. Metric files: about 1.5 times what they take.
+  const need = 56 * count('{') + 56 * count('[') + 8 * count(',') + text.length;
+  if (need <= budget) return;
+  const used = getHeapStatistics().used_heap_size;
+  const suggest = Math.ceil((used + need / 0.9) / (1024 * MiB)) * 1024;
+  throw new DataError(
+    `${origin}: too large to read with the memory Node.js has: parsing it needs about ${formatBytes(need)} and the JavaScript heap has ${formatBytes(Math.max(0, room))} left (raise the limit with NODE_OPTIONS=--max-old-space-size=${suggest}, or split the file)`,
+  );
+}
+
+/** The most heap bytes a character of JSON text can turn into (nested empty arrays: about 23). */
+const WORST_BYTES_PER_CHAR = 24;
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {

@@ -1,0 +1,57 @@
+/**
+ * A compact form of a series' points for large inputs. A parsed Azure Monitor response already holds
+ * one object per data point ({timeStamp, count, total, ...}); building a second object per point
+ * (RawPoint) doubles the memory of a month of minute data. So the parser keeps, per series, the
+ * timestamps in a Float64Array and the parsed (validated) objects themselves as the values, and the
+ * series' `points` array is built only if something asks for it. The query engine reads the columns.
+ *
+ * A columnar series is an ordinary RawSeries to everything else: `points` is an enumerable property
+ * (a getter that builds the RawPoint objects once, on first use) and the columns sit under a
+ * non-enumerable symbol, so equality checks, JSON and spreading see `{dimensions, points}`.
+ */
+import type { AggregationKey } from '../catalog/types.js';
+import type { RawPoint, RawSeries } from './model.js';
+
+/** The aggregation values of one point: a missing or null key means no data. */
+export type PointValues = { readonly [K in AggregationKey]?: number | null };
+
+export interface PointColumns {
+  /** Milliseconds since the epoch, ascending. */
+  readonly timestamps: Float64Array;
+  /**
+   * values[k] holds the aggregations of the point at timestamps[k] (other keys are ignored). They
+   * must not change after the series is made.
+   */
+  readonly values: ArrayLike<PointValues>;
+}
+
+const COLUMNS = Symbol('acs-metrics.pointColumns');
+
+/** A RawSeries over columns; `materialize` builds its points (in timestamp order) when first asked. */
+export function columnarSeries(dimensions: Readonly<Record<string, string>>, columns: PointColumns, materialize: () => RawPoint[]): RawSeries {
+  let points: readonly RawPoint[] | undefined;
+  const series = { dimensions } as { dimensions: Readonly<Record<string, string>>; points: readonly RawPoint[] };
+  Object.defineProperty(series, 'points', {
+    enumerable: true,
+    configurable: true,
+    get: () => (points ??= materialize()),
+  });
+  Object.defineProperty(series, COLUMNS, { value: columns, enumerable: false });
+  return series;
+}
+
+/** The columns of a series made by columnarSeries; undefined for a plain one. */
+export function pointColumns(series: RawSeries): PointColumns | undefined {
+  return (series as { [COLUMNS]?: PointColumns })[COLUMNS];
+}
+
+/** How many points a series has, without building them. */
+export function pointCount(series: RawSeries): number {
+  return pointColumns(series)?.timestamps.length ?? series.points.length;
+}
+
+/** The timestamp of point i, without building the points. */
+export function timestampAt(series: RawSeries, i: number): number {
+  const columns = pointColumns(series);
+  return columns ? columns.timestamps[i]! : series.points[i]!.timestamp;
+}
