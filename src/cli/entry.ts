@@ -27,7 +27,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const io: Io = {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin builds a stream (a socket for a pipe) when first read: only for `--fixture -`.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),

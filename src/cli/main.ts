@@ -6,10 +6,6 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { version } from '../version.js';
-import { registerCatalog } from './catalog.js';
-import { registerCheck } from './check.js';
-import { registerDefinitions } from './definitions.js';
-import { registerQuery } from './query.js';
 import { makeChalk } from './color.js';
 import { type Context, type GlobalOptions, makeContext } from './context.js';
 import type { Io } from './io.js';
@@ -19,7 +15,25 @@ export type Handler<O> = (args: string[], opts: O & GlobalOptions, ctx: Context)
 
 export type Register = (program: Command, action: <O>(handler: Handler<O>) => (...a: unknown[]) => Promise<void>) => void;
 
-const COMMANDS: Register[] = [registerCatalog, registerQuery, registerCheck, registerDefinitions];
+/**
+ * The commands, in the order help lists them, each with how to load its module. Only the module of the
+ * command being run is loaded (start-up time: `catalog` does not load the query engine, renderers or
+ * the rules-file reader); help, no command or an unknown one load them all.
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+  ['catalog', async () => (await import('./catalog.js')).registerCatalog],
+  ['query', async () => (await import('./query.js')).registerQuery],
+  ['check', async () => (await import('./check.js')).registerCheck],
+  ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
+];
+
+/** The commands argv needs: the one it names (global options take no value), or all of them. */
+function commandsFor(argv: readonly string[]): typeof COMMANDS {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const named = COMMANDS.filter(([name]) => name === argv[at]);
+  const dashDash = argv.indexOf('--');
+  return named.length === 1 && (dashDash === -1 || dashDash > at) ? named : COMMANDS;
+}
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -47,9 +61,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const opts = command.optsWithGlobals<O & GlobalOptions>();
       exitCode = await handler(command.args, opts, makeContext(io, opts));
     };
-  for (const register of COMMANDS) register(program, action);
 
   try {
+    const registers = await Promise.all(commandsFor(argv).map(([, load]) => load()));
+    for (const register of registers) register(program, action);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
