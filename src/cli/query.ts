@@ -7,6 +7,7 @@ import { EXIT, Problems, UsageError } from '../errors.js';
 import { renderChart } from '../render/chart.js';
 import { renderCsv } from '../render/csv.js';
 import { renderJson } from '../render/json.js';
+import { safeText } from '../render/safe.js';
 import { renderTable } from '../render/table.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
@@ -141,6 +142,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
       text = renderTable(result, { color: ctx.out });
   }
   ctx.io.stdout.write(text);
-  for (const note of notes) ctx.note(note);
+  // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
+  for (const note of notes) ctx.note(safeText(note));
   return EXIT.OK;
 }

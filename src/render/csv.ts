@@ -7,16 +7,23 @@
  * Formula injection: a spreadsheet would run a text cell starting with =, +, -, @, TAB or CR as a
  * formula, so such a data-derived text cell (dimension values, names) gets a leading ' before quoting.
  * Numbers are written as numbers and never prefixed: -5 stays -5.
+ * Terminal safety: escape (ESC, BEL...), C1 and bidi control characters in a text cell are written as
+ * visible \x.. escapes like in tables, so that `-o csv` at a terminal cannot colour, retitle or link it.
  */
 import type { QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
+import { safeText } from './safe.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
+/** Controls other than TAB, CR and LF (which CSV quoting carries), and bidi overrides: shown as \x.. escapes. */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 
-/** One text cell: formula guard, then RFC 4180 quoting. */
+/** One text cell: control characters escaped (as in tables), formula guard, then RFC 4180 quoting. */
 export function csvText(text: string): string {
-  const guarded = FORMULA_START.test(text) ? `'${text}` : text;
+  const visible = text.replace(TERMINAL_UNSAFE, safeText);
+  const guarded = FORMULA_START.test(visible) ? `'${visible}` : visible;
   return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 

@@ -51,5 +51,14 @@ export function renderJson(result: QueryResult): string {
     errorRate: ratioOf(result.errors, result.requests),
     omittedSeries: result.omittedSeries,
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${jsonTerminalSafe(JSON.stringify(doc, null, 2))}\n`;
 }
+
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls (U+009B is a one-character CSI),
+ * line/paragraph separators and bidi overrides raw, which a terminal would act on. They can only be
+ * inside strings, where \uXXXX means the same character: the document parses to the same values.
+ */
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const jsonTerminalSafe = (text: string): string => text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
