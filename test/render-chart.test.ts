@@ -155,3 +155,31 @@ describe('renderChart on arbitrary data', () => {
     );
   });
 });
+
+describe('renderChart with fill', () => {
+  it('draws each bucket several columns wide to fill the width, with times under the right columns', () => {
+    const { text, notes } = renderChart(single([1, 2, 3, 4]), { color: plain, width: 44, height: 5, fill: true });
+    const out = lines(text);
+    const ruleAt = out.findIndex((l) => l.includes('┬'));
+    // 44 columns less the 4-column gutter: 40 columns, 10 per hourly bucket (6 minutes a column).
+    expect(out.slice(ruleAt - 5, ruleAt)).toEqual([
+      '  4 ┤                             ╭─────────',
+      '  3 ┤                   ╭─────────╯',
+      '  2 ┤         ╭─────────╯',
+      '  1 ┼─────────╯',
+      '  0 ┼',
+    ]);
+    expect(out.slice(ruleAt, ruleAt + 2)).toEqual([
+      '    ┬───────────────────┬───────────────────',
+      '    01-07 00:00         01-07 02:00',
+    ]);
+    expect(notes).toEqual([]);
+  });
+
+  it('leaves a single point and wide data as they are', () => {
+    const wide = Array.from({ length: 200 }, (_, i) => i);
+    expect(renderChart(single(wide), { color: plain, width: 60, height: 4, fill: true })).toEqual(
+      renderChart(single(wide), { color: plain, width: 60, height: 4 }),
+    );
+  });
+});

@@ -133,6 +133,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
         color: ctx.out,
         width: width ?? ctx.io.stdout.columns ?? 100,
         height: height ?? 12,
+        fill: true,
       });
       text = chart.text;
       notes.push(...chart.notes);

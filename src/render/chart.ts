@@ -27,6 +27,8 @@ export interface ChartOptions {
   readonly height: number;
   /** Series charted at most (the largest by total); default 8. */
   readonly maxSeries?: number;
+  /** Draw each bucket several columns wide when there are fewer buckets than columns; default off. */
+  readonly fill?: boolean;
 }
 
 export const DEFAULT_MAX_SERIES = 8;
@@ -129,7 +131,7 @@ function timeAxis(times: readonly number[], colMs: number | null, gutter: number
 
 export function renderChart(
   result: QueryResult,
-  opts: { color: ChalkInstance; width: number; height: number; maxSeries?: number },
+  opts: ChartOptions,
 ): { text: string; notes: string[] } {
   const c = opts.color;
   const colorOn = c.level > 0;
@@ -173,9 +175,19 @@ export function renderChart(
 
   // Fit the points into the columns right of the gutter (the first point sits on the axis).
   const columns = Math.max(width - gutter, 2);
-  const group = groupSize(result.timestamps.length, columns);
-  const data = group > 1 ? raw.map((vs) => maxPerGroup(vs, group)) : raw;
-  const times = result.timestamps.filter((_, i) => i % group === 0);
+  // Too many points: each column is the maximum of a group. Too few: each point is drawn `stretch`
+  // columns wide (a step per bucket), so that a day of hourly data still fills the terminal.
+  const count = result.timestamps.length;
+  const group = groupSize(count, columns);
+  const stretch = opts.fill === true && group === 1 && count > 0 ? Math.max(1, Math.floor(columns / count)) : 1;
+  const widen = (vs: (number | null)[]): (number | null)[] => vs.flatMap((v) => new Array<number | null>(stretch).fill(v));
+  const data = group > 1 ? raw.map((vs) => maxPerGroup(vs, group)) : raw.map(widen);
+  const colMs = result.intervalMs === null ? null : group > 1 ? result.intervalMs * group : result.intervalMs / stretch;
+  const t0 = result.timestamps[0] ?? 0;
+  const times =
+    group > 1
+      ? result.timestamps.filter((_, i) => i % group === 0)
+      : Array.from({ length: count * stretch }, (_, col) => (colMs === null ? t0 : t0 + col * colMs));
   if (group > 1) {
     notes.push(`${result.timestamps.length} points shown in ${times.length} columns: each column is the maximum of ${group} buckets`);
   }
@@ -226,6 +238,6 @@ export function renderChart(
     const sample = paint(j, styleOf(j)[4].repeat(2));
     return `${sample} ${truncate(safeText(seriesLabel(s, result.query.splitBy)), width - 3)}`;
   });
-  const axis = timeAxis(times, result.intervalMs === null ? null : result.intervalMs * group, gutter, width);
+  const axis = timeAxis(times, colMs, gutter, width);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };
 }
