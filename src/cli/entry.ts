@@ -1,21 +1,40 @@
 /** The process entry point: the only module that touches process exit status and signals. */
+import { writeSync } from 'node:fs';
 import { EXIT } from '../errors.js';
 import type { Io } from './io.js';
 
 const argv = process.argv.slice(2);
 
+/**
+ * stdout: a closed pipe (`| head`) is not an error: stop quietly with the exit code so far. Any other
+ * write failure (a full disk, a terminal gone) is one line on stderr and exit 3, not an uncaught
+ * error with a stack trace.
+ */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+  const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code === 'EIO' ? 'input/output error' : (err.code ?? err.message);
+  try {
+    writeSync(2, `error: cannot write to stdout: ${why}\n`);
+  } catch {
+    // stderr is gone too
+  }
+  process.exit(EXIT.DATA);
+}
+
+/**
+ * stderr: notes and messages that cannot be shown are dropped; the command goes on, so that its
+ * output and exit code are not cut short (`2>&1 | head` ends through stdout).
+ */
+function onStderrError(): void {}
+
 // Fast path: `--version` needs neither commander nor any command module.
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.on('error', onStdoutError);
   const { version } = await import('../version.js');
   process.stdout.write(`${version()}\n`);
 } else {
-  // A closed pipe (`| head`) is not an error: stop quietly.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
-      throw err;
-    });
-  }
+  process.stdout.on('error', onStdoutError);
+  process.stderr.on('error', onStderrError);
   const controller = new AbortController();
   process.once('SIGINT', () => {
     controller.abort();
