@@ -3,13 +3,14 @@
  * parse-response.ts), one or more files, or stdin for "-". Files are anchored on their own data, so
  * the result has no anchor.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, constants, createReadStream, open, openSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { Io } from '../cli/io.js';
 import type { MetricData, Query } from '../core/model.js';
-import { DataError, InterruptedError, UsageError } from '../errors.js';
+import { CliError, DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { readMetricsDocument } from './parse-response.js';
 import type { MetricsSource, SourceResult } from './source.js';
@@ -51,7 +52,7 @@ export class FixtureSource implements MetricsSource {
     for (const path of this.paths) {
       if (signal?.aborted || this.io.signal?.aborted) throw new InterruptedError();
       const origin = originOf(path);
-      const text = await this.readText(path, origin);
+      const text = await this.readText(path, origin, signal ?? this.io.signal);
       checkHeapRoom(text, origin, this.heapRoom());
       const doc = readMetricsDocument(text, origin);
       for (const m of doc.metrics) metrics.push(m);
@@ -64,21 +65,21 @@ export class FixtureSource implements MetricsSource {
    * The decoded text of a file or stdin. The bytes stay local to this call, so that they can be freed
    * while the text is parsed (a 100 MiB file would otherwise be held twice).
    */
-  private async readText(path: string, origin: string): Promise<string> {
-    const bytes = path === '-' ? await this.readStdin() : await this.readPath(path);
+  private async readText(path: string, origin: string, signal?: AbortSignal): Promise<string> {
+    const bytes = path === '-' ? await this.readStdin(signal) : await this.readPath(path, signal);
     return decode(bytes, origin, this.maxBytes);
   }
 
-  private async readStdin(): Promise<Buffer> {
+  private async readStdin(signal?: AbortSignal): Promise<Buffer> {
     try {
-      return await readLimited(this.io.stdin, 'stdin', this.maxBytes);
+      return await readLimited(this.io.stdin, 'stdin', this.maxBytes, signal);
     } catch (err) {
-      if (err instanceof DataError) throw err;
+      if (err instanceof CliError) throw err;
       throw new DataError(`cannot read stdin: ${reason(err)}`, { cause: err });
     }
   }
 
-  private async readPath(path: string): Promise<Buffer> {
+  private async readPath(path: string, signal?: AbortSignal): Promise<Buffer> {
     const full = resolve(this.io.cwd, path);
     const shown = safeText(path);
     try {
@@ -89,9 +90,10 @@ export class FixtureSource implements MetricsSource {
         return await readFile(full);
       }
       // A pipe or device (/dev/stdin, <(cmd)): read it as a stream, with the same limit.
-      return await readLimited(createReadStream(full), shown, this.maxBytes);
+      const stream = st.isFIFO() ? await openFifo(full, signal) : createReadStream(full);
+      return await readLimited(stream, shown, this.maxBytes, signal);
     } catch (err) {
-      if (err instanceof DataError) throw err;
+      if (err instanceof CliError) throw err;
       throw new DataError(`cannot read ${shown}: ${reason(err)}`, { cause: err });
     }
   }
@@ -101,18 +103,57 @@ function originOf(path: string): string {
   return path === '-' ? 'stdin' : safeText(path);
 }
 
-async function readLimited(stream: NodeJS.ReadableStream, origin: string, max: number): Promise<Buffer> {
+/**
+ * A FIFO (a named pipe, <(cmd), /dev/stdin on a pipe) as a socket on the event loop. fs streams read
+ * in libuv's thread pool, where a read waiting for a slow writer cannot be cancelled, and the process
+ * cannot even exit until it returns: Ctrl-C would hang. open() itself waits for a writer; on Ctrl-C
+ * this process becomes that writer for a moment, which releases it.
+ */
+async function openFifo(path: string, signal?: AbortSignal): Promise<NodeJS.ReadableStream> {
+  const release = (): void => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // open() already returned
+    }
+  };
+  signal?.addEventListener('abort', release, { once: true });
+  try {
+    const fd = await new Promise<number>((done, fail) => open(path, 'r', (err, fd) => (err ? fail(err) : done(fd))));
+    if (signal?.aborted) {
+      closeSync(fd);
+      throw new InterruptedError();
+    }
+    return new Socket({ fd, readable: true, writable: false });
+  } finally {
+    signal?.removeEventListener('abort', release);
+  }
+}
+
+/** Reads a stream (stdin, a pipe) up to max bytes; Ctrl-C (the signal) stops a read that waits for input. */
+async function readLimited(stream: NodeJS.ReadableStream, origin: string, max: number, signal?: AbortSignal): Promise<Buffer> {
+  const destroy = (): void => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  if (signal?.aborted) throw new InterruptedError();
+  signal?.addEventListener('abort', destroy, { once: true });
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
-    size += b.length;
-    if (size > max) {
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      throw new DataError(`${origin}: too large (${formatBytes(size)} read so far; the limit is ${formatBytes(max)})`);
+  try {
+    for await (const chunk of stream) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      size += b.length;
+      if (size > max) {
+        destroy();
+        throw new DataError(`${origin}: too large (${formatBytes(size)} read so far; the limit is ${formatBytes(max)})`);
+      }
+      chunks.push(b);
     }
-    chunks.push(b);
+  } catch (err) {
+    if (signal?.aborted) throw new InterruptedError();
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', destroy);
   }
+  if (signal?.aborted) throw new InterruptedError();
   return Buffer.concat(chunks, size);
 }
 
