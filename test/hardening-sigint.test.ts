@@ -36,8 +36,8 @@ function interrupt(args: string[], opts: { env: Record<string, string>; cwd: str
     let stdout = '';
     let stderr = '';
     let signalledAt = 0;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     if (opts.stdin === 'pipe') child.stdin!.write('{"value": [');
     const started = Date.now();
     const poll = setInterval(() => {
