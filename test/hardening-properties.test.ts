@@ -372,6 +372,25 @@ describe('mutated fixtures (property)', () => {
 // Failing examples found by the properties, kept as plain tests
 
 describe('examples', () => {
+  it('a day that does not exist is not a date (Date.parse would read 2026-02-30 as March 2nd)', async () => {
+    const body = (stamp: string) =>
+      JSON.stringify({ interval: 'PT1H', value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ metadatavalues: [{ name: { value: 'operation' }, value: 'SendChatMessage' }], data: [{ timeStamp: stamp, count: 3 }] }] }] });
+    for (const stamp of ['2026-02-30T00:00:00Z', '2026-04-31T10:00:00Z', '2025-02-29T00:00:00+00:00', '2026-02-30T01:00:00+01:00']) {
+      writeFileSync(join(dir, 'day.json'), body(stamp));
+      const r = await runIn(['query', '--fixture', 'day.json', '-m', 'chat']);
+      expect(r).toEqual({ code: 3, stdout: '', stderr: `error: day.json: value[0].timeseries[0].data[0].timeStamp is not a date (${JSON.stringify(stamp)})\n` });
+    }
+    for (const stamp of ['2024-02-29T00:00:00Z', '2026-01-31T23:59:00Z', '2026-12-31T00:00:00+00:00']) {
+      writeFileSync(join(dir, 'day.json'), body(stamp));
+      const r = await runIn(['query', '--fixture', 'day.json', '-m', 'chat', '-o', 'csv', '--split-by', 'none']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`${stamp.slice(0, 19)}Z,3`);
+    }
+    const start = await runIn(['query', '--fixture', 'chat.json', '-m', 'chat', '--start', '2026-02-30']);
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/^error: invalid --start "2026-02-30"/);
+  });
+
   it('a fixture holding only a number, a string or null is a data error', async () => {
     for (const text of ['12', '"x"', 'null', 'true']) {
       writeFileSync(join(dir, 'scalar.json'), text);

@@ -11,7 +11,21 @@ export function parseTime(text: string): number | undefined {
   else if (ISO_DATE_TIME.test(t)) iso = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
   else return undefined;
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : ms;
+  // Date.parse rolls an impossible day over (2026-02-30 would be 2026-03-02): refuse it instead.
+  return Number.isNaN(ms) || !isRealDate(t) ? undefined : ms;
+}
+
+/** Whether text starting YYYY-MM-DD names a day that exists (no February 30th, no April 31st). */
+export function isRealDate(text: string): boolean {
+  const y = Number(text.slice(0, 4));
+  const mo = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+export function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
 }
 
 /** 2026-01-07T13:00:00Z (seconds only when not zero, never milliseconds unless present). */

@@ -5,7 +5,6 @@
  */
 import { closeSync, constants, createReadStream, open, openSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { Io } from '../cli/io.js';
@@ -124,6 +123,7 @@ async function openFifo(path: string, signal?: AbortSignal): Promise<NodeJS.Read
       closeSync(fd);
       throw new InterruptedError();
     }
+    const { Socket } = await import('node:net'); // only here: node:net costs every query start-up time
     return new Socket({ fd, readable: true, writable: false });
   } finally {
     signal?.removeEventListener('abort', release);

@@ -17,7 +17,7 @@ import type { AggregationKey } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
 import type { MetricData, RawPoint, RawSeries } from '../core/model.js';
 import { columnarSeries, type PointValues } from '../core/points.js';
-import { parseTime } from '../core/time.js';
+import { daysInMonth, isRealDate, parseTime } from '../core/time.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 
@@ -309,7 +309,8 @@ function parseStamp(s: string): number {
   if (n >= 20 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58) {
     const last = s.charCodeAt(n - 1);
     if (last === 90 || (s.charCodeAt(n - 3) === 58 && (s.charCodeAt(n - 6) === 43 || s.charCodeAt(n - 6) === 45))) {
-      return Date.parse(s);
+      // Date.parse rolls an impossible day over (2026-02-30 would be read as 2026-03-02).
+      return isRealDate(s) ? Date.parse(s) : NaN;
     }
   }
   return parseTime(s) ?? NaN;
@@ -326,10 +327,20 @@ function utcDigits(s: string): number {
   const h = num2(s, 11);
   const mi = num2(s, 14);
   const se = num2(s, 17);
-  // NaN fails every comparison; day 29-31 of a short month goes through Date.parse like any other text.
-  if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
-  return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000;
+  // NaN fails every comparison; a day past the month's end is left to the slow path, which refuses it.
+  if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
+  // Consecutive points share their date: the day number is worked out once per date.
+  const date = y * 10_000 + mo * 100 + d;
+  if (date !== lastDate) {
+    if (d > 28 && d > daysInMonth(y, mo)) return NaN;
+    lastDays = daysFromCivil(y, mo, d);
+    lastDate = date;
+  }
+  return ((lastDays * 24 + h) * 60 + mi) * 60_000 + se * 1000;
 }
+
+let lastDate = -1;
+let lastDays = 0;
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm; Date.UTC costs ~150 ns). */
 function daysFromCivil(year: number, month: number, day: number): number {
