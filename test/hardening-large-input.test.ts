@@ -16,6 +16,7 @@ import { DEFAULT_ERRORS, type MetricData, type Query, type RawSeries } from '../
 import { pointColumns } from '../src/core/points.js';
 import { runQuery } from '../src/core/run-query.js';
 import { DataError } from '../src/errors.js';
+import { mergeBodies } from '../src/sources/azure/merge-bodies.js';
 import { checkHeapRoom, FixtureSource } from '../src/sources/fixture-source.js';
 import { parseMetricsBody, parseMetricsDocument } from '../src/sources/parse-response.js';
 import { chatBody, writeFixture } from './helpers/fixture.js';
@@ -133,6 +134,21 @@ describe('deeply nested JSON', () => {
     const r = await run(['query', '--fixture', file, '-m', 'chat', '--save', out]);
     expect(r).toEqual({ code: 3, stdout: '', stderr: 'error: --save: the responses are nested too deeply to write as a JSON file\n' });
     expect(readdirSync(dirname(file))).toEqual(['fixture.json']);
+  });
+});
+
+describe('deeply nested values in live responses', () => {
+  it('joining the bodies of several windows does not overflow the stack', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const body = (timespan: string) => ({
+      timespan,
+      interval: 'PT1M',
+      value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ metadatavalues: [{ name: { value: 'operation' }, value: deep }], data: [{ timeStamp: deep, count: 1 }] }] }],
+    });
+    const merged = mergeBodies([body('2026-01-01T00:00:00Z/2026-01-31T00:00:00Z'), body('2026-01-31T00:00:00Z/2026-02-28T00:00:00Z')]);
+    // The parser then refuses it with one line, as for a file.
+    expect(() => parseMetricsBody(merged, 'Azure Monitor')).toThrow(/^Azure Monitor: value\[0\]\.timeseries\[0\]\.metadatavalues\[0\]\.value is not a string \(found an array\)$/);
   });
 });
 

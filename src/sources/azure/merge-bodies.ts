@@ -8,6 +8,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** String(v), except for an array (which the parser refuses later): String([[[...]]]) recurses and overflows the stack. */
+const text = (v: unknown): string => (Array.isArray(v) ? '[array]' : String(v ?? ''));
 
 function nameOf(metric: Json): string {
   const name = metric.name;
@@ -20,14 +22,14 @@ function seriesKey(series: unknown): string {
   const meta = isObject(series) ? list(series.metadatavalues) : [];
   const pairs = meta.filter(isObject).map((m) => {
     const n = isObject(m.name) ? m.name.value : m.name;
-    return [String(n ?? '').toLowerCase(), String(m.value ?? '')] as const;
+    return [text(n).toLowerCase(), text(m.value)] as const;
   });
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return JSON.stringify(pairs);
 }
 
 function timeOf(point: unknown): string {
-  return isObject(point) ? String(point.timeStamp ?? '') : '';
+  return isObject(point) ? text(point.timeStamp) : '';
 }
 
 function spanOf(body: Json): [string, string] | undefined {
