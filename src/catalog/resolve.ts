@@ -79,7 +79,7 @@ export function resolveOperation(metric: MetricDef, input: string): string {
       input,
       ` for ${metric.alias} (${metric.rest})`,
       suggest(input, candidates),
-      [],
+      candidates.map((c) => c.label),
       `run "acs-metrics catalog ${metric.alias}" to list them`,
     ),
   );
