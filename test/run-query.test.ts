@@ -175,4 +175,12 @@ describe('runQuery', () => {
     expect(r.series[0]!.points.map((p) => p.value)).toEqual([87, 50]);
     expect(r.notes).toContain('the window (4h) is not a whole number of PT3H buckets; the last bucket is shorter');
   });
+
+  it('reads a lone point without interval or timespan as one bucket', () => {
+    const lone: MetricData = { name: 'APIRequestChat', intervalMs: null, origin: 'lone.json', series: [{ dimensions: { operation: 'GetChatMessage' }, points: [{ timestamp: T0, count: 4 }] }] };
+    const r = runQuery(query({ splitBy: [] }), { metrics: [lone] });
+    expect(r.interval).toBe('FULL');
+    expect(r.series[0]!.points).toEqual([{ timestamp: T0, value: 4 }]);
+    expect(r.notes).toEqual(['the data holds one value per series for its whole timespan (FULL); showing one bucket']);
+  });
 });

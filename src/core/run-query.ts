@@ -69,7 +69,8 @@ function extentOf(metrics: readonly MetricData[], nativeMs: number | null): Wind
       const n = pointCount(s);
       if (n === 0) continue;
       start = Math.min(start, timestampAt(s, 0));
-      end = Math.max(end, timestampAt(s, n - 1) + (nativeMs ?? 0));
+      // Without a known grain, the last point still covers its minute (the finest Azure grain).
+      end = Math.max(end, timestampAt(s, n - 1) + (nativeMs ?? 60_000));
     }
   }
   return Number.isFinite(start) && Number.isFinite(end) ? { start, end } : undefined;
