@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { renderGrid } from '../render/grid.js';
 import type { DefinitionsDiff, MetricComparison } from '../sources/azure/definitions-diff.js';
 import type { Register } from './main.js';
-import { addAzureOptions, type AzureOptions, azureTarget } from './source-options.js';
+import { addAzureOptions, type AzureOptions, azureTarget, liveSettings } from './source-options.js';
 
 export const DEFINITIONS_SCHEMA_VERSION = 1;
 
@@ -90,15 +90,7 @@ Examples:
         }
         const { fetchDefinitions } = await import('../sources/azure/definitions.js');
         const { diffDefinitions } = await import('../sources/azure/definitions-diff.js');
-        const live = await fetchDefinitions({
-          resource: target.resource,
-          endpoint: target.endpoint,
-          timeoutMs: target.timeoutMs,
-          env: ctx.io.env,
-          now: ctx.io.now().getTime(),
-          log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
-          signal: ctx.io.signal,
-        });
+        const live = await fetchDefinitions({ ...liveSettings({ ...target, resource: target.resource }, ctx), signal: ctx.io.signal });
         const diff = diffDefinitions(METRICS, live);
         const id = `/${target.resource.id}`;
         ctx.io.stdout.write(opts.json ? definitionsJson(diff, id) : definitionsTable(diff, id, ctx.out));

@@ -112,6 +112,18 @@ export function azureTarget(opts: AzureOptions, ctx: Context) {
   };
 }
 
+/** What every live request needs: the resource, endpoint and timeout, the environment, the clock and the log. */
+export function liveSettings(target: ReturnType<typeof azureTarget> & { resource: ResourceId }, ctx: Context) {
+  return {
+    resource: target.resource,
+    endpoint: target.endpoint,
+    timeoutMs: target.timeoutMs,
+    env: ctx.io.env,
+    now: ctx.io.now().getTime(),
+    log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+  };
+}
+
 export async function openSource(opts: SourceOptions, ctx: Context): Promise<MetricsSource> {
   const fixtures = opts.fixture ?? [];
   if (fixtures.length > 0) {
@@ -125,14 +137,7 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
     throw new UsageError('no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE) for a live query');
   }
   const { AzureSource } = await import('../sources/azure/azure-source.js');
-  return new AzureSource({
-    resource: target.resource,
-    endpoint: target.endpoint,
-    timeoutMs: target.timeoutMs,
-    env: ctx.io.env,
-    now: ctx.io.now().getTime(),
-    log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
-  });
+  return new AzureSource(liveSettings({ ...target, resource: target.resource }, ctx));
 }
 
 /** --save: the directory must exist before anything is fetched. */
