@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolveAggregation, resolveDimension, resolveMetric } from '../src/catalog/resolve.js';
-import { DEFAULT_ERRORS, type DimensionFilter, type Query } from '../src/core/model.js';
+import { query } from './helpers/query.js';
 import { buildFilter, odataString } from '../src/sources/azure/filter.js';
 import { azureGrain, MAX_TOP, planRequests, splitWindow, timespan } from '../src/sources/azure/request-plan.js';
 
 const NOW = Date.parse('2026-01-08T00:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function query(alias: string, over: Partial<Query> & { split?: string[]; agg?: string; where?: [string, string[]][] } = {}): Query {
-  const metric = resolveMetric(alias);
-  const filters: DimensionFilter[] = (over.where ?? []).map(([d, values]) => ({ dimension: resolveDimension(metric, d), values }));
-  return {
-    metric,
-    aggregation: resolveAggregation(over.agg ?? 'count', metric),
-    filters,
-    splitBy: (over.split ?? ['Operation']).map((d) => resolveDimension(metric, d)),
-    interval: { kind: 'auto' },
-    range: { sinceMs: DAY },
-    errors: DEFAULT_ERRORS,
-    ...over,
-  };
-}
 
 describe('filter', () => {
   it('quotes values OData-style, doubling single quotes', () => {

@@ -1,7 +1,6 @@
 /** AzureSource against the loopback emulator: what it asks, what it returns, how it fails. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveAggregation, resolveDimension, resolveMetric } from '../src/catalog/resolve.js';
-import { DEFAULT_ERRORS, type DimensionFilter, type Query } from '../src/core/model.js';
+import { query } from './helpers/query.js';
 import { runQuery } from '../src/core/run-query.js';
 import { AzureSource, type AzureSourceOptions } from '../src/sources/azure/azure-source.js';
 import { parseResourceId } from '../src/sources/azure/resource-id.js';
@@ -13,21 +12,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 beforeEach(() => h.emulator.reset());
-
-function query(alias: string, over: Partial<Query> & { split?: string[]; agg?: string; where?: [string, string[]][] } = {}): Query {
-  const metric = resolveMetric(alias);
-  const filters: DimensionFilter[] = (over.where ?? []).map(([d, values]) => ({ dimension: resolveDimension(metric, d), values }));
-  return {
-    metric,
-    aggregation: resolveAggregation(over.agg ?? 'count', metric),
-    filters,
-    splitBy: (over.split ?? ['Operation']).map((d) => resolveDimension(metric, d)),
-    interval: { kind: 'auto' },
-    range: { sinceMs: DAY },
-    errors: DEFAULT_ERRORS,
-    ...over,
-  };
-}
 
 function source(over: Partial<AzureSourceOptions> = {}) {
   const lines: string[] = [];
