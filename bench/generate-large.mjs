@@ -10,6 +10,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../scripts/prng.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FILE = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, '.bench', 'large-30d-pt1m.json');
@@ -38,17 +39,6 @@ const OPS = [
   ['AddChatThreadParticipants', 1.2, 201, [400]],
   ['RemoveChatThreadParticipant', 0.5, 204, [404]],
 ];
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const stamp = (t) => new Date(t).toISOString().replace('.000Z', 'Z');
 const stamps = Array.from({ length: POINTS }, (_, i) => stamp(START + i * MINUTE));
