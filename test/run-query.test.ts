@@ -173,7 +173,7 @@ describe('runQuery', () => {
     const r = runQuery(query({ interval: { kind: 'fixed', ms: 3 * H, iso: 'PT3H' }, splitBy: [] }), { metrics: [data] });
     expect(r.timestamps).toEqual([T0, T0 + 3 * H]);
     expect(r.series[0]!.points.map((p) => p.value)).toEqual([87, 50]);
-    expect(r.notes).toContain('the window (4h) is not a whole number of PT3H buckets; the last bucket is shorter');
+    expect(r.notes).toEqual(['the last bucket (2026-01-01T03:00:00Z) is shorter than PT3H: it ends with the window at 2026-01-01T04:00:00Z']);
   });
 
   it('reads a lone point without interval or timespan as one bucket', () => {

@@ -12,7 +12,8 @@ import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
 import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
 import { formatTime } from './time.js';
-import { chooseIntervalMs, resolveWindow, type Window } from './window.js';
+import { dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
+import { chooseIntervalMs, resolveWindow } from './window.js';
 
 export interface QueryData {
   readonly metrics: readonly MetricData[];
@@ -38,42 +39,6 @@ export function selectMetric(metric: MetricDef, data: readonly MetricData[], not
     notes.push(line);
   }
   return ok;
-}
-
-/** The data's own bucket size: the response's interval, else the smallest step between timestamps. */
-function nativeInterval(metrics: readonly MetricData[]): number | null {
-  const declared = metrics.map((m) => m.intervalMs).filter((v): v is number => v !== null);
-  if (declared.length > 0) return Math.min(...declared);
-  if (metrics.some((m) => m.interval?.toUpperCase() === 'FULL')) return null;
-  let step = Number.POSITIVE_INFINITY;
-  for (const m of metrics) {
-    for (const s of m.series) {
-      const n = pointCount(s);
-      for (let i = 1; i < n; i++) {
-        const d = timestampAt(s, i) - timestampAt(s, i - 1);
-        if (d > 0 && d < step) step = d;
-      }
-    }
-  }
-  return Number.isFinite(step) ? step : null;
-}
-
-/** The first and last-plus-one-bucket instants of the data (the timespan when given). */
-function extentOf(metrics: readonly MetricData[], nativeMs: number | null): Window | undefined {
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const m of metrics) {
-    if (m.start !== undefined) start = Math.min(start, m.start);
-    if (m.end !== undefined) end = Math.max(end, m.end);
-    for (const s of m.series) {
-      const n = pointCount(s);
-      if (n === 0) continue;
-      start = Math.min(start, timestampAt(s, 0));
-      // Without a known grain, the last point still covers its minute (the finest Azure grain).
-      end = Math.max(end, timestampAt(s, n - 1) + (nativeMs ?? 60_000));
-    }
-  }
-  return Number.isFinite(start) && Number.isFinite(end) ? { start, end } : undefined;
 }
 
 /** Dimension names (user-facing) the query needs but no series of the data has. */
@@ -104,16 +69,32 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
     }
   }
 
-  const nativeMs = nativeInterval(metrics);
-  const extent = extentOf(metrics, nativeMs);
-  const anchor = data.anchor ?? extent?.end ?? 0;
-  const window = resolveWindow(query.range, anchor, extent);
-  if (window.end <= window.start) {
-    throw new DataError(`empty window: ${formatTime(window.start)} is not before ${formatTime(window.end)}`);
+  const grid = dataGrid(metrics);
+  const nativeMs = grid?.grainMs ?? null;
+  const anchor = data.anchor ?? grid?.end ?? 0;
+  const asked = resolveWindow(query.range, anchor, grid);
+  if (asked.end <= asked.start) {
+    throw new DataError(`empty window: ${formatTime(asked.start)} is not before ${formatTime(asked.end)}`);
+  }
+  const minutes = floorToMinutes(asked);
+  if (minutes.end <= minutes.start) {
+    throw new DataError(`the window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
+  }
+  const window = snapToGrid(minutes, grid);
+  const widened = window.start !== minutes.start || window.end !== minutes.end;
+  const explicit = query.range.start !== undefined || query.range.end !== undefined;
+  if (widened && nativeMs !== null) {
+    notes.push(
+      `the window was widened to whole ${grid!.full ? 'FULL' : toIsoDuration(nativeMs)} buckets of the data: ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(asked.start)} to ${formatTime(asked.end)})`,
+    );
+  } else if (explicit && (minutes.start !== asked.start || minutes.end !== asked.end)) {
+    notes.push(
+      `Azure Monitor's buckets start on the whole minute: the window is ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(asked.start)} to ${formatTime(asked.end)})`,
+    );
   }
 
   let intervalMs = chooseIntervalMs(query.interval, window, nativeMs);
-  if (nativeMs === null && intervalMs !== null && allSeries.some((s) => pointCount(s) > 0)) {
+  if (grid?.full && intervalMs !== null) {
     notes.push(`the data holds one value per series for its whole timespan (FULL); showing one bucket`);
     intervalMs = null;
   }
@@ -144,7 +125,9 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
   const grandErrors = new Accumulator(buckets);
   let unclassified = false;
 
-  for (const series of allSeries) {
+  const gridMs = grid?.grainMs ?? null;
+  const gridOrigin = grid?.origin ?? 0;
+  for (const m of metrics) for (const series of m.series) {
     if (!filters.every((f) => f.values.has(normalizeName(series.dimensions[f.key] ?? '')))) continue;
     const values = splitKeys.map((k) => series.dimensions[k] ?? '');
     const key = JSON.stringify(values);
@@ -162,7 +145,10 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
     }
     const acc = group.acc;
     const errs = group.errors;
+    let previous: number | undefined;
     const take = (t: number, p: PointValues): void => {
+      if (gridMs !== null && (t - gridOrigin) % gridMs !== 0) throw offGridError(m, series.dimensions, t, previous, grid!);
+      previous = t;
       if (t < window.start || t >= window.end) return;
       const b = intervalMs === null ? 0 : Math.floor((t - window.start) / intervalMs);
       acc.add(b, p);
@@ -208,21 +194,25 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
     notes.push(`${omittedSeries} series left out by --top ${query.top} (the totals include them)`);
   }
 
-  if (intervalMs !== null && extent && timestamps.length > 0) {
-    const lastEnd = timestamps[timestamps.length - 1]! + intervalMs;
-    if (data.anchor !== undefined && lastEnd > data.anchor - 5 * 60_000 && window.end > data.anchor - 5 * 60_000) {
-      notes.push(`the last bucket (${formatTime(timestamps[timestamps.length - 1]!)}) may be incomplete: Azure Monitor data arrives a few minutes late`);
-    } else if (data.anchor === undefined && lastEnd > extent.end && window.end > extent.end) {
-      notes.push(`the last bucket (${formatTime(timestamps[timestamps.length - 1]!)}) is partial: the data ends at ${formatTime(extent.end)}`);
+  if (intervalMs !== null && timestamps.length > 0) {
+    const last = timestamps[timestamps.length - 1]!;
+    if (data.anchor !== undefined && last + intervalMs > data.anchor - 5 * 60_000 && window.end > data.anchor - 5 * 60_000) {
+      notes.push(`the last bucket (${formatTime(last)}) may be incomplete: Azure Monitor data arrives a few minutes late`);
     }
-  }
-  if (intervalMs !== null && span % intervalMs !== 0) {
-    notes.push(`the window (${humanDuration(span)}) is not a whole number of ${toIsoDuration(intervalMs)} buckets; the last bucket is shorter`);
+    if (span % intervalMs !== 0) {
+      notes.push(`the last bucket (${formatTime(last)}) is shorter than ${toIsoDuration(intervalMs)}: it ends with the window at ${formatTime(window.end)}`);
+    }
   }
   if (unclassified && query.errors.codes.length > 0) {
     notes.push(`error rates need a StatusCode split in the data to recognise ${query.errors.codes.join(', ')}`);
   }
 
+  for (const key of ['count', 'total'] as const) {
+    const sum = grand.overall(key);
+    if (sum !== null && !Number.isFinite(sum)) {
+      throw new DataError(`${origin}: the ${key} of ${query.metric.rest} over the window is too large to add up (beyond ${Number.MAX_VALUE}): check the data`);
+    }
+  }
   const requests = grand.requests();
   return {
     query,

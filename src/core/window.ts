@@ -25,16 +25,19 @@ export function resolveWindow(range: RangeSpec, anchor: number, extent?: Window)
 
 /**
  * The bucket size in ms for a query: fixed as given; FULL gives null (one bucket for the window);
- * auto gives the finest Azure grain, not finer than the data's own, that keeps the window within
- * MAX_AUTO_BUCKETS buckets.
+ * auto gives the finest Azure grain that is a whole multiple of the data's own and keeps the window
+ * within MAX_AUTO_BUCKETS buckets.
  */
 export function chooseIntervalMs(spec: IntervalSpec, window: Window, nativeMs: number | null): number | null {
   if (spec.kind === 'fixed') return spec.ms;
   if (spec.kind === 'full') return null;
   const span = Math.max(window.end - window.start, 0);
   const floor = nativeMs ?? MINUTE;
+  // Only whole multiples of the data's own buckets: a coarser bucket is a union of whole data buckets.
   for (const grain of AZURE_GRAINS_MS) {
-    if (grain >= floor && span / grain <= MAX_AUTO_BUCKETS) return grain;
+    if (grain >= floor && grain % floor === 0 && span / grain <= MAX_AUTO_BUCKETS) return grain;
   }
-  return Math.max(AZURE_GRAINS_MS[AZURE_GRAINS_MS.length - 1]!, floor);
+  const largest = AZURE_GRAINS_MS[AZURE_GRAINS_MS.length - 1]!;
+  if (largest % floor === 0 && largest >= floor) return largest;
+  return floor * Math.max(1, Math.ceil(span / (floor * MAX_AUTO_BUCKETS)));
 }

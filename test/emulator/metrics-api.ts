@@ -25,6 +25,9 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+const floorMinute = (t: number): number => Math.floor(t / 60_000) * 60_000;
+const isoSeconds = (t: number): string => isoTime(Math.floor(t / 1000) * 1000);
+
 interface Bucket {
   count: number;
   total: number;
@@ -81,9 +84,15 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
     metrics.push(m);
   }
   const [startText, endText] = (p.get('timespan') ?? '').split('/');
-  const start = startText ? Date.parse(startText) : req.now - 3_600_000;
-  const end = endText ? Date.parse(endText) : req.now;
-  if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return bad(`Invalid timespan: ${p.get('timespan')}`);
+  const askedStart = startText ? Date.parse(startText) : req.now - 3_600_000;
+  const askedEnd = endText ? Date.parse(endText) : req.now;
+  if (Number.isNaN(askedStart) || Number.isNaN(askedEnd) || askedEnd <= askedStart) return bad(`Invalid timespan: ${p.get('timespan')}`);
+  // As Azure does: buckets start at the requested start floored to the whole minute and step by the
+  // grain; the last one may be partial and ends at the requested end floored to the minute. The
+  // timespan echoes the request to the second (milliseconds dropped).
+  const start = floorMinute(askedStart);
+  const end = floorMinute(askedEnd);
+  if (end <= start) return bad(`Invalid timespan: ${p.get('timespan')}: shorter than a minute`);
   const intervalText = p.get('interval') ?? 'PT1M';
   const full = intervalText.toUpperCase() === 'FULL';
   const asked = full ? undefined : parseDuration(intervalText);
@@ -132,13 +141,14 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
       if (!ok) continue;
       const dims = keys.map((k) => [k, s.dims[k]!] as [string, string]);
       const key = JSON.stringify(dims.map(([, v]) => v.toLowerCase()));
-      let g = groups.get(key);
-      if (!g) {
-        g = { dims, buckets: Array.from({ length: buckets }, () => ({ count: 0, total: 0 })) };
-        groups.set(key, g);
-      }
       for (const point of s.points) {
         if (point.t < start || point.t >= end) continue;
+        // A series appears only when it has data in the window.
+        let g = groups.get(key);
+        if (!g) {
+          g = { dims, buckets: Array.from({ length: buckets }, () => ({ count: 0, total: 0 })) };
+          groups.set(key, g);
+        }
         add(g.buckets[Math.floor((point.t - start) / grain)]!, point);
       }
     }
@@ -148,7 +158,9 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
       const score = (g: { buckets: Bucket[] }): number => g.buckets.reduce((sum, b) => sum + (valueOf(b, rankKey) ?? 0), 0);
       list.sort((a, b) => (orderDir?.toLowerCase() === 'asc' ? score(a) - score(b) : score(b) - score(a)));
       list = list.slice(0, top);
-    } else if (list.length === 0) {
+    } else if (list.length === 0 && metric.series.length > 0) {
+      // Unsplit, with series outside the window: one series of zero counts (a split that matches
+      // nothing, or a metric without any data, answers "timeseries": []).
       list = [{ dims: [], buckets: Array.from({ length: buckets }, () => ({ count: 0, total: 0 })) }];
     }
     value.push({
@@ -175,7 +187,7 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
     status: 200,
     body: {
       cost: 0,
-      timespan: `${isoTime(start)}/${isoTime(end)}`,
+      timespan: `${isoSeconds(askedStart)}/${isoSeconds(askedEnd)}`,
       interval: toIsoDuration(grainOut),
       value,
       namespace: NAMESPACE.toLowerCase(),

@@ -10,6 +10,7 @@ import type { DimensionDef, MetricDef } from '../../catalog/types.js';
 import { toIsoDuration } from '../../core/duration.js';
 import type { Query } from '../../core/model.js';
 import { formatTime } from '../../core/time.js';
+import { floorToMinutes } from '../../core/grid.js';
 import { AZURE_GRAINS_MS, chooseIntervalMs, resolveWindow, type Window } from '../../core/window.js';
 import { UsageError } from '../../errors.js';
 import { buildFilter, type FilterTerm } from './filter.js';
@@ -56,13 +57,21 @@ export function azureGrain(ms: number | null): number | null {
   return fits.length > 0 ? fits[fits.length - 1]! : AZURE_GRAINS_MS[0]!;
 }
 
-/** Checks a query's window against now and the retention, and returns it. */
+/**
+ * A query's window as it is asked of Azure: floored to whole minutes (Azure floors the start anyway and
+ * its buckets follow; asking for the floored window makes the buckets it returns the buckets shown),
+ * checked against now and the retention.
+ */
 export function queryWindow(query: Query, now: number): Window {
-  const w = resolveWindow(query.range, now);
-  if (!(w.end > w.start)) {
-    throw new UsageError(`the time window ${formatTime(w.start)} to ${formatTime(w.end)} is empty: give --since, or a --start before --end`);
+  const asked = resolveWindow(query.range, now);
+  if (!(asked.end > asked.start)) {
+    throw new UsageError(`the time window ${formatTime(asked.start)} to ${formatTime(asked.end)} is empty: give --since, or a --start before --end`);
   }
-  const earliest = now - RETENTION_MS;
+  const w = floorToMinutes(asked);
+  if (!(w.end > w.start)) {
+    throw new UsageError(`the time window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
+  }
+  const earliest = floorToMinutes({ start: now - RETENTION_MS, end: now }).start;
   if (w.start < earliest) {
     throw new UsageError(
       `the window starts at ${formatTime(w.start)}, more than ${RETENTION_DAYS} days ago: Azure Monitor keeps platform metrics for ${RETENTION_DAYS} days (earliest start now: ${formatTime(earliest)})`,
