@@ -4,7 +4,7 @@ import { query } from './helpers/query.js';
 import { runQuery } from '../src/core/run-query.js';
 import { AzureSource, type AzureSourceOptions } from '../src/sources/azure/azure-source.js';
 import { parseResourceId } from '../src/sources/azure/resource-id.js';
-import { DAY, type Harness, NOW, openHarness, RESOURCE, testDataset, TOKEN } from './emulator/harness.js';
+import { DAY, type Harness, NOW, NOW_MINUTE, openHarness, RESOURCE, testDataset, TOKEN } from './emulator/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -69,7 +69,8 @@ describe('AzureSource requests', () => {
       { operation: 'SendChatMessage', statuscodeclass: '4xx' },
       { operation: "O'Brien", statuscodeclass: '2xx' },
     ]);
-    expect(r.metrics[0]).toMatchObject({ name: 'APIRequestChat', origin: 'Azure Monitor', intervalMs: 15 * 60_000, start: NOW - DAY, end: NOW });
+    // The clock is 00:00:37.250: the request asks for the window floored to the minute.
+    expect(r.metrics[0]).toMatchObject({ name: 'APIRequestChat', origin: 'Azure Monitor', intervalMs: 15 * 60_000, start: NOW_MINUTE - DAY, end: NOW_MINUTE });
   });
 
   it('returns what the core needs for error rates', async () => {

@@ -88,7 +88,7 @@ describe('check --junit', () => {
     const doc = parseXml(readFileSync(join(dir, 'report.xml'), 'utf8'));
     const [suites] = all(doc, 'testsuites');
     const [suite] = all(doc, 'testsuite');
-    expect(suite!.attrs).toMatchObject({ name: 'acs-metrics check', tests: '5', failures: '1', errors: '1', skipped: '1', timestamp: '2026-01-08T00:00:00Z' });
+    expect(suite!.attrs).toMatchObject({ name: 'acs-metrics check', tests: '5', failures: '1', errors: '1', skipped: '1', timestamp: '2026-01-08T00:00:37Z' });
     expect(suites!.attrs).toMatchObject({ tests: '5', failures: '1', errors: '1', skipped: '1' });
     const cases = all(doc, 'testcase');
     expect(cases.map((c) => [c.attrs.name, c.children.map((x) => x.name).join(',')])).toEqual([

@@ -9,8 +9,13 @@ export const SUBSCRIPTION = '00000000-0000-4000-8000-000000000001';
 export const RESOURCE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-test/providers/Microsoft.Communication/CommunicationServices/acs-test`;
 /** Distinctive, so that tests can look for it in every output. */
 export const TOKEN = 'tok-SECRET-5a1f0c9e7d';
-/** The clock of test/helpers/io.ts. */
-export const NOW = Date.parse('2026-01-08T00:00:00Z');
+/**
+ * The clock of test/helpers/io.ts: deliberately off the minute, as every real clock is, so that live
+ * tests see Azure's minute-floored buckets (the data below ends at the minute, 2026-01-08T00:00:00Z).
+ */
+export const NOW = Date.parse('2026-01-08T00:00:37.250Z');
+/** NOW floored to the minute: where the test data ends and live windows end. */
+export const NOW_MINUTE = Date.parse('2026-01-08T00:00:00Z');
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
@@ -22,7 +27,8 @@ export const DAY = 24 * HOUR;
  * - router: UpsertJob 200 and 409;
  * - rooms: CreateRoom 201 (1/h), GetRoom 200 (2/h).
  */
-export function testDataset(now = NOW): Dataset {
+export function testDataset(clock = NOW): Dataset {
+  const now = Math.floor(clock / 60_000) * 60_000;
   const chat = resolveMetric('chat');
   const router = resolveMetric('router');
   const rooms = resolveMetric('rooms');

@@ -28,7 +28,7 @@ export function testIo(opts: TestIoOptions = {}): { io: Io; out: () => string; e
     stdin: Readable.from(opts.stdin !== undefined ? [opts.stdin] : []),
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
-    now: () => opts.now ?? new Date('2026-01-08T00:00:00Z'),
+    now: () => opts.now ?? new Date('2026-01-08T00:00:37.250Z'),
     signal: opts.signal,
   };
   return { io, out: () => out, err: () => err };
