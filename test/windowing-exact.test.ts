@@ -142,7 +142,7 @@ describe("files: Azure's own buckets are shown as they came", () => {
 
   it('a window inside one minute is refused with the reason', async () => {
     const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--start', '2026-01-05T09:00:10Z', '--end', '2026-01-05T09:00:50Z']);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: the window 2026-01-05T09:00:10Z to 2026-01-05T09:00:50Z holds no whole minute: Azure Monitor's buckets start on the minute\n");
   });
 });
@@ -190,5 +190,25 @@ describe('live: the clock is off the minute (23:00:37.250Z)', () => {
     expect(chatSum(Date.parse('2026-01-07T22:00:00Z'), Date.parse('2026-01-07T23:00:00Z'), '5xx')).toBe(1);
     expect(doc.rules[0]).toMatchObject({ verdict: 'fail', requests: 310, errors: 1 });
     expect(r.code).toBe(1);
+  });
+});
+
+describe('az CLI intervals (Python timedeltas)', () => {
+  it.each([
+    ['0:01:00', 60_000],
+    ['1:00:00', 3_600_000],
+    ['1 day, 0:00:00', 86_400_000],
+    ['7 days, 12:00:00', 7.5 * 86_400_000],
+  ])('reads %s', async (text, ms) => {
+    const { parseTimedelta } = await import('../src/sources/parse-response.js');
+    expect(parseTimedelta(text)).toBe(ms);
+  });
+
+  it('a lone az CLI point keeps its declared hour', async () => {
+    const r = await run(['query', '--fixture', '-', '--split-by', 'none', '-o', 'json'], {
+      stdin: body('2026-03-02T21:00:00+00:00/2026-03-02T22:00:00+00:00', '1:00:00', [['2026-03-02T21:00:00+00:00', 9]]),
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).query).toMatchObject({ interval: 'PT1H', start: '2026-03-02T21:00:00Z', end: '2026-03-02T22:00:00Z' });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { normalizeName } from '../catalog/names.js';
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
-import { DataError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { Accumulator } from './accumulate.js';
 import { isErrorSeries, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
@@ -78,7 +78,7 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
   }
   const minutes = floorToMinutes(asked);
   if (minutes.end <= minutes.start) {
-    throw new DataError(`the window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
+    throw new UsageError(`the window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
   }
   const window = snapToGrid(minutes, grid);
   const widened = window.start !== minutes.start || window.end !== minutes.end;

@@ -278,7 +278,17 @@ function readInterval(v: unknown, place: string, origin: string): { interval?: s
   if (v === undefined || v === null) return { intervalMs: null };
   if (typeof v !== 'string') fail(origin, `${place} is not a string (${found(v)})`);
   if (v.trim().toUpperCase() === 'FULL') return { interval: v, intervalMs: null };
-  return { interval: v, intervalMs: parseDuration(v) ?? null };
+  return { interval: v, intervalMs: parseDuration(v) ?? parseTimedelta(v) ?? null };
+}
+
+const TIMEDELTA = /^(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)$/;
+
+/** az CLI writes intervals as Python timedeltas: "0:01:00", "1:00:00", "1 day, 0:00:00", "7 days, 0:00:00". */
+export function parseTimedelta(text: string): number | undefined {
+  const m = TIMEDELTA.exec(text.trim());
+  if (!m) return undefined;
+  const ms = (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
+  return ms > 0 ? ms : undefined;
 }
 
 function requireString(v: unknown, place: string, origin: string): string {
