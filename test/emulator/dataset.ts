@@ -39,8 +39,27 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** A dataset from a Metrics-List body (or an array of them); dimension names get the catalog's casing. */
-export function datasetFromBody(body: unknown): Dataset {
+/**
+ * Spreads each point of coarser data over its minutes (the count evenly, the remainder to the first
+ * minutes), as the minute data Azure keeps would hold it; totals per original bucket are unchanged.
+ */
+function spreadToMinutes(points: DatasetPoint[], grainMs: number): DatasetPoint[] {
+  const minutes = grainMs / 60_000;
+  if (!Number.isInteger(minutes) || minutes <= 1) return points;
+  return points.flatMap((p) => {
+    const n = p.count ?? 0;
+    return Array.from({ length: minutes }, (_, i) => {
+      const c = Math.floor(n / minutes) + (i < n % minutes ? 1 : 0);
+      return { t: p.t + i * 60_000, count: c, total: c, ...(c > 0 ? { minimum: 1, maximum: 1 } : {}) };
+    });
+  });
+}
+
+/**
+ * A dataset from a Metrics-List body (or an array of them); dimension names get the catalog's casing.
+ * With `minutes`, coarser buckets are spread over their minutes (whole-number counts only).
+ */
+export function datasetFromBody(body: unknown, options: { minutes?: boolean } = {}): Dataset {
   const bodies = Array.isArray(body) ? body : [body];
   const metrics: DatasetMetric[] = [];
   for (const b of bodies.filter(isObj)) {
@@ -63,7 +82,7 @@ export function datasetFromBody(body: unknown): Dataset {
           const total = num(p.total) ?? (count !== undefined && num(p.average) !== undefined ? count * num(p.average)! : undefined);
           return { t: Date.parse(String(p.timeStamp)), count, total, minimum: num(p.minimum), maximum: num(p.maximum) };
         });
-        series.push({ dims, points });
+        series.push({ dims, points: options.minutes ? spreadToMinutes(points, grainMs) : points });
       }
       const restDims = def ? def.dimensions.map((d) => d.rest) : [...seen];
       metrics.push({
@@ -71,7 +90,7 @@ export function datasetFromBody(body: unknown): Dataset {
         displayName: String(nameObj.localizedValue ?? def?.displayName ?? name),
         unit: typeof m.unit === 'string' ? m.unit : 'Count',
         dimensions: restDims,
-        grainMs,
+        grainMs: options.minutes ? Math.min(grainMs, 60_000) : grainMs,
         series,
       });
     }
