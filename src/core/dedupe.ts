@@ -91,8 +91,12 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
   const notes: string[] = [];
   for (const [pair, n] of duplicates) {
     const [a, b] = pair.split('\u0000') as [string, string];
-    const points = `${def.rest} points (${n} of them)`;
-    notes.push(a === b ? `${a} holds the same ${points} more than once: counted once` : `${a} and ${b} hold the same ${points}: counted once`);
+    const count = `(${n} of them)`;
+    notes.push(
+      a === b
+        ? `${a} holds the same ${def.rest} points more than once ${count}: counted once`
+        : `${a} and ${b} hold the same ${def.rest} points ${count}: counted once`,
+    );
   }
   return { metrics: data.map((m, i) => ({ ...m, series: out[i]! })), notes };
 }
