@@ -48,7 +48,7 @@ interface Entry {
 /** Columns being merged: timestamps, values, and the input (MetricData index) each point came from. */
 interface Merged {
   timestamps: Float64Array;
-  values: PointValues[];
+  values: ArrayLike<PointValues>;
   from: Int32Array;
 }
 
@@ -74,7 +74,8 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
     else groups.set(e.key, [e]);
   }
 
-  const duplicates = new Map<string, number>();
+  // Duplicates per pair of inputs, at fromA * data.length + fromB.
+  const duplicates = new Float64Array(data.length * data.length);
   const out: RawSeries[][] = data.map(() => []);
   for (const group of groups.values()) {
     const head = group[0]!;
@@ -89,7 +90,14 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
   }
 
   const notes: string[] = [];
-  for (const [pair, n] of duplicates) {
+  const counts = new Map<string, number>();
+  for (let pair = 0; pair < duplicates.length; pair++) {
+    const n = duplicates[pair]!;
+    if (n === 0) continue;
+    const origins = `${data[Math.floor(pair / data.length)]!.origin}\u0000${data[pair % data.length]!.origin}`;
+    counts.set(origins, (counts.get(origins) ?? 0) + n);
+  }
+  for (const [pair, n] of counts) {
     const [a, b] = pair.split('\u0000') as [string, string];
     const count = `(${n} of them)`;
     notes.push(
@@ -209,17 +217,17 @@ interface MergeContext {
   readonly def: MetricDef;
   readonly data: readonly MetricData[];
   readonly dims: Record<string, string>;
-  readonly duplicates: Map<string, number>;
+  readonly duplicates: Float64Array;
 }
 
 /** A series' points as columns in time order, repeated timestamps merged. */
 function normalize(e: Entry, ctx: MergeContext): Merged {
   const columns = pointColumns(e.series);
   let timestamps: Float64Array;
-  let values: PointValues[];
+  let values: ArrayLike<PointValues>;
   if (columns) {
     timestamps = columns.timestamps;
-    values = Array.from(columns.values);
+    values = columns.values;
   } else {
     const points = e.series.points;
     timestamps = Float64Array.from(points, (p) => p.timestamp);
@@ -282,22 +290,28 @@ function merge(a: Merged, b: Merged, ctx: MergeContext): Merged {
 
 /** One point from two that agree (union of their keys), or a DataError naming both places. */
 function combine(a: PointValues, fromA: number, b: PointValues, fromB: number, t: number, ctx: MergeContext): PointValues {
-  let extra = false;
-  for (const k of KEYS) {
-    const va = a[k];
-    const vb = b[k];
-    if (va != null && vb != null && va !== vb) {
-      const oa = ctx.data[fromA]!.origin;
-      const ob = ctx.data[fromB]!.origin;
-      const where = oa === ob ? `${oa} holds two different` : `${oa} and ${ob} hold different`;
-      throw new DataError(
-        `${where} ${ctx.def.rest} points for ${seriesName(ctx.def, ctx.dims)} at ${formatTime(t)}: ${k} ${va} in ${oa}, ${vb} in ${ob}; keep one of them`,
-      );
-    }
-    if (va == null && vb != null) extra = true;
+  // Named property reads (not a[k] in a loop): this runs once per repeated point, millions of times.
+  const ca = a.count;
+  const cb = b.count;
+  const ta = a.total;
+  const tb = b.total;
+  const aa = a.average;
+  const ab = b.average;
+  const mina = a.minimum;
+  const minb = b.minimum;
+  const maxa = a.maximum;
+  const maxb = b.maximum;
+  if (
+    (ca != null && cb != null && ca !== cb) ||
+    (ta != null && tb != null && ta !== tb) ||
+    (aa != null && ab != null && aa !== ab) ||
+    (mina != null && minb != null && mina !== minb) ||
+    (maxa != null && maxb != null && maxa !== maxb)
+  ) {
+    conflict(a, fromA, b, fromB, t, ctx);
   }
-  const pair = `${ctx.data[fromA]!.origin}\u0000${ctx.data[fromB]!.origin}`;
-  ctx.duplicates.set(pair, (ctx.duplicates.get(pair) ?? 0) + 1);
+  ctx.duplicates[fromA * ctx.data.length + fromB]!++;
+  const extra = (ca == null && cb != null) || (ta == null && tb != null) || (aa == null && ab != null) || (mina == null && minb != null) || (maxa == null && maxb != null);
   if (!extra) return a;
   const union: { -readonly [K in AggregationKey]?: number | null } = {};
   for (const k of KEYS) {
@@ -305,6 +319,16 @@ function combine(a: PointValues, fromA: number, b: PointValues, fromB: number, t
     if (v !== undefined) union[k] = v;
   }
   return union;
+}
+
+function conflict(a: PointValues, fromA: number, b: PointValues, fromB: number, t: number, ctx: MergeContext): never {
+  const k = KEYS.find((key) => a[key] != null && b[key] != null && a[key] !== b[key])!;
+  const oa = ctx.data[fromA]!.origin;
+  const ob = ctx.data[fromB]!.origin;
+  const where = oa === ob ? `${oa} holds two different` : `${oa} and ${ob} hold different`;
+  throw new DataError(
+    `${where} ${ctx.def.rest} points for ${seriesName(ctx.def, ctx.dims)} at ${formatTime(t)}: ${k} ${a[k]} in ${oa}, ${b[k]} in ${ob}; keep one of them`,
+  );
 }
 
 /** "(Operation=SendChatMessage, StatusCode=503, Resource=acs-a)", "(not split)" without dimensions. */
