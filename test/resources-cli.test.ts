@@ -70,6 +70,11 @@ describe('several resources in one batch body', () => {
       ].join('\n'),
     );
 
+    const chart = await run(['query', '--fixture', file, '-m', 'chat', '-o', 'chart', '--width', '80']);
+    expect(chart.code).toBe(0);
+    expect(chart.stdout).toContain('acs-b · SendChatMessage');
+    expect(chart.stdout).not.toContain('/subscriptions/');
+
     const csv = await run(['query', '--fixture', file, '-m', 'chat', '--split-by', 'resource', '-o', 'csv']);
     expect(csv.stdout).toBe(
       [
