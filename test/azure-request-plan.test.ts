@@ -122,3 +122,13 @@ describe('planRequests', () => {
     );
   });
 });
+
+describe('planRequests: the Resource dimension', () => {
+  it('never sends Resource to Azure: a split or filter by it asks for the same request as without it', () => {
+    const [plain] = planRequests([query('chat', { split: ['Operation'] })], NOW);
+    const [withResource] = planRequests([query('chat', { split: ['Resource', 'Operation'], where: [['Resource', ['acs-a']]] })], NOW);
+    expect(withResource!.filter).toBe("Operation eq '*' and StatusCodeClass eq '*'");
+    expect(withResource!.filter).toBe(plain!.filter);
+    expect(withResource!.top).toBe(plain!.top);
+  });
+});

@@ -75,6 +75,8 @@ describe('parseMetricsBody: accepted shapes', () => {
       start: T0,
       end: T0 + 3 * H,
       origin: 'fixtures/x.json',
+      // The resource part of the metric's id.
+      resourceId: SUB,
       series: [
         {
           dimensions: { operation: 'SendChatMessage', statuscode: '201', statuscodeclass: '2xx' },
@@ -179,6 +181,19 @@ describe('parseMetricsBody: accepted shapes', () => {
     ]);
     expect(metrics.map((m) => m.series[0]!.points[0]!.count)).toEqual([5, 7]);
     expect(metrics[0]!.series[0]!.dimensions).toEqual({});
+    // Each entry keeps its resourceid: the two resources are not one series.
+    expect(metrics.map((m) => m.resourceId)).toEqual([`${SUB}1`, `${SUB}2`]);
+  });
+
+  it('takes the resource from the batch entry before the metric id, and has none when neither names it', () => {
+    const body = restBody();
+    const entry = { starttime: '2026-01-07T13:00:00Z', endtime: '2026-01-07T16:00:00Z', interval: 'PT1H', resourceid: `${SUB}-b/`, value: body.value };
+    expect(parseMetricsBody({ values: [entry] }, 'b.json')[0]!.resourceId).toBe(`${SUB}-b`);
+    const noId = { ...body, value: body.value.map(({ id: _id, ...m }) => m) };
+    expect(parseMetricsBody(noId, 'x.json')[0]).not.toHaveProperty('resourceId');
+    const otherId = { ...body, value: body.value.map((m) => ({ ...m, id: 'something-else' })) };
+    expect(parseMetricsBody(otherId, 'x.json')[0]).not.toHaveProperty('resourceId');
+    expect(messageOf(() => parseMetricsBody({ values: [{ ...entry, resourceid: 42 }] }, 'b.json'))).toBe('b.json: values[0].resourceid is not a string (42)');
   });
 
   it('reads an array of saved responses, REST and batch mixed', () => {

@@ -79,7 +79,7 @@ describe('acs-metrics query on fixtures', () => {
     expect(r.stderr).toBe(
       [
         'error: unknown operation "SendChatMesage" for chat (APIRequestChat): did you mean SendChatMessage? (run "acs-metrics catalog chat" to list them)',
-        'error: unknown dimension "stauscode" for chat: did you mean StatusCode? Valid dimensions: Operation, StatusCode, StatusSubClass',
+        'error: unknown dimension "stauscode" for chat: did you mean StatusCode? Valid dimensions: Operation, StatusCode, StatusSubClass, Resource',
         'error: unknown aggregation "avrage": did you mean average? Valid aggregations: count, sum, average, min, max',
         '',
       ].join('\n'),

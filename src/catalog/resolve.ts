@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { AGGREGATIONS, type AggregationDef } from './aggregations.js';
 import { BAD_ROUTE_OPERATION, METRICS } from './metrics.js';
 import { type Candidate, didYouMean, findExact, normalizeName, suggest } from './names.js';
+import { RESOURCE_DIMENSION } from './resource.js';
 import type { DimensionDef, MetricDef } from './types.js';
 
 /** Lists of at most this many choices are spelt out in an error. */
@@ -40,17 +41,21 @@ export function metricByRestName(rest: string): MetricDef | undefined {
   return METRICS.find((m) => m.rest.toLowerCase() === key);
 }
 
+/** The metric's own dimensions and Resource, which every metric has (catalog/resource.ts). */
 function dimensionCandidates(metric: MetricDef): Candidate<DimensionDef>[] {
-  return metric.dimensions.map((d) => ({ names: [d.name, d.rest, ...d.aliases], label: d.name, value: d }));
+  return [...metric.dimensions, RESOURCE_DIMENSION].map((d) => ({ names: [d.name, d.rest, ...d.aliases], label: d.name, value: d }));
 }
 
-/** A dimension of a metric by user-facing name, REST name or alias (StatusSubClass = StatusCodeClass). */
+/**
+ * A dimension of a metric by user-facing name, REST name or alias (StatusSubClass = StatusCodeClass);
+ * Resource for every metric.
+ */
 export function resolveDimension(metric: MetricDef, input: string): DimensionDef {
   const candidates = dimensionCandidates(metric);
   const hit = findExact(input, candidates)[0];
   if (hit) return hit.value;
   return fail(
-    unknown('dimension', input, ` for ${metric.alias}`, suggest(input, candidates), metric.dimensions.map((d) => d.name), ''),
+    unknown('dimension', input, ` for ${metric.alias}`, suggest(input, candidates), candidates.map((c) => c.label), ''),
   );
 }
 

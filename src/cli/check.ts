@@ -183,6 +183,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     for (const [key, flag, fileKey] of RULE_FLAGS) {
       if (opts[key] !== undefined) problems.add(`${flag} cannot be used with --config: set "${fileKey}" in the rules file`);
     }
+    if (opts.resourceName !== undefined) problems.add('--resource-name cannot be used with --config: rules files have no resource filter');
     const hasRange = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
     const range = hasRange ? parseRange(opts, problems) : undefined;
     try {

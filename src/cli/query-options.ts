@@ -18,6 +18,7 @@ export interface FilterOptions {
   operation?: string[];
   statusCode?: string[];
   statusClass?: string[];
+  resourceName?: string[];
   since?: string;
   start?: string;
   end?: string;
@@ -36,6 +37,7 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
     .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
+    .option('--resource-name <names>', 'only these resources, by name or full id, when the data holds several', collectList)
     .option('--since <duration>', 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)')
     .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
     .option('--end <time>', 'window end, ISO 8601');
@@ -60,7 +62,7 @@ export function inferMetric(data: readonly MetricData[]): MetricDef {
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
 }
 
-/** Dimension filters of --operation, --status-code and --status-class, in the metric's names. */
+/** Dimension filters of --operation, --status-code, --status-class and --resource-name, in the metric's names. */
 export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: Problems): DimensionFilter[] {
   const filters: DimensionFilter[] = [];
   const add = (dimensionName: string, raw: string[] | undefined, resolve: (v: string) => string) => {
@@ -72,6 +74,8 @@ export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: P
   add('Operation', opts.operation, (v) => resolveOperation(metric, v));
   add('StatusCode', opts.statusCode, resolveStatusCode);
   add('StatusSubClass', opts.statusClass, resolveStatusClass);
+  // Matched against the resources in the data by the core (core/resources.ts).
+  add('Resource', opts.resourceName, (v) => v.trim());
   return filters;
 }
 

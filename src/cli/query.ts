@@ -48,7 +48,7 @@ function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems) 
     opts.aggregation === undefined
       ? resolveAggregation(metric.primaryAggregation, metric)
       : problems.try(() => resolveAggregation(opts.aggregation!, metric));
-  return { filters, splitBy: [...new Set(splitBy)], aggregation };
+  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: opts.splitBy === undefined, aggregation };
 }
 
 export const registerQuery: Register = (program, action) => {
@@ -98,6 +98,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     aggregation: p.aggregation!,
     filters: p.filters,
     splitBy: p.splitBy,
+    defaultSplit: p.defaultSplit,
     interval,
     range,
     top,

@@ -30,6 +30,11 @@ export interface MetricData {
   readonly start?: number;
   readonly end?: number;
   readonly series: readonly RawSeries[];
+  /**
+   * The full id of the resource the data is about: a batch entry's `resourceid`, or the resource part
+   * of a Metrics - List metric's `id`; absent when the data does not say.
+   */
+  readonly resourceId?: string;
   /** Where it came from, for messages: a file name, "stdin" or "Azure Monitor". */
   readonly origin: string;
 }
@@ -66,6 +71,11 @@ export interface Query {
   readonly aggregation: AggregationDef;
   readonly filters: readonly DimensionFilter[];
   readonly splitBy: readonly DimensionDef[];
+  /**
+   * True when splitBy is the default (Operation) rather than the user's choice: data of several
+   * resources is then split by Resource first; otherwise their totals are combined with a note.
+   */
+  readonly defaultSplit?: boolean;
   readonly interval: IntervalSpec;
   readonly range: RangeSpec;
   /** Keep the N largest series (by total); undefined keeps all. */

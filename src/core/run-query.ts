@@ -7,10 +7,12 @@ import { normalizeName } from '../catalog/names.js';
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { DataError, UsageError } from '../errors.js';
 import { Accumulator } from './accumulate.js';
+import { dedupeMetric } from './dedupe.js';
 import { isErrorSeries, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
 import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
+import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
 import { dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
 import { chooseIntervalMs, resolveWindow } from './window.js';
@@ -53,9 +55,13 @@ function describeDims(metric: MetricDef, series: readonly RawSeries[]): string {
   return names.length ? names.join(', ') : 'none';
 }
 
-export function runQuery(query: Query, data: QueryData): QueryResult {
+export function runQuery(asked: Query, data: QueryData): QueryResult {
   const notes: string[] = [];
-  const metrics = selectMetric(query.metric, data.metrics, notes);
+  // The same points from two places count once; several resources are split or noted, never merged silently.
+  const deduplicated = dedupeMetric(asked.metric, selectMetric(asked.metric, data.metrics, notes));
+  notes.push(...deduplicated.notes);
+  const metrics = deduplicated.metrics;
+  const query = resourceQuery(asked, metrics, notes);
   const allSeries = metrics.flatMap((m) => m.series);
   const origin = [...new Set(metrics.map((m) => m.origin))].join(', ');
 

@@ -1,6 +1,6 @@
 /**
  * A query result as CSV (RFC 4180): a header row, then one row per series and timestamp; columns are
- * the split dimensions (user-facing names), `timestamp` (ISO 8601 UTC, core/time.ts formatTime) and
+ * the split dimensions (user-facing names; a resource by its name), `timestamp` (ISO 8601 UTC, core/time.ts formatTime) and
  * `value` (empty for no data). Lines end in CRLF, the last one included.
  *
  * Quoting: a field containing a comma, a double quote, CR or LF is quoted, inner quotes doubled.
@@ -12,6 +12,7 @@
  */
 import type { QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
+import { shownValue } from './format.js';
 import { safeText } from './safe.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -30,10 +31,11 @@ export function csvText(text: string): string {
 const csvNumber = (value: number | null): string => (value === null || !Number.isFinite(value) ? '' : String(value));
 
 export function renderCsv(result: QueryResult): string {
-  const dims = result.query.splitBy.map((d) => d.name);
-  const lines = [[...dims, 'timestamp', 'value'].map(csvText).join(',')];
+  const dims = result.query.splitBy;
+  const lines = [[...dims.map((d) => d.name), 'timestamp', 'value'].map(csvText).join(',')];
   for (const s of result.series) {
-    const prefix = dims.map((d) => csvText(s.dimensions[d] ?? ''));
+    // A resource by its name, like tables (JSON keeps the full id).
+    const prefix = dims.map((d) => csvText(shownValue(d, s.dimensions[d.name] ?? '')));
     for (const p of s.points) lines.push([...prefix, formatTime(p.timestamp), csvNumber(p.value)].join(','));
   }
   return lines.map((l) => `${l}\r\n`).join('');

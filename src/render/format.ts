@@ -2,6 +2,7 @@
  * Number, percent, time and label formatting shared by the table and the chart. Pure; no colour here.
  * null always means "no data" and prints as "-", never as 0.
  */
+import { isResourceDimension, resourceName } from '../catalog/resource.js';
 import type { DimensionDef } from '../catalog/types.js';
 import type { QueryResult, ResultSeries } from '../core/model.js';
 
@@ -57,9 +58,19 @@ export function formatMinute(ms: number): string {
   return iso.slice(16, 23) === ':00.000' ? `${iso.slice(0, 16)}Z` : iso.replace(/\.000Z$/, 'Z');
 }
 
+/**
+ * A dimension value as tables, charts and CSV show it: a resource by its name (the last segment of
+ * its full id, which JSON keeps), "(unknown)" when the data does not name it; anything else as is.
+ */
+export function shownValue(dim: DimensionDef, value: string): string {
+  if (!isResourceDimension(dim)) return value;
+  return value === '' ? '(unknown)' : resourceName(value);
+}
+
 /** A series' value of one split dimension; "(none)" when the data has none. Not yet made safe. */
 export function dimensionValue(series: ResultSeries, dim: DimensionDef): string {
   const v = series.dimensions[dim.name];
+  if (isResourceDimension(dim)) return shownValue(dim, v ?? '');
   return v === undefined || v === '' ? '(none)' : v;
 }
 
@@ -93,7 +104,7 @@ export function captionParts(result: QueryResult): string[] {
     grain,
     `${formatMinute(result.start)} – ${formatMinute(result.end)}`,
   ];
-  for (const f of filters) parts.push(`${f.dimension.name}: ${f.values.join(', ')}`);
+  for (const f of filters) parts.push(`${f.dimension.name}: ${f.values.map((v) => shownValue(f.dimension, v)).join(', ')}`);
   return parts;
 }
 

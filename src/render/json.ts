@@ -7,7 +7,8 @@
  *                points: [{ timestamp, value }] }],
  *     total, requests, errors, errorRate, omittedSeries }
  *
- * Dimensions are named as users type them (Operation, StatusCode, StatusSubClass); aggregation is its
+ * Dimensions are named as users type them (Operation, StatusCode, StatusSubClass, Resource); a
+ * Resource value is the full resource id ("" when the data does not name it); aggregation is its
  * label (count, sum, average, min, max); times are ISO 8601 UTC from core/time.ts formatTime
  * (2026-01-07T13:00:00Z); null means no data (a missing point is null, never 0); errorRate is
  * errors / requests, null when either is null or requests is 0.

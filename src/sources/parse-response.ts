@@ -13,6 +13,7 @@
  * string only when it fails. A series keeps its timestamps in a Float64Array and the parsed data
  * objects as its values (core/points.ts); its RawPoint objects are built only if `points` is read.
  */
+import { resourceIdOfMetricId } from '../catalog/resource.js';
 import type { AggregationKey } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
 import type { MetricData, RawPoint, RawSeries } from '../core/model.js';
@@ -84,7 +85,8 @@ function readBody(body: Obj, prefix: string, origin: string, out: MetricData[]):
       const start = readTimeField(entry, 'starttime', `${place}.starttime`, origin);
       const end = readTimeField(entry, 'endtime', `${place}.endtime`, origin);
       const interval = readInterval(entry.interval, `${place}.interval`, origin);
-      readMetrics(entry.value, `${place}.value`, { start, end, ...interval }, origin, out);
+      const resourceId = readResourceId(entry.resourceid, `${place}.resourceid`, origin);
+      readMetrics(entry.value, `${place}.value`, { start, end, ...interval, resourceId }, origin, out);
     }
     return;
   }
@@ -108,6 +110,8 @@ interface Frame {
   readonly end?: number;
   readonly interval?: string;
   readonly intervalMs: number | null;
+  /** A batch entry's resourceid. */
+  readonly resourceId?: string;
 }
 
 function readMetrics(value: unknown, place: string, frame: Frame, origin: string, out: MetricData[]): void {
@@ -143,6 +147,8 @@ function readMetric(m: unknown, place: string, frame: Frame, origin: string): Me
   if (frame.interval !== undefined) metric.interval = frame.interval;
   if (frame.start !== undefined) metric.start = frame.start;
   if (frame.end !== undefined) metric.end = frame.end;
+  const resourceId = frame.resourceId ?? (typeof m.id === 'string' ? resourceIdOfMetricId(m.id) : undefined);
+  if (resourceId !== undefined) metric.resourceId = resourceId;
   return metric;
 }
 
@@ -289,6 +295,14 @@ export function parseTimedelta(text: string): number | undefined {
   if (!m) return undefined;
   const ms = (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
   return ms > 0 ? ms : undefined;
+}
+
+/** A batch entry's resourceid: a non-empty string, or absent. */
+function readResourceId(v: unknown, place: string, origin: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') fail(origin, `${place} is not a string (${found(v)})`);
+  const id = v.trim().replace(/\/+$/, '');
+  return id === '' ? undefined : id;
 }
 
 function requireString(v: unknown, place: string, origin: string): string {
