@@ -212,3 +212,27 @@ describe('az CLI intervals (Python timedeltas)', () => {
     expect(JSON.parse(r.stdout).query).toMatchObject({ interval: 'PT1H', start: '2026-03-02T21:00:00Z', end: '2026-03-02T22:00:00Z' });
   });
 });
+
+describe('data without the dimension of the default split', () => {
+  // What a plain `az monitor metrics list --metric APIRequestChat` saves: no split at all.
+  const plain = body('2026-03-02T00:00:00+00:00/2026-03-02T02:00:00+00:00', '1:00:00', [
+    ['2026-03-02T00:00:00+00:00', 12],
+    ['2026-03-02T01:00:00+00:00', 30],
+  ]);
+
+  it('falls back to one series with a note', async () => {
+    const r = await run(['query', '--fixture', '-', '-m', 'chat', '-o', 'json'], { stdin: plain });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.query.splitBy).toEqual([]);
+    expect(doc.series).toHaveLength(1);
+    expect(doc.total).toBe(42);
+    expect(r.stderr).toBe('note: the APIRequestChat data is not split by Operation: showing it as one series\n');
+  });
+
+  it('an explicit --split-by operation stays a data error', async () => {
+    const r = await run(['query', '--fixture', '-', '-m', 'chat', '--split-by', 'operation'], { stdin: plain });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe("error: stdin: the APIRequestChat data is not split by Operation, so the query cannot filter or split by it (the data's dimensions: none)\n");
+  });
+});

@@ -16,6 +16,7 @@
  * A live request asks Azure for exactly the minute-floored window, so step 2 changes nothing for live
  * data: the buckets Azure returns are the buckets shown.
  */
+import { RESOURCE_KEY, resourceName } from '../catalog/resource.js';
 import { DataError } from '../errors.js';
 import { toIsoDuration } from './duration.js';
 import type { MetricData } from './model.js';
@@ -152,7 +153,8 @@ export function snapToGrid(w: Window, grid: DataGrid | undefined): Window {
  */
 export function offGridError(m: MetricData, dims: Readonly<Record<string, string>>, t: number, previous: number | undefined, grid: DataGrid): DataError {
   const g = grid.grainMs!;
-  const series = Object.entries(dims).map(([k, v]) => `${k}=${v}`).join(', ') || 'no dimensions';
+  const shown = Object.entries(dims).filter(([k, v]) => !(k === RESOURCE_KEY && v === ''));
+  const series = shown.map(([k, v]) => `${k}=${k === RESOURCE_KEY ? resourceName(v) : v}`).join(', ') || 'no dimensions';
   const what =
     previous !== undefined && t - previous > 0 && t - previous < g
       ? `points ${toIsoDuration(t - previous)} apart (${formatTime(previous)}, ${formatTime(t)}) are finer than the data's ${toIsoDuration(g)} buckets`

@@ -14,6 +14,7 @@ import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './
 import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
 import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
+import { isResourceDimension } from '../catalog/resource.js';
 import { dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
 import { chooseIntervalMs, resolveWindow } from './window.js';
 
@@ -61,9 +62,19 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const deduplicated = dedupeMetric(asked.metric, selectMetric(asked.metric, data.metrics, notes));
   notes.push(...deduplicated.notes);
   const metrics = deduplicated.metrics;
-  const query = resourceQuery(asked, metrics, notes);
+  let query = resourceQuery(asked, metrics, notes);
   const allSeries = metrics.flatMap((m) => m.series);
   const origin = [...new Set(metrics.map((m) => m.origin))].join(', ');
+
+  if (query.defaultSplit && allSeries.length > 0) {
+    // The default split (Operation) on data saved without it (a plain `az monitor metrics list`):
+    // one series, said once; a split the user asked for stays a data error below.
+    const absent = query.splitBy.filter((d) => !isResourceDimension(d) && !allSeries.some((s) => d.rest.toLowerCase() in s.dimensions));
+    if (absent.length > 0) {
+      query = { ...query, splitBy: query.splitBy.filter((d) => !absent.includes(d)) };
+      notes.push(`the ${query.metric.rest} data is not split by ${absent.map((d) => d.name).join(' or ')}: showing it as one series`);
+    }
+  }
 
   if (allSeries.length > 0) {
     const missing = missingDimensions(query, allSeries);
@@ -78,24 +89,24 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const grid = dataGrid(metrics);
   const nativeMs = grid?.grainMs ?? null;
   const anchor = data.anchor ?? grid?.end ?? 0;
-  const asked = resolveWindow(query.range, anchor, grid);
-  if (asked.end <= asked.start) {
-    throw new DataError(`empty window: ${formatTime(asked.start)} is not before ${formatTime(asked.end)}`);
+  const wanted = resolveWindow(query.range, anchor, grid);
+  if (wanted.end <= wanted.start) {
+    throw new DataError(`empty window: ${formatTime(wanted.start)} is not before ${formatTime(wanted.end)}`);
   }
-  const minutes = floorToMinutes(asked);
+  const minutes = floorToMinutes(wanted);
   if (minutes.end <= minutes.start) {
-    throw new UsageError(`the window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
+    throw new UsageError(`the window ${formatTime(wanted.start)} to ${formatTime(wanted.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
   }
   const window = snapToGrid(minutes, grid);
   const widened = window.start !== minutes.start || window.end !== minutes.end;
   const explicit = query.range.start !== undefined || query.range.end !== undefined;
   if (widened && nativeMs !== null) {
     notes.push(
-      `the window was widened to whole ${grid!.full ? 'FULL' : toIsoDuration(nativeMs)} buckets of the data: ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(asked.start)} to ${formatTime(asked.end)})`,
+      `the window was widened to whole ${grid!.full ? 'FULL' : toIsoDuration(nativeMs)} buckets of the data: ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(wanted.start)} to ${formatTime(wanted.end)})`,
     );
-  } else if (explicit && (minutes.start !== asked.start || minutes.end !== asked.end)) {
+  } else if (explicit && (minutes.start !== wanted.start || minutes.end !== wanted.end)) {
     notes.push(
-      `Azure Monitor's buckets start on the whole minute: the window is ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(asked.start)} to ${formatTime(asked.end)})`,
+      `Azure Monitor's buckets start on the whole minute: the window is ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(wanted.start)} to ${formatTime(wanted.end)})`,
     );
   }
 
