@@ -7,7 +7,7 @@ import { normalizeName } from '../catalog/names.js';
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { DataError } from '../errors.js';
 import { Accumulator } from './accumulate.js';
-import { isErrorSeries, statusDims } from './classify.js';
+import { isErrorSeries, isSecondarySeries, secondaryDims, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
 import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
@@ -132,17 +132,23 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
   const filters = query.filters.map((f) => ({ key: f.dimension.rest.toLowerCase(), values: new Set(f.values.map(normalizeName)) }));
   const splitKeys = query.splitBy.map((d) => d.rest.toLowerCase());
   const status = statusDims(query.metric);
+  // The metric's second rate (email bounces), counted like errors.
+  const second = secondaryDims(query.metric);
 
   interface Group {
     readonly dims: Record<string, string>;
     readonly acc: Accumulator;
     readonly errors: Accumulator;
     classified: boolean;
+    readonly second: Accumulator;
+    secondKnown: boolean;
   }
   const groups = new Map<string, Group>();
   const grand = new Accumulator(buckets);
   const grandErrors = new Accumulator(buckets);
   let unclassified = false;
+  const grandSecond = new Accumulator(buckets);
+  let secondKnown = second !== undefined;
 
   for (const series of allSeries) {
     if (!filters.every((f) => f.values.has(normalizeName(series.dimensions[f.key] ?? '')))) continue;
@@ -152,7 +158,7 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
     if (!group) {
       const dims: Record<string, string> = {};
       query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
-      group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true };
+      group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true, second: new Accumulator(buckets), secondKnown: true };
       groups.set(key, group);
     }
     const isError = isErrorSeries(series.dimensions, status, query.errors);
@@ -160,8 +166,11 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
       group.classified = false;
       unclassified = true;
     }
+    const isSecond = second ? isSecondarySeries(series.dimensions, second) : false;
+    if (isSecond === undefined) group.secondKnown = secondKnown = false;
     const acc = group.acc;
     const errs = group.errors;
+    const secs = group.second;
     const take = (t: number, p: PointValues): void => {
       if (t < window.start || t >= window.end) return;
       const b = intervalMs === null ? 0 : Math.floor((t - window.start) / intervalMs);
@@ -170,6 +179,10 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
       if (isError) {
         errs.add(b, p);
         grandErrors.add(b, p);
+      }
+      if (isSecond) {
+        secs.add(b, p);
+        grandSecond.add(b, p);
       }
     };
     const columns = pointColumns(series);
@@ -193,6 +206,7 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
       total: g.acc.overall(agg),
       requests,
       errors: errorCount(g.errors, g.classified, requests),
+      ...(second ? { secondary: errorCount(g.second, g.secondKnown, requests) } : {}),
     };
   });
   series.sort(
@@ -235,6 +249,7 @@ export function runQuery(query: Query, data: QueryData): QueryResult {
     total: grand.overall(agg),
     requests,
     errors: unclassified || requests === null ? null : (grandErrors.requests() ?? 0),
+    ...(second ? { secondary: errorCount(grandSecond, secondKnown, requests) } : {}),
     omittedSeries,
     notes,
   };
