@@ -45,3 +45,17 @@ export function lifecycleLabel(l: Lifecycle): string {
 export function isEndOfLife(l: Lifecycle): boolean {
   return l.status === 'retiring' || l.status === 'breaking';
 }
+
+/**
+ * The one-line note for a result with traffic on a channel that retires or breaks; undefined for
+ * active and legacy metrics. Names the metric, the date and the source.
+ */
+export function endOfLifeNote(m: { readonly alias: string; readonly rest: string; readonly lifecycle: Lifecycle }): string | undefined {
+  const l = m.lifecycle;
+  if (!isEndOfLife(l)) return undefined;
+  const what =
+    l.status === 'retiring'
+      ? `retires on ${l.date} (no new customers since ${NO_NEW_CUSTOMERS_SINCE})`
+      : `has a breaking change on ${l.date} (only Teams-aligned scenarios stay supported)`;
+  return `${m.alias} (${m.rest}) ${what}; see ${RETIREMENT_GUIDE}`;
+}

@@ -80,10 +80,14 @@ function operationCandidates(metric: MetricDef, extra: readonly string[] = []): 
   return names.map((name) => ({ names: [name], label: name, value: name }));
 }
 
-/** Whether a misspelt name is close to a candidate by edit distance (the "did you mean" distance). */
+/**
+ * The candidates a name is a likely typo of: at most 2 edits, or one per 5 characters for long
+ * names. Tighter than "did you mean" (one per 3): in a list known to be incomplete, a new
+ * operation such as "Hold Participant" must not pass for a typo of "Get Participant" (4 edits).
+ */
 function closeTo(input: string, candidates: readonly Candidate<string>[]): string[] {
   const key = normalizeName(input);
-  const limit = Math.max(2, Math.floor(key.length / 3));
+  const limit = Math.max(2, Math.floor(key.length / 5));
   return candidates.filter((c) => c.names.some((n) => editDistance(key, normalizeName(n)) <= limit)).map((c) => c.label);
 }
 
@@ -112,7 +116,14 @@ export function resolveOperation(metric: MetricDef, input: string, options: Oper
       return input.trim();
     }
     return fail(
-      unknown('operation', input, ` for ${metric.alias} (${metric.rest})`, near.slice(0, 3), [], `run "acs-metrics catalog ${metric.alias}" to list them`),
+      unknown(
+        'operation',
+        input,
+        ` for ${metric.alias} (${metric.rest})`,
+        near.slice(0, 3),
+        candidates.map((c) => c.label),
+        `run "acs-metrics catalog ${metric.alias}" to list them`,
+      ),
     );
   }
   return fail(

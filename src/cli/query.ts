@@ -2,7 +2,7 @@
 import { resolveAggregation, resolveDimension } from '../catalog/resolve.js';
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
-import { isEndOfLife, RETIREMENT_GUIDE } from '../catalog/lifecycle.js';
+import { endOfLifeNote } from '../catalog/lifecycle.js';
 import type { ErrorDefinition, Query } from '../core/model.js';
 import { runQuery } from '../core/run-query.js';
 import { EXIT, Problems, UsageError } from '../errors.js';
@@ -63,12 +63,6 @@ interface Known {
   readonly warn: (line: string) => void;
 }
 
-/** One line when the result has traffic on a channel that retires or breaks (catalog lifecycle). */
-export function lifecycleNote(metric: MetricDef, requests: number | null): string | undefined {
-  if (!requests || !isEndOfLife(metric.lifecycle)) return undefined;
-  const l = metric.lifecycle;
-  return `${metric.alias} (${metric.rest}) has traffic on a channel that ${l.status === 'retiring' ? `retires on ${l.date}` : `has a breaking change on ${l.date}`}: ${l.summary} (${RETIREMENT_GUIDE})`;
-}
 
 export const registerQuery: Register = (program, action) => {
   const cmd = program
@@ -144,8 +138,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const result = runQuery(query, data);
   let text: string;
   const notes = [...result.notes];
-  const eol = lifecycleNote(result.query.metric, result.requests);
-  if (eol) notes.push(eol);
+  // Traffic on a channel that retires or breaks: a note for people (JSON carries query.lifecycle instead).
+  const eol = result.requests ? endOfLifeNote(result.query.metric) : undefined;
+  if (eol && (output === 'table' || output === 'chart')) notes.push(eol);
   switch (output as Output) {
     case 'json':
       text = renderJson(result);

@@ -2,7 +2,8 @@
  * A query result as JSON for scripts. Schema version 1 (bump it on any incompatible change):
  *
  *   { schemaVersion, query: { metric, metricAlias, displayName, aggregation, interval, start, end,
- *     filters: { <dimension>: [values] }, splitBy: [dimensions], top, errors: <errorDefinitionJson> },
+ *     filters: { <dimension>: [values] }, splitBy: [dimensions], top, errors: <errorDefinitionJson>,
+ *     lifecycle: { status: active|retiring|breaking|legacy, date } },
  *     series: [{ dimensions: { <dimension>: value }, total, requests, errors, errorRate,
  *                [bounces, bounceRate,] points: [{ timestamp, value }] }],
  *     total, requests, errors, errorRate, [bounces, bounceRate,] omittedSeries }
@@ -39,6 +40,7 @@ export function renderJson(result: QueryResult): string {
       splitBy: q.splitBy.map((d) => d.name),
       top: q.top ?? null,
       errors: errorDefinitionJson(q.metric, q.errors),
+      lifecycle: { status: q.metric.lifecycle.status, date: q.metric.lifecycle.date ?? null },
     },
     series: result.series.map((s) => ({
       dimensions: { ...s.dimensions },
