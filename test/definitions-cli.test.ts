@@ -43,7 +43,9 @@ describe('diffDefinitions', () => {
     expect(byRest.apirequestrouter).toMatchObject({
       status: 'different',
       dimensions: { missing: ['ApiVersion'], extra: ['Region'] },
-      notes: ['dimensions not on the resource: ApiVersion', 'dimensions not in the catalog: Region'],
+      // The resource says Count; the catalog follows the 2025 reference (Total).
+      primaryAggregation: { catalog: 'Total', resource: 'Count' },
+      notes: ['dimensions not on the resource: ApiVersion', 'dimensions not in the catalog: Region', 'primary aggregation Count (catalog: Total)'],
     });
     expect(byRest.apirequestrooms).toMatchObject({
       status: 'different',
@@ -70,14 +72,14 @@ describe('acs-metrics definitions', () => {
     expect(r.stdout).toMatch(/│ networktraversal +│ APIRequestNetworkTraversal +│ catalog only +│ not on the resource \(a legacy metric\) +│/);
     expect(r.stdout).toMatch(/│ chat +│ apirequestchat +│ same +│/);
     expect(r.stdout).toMatch(/│ - +│ APIRequestBrandNew +│ resource only +│ not in the catalog; dimensions Operation/);
-    expect(r.stdout).toContain('10 of 11 metrics differ; correct src/catalog/metrics.ts where the service is right.\n');
+    expect(r.stdout).toContain('13 of 14 metrics differ; correct src/catalog/metrics.ts where the service is right.\n');
   });
 
   it('prints JSON for scripts', async () => {
     const r = await run(['definitions', '--resource', RESOURCE, '--json'], { env: liveEnv(h) });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, resource: RESOURCE, differing: 10 });
+    expect(doc).toMatchObject({ schemaVersion: 1, resource: RESOURCE, differing: 13 });
     expect(doc.metrics.find((m: { rest: string }) => m.rest === 'ApiRequestRooms')).toEqual({
       alias: 'rooms',
       rest: 'ApiRequestRooms',
@@ -94,7 +96,9 @@ describe('acs-metrics definitions', () => {
 
   it('says when the catalog matches', async () => {
     const original = h.emulator.definitions;
-    h.emulator.definitions = METRICS.map((m) => def(m.rest, m.dimensions.map((d) => d.rest)));
+    h.emulator.definitions = METRICS.map((m) =>
+      def(m.rest, m.dimensions.map((d) => d.rest), { primaryAggregationType: m.primaryAggregation === 'total' ? 'Total' : 'Count' }),
+    );
     try {
       const r = await run(['definitions', '--resource', RESOURCE], { env: liveEnv(h) });
       expect(r.code).toBe(0);
