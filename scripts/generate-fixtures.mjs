@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Writes fixtures/sample-week.json: one Azure Monitor Metrics - List response body (as the REST API
- * returns it) for a made-up ACS resource, one week at PT1H, every ACS request metric split by
- * operation, status code and status class. Deterministic: a seeded PRNG per series, no clock.
+ * returns it) for a made-up ACS resource, one week at PT1H: every ACS request metric split by
+ * operation, status code and status class; Call Automation callback events by event type, code and
+ * code class; email delivery status updates by message status, result and hard bounce; email user
+ * engagement by engagement type. Deterministic: a seeded PRNG per series, no clock.
  *
  *   node scripts/generate-fixtures.mjs [OUTPUT_DIR]     (default: the repository's fixtures/)
  *
@@ -40,6 +42,17 @@ const CHAT_INCIDENT_RATES = {
 };
 /** SMS campaign, 2026-01-05 09:00-11:00Z: SMSMessageSent throttled (429). */
 const SMS_BURST = { from: at(5, 9), to: at(5, 11), op: 'SMSMessageSent', rates: { [at(5, 9)]: 0.22, [at(5, 10)]: 0.14 } };
+/**
+ * Call Automation callbacks fail during the Chat incident (same backend outage): PlayFailed,
+ * RecognizeFailed and CreateCallFailed events with 5xx codes, this many extra per hour at peak.
+ */
+const CALLBACK_INCIDENT = {
+  from: at(6, 13),
+  to: at(6, 16),
+  extra: { 'Microsoft.Communication.PlayFailed': 40, 'Microsoft.Communication.RecognizeFailed': 25, 'Microsoft.Communication.CreateCallFailed': 12 },
+};
+/** Email bounce spike, 2026-01-07 10:00-12:00Z: a stale mailing list, hard bounces at this share of updates. */
+const BOUNCE_SPIKE = { from: at(7, 10), to: at(7, 12), share: 0.15 };
 /** Email metrics missing (no aggregation keys) 2026-01-05 02:00-05:00Z: an ingestion gap. */
 const EMAIL_GAP = { from: at(5, 2), to: at(5, 5) };
 
@@ -171,6 +184,35 @@ const RECORDING = [
   ['ResumeRecording', 4, 202, {}],
 ];
 
+/** Callback events: [event type, peak events per hour on a weekday, code]. Failed events carry a 4xx/5xx code. */
+const EVENT = (name) => `Microsoft.Communication.${name}`;
+const CALLBACKS = [
+  [EVENT('CallConnected'), 220, 200],
+  [EVENT('CallDisconnected'), 215, 200],
+  [EVENT('PlayCompleted'), 150, 200],
+  [EVENT('PlayFailed'), 2, 400],
+  [EVENT('RecognizeCompleted'), 100, 200],
+  [EVENT('RecognizeFailed'), 6, 408],
+  [EVENT('AddParticipantSucceeded'), 28, 200],
+  [EVENT('AddParticipantFailed'), 1.5, 403],
+  [EVENT('CreateCallFailed'), 1, 400],
+];
+
+/** Delivery status updates: [MessageStatus, Result, IsHardBounce, share of the sent mails]. */
+const DELIVERY_PEAK = 360;
+const DELIVERY = [
+  ['Delivered', 'Success', 'false', 0.975],
+  ['Failed', 'Failure', 'true', 0.012],
+  ['Failed', 'Failure', 'false', 0.005],
+  ['Suppressed', 'Failure', 'false', 0.008],
+];
+
+/** User engagement: [EngagementType, peak per hour]. */
+const ENGAGEMENT = [
+  ['view', 120],
+  ['click', 22],
+];
+
 const STANDARD = { op: 'operation', code: 'statuscode', cls: 'statuscodeclass' };
 const METRICS = [
   ['APIRequestChat', 'Chat API Requests', 'Chat', CHAT, STANDARD],
@@ -183,6 +225,13 @@ const METRICS = [
   ['ApiRequests', 'Email Service API Requests', 'Email Service', EMAIL, STANDARD],
   ['APIRequestsAdvancedMessaging', 'Advanced Messaging API Requests', 'Advanced Messaging', MESSAGING, STANDARD],
   ['APIRequestCallRecording', 'Call Recording API Requests', 'Call Recording', RECORDING, STANDARD],
+];
+
+/** The metrics that are not requests, after the request metrics (catalog order). */
+const EVENT_METRICS = [
+  ['AcsCallAutomationCallbackEvent', 'Call Automation Callback Event', 'Count of Call Automation callback events.', () => callbackSeries()],
+  ['DeliveryStatusUpdate', 'Email Service Delivery Status Updates', 'Count of email delivery status updates.', () => deliverySeries()],
+  ['UserEngagement', 'Email Service User Engagement', 'Count of email user engagement events.', () => engagementSeries()],
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -287,6 +336,57 @@ function metricSeries(rest, ops, dims) {
   return series;
 }
 
+// Series of the metrics that are not requests: one per combination of dimension values.
+
+const dimsOf = (pairs) => pairs.map(([name, value]) => ({ name: { value: name, localizedValue: name }, value }));
+const pointsOf = (counts) =>
+  counts.map((count, b) => {
+    const t = START + b * HOUR;
+    return count > 0
+      ? { timeStamp: stamp(t), count, total: count, average: 1, minimum: 1, maximum: 1 }
+      : { timeStamp: stamp(t), count: 0, total: 0 };
+  });
+
+/** Hourly Poisson counts around peak * rhythm (with a daily wobble), plus extra(t) when given. */
+function drawCounts(seed, peak, extra = () => 0) {
+  const rand = mulberry32(seedOf(seed));
+  const dayWobble = Array.from({ length: 7 }, () => 0.85 + 0.3 * rand());
+  const counts = [];
+  for (let b = 0; b < BUCKETS; b++) {
+    const t = START + b * HOUR;
+    counts.push(poisson(rand, peak * rhythm(t) * dayWobble[Math.floor(b / 24)] * (0.9 + 0.2 * rand()) + extra(t)));
+  }
+  return counts;
+}
+
+function callbackSeries() {
+  const series = [];
+  for (const [event, peak, code] of CALLBACKS) {
+    series.push({ dims: [['eventtypename', event], ['code', String(code)], ['codeclass', classOf(code)]], counts: drawCounts(`callbacks/${event}`, peak) });
+    const extra = CALLBACK_INCIDENT.extra[event];
+    if (extra !== undefined) {
+      // The outage's failures carry 500 (PlayFailed, RecognizeFailed) or 503 (CreateCallFailed).
+      const failCode = event.endsWith('CreateCallFailed') ? 503 : 500;
+      const counts = drawCounts(`callbacks/${event}/${failCode}`, 0, (t) => (within(t, CALLBACK_INCIDENT.from, CALLBACK_INCIDENT.to) ? extra : 0));
+      series.push({ dims: [['eventtypename', event], ['code', String(failCode)], ['codeclass', classOf(failCode)]], counts });
+    }
+  }
+  return series.filter((s) => s.counts.some((c) => c > 0)).map((s) => ({ metadatavalues: dimsOf(s.dims), data: pointsOf(s.counts) }));
+}
+
+function deliverySeries() {
+  return DELIVERY.map(([status, result, hard, share]) => {
+    const bounce = hard === 'true';
+    const extra = (t) => (bounce && within(t, BOUNCE_SPIKE.from, BOUNCE_SPIKE.to) ? DELIVERY_PEAK * rhythm(t) * BOUNCE_SPIKE.share : 0);
+    const counts = drawCounts(`delivery/${status}/${result}/${hard}`, DELIVERY_PEAK * share, extra);
+    return { metadatavalues: dimsOf([['messagestatus', status], ['result', result], ['ishardbounce', hard]]), data: pointsOf(counts) };
+  });
+}
+
+function engagementSeries() {
+  return ENGAGEMENT.map(([type, peak]) => ({ metadatavalues: dimsOf([['engagementtype', type]]), data: pointsOf(drawCounts(`engagement/${type}`, peak)) }));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The response body, one line per time series
 
@@ -300,6 +400,18 @@ const metrics = METRICS.map(([rest, display, area, ops, dims]) => ({
   },
   series: metricSeries(rest, ops, dims),
 }));
+for (const [rest, display, description, make] of EVENT_METRICS) {
+  metrics.push({
+    head: {
+      id: `${RESOURCE}/providers/Microsoft.Insights/metrics/${rest}`,
+      type: 'Microsoft.Insights/metrics',
+      name: { value: rest, localizedValue: display },
+      displayDescription: description,
+      unit: 'Count',
+    },
+    series: make(),
+  });
+}
 
 const seriesCount = metrics.reduce((n, m) => n + m.series.length, 0);
 const pointCount = seriesCount * BUCKETS;

@@ -75,6 +75,18 @@ export class Problems {
       throw err;
     }
   }
+  /** tryAsync: the same for a promise. */
+  async tryAsync<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof CliError) {
+        this.list.push(...err.problems);
+        return undefined;
+      }
+      throw err;
+    }
+  }
   get count(): number {
     return this.list.length;
   }

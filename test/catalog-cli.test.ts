@@ -27,7 +27,7 @@ describe('acs-metrics catalog', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'error: unknown metric "chta": did you mean chat? Valid metrics: chat, sms, auth, callautomation, router, networktraversal, rooms, email, messaging, recording\n',
+      'error: unknown metric "chta": did you mean chat? Valid metrics: chat, sms, auth, callautomation, router, networktraversal, rooms, email, messaging, recording, callbacks, email-delivery, email-engagement\n',
     );
   });
 

@@ -146,12 +146,69 @@ describe('the built-in catalog', () => {
       ['email', 'ApiRequests'],
       ['messaging', 'APIRequestsAdvancedMessaging'],
       ['recording', 'APIRequestCallRecording'],
+      ['callbacks', 'AcsCallAutomationCallbackEvent'],
+      ['email-delivery', 'DeliveryStatusUpdate'],
+      ['email-engagement', 'UserEngagement'],
     ]);
     for (const m of METRICS) {
       expect(m.unit).toBe('Count');
-      expect(m.primaryAggregation).toBe('count');
-      expect(m.dimensions.slice(0, 3).map((d) => d.name)).toEqual(['Operation', 'StatusCode', 'StatusSubClass']);
+      // Job Router's default aggregation is Total (Sum) in the reference since 2025-04.
+      expect(m.primaryAggregation).toBe(m.alias === 'router' ? 'total' : 'count');
+      if (m.errors.kind === 'status' && m.errors.codeDimension === 'StatusCode') {
+        expect(m.dimensions.slice(0, 3).map((d) => d.name)).toEqual(['Operation', 'StatusCode', 'StatusSubClass']);
+      }
     }
+  });
+
+  it('has the three platform metrics that are not requests, with the reference dimensions', () => {
+    const rest = (alias: string) => metric(alias).dimensions.map((d) => d.rest);
+    expect(rest('callbacks')).toEqual(['EventTypeName', 'Code', 'CodeClass', 'SubCode', 'Version']);
+    expect(rest('email-delivery')).toEqual(['MessageStatus', 'Result', 'SmtpStatusCode', 'EnhancedSmtpStatusCode', 'SenderDomain', 'IsHardBounce']);
+    expect(rest('email-engagement')).toEqual(['EngagementType']);
+    // The old names keep working, the new ones answer to their REST and display names too.
+    expect(resolveMetric('AcsCallAutomationCallbackEvent').alias).toBe('callbacks');
+    expect(resolveMetric('Email Service Delivery Status Updates').alias).toBe('email-delivery');
+    expect(resolveMetric('userengagement').alias).toBe('email-engagement');
+    expect(resolveMetric('email').rest).toBe('ApiRequests');
+  });
+
+  it('gives every metric its lifecycle from the retirement guide', () => {
+    const by = Object.fromEntries(METRICS.map((m) => [m.alias, `${m.lifecycle.status} ${m.lifecycle.date ?? '-'}`]));
+    expect(by).toEqual({
+      chat: 'retiring 2028-09-30',
+      sms: 'retiring 2028-09-30',
+      auth: 'active -',
+      callautomation: 'breaking 2028-09-30',
+      router: 'retiring 2028-09-30',
+      networktraversal: 'legacy -',
+      rooms: 'retiring 2028-09-30',
+      email: 'retiring 2028-09-30',
+      messaging: 'retiring 2028-09-30',
+      recording: 'breaking 2028-09-30',
+      callbacks: 'breaking 2028-09-30',
+      'email-delivery': 'retiring 2028-09-30',
+      'email-engagement': 'retiring 2028-09-30',
+    });
+    for (const m of METRICS.filter((x) => x.lifecycle.status !== 'legacy')) {
+      expect(m.lifecycle.source).toBe('https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide (2026-08-18)');
+    }
+    expect(metric('networktraversal').note).toContain('deprecated on 2024-03-31');
+  });
+
+  it('gives every metric its own error rule, as data', () => {
+    const rule = (alias: string) => metric(alias).errors;
+    expect(rule('chat')).toMatchObject({ kind: 'status', classDimension: 'StatusSubClass', codeDimension: 'StatusCode', classes: ['4xx', '5xx'] });
+    expect(metric('router').dimensions.find((d) => d.name === 'StatusSubClass')!.rest).toBe('StatusCodeSubClass');
+    expect(rule('callbacks')).toMatchObject({
+      kind: 'status',
+      classDimension: 'CodeClass',
+      codeDimension: 'Code',
+      classes: ['1xx', '3xx', '4xx', '5xx'],
+      failedSuffix: { dimension: 'EventTypeName', suffix: 'Failed' },
+    });
+    expect(rule('email-delivery')).toMatchObject({ kind: 'value', dimension: 'Result', values: ['Failure'] });
+    expect(metric('email-delivery').secondaryRate).toMatchObject({ key: 'bounces', dimension: 'IsHardBounce', values: ['true'] });
+    expect(rule('email-engagement').kind).toBe('none');
   });
 
   it('maps the dimensions to their REST names (Job Router differs)', () => {
@@ -180,8 +237,38 @@ describe('name resolution', () => {
     expect(resolveOperation(metric('chat'), 'send_chat_message')).toBe('SendChatMessage');
   });
 
+  it('accepts a name far from a documented but incomplete list with a warning, refuses a typo of a listed one', () => {
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    const ca = metric('callautomation');
+    expect(resolveOperation(ca, 'Hold Participant', { warn })).toBe('Hold Participant');
+    expect(resolveOperation(ca, 'StartTranscription', { warn })).toBe('StartTranscription');
+    expect(warnings).toEqual([
+      'operation "Hold Participant" is not in the documented list for callautomation (APIRequestCallAutomation); the list is known to be incomplete, so it is used as given',
+      'operation "StartTranscription" is not in the documented list for callautomation (APIRequestCallAutomation); the list is known to be incomplete, so it is used as given',
+    ]);
+    expect(() => resolveOperation(ca, 'Create Cal', { warn })).toThrow(
+      'unknown operation "Create Cal" for callautomation (APIRequestCallAutomation): did you mean Create Call? (run "acs-metrics catalog callautomation" to list them)',
+    );
+    expect(resolveOperation(metric('sms'), 'SMSOptOut', { warn })).toBe('SMSOptOut');
+    expect(warnings).toHaveLength(3);
+    // A documented list that is complete stays strict.
+    expect(() => resolveOperation(metric('chat'), 'Hold Participant', { warn })).toThrow('unknown operation "Hold Participant" for chat (APIRequestChat)');
+    expect(warnings).toHaveLength(3);
+  });
+
+  it('accepts values from --catalog-extra as they are, without a warning', () => {
+    const warnings: string[] = [];
+    const extra = ['HoldParticipant', 'ListMessageTemplates'];
+    expect(resolveOperation(metric('chat'), 'holdparticipant', { extra, warn: (l) => warnings.push(l) })).toBe('HoldParticipant');
+    expect(resolveOperation(metric('callautomation'), 'hold-participant', { extra, warn: (l) => warnings.push(l) })).toBe('HoldParticipant');
+    expect(warnings).toEqual([]);
+  });
+
   it('accepts Bad Route for every metric, and any operation for Call Recording', () => {
-    for (const m of METRICS) expect(resolveOperation(m, 'bad route')).toBe('Bad Route');
+    for (const m of METRICS.filter((x) => x.errors.kind === 'status' && x.errors.codeDimension === 'StatusCode')) {
+      expect(resolveOperation(m, 'bad route')).toBe('Bad Route');
+    }
     expect(resolveOperation(metric('recording'), 'StartRecording')).toBe('StartRecording');
   });
 

@@ -1,4 +1,7 @@
 /** `acs-metrics definitions` against the emulator: the catalog compared with live metric definitions. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { METRICS } from '../src/catalog/metrics.js';
 import { diffDefinitions, toLiveDefinition } from '../src/sources/azure/definitions-diff.js';
@@ -43,7 +46,9 @@ describe('diffDefinitions', () => {
     expect(byRest.apirequestrouter).toMatchObject({
       status: 'different',
       dimensions: { missing: ['ApiVersion'], extra: ['Region'] },
-      notes: ['dimensions not on the resource: ApiVersion', 'dimensions not in the catalog: Region'],
+      // The resource says Count; the catalog follows the 2025 reference (Total).
+      primaryAggregation: { catalog: 'Total', resource: 'Count' },
+      notes: ['dimensions not on the resource: ApiVersion', 'dimensions not in the catalog: Region', 'primary aggregation Count (catalog: Total)'],
     });
     expect(byRest.apirequestrooms).toMatchObject({
       status: 'different',
@@ -70,14 +75,14 @@ describe('acs-metrics definitions', () => {
     expect(r.stdout).toMatch(/│ networktraversal +│ APIRequestNetworkTraversal +│ catalog only +│ not on the resource \(a legacy metric\) +│/);
     expect(r.stdout).toMatch(/│ chat +│ apirequestchat +│ same +│/);
     expect(r.stdout).toMatch(/│ - +│ APIRequestBrandNew +│ resource only +│ not in the catalog; dimensions Operation/);
-    expect(r.stdout).toContain('10 of 11 metrics differ; correct src/catalog/metrics.ts where the service is right.\n');
+    expect(r.stdout).toContain('13 of 14 metrics differ; correct src/catalog/metrics.ts where the service is right.\n');
   });
 
   it('prints JSON for scripts', async () => {
     const r = await run(['definitions', '--resource', RESOURCE, '--json'], { env: liveEnv(h) });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, resource: RESOURCE, differing: 10 });
+    expect(doc).toMatchObject({ schemaVersion: 1, resource: RESOURCE, differing: 13 });
     expect(doc.metrics.find((m: { rest: string }) => m.rest === 'ApiRequestRooms')).toEqual({
       alias: 'rooms',
       rest: 'ApiRequestRooms',
@@ -94,7 +99,9 @@ describe('acs-metrics definitions', () => {
 
   it('says when the catalog matches', async () => {
     const original = h.emulator.definitions;
-    h.emulator.definitions = METRICS.map((m) => def(m.rest, m.dimensions.map((d) => d.rest)));
+    h.emulator.definitions = METRICS.map((m) =>
+      def(m.rest, m.dimensions.map((d) => d.rest), { primaryAggregationType: m.primaryAggregation === 'total' ? 'Total' : 'Count' }),
+    );
     try {
       const r = await run(['definitions', '--resource', RESOURCE], { env: liveEnv(h) });
       expect(r.code).toBe(0);
@@ -110,6 +117,69 @@ describe('acs-metrics definitions', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`error: access denied to ${RESOURCE} (HTTP 403 AuthorizationFailed): reading metrics needs the Monitoring Reader role`);
     expect(r.stderr + r.stdout).not.toContain(TOKEN);
+  });
+
+  it('--values lists the operation values seen over 30 days, flags those the catalog lacks, and --write-extra feeds --catalog-extra', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acs-extra-'));
+    try {
+      const file = join(dir, 'extra.json');
+      const r = await run(['definitions', '--resource', RESOURCE, '--write-extra', file, '--json'], { env: liveEnv(h) });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(`note: wrote 1 value not in the catalog to ${file}; pass it with --catalog-extra\n`);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.values.start).toBe('2025-12-09T00:00:00Z');
+      const chat = doc.values.metrics.find((m: { alias: string }) => m.alias === 'chat');
+      // Two days of emulator traffic: 3/min + 1 per 10 min, 2/min + 1/h, 1 per 30 min, 1 per 2 h.
+      expect(chat.seen).toEqual([
+        { value: 'SendChatMessage', count: 2880 * 3 + 288, known: true },
+        { value: 'GetChatThread', count: 2880 * 2 + 48, known: true },
+        { value: 'Bad Route', count: 96, known: true },
+        { value: "O'Brien", count: 24, known: false },
+      ]);
+      expect(chat.unknown).toEqual(["O'Brien"]);
+      expect(chat.neverSeen).toHaveLength(14);
+      // Only metrics the resource defines are asked for, split by their operation-like dimension, over one bucket.
+      const asked = h.emulator.requests.filter((x) => x.path.endsWith('/metrics')).map((x) => [x.query.metricnames, x.query.interval, x.query.$filter]);
+      expect(asked).toEqual([
+        ['APIRequestChat', 'FULL', "Operation eq '*' and StatusCodeClass eq '*'"],
+        ['ApiRequestRouter', 'FULL', "OperationName eq '*' and StatusCodeSubClass eq '*'"],
+        ['ApiRequestRooms', 'FULL', "Operation eq '*' and StatusCodeClass eq '*'"],
+      ]);
+      const extra = JSON.parse(readFileSync(file, 'utf8'));
+      expect(extra).toEqual({
+        schemaVersion: 1,
+        kind: 'acs-metrics-catalog-extra',
+        resource: RESOURCE,
+        start: '2025-12-09T00:00:00Z',
+        end: '2026-01-08T00:00:00Z',
+        metrics: { APIRequestChat: { dimension: 'Operation', values: ["O'Brien"] } },
+      });
+
+      const query = ['query', '--resource', RESOURCE, '-m', 'chat', '--since', '6h', '--operation', "O'Brien", '-o', 'json'];
+      const refused = await run(query, { env: liveEnv(h) });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^error: unknown operation "O'Brien" for chat \(APIRequestChat\)/);
+      const accepted = await run([...query, '--catalog-extra', file], { env: liveEnv(h) });
+      expect(accepted.code).toBe(0);
+      expect(JSON.parse(accepted.stdout).query.filters).toEqual({ Operation: ["O'Brien"] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a --catalog-extra file that is not one, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acs-extra-'));
+    try {
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, '{"metrics": {}}');
+      const r = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--catalog-extra', file], { env: liveEnv(h) });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: ${file}: not a catalog extras file: expected "kind": "acs-metrics-catalog-extra" (write one with "acs-metrics definitions --write-extra FILE")\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('needs a resource, refused before any request', async () => {

@@ -31,7 +31,7 @@ describe('fixtures/sample-week.json', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-fixtures.mjs'), tmp], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^wrote \S*sample-week\.json: 10 metrics, \d+ series, \d+ points, [\d.]+ MiB\n$/);
+    expect(r.stderr).toMatch(/^wrote \S*sample-week\.json: 13 metrics, \d+ series, \d+ points, [\d.]+ MiB\n$/);
     const regenerated = readFileSync(join(tmp, 'sample-week.json'));
     expect(regenerated.equals(committed)).toBe(true);
   });
@@ -59,7 +59,7 @@ describe('fixtures/sample-week.json', () => {
   });
 
   it('splits by the catalog dimensions (REST names, lower-cased) and uses catalog operations', () => {
-    for (const def of METRICS) {
+    for (const def of METRICS.filter((m) => m.errors.kind === 'status' && m.errors.codeDimension === 'StatusCode')) {
       const [op, code, cls] = def.dimensions.map((d) => d.rest.toLowerCase());
       const ops = new Set([...def.operations.map((o) => o.name), BAD_ROUTE_OPERATION]);
       for (const s of metric(def.rest).series) {
@@ -71,6 +71,49 @@ describe('fixtures/sample-week.json', () => {
     expect(metric('ApiRequestRouter').series[0]!.dimensions).toHaveProperty('operationname');
     expect(metric('ApiRequestRouter').series[0]!.dimensions).toHaveProperty('statuscodesubclass');
     expect(metric('APIRequestCallAutomation').series.some((s) => s.dimensions.operation === 'Create Call')).toBe(true);
+  });
+
+  it('has the metrics that are not requests split by their own dimensions', () => {
+    const keys = (rest: string) => [...new Set(metric(rest).series.map((s) => Object.keys(s.dimensions).join(',')))];
+    expect(keys('AcsCallAutomationCallbackEvent')).toEqual(['eventtypename,code,codeclass']);
+    expect(keys('DeliveryStatusUpdate')).toEqual(['messagestatus,result,ishardbounce']);
+    expect(keys('UserEngagement')).toEqual(['engagementtype']);
+    for (const s of metric('AcsCallAutomationCallbackEvent').series) {
+      expect(s.dimensions.eventtypename).toMatch(/^Microsoft\.Communication\.[A-Za-z]+$/);
+      expect(s.dimensions.codeclass).toBe(`${s.dimensions.code![0]}xx`);
+      // In the sample, an event fails exactly when its type says so.
+      expect(s.dimensions.codeclass !== '2xx').toBe(s.dimensions.eventtypename!.endsWith('Failed'));
+    }
+    for (const s of metric('DeliveryStatusUpdate').series) {
+      expect(s.dimensions.result).toBe(s.dimensions.messagestatus === 'Delivered' ? 'Success' : 'Failure');
+    }
+  });
+
+  it('shows callback failures during the Chat incident only: 5xx events 2026-01-06 13:00-16:00Z', () => {
+    const cb = metric('AcsCallAutomationCallbackEvent');
+    const is5xx = (s: RawSeries) => s.dimensions.codeclass === '5xx';
+    let inside = 0;
+    for (let t = START; t < END; t += H) {
+      const n = countAt(cb, t, is5xx);
+      if (t >= Date.UTC(2026, 0, 6, 13) && t < Date.UTC(2026, 0, 6, 16)) inside += n;
+      else expect(n).toBe(0);
+    }
+    expect(inside).toBe(219);
+  });
+
+  it('shows an email hard-bounce spike on 2026-01-07 10:00-12:00Z', () => {
+    const dv = metric('DeliveryStatusUpdate');
+    const rate = (from: number, to: number) => {
+      let all = 0;
+      let bounced = 0;
+      for (let t = from; t < to; t += H) {
+        all += countAt(dv, t, () => true);
+        bounced += countAt(dv, t, (s) => s.dimensions.ishardbounce === 'true');
+      }
+      return bounced / all;
+    };
+    expect(rate(Date.UTC(2026, 0, 7, 10), Date.UTC(2026, 0, 7, 12))).toBeGreaterThan(0.1);
+    expect(rate(START, Date.UTC(2026, 0, 7))).toBeLessThan(0.02);
   });
 
   it('has every bucket of the week in every series, count equal to total, and no all-zero series', () => {

@@ -29,7 +29,7 @@ describe('live query output', () => {
   it('prints a table of the live data', async () => {
     const r = await live(chat);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(LATE_NOTE);
+    expect(r.stderr).toBe(`${LATE_NOTE}note: chat (APIRequestChat) retires on 2028-09-30 (no new customers since 2026-10-23); see https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide\n`);
     expect(r.stdout).toMatch(/^Chat API Requests \(APIRequestChat\) · count per PT15M · 2026-01-07T00:00Z – 2026-01-08T00:00Z\n/);
     expect(r.stdout).toMatch(/│ SendChatMessage │ 4,464 │ +60\.1% │ +144 │ +3\.2% │/);
     expect(r.stdout).toMatch(/│ Total +│ 7,428 │/);

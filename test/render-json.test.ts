@@ -34,7 +34,8 @@ describe('renderJson', () => {
         filters: { Operation: ['SendChatMessage', 'Bad Route'] },
         splitBy: ['Operation'],
         top: 2,
-        errors: { classes: ['4xx', '5xx'], codes: [] },
+        errors: { basis: 'status', classDimension: 'StatusSubClass', codeDimension: 'StatusCode', classes: ['4xx', '5xx'], codes: [] },
+        lifecycle: { status: 'retiring', date: '2028-09-30' },
       },
       series: [
         {

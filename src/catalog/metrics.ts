@@ -1,11 +1,12 @@
 /**
- * The built-in catalog of ACS request metrics (resource type
+ * The built-in catalog of ACS platform metrics (resource type
  * Microsoft.Communication/CommunicationServices). Data only: names, casing and operation lists come
  * from Microsoft's "Metrics overview" and "Call automation metrics overview" concept pages and the
  * generated "Supported metrics" page. Correct an entry here when the service disagrees
  * (`acs-metrics definitions` reports the differences).
  */
-import type { AggregationKey, DimensionDef, MetricDef, OperationDef } from './types.js';
+import { ACTIVE, BREAKING, LEGACY_NETWORK_TRAVERSAL, RETIRING } from './lifecycle.js';
+import type { AggregationKey, DimensionDef, ErrorRule, MetricDef, OperationDef } from './types.js';
 
 export const RESOURCE_TYPE = 'Microsoft.Communication/CommunicationServices';
 export const METRIC_NAMESPACE = 'Microsoft.Communication/CommunicationServices';
@@ -33,23 +34,33 @@ const STATUS_SUB_CLASS = dim('StatusSubClass', 'StatusCodeClass', 'The status co
 const API_VERSION = dim('ApiVersion', 'ApiVersion', 'The API version of the request.');
 const STANDARD = [OPERATION, STATUS_CODE, STATUS_SUB_CLASS];
 
+/** Request metrics: the HTTP status of the request. */
+const REQUEST_ERRORS: ErrorRule = {
+  kind: 'status',
+  classDimension: 'StatusSubClass',
+  codeDimension: 'StatusCode',
+  classes: ['4xx', '5xx'],
+  summary: 'a request is an error when its StatusSubClass (StatusCodeClass) is 4xx or 5xx; --errors picks other classes or codes',
+};
+
 const ops = (rows: [string, string][]): OperationDef[] => rows.map(([name, description]) => ({ name, description }));
 
-const metric = (
-  m: Omit<MetricDef, 'unit' | 'aggregations' | 'primaryAggregation' | 'legacy' | 'operationsDocumented'> &
-    Partial<Pick<MetricDef, 'legacy' | 'operationsDocumented'>>,
-): MetricDef => ({
+type Defaulted = 'unit' | 'aggregations' | 'primaryAggregation' | 'legacy' | 'operationsDocumented' | 'operationsExhaustive' | 'errors';
+const metric = (m: Omit<MetricDef, Defaulted> & Partial<Pick<MetricDef, Defaulted>>): MetricDef => ({
   unit: 'Count',
   aggregations: ALL_AGGREGATIONS,
   primaryAggregation: 'count',
   legacy: false,
   operationsDocumented: true,
+  operationsExhaustive: true,
+  errors: REQUEST_ERRORS,
   ...m,
 });
 
 export const METRICS: readonly MetricDef[] = [
   metric({
     alias: 'chat',
+    lifecycle: RETIRING,
     rest: 'APIRequestChat',
     displayName: 'Chat API Requests',
     area: 'Chat',
@@ -75,6 +86,9 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'sms',
+    lifecycle: RETIRING,
+    operationsExhaustive: false,
+    note: 'The documented operation list likely lacks the opt-out operations: a name far from the listed ones is accepted with a warning.',
     rest: 'APIRequestSMS',
     displayName: 'SMS API Requests',
     area: 'SMS',
@@ -93,6 +107,7 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'auth',
+    lifecycle: ACTIVE,
     rest: 'APIRequestAuthentication',
     displayName: 'Authentication API Requests',
     area: 'Authentication',
@@ -110,11 +125,13 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'callautomation',
+    lifecycle: BREAKING,
+    operationsExhaustive: false,
     rest: 'APIRequestCallAutomation',
     displayName: 'Call Automation API Requests',
     area: 'Call Automation',
     dimensions: [...STANDARD, API_VERSION],
-    note: 'Operation values are written with spaces in the docs ("Create Call"); the exact wire strings are unverified.',
+    note: 'Operation values are written with spaces in the docs ("Create Call"); the exact wire strings are unverified. The list (June 2023) lacks newer actions (hold, transcription, media streaming, DTMF, connect...): a name far from the listed ones is accepted with a warning.',
     operations: ops([
       ['Create Call', 'Create an outbound call to user.'],
       ['Answer Call', 'Answer an inbound call.'],
@@ -137,6 +154,13 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'router',
+    lifecycle: RETIRING,
+    // Microsoft's reference says Total (Sum) since 2025-04 (Count before).
+    primaryAggregation: 'total',
+    errors: {
+      ...REQUEST_ERRORS,
+      summary: 'a request is an error when its StatusSubClass (REST StatusCodeSubClass) is 4xx or 5xx; --errors picks other classes or codes',
+    },
     rest: 'ApiRequestRouter',
     displayName: 'Job Router API Requests',
     area: 'Job Router',
@@ -187,16 +211,18 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'networktraversal',
+    lifecycle: LEGACY_NETWORK_TRAVERSAL,
     rest: 'APIRequestNetworkTraversal',
     displayName: 'Network Traversal API Requests',
     area: 'Network Traversal',
     dimensions: STANDARD,
     legacy: true,
-    note: "Legacy: removed from Microsoft's generated metric list in May 2024.",
+    note: "Legacy: its SDKs were deprecated on 2024-03-31 and the metric left Microsoft's generated metric reference in May 2024; still seen on older resources.",
     operations: ops([['IssueRelayConfiguration', 'Issue configuration for an STUN/TURN server.']]),
   }),
   metric({
     alias: 'rooms',
+    lifecycle: RETIRING,
     rest: 'ApiRequestRooms',
     displayName: 'Rooms API Requests',
     area: 'Rooms',
@@ -215,6 +241,7 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'email',
+    lifecycle: RETIRING,
     rest: 'ApiRequests',
     displayName: 'Email Service API Requests',
     area: 'Email',
@@ -226,6 +253,7 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'messaging',
+    lifecycle: RETIRING,
     rest: 'APIRequestsAdvancedMessaging',
     displayName: 'Advanced Messaging API Requests',
     area: 'Advanced Messaging',
@@ -245,12 +273,92 @@ export const METRICS: readonly MetricDef[] = [
   }),
   metric({
     alias: 'recording',
+    lifecycle: BREAKING,
     rest: 'APIRequestCallRecording',
     displayName: 'Call Recording API Requests',
     area: 'Call Recording',
     dimensions: STANDARD,
     operationsDocumented: false,
     note: 'No public document lists its operations: any operation value is accepted.',
+    operations: [],
+  }),
+  metric({
+    alias: 'callbacks',
+    rest: 'AcsCallAutomationCallbackEvent',
+    displayName: 'Call Automation Callback Event',
+    area: 'Call Automation callbacks',
+    lifecycle: BREAKING,
+    dimensions: [
+      dim('EventTypeName', 'EventTypeName', 'The callback event type, e.g. Microsoft.Communication.CallConnected.', ['Operation', 'EventType', 'Event']),
+      dim('Code', 'Code', 'The result code of the event.', ['StatusCode', 'ResultCode']),
+      dim('CodeClass', 'CodeClass', 'The code series of the event (2xx, 4xx, 5xx).', ['StatusSubClass', 'StatusCodeClass', 'ResultClass']),
+      dim('SubCode', 'SubCode', 'The sub-code of the event result.'),
+      dim('Version', 'Version', 'The event schema version.'),
+    ],
+    errors: {
+      kind: 'status',
+      classDimension: 'CodeClass',
+      codeDimension: 'Code',
+      classes: ['1xx', '3xx', '4xx', '5xx'],
+      failedSuffix: { dimension: 'EventTypeName', suffix: 'Failed' },
+      summary:
+        'an event is failed when its CodeClass is not 2xx (the event\'s own result series); data without CodeClass or Code falls back to event types ending in "Failed"; --errors picks code classes or codes',
+    },
+    operationsDocumented: false,
+    note: 'Event types (35) are listed in the Call Automation metrics concept page, not yet in this catalog: any EventTypeName is accepted (`acs-metrics definitions` lists those a resource emits).',
+    operations: [],
+  }),
+  metric({
+    alias: 'email-delivery',
+    rest: 'DeliveryStatusUpdate',
+    displayName: 'Email Service Delivery Status Updates',
+    area: 'Email delivery',
+    lifecycle: RETIRING,
+    dimensions: [
+      dim('MessageStatus', 'MessageStatus', 'The delivery status of the message (Delivered, Failed, Suppressed...).', ['Operation', 'Status', 'DeliveryStatus']),
+      dim('Result', 'Result', 'Success or Failure.'),
+      dim('SmtpStatusCode', 'SmtpStatusCode', 'The SMTP status code of the delivery attempt.', ['Smtp']),
+      dim('EnhancedSmtpStatusCode', 'EnhancedSmtpStatusCode', 'The enhanced SMTP status code (RFC 3463).', ['EnhancedSmtp']),
+      dim('SenderDomain', 'SenderDomain', 'The sender domain of the message.', ['Domain']),
+      dim('IsHardBounce', 'IsHardBounce', 'true when the recipient server refused the message permanently.', ['HardBounce', 'Bounce']),
+    ],
+    errors: {
+      kind: 'value',
+      dimension: 'Result',
+      values: ['Failure'],
+      summary: 'a delivery status update is an error when its Result is Failure; the bounce rate is IsHardBounce true / all updates',
+    },
+    secondaryRate: {
+      key: 'bounces',
+      rateKey: 'bounceRate',
+      label: 'Bounces',
+      rateLabel: 'Bounce rate',
+      dimension: 'IsHardBounce',
+      values: ['true'],
+      summary: 'bounce rate: updates with IsHardBounce true / all updates',
+    },
+    operationsExhaustive: false,
+    note: 'The only email delivery signal in platform metrics. MessageStatus plays the part of the operation (--operation, --split-by operation); the documents name a few values, more exist.',
+    operations: ops([
+      ['Delivered', "The message was delivered to the recipient's mail server."],
+      ['Failed', 'The message could not be delivered.'],
+      ['Suppressed', 'The message was not sent: the recipient is suppressed (an earlier bounce or an opt-out).'],
+    ]),
+  }),
+  metric({
+    alias: 'email-engagement',
+    rest: 'UserEngagement',
+    displayName: 'Email Service User Engagement',
+    area: 'Email engagement',
+    lifecycle: RETIRING,
+    dimensions: [dim('EngagementType', 'EngagementType', 'The kind of engagement (a view or a click).', ['Operation', 'Engagement'])],
+    errors: {
+      kind: 'none',
+      reason: 'user engagement counts opens and clicks, which cannot fail',
+      summary: 'no error rate: user engagement counts opens and clicks, which cannot fail',
+    },
+    operationsDocumented: false,
+    note: 'Needs engagement tracking turned on for the email domain. EngagementType plays the part of the operation; its values are not documented.',
     operations: [],
   }),
 ];

@@ -6,18 +6,18 @@
 import { UsageError } from '../errors.js';
 import { AGGREGATIONS, type AggregationDef } from './aggregations.js';
 import { BAD_ROUTE_OPERATION, METRICS } from './metrics.js';
-import { type Candidate, didYouMean, findExact, normalizeName, suggest } from './names.js';
+import { type Candidate, didYouMean, editDistance, findExact, normalizeName, suggest } from './names.js';
 import { RESOURCE_DIMENSION } from './resource.js';
 import type { DimensionDef, MetricDef } from './types.js';
 
 /** Lists of at most this many choices are spelt out in an error. */
 const FEW = 12;
 
-function unknown(kind: string, input: string, where: string, suggestions: string[], choices: string[], hint: string): UsageError {
+function unknown(kind: string, input: string, where: string, suggestions: string[], choices: string[], hint: string, few = FEW): UsageError {
   let line = `unknown ${kind} "${input}"${where}`;
   const dym = didYouMean(suggestions);
   if (dym) line += `: ${dym}`;
-  if (choices.length > 0 && choices.length <= FEW) line += `${dym ? ' V' : '; v'}alid ${kind}s: ${choices.join(', ')}`;
+  if (choices.length > 0 && choices.length <= few) line += `${dym ? ' V' : '; v'}alid ${kind}s: ${choices.join(', ')}`;
   else if (hint) line += `${dym ? ' (' : '; '}${hint}${dym ? ')' : ''}`;
   return new UsageError(line);
 }
@@ -32,7 +32,8 @@ const metricCandidates: Candidate<MetricDef>[] = METRICS.map((m) => ({
 export function resolveMetric(input: string): MetricDef {
   const hit = findExact(input, metricCandidates)[0];
   if (hit) return hit.value;
-  return fail(unknown('metric', input, '', suggest(input, metricCandidates), METRICS.map((m) => m.alias), ''));
+  // Every metric alias is spelt out, however many there are.
+  return fail(unknown('metric', input, '', suggest(input, metricCandidates), METRICS.map((m) => m.alias), '', METRICS.length));
 }
 
 /** A metric by REST name only, as found in a response; undefined when the catalog lacks it. */
@@ -65,19 +66,71 @@ export function dimensionByRestName(metric: MetricDef, rest: string): DimensionD
   return metric.dimensions.find((d) => d.rest.toLowerCase() === key);
 }
 
-function operationCandidates(metric: MetricDef): Candidate<string>[] {
-  return [...metric.operations.map((o) => o.name), BAD_ROUTE_OPERATION].map((name) => ({ names: [name], label: name, value: name }));
+/**
+ * The metric's operation-like dimension: Operation (Job Router's OperationName), or the one a metric
+ * without requests uses in its place (EventTypeName, MessageStatus, EngagementType), which answers to
+ * "Operation" as an alias.
+ */
+export function operationDimension(metric: MetricDef): DimensionDef | undefined {
+  return metric.dimensions.find((d) => d.name === 'Operation') ?? metric.dimensions.find((d) => d.aliases.includes('Operation'));
+}
+
+/** Request metrics (a StatusCode dimension) count requests to unknown routes as operation "Bad Route". */
+export function hasBadRoute(metric: MetricDef): boolean {
+  return metric.errors.kind === 'status' && metric.errors.codeDimension === 'StatusCode';
+}
+
+function operationCandidates(metric: MetricDef, extra: readonly string[] = []): Candidate<string>[] {
+  const names = [...metric.operations.map((o) => o.name), ...extra, ...(hasBadRoute(metric) ? [BAD_ROUTE_OPERATION] : [])];
+  return names.map((name) => ({ names: [name], label: name, value: name }));
+}
+
+/**
+ * The candidates a name is a likely typo of: at most 2 edits, or one per 5 characters for long
+ * names. Tighter than "did you mean" (one per 3): in a list known to be incomplete, a new
+ * operation such as "Hold Participant" must not pass for a typo of "Get Participant" (4 edits).
+ */
+function closeTo(input: string, candidates: readonly Candidate<string>[]): string[] {
+  const key = normalizeName(input);
+  const limit = Math.max(2, Math.floor(key.length / 5));
+  return candidates.filter((c) => c.names.some((n) => editDistance(key, normalizeName(n)) <= limit)).map((c) => c.label);
+}
+
+export interface OperationOptions {
+  /** Values seen on a resource that the documents do not list (--catalog-extra): accepted as they are. */
+  readonly extra?: readonly string[];
+  /** Receives the one-line warning for a name accepted outside a non-exhaustive documented list. */
+  readonly warn?: (line: string) => void;
 }
 
 /**
  * An operation of a metric, returned with the catalog's spelling ("create call" -> "Create Call").
  * "Bad Route" is valid for every metric. A metric without a documented operation list accepts any value.
  */
-export function resolveOperation(metric: MetricDef, input: string): string {
-  const candidates = operationCandidates(metric);
+export function resolveOperation(metric: MetricDef, input: string, options: OperationOptions = {}): string {
+  const candidates = operationCandidates(metric, options.extra);
   const hit = findExact(input, candidates)[0];
   if (hit) return hit.value;
   if (!metric.operationsDocumented) return input.trim();
+  if (!metric.operationsExhaustive && input.trim() !== '') {
+    const near = closeTo(input, candidates);
+    if (near.length === 0) {
+      options.warn?.(
+        `operation "${input.trim()}" is not in the documented list for ${metric.alias} (${metric.rest}); the list is known to be incomplete, so it is used as given`,
+      );
+      return input.trim();
+    }
+    return fail(
+      unknown(
+        'operation',
+        input,
+        ` for ${metric.alias} (${metric.rest})`,
+        near.slice(0, 3),
+        candidates.map((c) => c.label),
+        `run "acs-metrics catalog ${metric.alias}" to list them`,
+      ),
+    );
+  }
   return fail(
     unknown(
       'operation',

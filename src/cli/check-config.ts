@@ -18,11 +18,22 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Candidate, didYouMean, suggest } from '../catalog/names.js';
-import { resolveDimension, resolveMetric, resolveOperation, resolveStatusClass, resolveStatusCode } from '../catalog/resolve.js';
+import { type CatalogExtra, extraFor } from '../catalog/extra.js';
+import {
+  operationDimension,
+  type OperationOptions,
+  resolveDimension,
+  resolveMetric,
+  resolveOperation,
+  resolveStatusClass,
+  resolveStatusCode,
+} from '../catalog/resolve.js';
+import { defaultErrors } from '../core/classify.js';
+import { errorsFor, noErrorRateProblem } from './query-options.js';
 import type { MetricDef } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
 import { defaultRuleName, type GateRule, isRate, LEVELS, type Level, parseRate, type Rate } from '../core/gate.js';
-import { DEFAULT_ERRORS, type DimensionFilter, type ErrorDefinition, type RangeSpec } from '../core/model.js';
+import { type DimensionFilter, type ErrorDefinition, type RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
 import { CliError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
@@ -60,6 +71,10 @@ export interface RulesFileOptions {
   readonly range?: RangeSpec;
   /** --fail-on-no-data: on for every rule, whatever the file says. */
   readonly failOnNoData?: boolean;
+  /** --catalog-extra: operation values accepted beyond the catalog's. */
+  readonly extra?: CatalogExtra;
+  /** Receives warnings (an operation accepted outside a documented but incomplete list). */
+  readonly warn?: (line: string) => void;
 }
 
 type Obj = Record<string, unknown>;
@@ -162,12 +177,38 @@ export function validateRules(doc: unknown, origin: string, options: RulesFileOp
     // Operations resolve against the rule's metric.
     const filters: DimensionFilter[] = [];
     if (metric) {
-      const ops = readOperations(raw, place, metric, add);
-      if (ops && ops.length > 0) filters.push({ dimension: resolveDimension(metric, 'Operation'), values: ops });
+      const ops = readOperations(raw, place, metric, add, { extra: extraFor(options.extra, metric), warn: options.warn });
+      const opDim = operationDimension(metric);
+      if (ops && ops.length > 0 && opDim) filters.push({ dimension: opDim, values: ops });
+      const dimension = (key: string, name: string) => {
+        try {
+          return resolveDimension(metric, name);
+        } catch (err) {
+          if (!(err instanceof CliError)) throw err;
+          for (const p of err.problems) add(`${place}.${key}`, p);
+          return undefined;
+        }
+      };
       const codes = own.statusCodes ?? defaultFields.statusCodes;
-      if (codes && codes.length > 0) filters.push({ dimension: resolveDimension(metric, 'StatusCode'), values: codes });
+      const codeDim = codes && codes.length > 0 ? dimension('statusCodes', 'StatusCode') : undefined;
+      if (codes && codeDim) filters.push({ dimension: codeDim, values: codes });
       const classes = own.statusClasses ?? defaultFields.statusClasses;
-      if (classes && classes.length > 0) filters.push({ dimension: resolveDimension(metric, 'StatusSubClass'), values: classes });
+      const classDim = classes && classes.length > 0 ? dimension('statusClasses', 'StatusSubClass') : undefined;
+      if (classes && classDim) filters.push({ dimension: classDim, values: classes });
+      // What counts as an error follows the metric; "errors" applies only to status classes and codes.
+      const errorsKey = raw.errors !== undefined ? `${place}.errors` : 'defaults.errors';
+      const given = own.errors ?? defaultFields.errors;
+      if (given !== undefined && metric.errors.kind !== 'status') {
+        try {
+          errorsFor(metric, given, '"errors"');
+        } catch (err) {
+          if (!(err instanceof CliError)) throw err;
+          for (const p of err.problems) add(errorsKey, p);
+        }
+      }
+      if (metric.errors.kind === 'none' && (raw.maxErrorRate ?? defaults.maxErrorRate) !== undefined) {
+        add(raw.maxErrorRate !== undefined ? `${place}.maxErrorRate` : place, noErrorRateProblem(metric, '"maxErrorRate"')!.replace(/--min-total or --max-total/, '"minTotal" or "maxTotal"'));
+      }
     }
 
     const pick = <K extends keyof Fields>(key: K): Fields[K] => (own[key] !== undefined ? own[key] : defaultFields[key]);
@@ -205,7 +246,7 @@ export function validateRules(doc: unknown, origin: string, options: RulesFileOp
       metric,
       filters,
       range: range ?? {},
-      errors: pick('errors') ?? DEFAULT_ERRORS,
+      errors: pick('errors') ?? defaultErrors(metric),
       ...(maxErrorRate !== undefined ? { maxErrorRate } : {}),
       minRequests: pick('minRequests') ?? DEFAULT_MIN_REQUESTS,
       ...(minTotal !== undefined ? { minTotal } : {}),
@@ -330,14 +371,14 @@ function readFields(o: Obj, place: string, add: Add): Fields {
   return f;
 }
 
-function readOperations(o: Obj, place: string, metric: MetricDef, add: Add): string[] | undefined {
+function readOperations(o: Obj, place: string, metric: MetricDef, add: Add, ops: OperationOptions): string[] | undefined {
   const at = (key: string) => `${place}.${key}`;
   const list = readStringList(o, 'operations', at, add, false);
   if (!list) return undefined;
   const out: string[] = [];
   list.forEach((name, i) => {
     try {
-      out.push(resolveOperation(metric, name));
+      out.push(resolveOperation(metric, name, ops));
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       for (const p of err.problems) add(`${place}.operations[${i}]`, p);

@@ -30,12 +30,17 @@ import { renderJunit } from '../render/junit.js';
 import { safeText } from '../render/safe.js';
 import { writeFileAtomic } from '../sources/save.js';
 import type { SourceResult } from '../sources/source.js';
+import { type CatalogExtra, extraFor } from '../catalog/extra.js';
+import { defaultErrors } from '../core/classify.js';
+import { loadCatalogExtra } from './catalog-extra.js';
 import { DEFAULT_MIN_REQUESTS, loadRulesFile } from './check-config.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import {
   addFilterOptions,
+  errorsFor,
   type FilterOptions,
+  noErrorRateProblem,
   inferMetric,
   parseErrors,
   parseFilters,
@@ -84,7 +89,7 @@ export const registerCheck: Register = (program, action) => {
   addFilterOptions(cmd);
   cmd
     .option('--max-error-rate <rate>', 'fail when errors / requests over the window is above this: 1%, 0.5% or 0.01 (exactly at it passes)')
-    .option('--errors <list>', 'what counts as an error (default 4xx,5xx), e.g. 5xx or 5xx,429')
+    .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx or 5xx,429")
     .option('--per-operation', 'apply --max-error-rate (and --min-requests) to each operation on its own')
     .option('--min-requests <n>', `fewer requests than this make the error rate "not enough data" (default ${DEFAULT_MIN_REQUESTS})`)
     .option('--fail-on-no-data', 'a rule without enough data fails the run (by default it is reported and passes)')
@@ -114,15 +119,18 @@ Examples:
 
 /** The single rule the flags describe, once the metric is known. */
 function ruleFromFlags(metric: MetricDef, opts: CheckOptions, parts: FlagParts, problems: Problems): GateRule {
-  const filters = parseFilters(metric, opts, problems);
+  const filters = parseFilters(metric, opts, problems, { extra: extraFor(parts.extra, metric), warn: parts.warn });
   const name = opts.ruleName?.trim() || defaultRuleName(metric, filters);
+  const errors = problems.try(() => errorsFor(metric, parts.errors)) ?? defaultErrors(metric);
+  const noRate = parts.maxErrorRate ? noErrorRateProblem(metric) : undefined;
+  if (noRate) problems.add(noRate);
   return {
     name,
     level: parts.level,
     metric,
     filters,
     range: parts.range,
-    errors: parts.errors,
+    errors,
     ...(parts.maxErrorRate ? { maxErrorRate: parts.maxErrorRate } : {}),
     minRequests: parts.minRequests,
     ...(parts.minTotal !== undefined ? { minTotal: parts.minTotal } : {}),
@@ -135,6 +143,8 @@ function ruleFromFlags(metric: MetricDef, opts: CheckOptions, parts: FlagParts, 
 interface FlagParts {
   range: ReturnType<typeof parseRange>;
   errors: ReturnType<typeof parseErrors>;
+  extra: CatalogExtra | undefined;
+  warn: (line: string) => void;
   maxErrorRate?: Rate;
   minRequests: number;
   minTotal?: number;
@@ -142,7 +152,9 @@ interface FlagParts {
   level: Level;
 }
 
-function parseFlagParts(opts: CheckOptions, problems: Problems): FlagParts {
+async function parseFlagParts(opts: CheckOptions, problems: Problems, ctx: Context): Promise<FlagParts> {
+  const extra = await problems.tryAsync(() => loadCatalogExtra(opts.catalogExtra, ctx.io));
+  const warn = (line: string): void => ctx.warn(safeText(line));
   const range = parseRange(opts, problems);
   const errors = parseErrors(opts.errors, problems);
   let maxErrorRate: Rate | undefined;
@@ -167,7 +179,7 @@ function parseFlagParts(opts: CheckOptions, problems: Problems): FlagParts {
   if (minTotal !== undefined && maxTotal !== undefined && minTotal > maxTotal) {
     problems.add(`--min-total ${minTotal} is above --max-total ${maxTotal}: no request count can pass`);
   }
-  return { range, errors, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level };
+  return { range, errors, extra, warn, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level };
 }
 
 async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context): Promise<number> {
@@ -186,14 +198,20 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     if (opts.resourceName !== undefined) problems.add('--resource-name cannot be used with --config: rules files have no resource filter');
     const hasRange = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
     const range = hasRange ? parseRange(opts, problems) : undefined;
+    const extra = await problems.tryAsync(() => loadCatalogExtra(opts.catalogExtra, ctx.io));
     try {
-      rules = await loadRulesFile(opts.config, ctx.io, { ...(range ? { range } : {}), failOnNoData: opts.failOnNoData === true });
+      rules = await loadRulesFile(opts.config, ctx.io, {
+        ...(range ? { range } : {}),
+        failOnNoData: opts.failOnNoData === true,
+        extra,
+        warn: (line) => ctx.warn(safeText(line)),
+      });
     } catch (err) {
       if (!(err instanceof CliError) || err.exitCode !== EXIT.USAGE) throw err;
       for (const p of err.problems) problems.add(p);
     }
   } else {
-    const parts = parseFlagParts(opts, problems);
+    const parts = await parseFlagParts(opts, problems, ctx);
     const metric = resolveMetricOption(opts, problems);
     if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
     else if (opts.metric === undefined && !(opts.operation?.length)) {

@@ -8,13 +8,32 @@ import { EXIT, UsageError } from '../errors.js';
 import { renderGrid } from '../render/grid.js';
 import type { DefinitionsDiff, MetricComparison } from '../sources/azure/definitions-diff.js';
 import type { Register } from './main.js';
-import { addAzureOptions, type AzureOptions, azureTarget, liveSettings } from './source-options.js';
+import { resolve } from 'node:path';
+import { aggregationDef } from '../catalog/aggregations.js';
+import { extraJson } from '../catalog/extra.js';
+import { operationDimension } from '../catalog/resolve.js';
+import { defaultErrors } from '../core/classify.js';
+import { parseDuration } from '../core/duration.js';
+import type { Query } from '../core/model.js';
+import { runQuery } from '../core/run-query.js';
+import { formatTime } from '../core/time.js';
+import { safeText } from '../render/safe.js';
+import { writeFileAtomic } from '../sources/save.js';
+import { compareValues, type ValuesComparison } from '../sources/azure/definitions-values.js';
+import type { Context } from './context.js';
+import { addAzureOptions, type AzureOptions, azureTarget, fetchData, liveSettings } from './source-options.js';
 
 export const DEFINITIONS_SCHEMA_VERSION = 1;
 
 interface DefinitionsOptions extends AzureOptions {
   json?: boolean;
+  values?: boolean;
+  since?: string;
+  writeExtra?: string;
 }
+
+/** How far back --values looks by default. */
+export const VALUES_WINDOW = '30d';
 
 const STATUS_LABEL: Record<MetricComparison['status'], string> = {
   same: 'same',
@@ -42,7 +61,39 @@ export function definitionsTable(diff: DefinitionsDiff, resource: string, c: Cha
   return head + table + summary;
 }
 
-export function definitionsJson(diff: DefinitionsDiff, resource: string): string {
+/** The values seen per metric: one row per value, then the catalog entries never seen. */
+export function valuesTable(values: readonly ValuesComparison[], window: { start: number; end: number }, c: ChalkInstance): string {
+  const rows = values.flatMap((v) => {
+    const seen = v.seen.map((s) => [
+      v.metric.alias,
+      v.dimension,
+      s.value,
+      s.count === null ? '-' : String(s.count),
+      !v.metric.operationsDocumented ? 'no documented list' : s.known ? 'in catalog' : { text: 'not in catalog', style: c.yellow },
+    ]);
+    const never = v.neverSeen.length > 0 ? [[v.metric.alias, v.dimension, `(never seen: ${v.neverSeen.join(', ')})`, '0', 'in catalog']] : [];
+    return [...seen, ...never];
+  });
+  const head = `Values seen from ${formatTime(window.start)} to ${formatTime(window.end)}\n`;
+  const table = renderGrid(['Alias', 'Dimension', 'Value', 'Count', 'Catalog'], rows, { color: c.level > 0, headStyle: c.bold, colWidths: [null, null, 70, null, null] });
+  const unknown = values.reduce((n, v) => n + v.unknown.length, 0);
+  const foot = unknown === 0 ? 'Every value seen is in the catalog.\n' : `${unknown} value${unknown === 1 ? '' : 's'} not in the catalog; --write-extra FILE saves them for --catalog-extra.\n`;
+  return head + table + foot;
+}
+
+export function valuesJson(values: readonly ValuesComparison[]): object[] {
+  return values.map((v) => ({
+    alias: v.metric.alias,
+    rest: v.metric.rest,
+    dimension: v.dimension,
+    operationsDocumented: v.metric.operationsDocumented,
+    seen: v.seen.map((s) => ({ ...s })),
+    unknown: [...v.unknown],
+    neverSeen: [...v.neverSeen],
+  }));
+}
+
+export function definitionsJson(diff: DefinitionsDiff, resource: string, values?: { list: readonly ValuesComparison[]; start: number; end: number }): string {
   const doc = {
     schemaVersion: DEFINITIONS_SCHEMA_VERSION,
     resource,
@@ -59,8 +110,37 @@ export function definitionsJson(diff: DefinitionsDiff, resource: string): string
       primaryAggregation: m.primaryAggregation ?? null,
       notes: m.notes,
     })),
+    ...(values ? { values: { start: formatTime(values.start), end: formatTime(values.end), metrics: valuesJson(values.list) } } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * One query per catalog metric the resource defines, split by its operation-like dimension over the
+ * window (one bucket), and the values seen compared with the catalog.
+ */
+async function observedValues(opts: DefinitionsOptions, ctx: Context, diff: DefinitionsDiff) {
+  const since = parseDuration(opts.since ?? VALUES_WINDOW);
+  if (since === undefined) throw new UsageError(`invalid --since "${opts.since}": expected a duration such as 7d, 30d or PT24H`);
+  if (opts.writeExtra !== undefined && opts.writeExtra.trim() === '') throw new UsageError('--write-extra needs a file name, e.g. --write-extra extra.json');
+  const present = METRICS.filter((m) => diff.metrics.some((d) => d.alias === m.alias && d.status !== 'catalog-only'));
+  const queries: Query[] = present.flatMap((metric) => {
+    const dim = operationDimension(metric);
+    if (!dim) return [];
+    return [{ metric, aggregation: aggregationDef('count'), filters: [], splitBy: [dim], interval: { kind: 'full' as const }, range: { sinceMs: since }, errors: defaultErrors(metric) }];
+  });
+  if (queries.length === 0) return { list: [], start: ctx.io.now().getTime() - since, end: ctx.io.now().getTime() };
+  const data = await fetchData(opts, ctx, queries);
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  const list = queries.map((q) => {
+    const result = runQuery(q, data);
+    start = Math.min(start, result.start);
+    end = Math.max(end, result.end);
+    const dim = q.splitBy[0]!;
+    return compareValues(q.metric, dim.name, result.series.map((s) => ({ value: s.dimensions[dim.name] ?? '', count: s.requests })));
+  });
+  return { list, start, end };
 }
 
 export const registerDefinitions: Register = (program, action) => {
@@ -70,6 +150,9 @@ export const registerDefinitions: Register = (program, action) => {
   addAzureOptions(cmd);
   cmd
     .option('--json', 'print JSON (schemaVersion, resource, differing, metrics[] with status same|different|catalog-only|resource-only)')
+    .option('--values', 'also list the operation-like values each metric emitted (Operation, EventTypeName, MessageStatus...), flagging those the catalog lacks')
+    .option('--since <duration>', `the window for --values (default ${VALUES_WINDOW})`)
+    .option('--write-extra <file>', 'write the values not in the catalog as JSON for --catalog-extra (implies --values)')
     .addHelpText(
       'after',
       `
@@ -93,7 +176,20 @@ Examples:
         const live = await fetchDefinitions({ ...liveSettings({ ...target, resource: target.resource }, ctx), signal: ctx.io.signal });
         const diff = diffDefinitions(METRICS, live);
         const id = `/${target.resource.id}`;
-        ctx.io.stdout.write(opts.json ? definitionsJson(diff, id) : definitionsTable(diff, id, ctx.out));
+        const values = opts.values || opts.writeExtra !== undefined ? await observedValues(opts, ctx, diff) : undefined;
+        if (values && opts.writeExtra !== undefined) {
+          const doc = extraJson({
+            resource: id,
+            start: formatTime(values.start),
+            end: formatTime(values.end),
+            metrics: values.list.filter((v) => v.unknown.length > 0).map((v) => ({ metric: v.metric, dimension: v.dimension, values: v.unknown })),
+          });
+          await writeFileAtomic(resolve(ctx.io.cwd, opts.writeExtra), doc, ctx.io.signal);
+          const n = values.list.reduce((k, v) => k + v.unknown.length, 0);
+          ctx.note(`wrote ${n} value${n === 1 ? '' : 's'} not in the catalog to ${safeText(opts.writeExtra)}; pass it with --catalog-extra`);
+        }
+        if (opts.json) ctx.io.stdout.write(definitionsJson(diff, id, values));
+        else ctx.io.stdout.write(definitionsTable(diff, id, ctx.out) + (values ? `\n${valuesTable(values.list, values, ctx.out)}` : ''));
         return EXIT.OK;
       }),
     );

@@ -4,11 +4,19 @@
  * reports all bad names at once.
  */
 import type { Command } from 'commander';
-import { resolveDimension, resolveMetric, resolveOperation, resolveOperationAnywhere, resolveStatusClass, resolveStatusCode } from '../catalog/resolve.js';
+import {
+  type OperationOptions,
+  resolveDimension,
+  resolveMetric,
+  resolveOperation,
+  resolveOperationAnywhere,
+  resolveStatusClass,
+  resolveStatusCode,
+} from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
+import { defaultErrors } from '../core/classify.js';
 import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
-import { DEFAULT_ERRORS } from '../core/model.js';
 import { parseTime } from '../core/time.js';
 import { metricByRestName } from '../catalog/resolve.js';
 import { type Problems, UsageError } from '../errors.js';
@@ -23,6 +31,7 @@ export interface FilterOptions {
   start?: string;
   end?: string;
   errors?: string;
+  catalogExtra?: string;
 }
 
 /** Repeatable options that also take comma lists: --operation A,B --operation C. */
@@ -40,7 +49,8 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--resource-name <names>', 'only these resources, by name or full id, when the data holds several', collectList)
     .option('--since <duration>', 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)')
     .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
-    .option('--end <time>', 'window end, ISO 8601');
+    .option('--end <time>', 'window end, ISO 8601')
+    .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")');
 }
 
 /** The metric from --metric, or from the one metric that has the first --operation. */
@@ -63,7 +73,7 @@ export function inferMetric(data: readonly MetricData[]): MetricDef {
 }
 
 /** Dimension filters of --operation, --status-code, --status-class and --resource-name, in the metric's names. */
-export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: Problems): DimensionFilter[] {
+export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: Problems, ops: OperationOptions = {}): DimensionFilter[] {
   const filters: DimensionFilter[] = [];
   const add = (dimensionName: string, raw: string[] | undefined, resolve: (v: string) => string) => {
     if (!raw || raw.length === 0) return;
@@ -71,7 +81,7 @@ export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: P
     const values = raw.map((v) => problems.try(() => resolve(v))).filter((v): v is string => v !== undefined);
     if (dimension && values.length === raw.length) filters.push({ dimension, values: [...new Set(values)] });
   };
-  add('Operation', opts.operation, (v) => resolveOperation(metric, v));
+  add('Operation', opts.operation, (v) => resolveOperation(metric, v, ops));
   add('StatusCode', opts.statusCode, resolveStatusCode);
   add('StatusSubClass', opts.statusClass, resolveStatusClass);
   // Matched against the resources in the data by the core (core/resources.ts).
@@ -111,9 +121,12 @@ export function parseInterval(text: string | undefined, problems: Problems): Int
   return { kind: 'fixed', ms, iso: text.trim().toUpperCase().startsWith('P') ? text.trim().toUpperCase() : text.trim() };
 }
 
-/** --errors: status classes (4xx, 5xx) and codes (429), e.g. "5xx,429"; default 4xx and 5xx. */
-export function parseErrors(text: string | undefined, problems: Problems, flag = '--errors'): ErrorDefinition {
-  if (text === undefined) return DEFAULT_ERRORS;
+/**
+ * --errors: status classes (4xx, 5xx) and codes (429), e.g. "5xx,429"; undefined when not given (the
+ * metric's own definition applies: see errorsFor).
+ */
+export function parseErrors(text: string | undefined, problems: Problems, flag = '--errors'): ErrorDefinition | undefined {
+  if (text === undefined) return undefined;
   const classes: string[] = [];
   const codes: string[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
@@ -123,9 +136,33 @@ export function parseErrors(text: string | undefined, problems: Problems, flag =
   }
   if (classes.length === 0 && codes.length === 0) {
     problems.add(`${flag} needs at least one status class or code, e.g. ${flag} 5xx,429`);
-    return DEFAULT_ERRORS;
+    return undefined;
   }
   return { classes, codes };
+}
+
+/**
+ * What counts as an error for a metric: its own definition from the catalog, or the --errors
+ * override where the metric's errors are status classes and codes (requests, callback events). A
+ * UsageError where --errors cannot apply.
+ */
+export function errorsFor(metric: MetricDef, override: ErrorDefinition | undefined, flag = '--errors'): ErrorDefinition {
+  if (override === undefined) return defaultErrors(metric);
+  const rule = metric.errors;
+  if (rule.kind === 'value') {
+    throw new UsageError(
+      `${flag} does not apply to ${metric.alias} (${metric.rest}): an update is an error when its ${rule.dimension} is ${rule.values.join(' or ')}, not by status class or code`,
+    );
+  }
+  if (rule.kind === 'none') throw new UsageError(`${flag} does not apply to ${metric.alias} (${metric.rest}): it has no error rate (${rule.reason})`);
+  return override;
+}
+
+/** A UsageError line when the metric has no error rate to gate, else undefined. */
+export function noErrorRateProblem(metric: MetricDef, flag = '--max-error-rate'): string | undefined {
+  const rule = metric.errors;
+  if (rule.kind !== 'none') return undefined;
+  return `${flag} does not apply to ${metric.alias} (${metric.rest}): it has no error rate (${rule.reason}); gate its volume with --min-total or --max-total`;
 }
 
 /** A positive whole number option (--top, --width...). */

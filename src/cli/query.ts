@@ -1,7 +1,9 @@
 /** `acs-metrics query`: aggregated request counts from fixture files or Azure Monitor, rendered. */
 import { resolveAggregation, resolveDimension } from '../catalog/resolve.js';
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
-import type { Query } from '../core/model.js';
+import { type CatalogExtra, extraFor } from '../catalog/extra.js';
+import { endOfLifeNote } from '../catalog/lifecycle.js';
+import type { ErrorDefinition, Query } from '../core/model.js';
 import { runQuery } from '../core/run-query.js';
 import { EXIT, Problems, UsageError } from '../errors.js';
 import { renderChart } from '../render/chart.js';
@@ -14,6 +16,7 @@ import type { Register } from './main.js';
 import {
   addFilterOptions,
   collectList,
+  errorsFor,
   type FilterOptions,
   inferMetric,
   parseErrors,
@@ -23,6 +26,7 @@ import {
   parseRange,
   resolveMetricOption,
 } from './query-options.js';
+import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
@@ -38,9 +42,10 @@ interface QueryOptions extends FilterOptions, SourceOptions {
   height?: string;
 }
 
-/** The parts of a query that need the metric: filters, split dimensions, aggregation. */
-function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems) {
-  const filters = parseFilters(metric, opts, problems);
+/** The parts of a query that need the metric: filters, split dimensions, aggregation, what counts as an error. */
+function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems, known: Known) {
+  const filters = parseFilters(metric, opts, problems, { extra: extraFor(known.extra, metric), warn: known.warn });
+  const errors = problems.try(() => errorsFor(metric, known.errors));
   const split = opts.splitBy ?? ['Operation'];
   const none = split.length === 1 && split[0]!.toLowerCase() === 'none';
   const splitBy = none ? [] : split.map((d) => problems.try(() => resolveDimension(metric, d))).filter((d): d is DimensionDef => d !== undefined);
@@ -48,8 +53,16 @@ function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems) 
     opts.aggregation === undefined
       ? resolveAggregation(metric.primaryAggregation, metric)
       : problems.try(() => resolveAggregation(opts.aggregation!, metric));
-  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: opts.splitBy === undefined, aggregation };
+  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: opts.splitBy === undefined, aggregation, errors };
 }
+
+/** What the command line says before the metric is known. */
+interface Known {
+  readonly errors: ErrorDefinition | undefined;
+  readonly extra: CatalogExtra | undefined;
+  readonly warn: (line: string) => void;
+}
+
 
 export const registerQuery: Register = (program, action) => {
   const cmd = program
@@ -58,9 +71,9 @@ export const registerQuery: Register = (program, action) => {
   addFilterOptions(cmd);
   cmd
     .option('--split-by <dimensions>', 'one series per value of these dimensions, e.g. operation,statussubclass (default Operation; "none" for one series)', collectList)
-    .option('-a, --aggregation <name>', "count, sum, average, min or max (default: the metric's primary, count)")
+    .option('-a, --aggregation <name>', 'count, sum, average, min or max (default: the metric\'s default aggregation in the catalog; sum for router)')
     .option('-i, --interval <duration>', 'bucket size: auto (default), FULL, PT5M, 5m, 1h, 1d; coarser than the data re-buckets it')
-    .option('--errors <list>', 'what counts as an error for error rates (default 4xx,5xx), e.g. 5xx,429')
+    .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
     .option('-o, --output <format>', 'table, chart, json or csv', 'table')
     .option('--width <columns>', 'chart width (default: the terminal width, or 100)')
@@ -84,13 +97,17 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   let metric = resolveMetricOption(opts, problems);
   const range = parseRange(opts, problems);
   const interval = parseInterval(opts.interval, problems);
-  const errors = parseErrors(opts.errors, problems);
+  const known: Known = {
+    errors: parseErrors(opts.errors, problems),
+    extra: await problems.tryAsync(() => loadCatalogExtra(opts.catalogExtra, ctx.io)),
+    warn: (line) => ctx.warn(safeText(line)),
+  };
   const top = parsePositiveInt('--top', opts.top, problems);
   const width = parsePositiveInt('--width', opts.width, problems, 20);
   const height = parsePositiveInt('--height', opts.height, problems, 2);
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
-  let parts = metric ? metricParts(metric, opts, problems) : undefined;
+  let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
   problems.throwIfAny();
 
   const build = (m: MetricDef, p: NonNullable<typeof parts>): Query => ({
@@ -102,7 +119,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     interval,
     range,
     top,
-    errors,
+    errors: p.errors!,
   });
 
   let data;
@@ -114,7 +131,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
     data = await fetchData(opts, ctx, []);
     metric = inferMetric(data.metrics);
-    parts = metricParts(metric, opts, problems);
+    parts = metricParts(metric, opts, problems, known);
     problems.throwIfAny();
     query = build(metric, parts);
   }
@@ -122,6 +139,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const result = runQuery(query, data);
   let text: string;
   const notes = [...result.notes];
+  // Traffic on a channel that retires or breaks: a note for people (JSON carries query.lifecycle instead).
+  const eol = result.requests ? endOfLifeNote(result.query.metric) : undefined;
+  if (eol && (output === 'table' || output === 'chart')) notes.push(eol);
   switch (output as Output) {
     case 'json':
       text = renderJson(result);

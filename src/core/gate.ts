@@ -10,8 +10,8 @@
  * that failed) gives verdict "error": never a pass.
  */
 import { aggregationDef } from '../catalog/aggregations.js';
-import { normalizeName } from '../catalog/names.js';
-import type { DimensionDef, MetricDef } from '../catalog/types.js';
+import { operationDimension } from '../catalog/resolve.js';
+import type { MetricDef } from '../catalog/types.js';
 import { CliError, EXIT } from '../errors.js';
 import type { DimensionFilter, ErrorDefinition, Query, QueryResult, RangeSpec } from './model.js';
 import { runQuery, type QueryData } from './run-query.js';
@@ -184,9 +184,7 @@ export function formatCount(n: number | null): string {
 // ---------------------------------------------------------------------------------------------------
 // Queries and evaluation
 
-export function operationDimension(metric: MetricDef): DimensionDef | undefined {
-  return metric.dimensions.find((d) => d.name === 'Operation');
-}
+export { operationDimension };
 
 /** The Query of a rule: counts over the window, split by Operation unless told otherwise. */
 export function ruleQuery(rule: GateRule, splitByOperation = true): Query {
@@ -251,6 +249,16 @@ export function errorResult(rule: GateRule, reason: string): RuleResult {
 
 const ratio = (errors: number | null, requests: number): number | null => (errors === null || requests <= 0 ? null : errors / requests);
 
+/** Why errors cannot be counted on the data: the metric's error dimensions are not in it. */
+function noErrorDimension(rule: GateRule): string {
+  const m = rule.metric;
+  const e = m.errors;
+  if (e.kind === 'none') return `${m.rest} has no error rate: ${e.reason}`;
+  if (e.kind === 'value') return `${m.rest} data has no ${e.dimension} dimension, so errors cannot be counted; use data split by ${e.dimension}`;
+  const dims = rule.errors.codes.length > 0 ? e.codeDimension : `${e.classDimension} or ${e.codeDimension}`;
+  return `${m.rest} data has no ${dims} dimension, so errors cannot be counted; use data split by ${rule.errors.codes.length > 0 ? e.codeDimension : e.classDimension}`;
+}
+
 /** Judges a rule on its query's result. */
 export function evaluateRule(rule: GateRule, result: QueryResult, extraNotes: readonly string[] = []): RuleResult {
   const notes = [...result.notes, ...extraNotes];
@@ -262,9 +270,7 @@ export function evaluateRule(rule: GateRule, result: QueryResult, extraNotes: re
   const max = rule.maxErrorRate;
 
   if (max !== undefined && errors === null) {
-    const dims = rule.errors.codes.length > 0 ? 'StatusCode' : 'StatusSubClass or StatusCode';
-    const reason = `${result.query.metric.rest} data has no ${dims} dimension, so errors cannot be counted; use data split by ${dims === 'StatusCode' ? 'StatusCode' : 'StatusSubClass'}`;
-    return { ...errorResult(rule, reason), requests, window, notes };
+    return { ...errorResult(rule, noErrorDimension(rule)), requests, window, notes };
   }
 
   const operations: OperationResult[] = result.query.splitBy.length === 0
@@ -363,6 +369,7 @@ export function tally(results: readonly RuleResult[]): Record<Verdict, number> {
 
 /** A default rule name from its metric and operations: "chat", "chat SendChatMessage". */
 export function defaultRuleName(metric: MetricDef, filters: readonly DimensionFilter[]): string {
-  const ops = filters.find((f) => normalizeName(f.dimension.name) === 'operation')?.values ?? [];
+  const op = operationDimension(metric);
+  const ops = filters.find((f) => f.dimension === op)?.values ?? [];
   return ops.length > 0 ? `${metric.alias} ${ops.join(',')}` : metric.alias;
 }

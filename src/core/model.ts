@@ -52,10 +52,15 @@ export interface RangeSpec {
   readonly sinceMs?: number;
 }
 
-/** What counts as an error: any of these status classes (4xx) or status codes (429). */
+/**
+ * What counts as an error, read with the metric's error rule (MetricDef.errors): for a status rule,
+ * any of these classes (4xx) or codes (429) of its class/code dimensions; for a value rule, these
+ * values of its dimension (`values`, the rule's own when absent); a metric without errors ignores it.
+ */
 export interface ErrorDefinition {
   readonly classes: readonly string[];
   readonly codes: readonly string[];
+  readonly values?: readonly string[];
 }
 
 export const DEFAULT_ERRORS: ErrorDefinition = { classes: ['4xx', '5xx'], codes: [] };
@@ -99,6 +104,8 @@ export interface ResultSeries {
   readonly requests: number | null;
   /** Requests that count as errors; null when the data has no status dimension to tell. */
   readonly errors: number | null;
+  /** The metric's second rate count (email bounces); absent when the metric has none, null when unknown. */
+  readonly secondary?: number | null;
 }
 
 export interface QueryResult {
@@ -115,6 +122,8 @@ export interface QueryResult {
   readonly total: number | null;
   readonly requests: number | null;
   readonly errors: number | null;
+  /** The metric's second rate count over every series (email bounces); absent when the metric has none. */
+  readonly secondary?: number | null;
   /** Series dropped by --top. */
   readonly omittedSeries: number;
   /** Notes for stderr ("last bucket is partial", "3 series left out by --top"). */

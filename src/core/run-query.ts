@@ -8,7 +8,7 @@ import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { DataError, UsageError } from '../errors.js';
 import { Accumulator } from './accumulate.js';
 import { dedupeMetric } from './dedupe.js';
-import { isErrorSeries, statusDims } from './classify.js';
+import { isErrorSeries, isSecondarySeries, secondaryDims, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
 import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
@@ -130,17 +130,23 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const filters = query.filters.map((f) => ({ key: f.dimension.rest.toLowerCase(), values: new Set(f.values.map(normalizeName)) }));
   const splitKeys = query.splitBy.map((d) => d.rest.toLowerCase());
   const status = statusDims(query.metric);
+  // The metric's second rate (email bounces), counted like errors.
+  const second = secondaryDims(query.metric);
 
   interface Group {
     readonly dims: Record<string, string>;
     readonly acc: Accumulator;
     readonly errors: Accumulator;
     classified: boolean;
+    readonly second: Accumulator;
+    secondKnown: boolean;
   }
   const groups = new Map<string, Group>();
   const grand = new Accumulator(buckets);
   const grandErrors = new Accumulator(buckets);
   let unclassified = false;
+  const grandSecond = new Accumulator(buckets);
+  let secondKnown = second !== undefined;
 
   const gridMs = grid?.grainMs ?? null;
   const gridOrigin = grid?.origin ?? 0;
@@ -152,7 +158,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     if (!group) {
       const dims: Record<string, string> = {};
       query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
-      group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true };
+      group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true, second: new Accumulator(buckets), secondKnown: true };
       groups.set(key, group);
     }
     const isError = isErrorSeries(series.dimensions, status, query.errors);
@@ -160,9 +166,12 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
       group.classified = false;
       unclassified = true;
     }
+    const isSecond = second ? isSecondarySeries(series.dimensions, second) : false;
+    if (isSecond === undefined) group.secondKnown = secondKnown = false;
     const acc = group.acc;
     const errs = group.errors;
     let previous: number | undefined;
+    const secs = group.second;
     const take = (t: number, p: PointValues): void => {
       if (gridMs !== null && (t - gridOrigin) % gridMs !== 0) throw offGridError(m, series.dimensions, t, previous, grid!);
       previous = t;
@@ -173,6 +182,10 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
       if (isError) {
         errs.add(b, p);
         grandErrors.add(b, p);
+      }
+      if (isSecond) {
+        secs.add(b, p);
+        grandSecond.add(b, p);
       }
     };
     const columns = pointColumns(series);
@@ -196,6 +209,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
       total: g.acc.overall(agg),
       requests,
       errors: errorCount(g.errors, g.classified, requests),
+      ...(second ? { secondary: errorCount(g.second, g.secondKnown, requests) } : {}),
     };
   });
   series.sort(
@@ -242,6 +256,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     total: grand.overall(agg),
     requests,
     errors: unclassified || requests === null ? null : (grandErrors.requests() ?? 0),
+    ...(second ? { secondary: errorCount(grandSecond, secondKnown, requests) } : {}),
     omittedSeries,
     notes,
   };

@@ -2,6 +2,7 @@
  * The `check` report: one line per rule on stdout, then a summary line; or JSON (schemaVersion 1).
  * Pure: colour comes in as a chalk instance (identity functions when colour is off).
  */
+import { errorDefinitionJson } from './json.js';
 import type { ChalkInstance } from 'chalk';
 import {
   type CheckOutcome,
@@ -135,7 +136,7 @@ export interface RuleJson {
   maxTotal: number | null;
   perOperation: boolean;
   failOnNoData: boolean;
-  errorDefinition: { classes: string[]; codes: string[] };
+  errorDefinition: object;
   filters: Record<string, string[]>;
   window: { start: string; end: string } | null;
   worstOperation: { name: string; errorRate: number | null; requests: number; errors: number | null } | null;
@@ -176,7 +177,7 @@ export function checkJson(outcome: CheckOutcome): CheckJson {
         maxTotal: rule.maxTotal ?? null,
         perOperation: rule.perOperation,
         failOnNoData: rule.failOnNoData,
-        errorDefinition: { classes: [...rule.errors.classes], codes: [...rule.errors.codes] },
+        errorDefinition: errorDefinitionJson(rule.metric, rule.errors),
         filters: Object.fromEntries(rule.filters.map((f) => [f.dimension.name, [...f.values]])),
         window: r.window ? { start: formatTime(r.window.start), end: formatTime(r.window.end) } : null,
         worstOperation: r.worstOperation

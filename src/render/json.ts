@@ -2,10 +2,13 @@
  * A query result as JSON for scripts. Schema version 1 (bump it on any incompatible change):
  *
  *   { schemaVersion, query: { metric, metricAlias, displayName, aggregation, interval, start, end,
- *     filters: { <dimension>: [values] }, splitBy: [dimensions], top, errors: { classes, codes } },
+ *     filters: { <dimension>: [values] }, splitBy: [dimensions], top, errors: <errorDefinitionJson>,
+ *     lifecycle: { status: active|retiring|breaking|legacy, date } },
  *     series: [{ dimensions: { <dimension>: value }, total, requests, errors, errorRate,
- *                points: [{ timestamp, value }] }],
- *     total, requests, errors, errorRate, omittedSeries }
+ *                [bounces, bounceRate,] points: [{ timestamp, value }] }],
+ *     total, requests, errors, errorRate, [bounces, bounceRate,] omittedSeries }
+ *
+ * bounces/bounceRate: only for metrics with a second rate (email delivery).
  *
  * Dimensions are named as users type them (Operation, StatusCode, StatusSubClass, Resource); a
  * Resource value is the full resource id ("" when the data does not name it); aggregation is its
@@ -13,7 +16,8 @@
  * (2026-01-07T13:00:00Z); null means no data (a missing point is null, never 0); errorRate is
  * errors / requests, null when either is null or requests is 0.
  */
-import type { QueryResult } from '../core/model.js';
+import type { MetricDef } from '../catalog/types.js';
+import type { ErrorDefinition, QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { ratioOf } from './format.js';
 
@@ -36,7 +40,8 @@ export function renderJson(result: QueryResult): string {
       filters,
       splitBy: q.splitBy.map((d) => d.name),
       top: q.top ?? null,
-      errors: { classes: [...q.errors.classes], codes: [...q.errors.codes] },
+      errors: errorDefinitionJson(q.metric, q.errors),
+      lifecycle: { status: q.metric.lifecycle.status, date: q.metric.lifecycle.date ?? null },
     },
     series: result.series.map((s) => ({
       dimensions: { ...s.dimensions },
@@ -44,15 +49,37 @@ export function renderJson(result: QueryResult): string {
       requests: s.requests,
       errors: s.errors,
       errorRate: ratioOf(s.errors, s.requests),
+      ...secondaryJson(q.metric, s.secondary, s.requests),
       points: s.points.map((p) => ({ timestamp: formatTime(p.timestamp), value: p.value })),
     })),
     total: result.total,
     requests: result.requests,
     errors: result.errors,
     errorRate: ratioOf(result.errors, result.requests),
+    ...secondaryJson(q.metric, result.secondary, result.requests),
     omittedSeries: result.omittedSeries,
   };
   return `${jsonTerminalSafe(JSON.stringify(doc, null, 2))}\n`;
+}
+
+/**
+ * What counted as an error, by the metric's rule: {basis: "status", dimensions, classes, codes}
+ * (requests and callback events), {basis: "value", dimension, values} (email delivery), or
+ * {basis: "none", classes: [], codes: []} (user engagement).
+ */
+export function errorDefinitionJson(metric: MetricDef, def: ErrorDefinition): object {
+  const rule = metric.errors;
+  if (rule.kind === 'value') return { basis: 'value', dimension: rule.dimension, values: [...(def.values ?? rule.values)] };
+  if (rule.kind === 'none') return { basis: 'none', classes: [], codes: [] };
+  return { basis: 'status', classDimension: rule.classDimension, codeDimension: rule.codeDimension, classes: [...def.classes], codes: [...def.codes] };
+}
+
+/** The second rate's count and rate ("bounces", "bounceRate"), for metrics that have one. */
+function secondaryJson(metric: MetricDef, count: number | null | undefined, requests: number | null): Record<string, number | null> {
+  const rate = metric.secondaryRate;
+  if (!rate) return {};
+  const n = count ?? null;
+  return { [rate.key]: n, [rate.rateKey]: ratioOf(n, requests) };
 }
 
 /**

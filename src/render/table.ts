@@ -54,7 +54,9 @@ export function renderTable(result: QueryResult, opts: { color: ChalkInstance })
   const c = opts.color;
   const { splitBy, aggregation } = result.query;
   const share = isAdditive(result);
-  const errors = result.errors !== null;
+  // A metric without an error rate (user engagement) still shows the columns, as "-".
+  const errors = result.errors !== null || result.query.metric.errors.kind === 'none';
+  const second = result.secondary !== undefined && result.secondary !== null ? result.query.metric.secondaryRate : undefined;
 
   const head: string[] = splitBy.length > 0 ? splitBy.map((d) => d.name) : ['Series'];
   const align: Align[] = head.map((): Align => 'left');
@@ -68,18 +70,23 @@ export function renderTable(result: QueryResult, opts: { color: ChalkInstance })
     add('Errors', 'right');
     add('Error rate', 'right');
   }
+  if (second) {
+    add(second.label, 'right');
+    add(second.rateLabel, 'right');
+  }
   add('Trend', 'left');
 
-  const figures = (total: number | null, requests: number | null, errs: number | null): Cell[] => {
+  const figures = (total: number | null, requests: number | null, errs: number | null, sec?: number | null): Cell[] => {
     const cells: Cell[] = [formatNumber(total)];
     if (share) cells.push(formatPercent(ratioOf(requests, result.requests)));
     if (errors) cells.push(formatNumber(errs), rateCell(ratioOf(errs, requests), c));
+    if (second) cells.push(formatNumber(sec ?? null), rateCell(ratioOf(sec ?? null, requests), c));
     return cells;
   };
 
   const rows: Cell[][] = result.series.map((s) => [
     ...(splitBy.length > 0 ? splitBy.map((d) => dimensionValue(s, d)) : [ALL_LABEL]),
-    ...figures(s.total, s.requests, s.errors),
+    ...figures(s.total, s.requests, s.errors, s.secondary),
     sparkline(seriesValues(s, result.timestamps), TREND_WIDTH),
   ]);
 
@@ -87,7 +94,7 @@ export function renderTable(result: QueryResult, opts: { color: ChalkInstance })
   const bold = (cell: Cell): Cell =>
     typeof cell === 'string' ? { text: cell, style: c.bold } : { text: cell.text, style: (t) => c.bold(cell.style ? cell.style(t) : t) };
   rows.push(
-    [totalLabel, ...head.slice(1, Math.max(splitBy.length, 1)).map(() => ''), ...figures(result.total, result.requests, result.errors), totalTrend(result)].map(
+    [totalLabel, ...head.slice(1, Math.max(splitBy.length, 1)).map(() => ''), ...figures(result.total, result.requests, result.errors, result.secondary), totalTrend(result)].map(
       bold,
     ),
   );

@@ -6,6 +6,7 @@
  */
 import { AGGREGATIONS } from '../../catalog/aggregations.js';
 import { METRIC_NAMESPACE, RETENTION_DAYS } from '../../catalog/metrics.js';
+import { operationDimension } from '../../catalog/resolve.js';
 import type { DimensionDef, MetricDef } from '../../catalog/types.js';
 import { toIsoDuration } from '../../core/duration.js';
 import type { Query } from '../../core/model.js';
@@ -47,8 +48,9 @@ export interface RequestPlan {
   readonly windows: readonly Window[];
 }
 
-const isStatusClass = (d: DimensionDef): boolean => d.name === 'StatusSubClass';
-const isStatusCode = (d: DimensionDef): boolean => d.name === 'StatusCode';
+/** The metric's status class and code dimensions, from its error rule (CodeClass and Code for callback events). */
+const isStatusClass = (m: MetricDef, d: DimensionDef): boolean => m.errors.kind === 'status' && d.name === m.errors.classDimension;
+const isStatusCode = (m: MetricDef, d: DimensionDef): boolean => m.errors.kind === 'status' && d.name === m.errors.codeDimension;
 
 /** The Azure grain to ask for: the grain itself, else the largest Azure grain dividing it; null is FULL. */
 export function azureGrain(ms: number | null): number | null {
@@ -87,12 +89,19 @@ export function splitWindow(w: Window): Window[] {
   return out;
 }
 
-/** The dimensions a query needs in the data: split, filtered, and the status ones the error rate needs. */
+/**
+ * The dimensions a query needs in the data: split, filtered, and the ones the metric's error rule
+ * needs (the status class, the code when --errors names codes, email delivery's Result) and its
+ * second rate (IsHardBounce).
+ */
 function neededDimensions(q: Query): Set<DimensionDef> {
+  const m = q.metric;
   const dims = new Set<DimensionDef>([...q.splitBy, ...q.filters.map((f) => f.dimension)]);
-  for (const d of q.metric.dimensions) {
-    if (isStatusClass(d)) dims.add(d);
-    if (isStatusCode(d) && q.errors.codes.length > 0) dims.add(d);
+  for (const d of m.dimensions) {
+    if (isStatusClass(m, d)) dims.add(d);
+    if (isStatusCode(m, d) && q.errors.codes.length > 0) dims.add(d);
+    if (m.errors.kind === 'value' && d.name === m.errors.dimension) dims.add(d);
+    if (m.secondaryRate && d.name === m.secondaryRate.dimension) dims.add(d);
   }
   return dims;
 }
@@ -125,16 +134,16 @@ function filterTerms(metric: MetricDef, queries: readonly Query[]): FilterTerm[]
 
 /** How many series a split can give: the product of each dimension's known or guessed value count. */
 export function topFor(metric: MetricDef, terms: readonly FilterTerm[]): number {
-  const byCode = terms.some((t) => metric.dimensions.some((d) => isStatusCode(d) && d.rest === t.dimension));
+  const byCode = terms.some((t) => metric.dimensions.some((d) => isStatusCode(metric, d) && d.rest === t.dimension));
   let n = 1;
   for (const t of terms) {
     const d = metric.dimensions.find((x) => x.rest === t.dimension);
     let count: number;
     if (t.values !== undefined) count = t.values.length;
-    else if (d?.name === 'Operation') count = metric.operationsDocumented ? metric.operations.length + 1 : UNKNOWN_VALUES;
-    else if (d && isStatusCode(d)) count = STATUS_CODES;
+    else if (d !== undefined && d === operationDimension(metric)) count = metric.operationsDocumented ? metric.operations.length + 1 : UNKNOWN_VALUES;
+    else if (d && isStatusCode(metric, d)) count = STATUS_CODES;
     // A status class follows from the status code: it adds no series when both are split.
-    else if (d && isStatusClass(d)) count = byCode ? 1 : STATUS_CLASSES;
+    else if (d && isStatusClass(metric, d)) count = byCode ? 1 : STATUS_CLASSES;
     else count = UNKNOWN_VALUES;
     n *= Math.max(count, 1);
     if (n >= MAX_TOP) return MAX_TOP;
