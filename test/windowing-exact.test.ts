@@ -236,3 +236,24 @@ describe('data without the dimension of the default split', () => {
     expect(r.stderr).toBe("error: stdin: the APIRequestChat data is not split by Operation, so the query cannot filter or split by it (the data's dimensions: none)\n");
   });
 });
+
+describe('sums beyond the largest double', () => {
+  const huge = body('2026-03-02T00:00:00Z/2026-03-02T02:00:00Z', 'PT1H', [
+    ['2026-03-02T00:00:00Z', 1e308],
+    ['2026-03-02T01:00:00Z', 1e308],
+  ]);
+  const line = `error: stdin: the count of APIRequestChat over the window is too large to add up (beyond ${Number.MAX_VALUE}): check the data\n`;
+
+  it('are a data error in query, never "no data"', async () => {
+    const r = await run(['query', '--fixture', '-', '-m', 'chat', '--split-by', 'none', '-o', 'json'], { stdin: huge });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(line);
+  });
+
+  it('make check exit 3, never pass', async () => {
+    const r = await run(['check', '--fixture', '-', '-m', 'chat', '--max-error-rate', '1%', '--min-total', '1'], { stdin: huge });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('too large to add up');
+  });
+});
