@@ -220,8 +220,15 @@ describe('checkRule: not enough data, volume, levels', () => {
     expect(checkRule(rule({ maxErrorRate: undefined, maxTotal: 99 }), data).reason).toBe('requests 100 > max-total 99');
     expect(checkRule(rule({ maxErrorRate: undefined, maxTotal: 100 }), data).verdict).toBe('pass');
     // Traffic vanished: zero requests is below any min-total, even when the rate is "not enough data".
-    const none = checkRule(rule({ minTotal: 1, range: { start: T0 - 2 * H, end: T0 } }), data);
+    const quiet = { metrics: [metric([series('SendChatMessage', '200', [null, null, 100, 100])])] };
+    const none = checkRule(rule({ minTotal: 1, range: { start: T0, end: T0 + 2 * H } }), quiet);
     expect([none.verdict, none.reason]).toEqual(['fail', 'requests 0 < min-total 1; not enough data: 0 requests, min-requests 1']);
+    // A window the data does not cover at all cannot tell: an error (exit 3), never a pass or a fail.
+    const outside = checkRule(rule({ minTotal: 1, range: { start: T0 - 2 * H, end: T0 } }), data);
+    expect([outside.verdict, outside.reason]).toEqual([
+      'error',
+      'test.json: no APIRequestChat data in the window 2025-12-31T22:00:00Z to 2026-01-01T00:00:00Z: the data covers 2026-01-01T00:00:00Z to 2026-01-01T01:00:00Z',
+    ]);
   });
 
   it('a warn-level rule that fails is a warning and does not fail the run', () => {

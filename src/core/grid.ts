@@ -13,6 +13,8 @@
  *    data: a partial last bucket stays as the service returned it).
  * 3. Coarser buckets (--interval) are exact unions of whole data buckets, counted from the window's
  *    start; the last one is shorter when the window is not a whole number of them.
+ * 4. The window is cut to what the data covers (its timespan, else its first and last buckets): a
+ *    window that misses the data entirely is a data error, never an empty answer.
  * A live request asks Azure for exactly the minute-floored window, so step 2 changes nothing for live
  * data: the buckets Azure returns are the buckets shown.
  */
@@ -145,6 +147,15 @@ export function snapToGrid(w: Window, grid: DataGrid | undefined): Window {
   const up = o + Math.ceil((w.end - o) / g) * g;
   const end = w.end <= grid.end ? Math.min(up, grid.end) : up;
   return { start, end };
+}
+
+/**
+ * The part of a window the data covers (step 4 of the rule): the data says nothing before its first
+ * bucket or after its end, so no empty bucket is invented there. An empty result means the window
+ * misses the data entirely.
+ */
+export function clipToData(w: Window, grid: DataGrid): Window {
+  return { start: Math.max(w.start, grid.start), end: Math.min(w.end, grid.end) };
 }
 
 /**

@@ -15,7 +15,7 @@ import { pointColumns, pointCount, type PointValues, timestampAt } from './point
 import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
 import { isResourceDimension } from '../catalog/resource.js';
-import { dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
+import { clipToData, dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
 import { chooseIntervalMs, resolveWindow } from './window.js';
 
 export interface QueryData {
@@ -97,17 +97,23 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   if (minutes.end <= minutes.start) {
     throw new UsageError(`the window ${formatTime(wanted.start)} to ${formatTime(wanted.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
   }
-  const window = snapToGrid(minutes, grid);
-  const widened = window.start !== minutes.start || window.end !== minutes.end;
+  const snapped = snapToGrid(minutes, grid);
+  const window = grid ? clipToData(snapped, grid) : snapped;
+  const askedText = `(asked ${formatTime(wanted.start)} to ${formatTime(wanted.end)})`;
+  if (window.end <= window.start) {
+    throw new DataError(
+      `${origin}: no ${query.metric.rest} data in the window ${formatTime(wanted.start)} to ${formatTime(wanted.end)}: the data covers ${formatTime(grid!.start)} to ${formatTime(grid!.end)}`,
+    );
+  }
   const explicit = query.range.start !== undefined || query.range.end !== undefined;
-  if (widened && nativeMs !== null) {
+  if (window.start !== snapped.start || window.end !== snapped.end) {
+    notes.push(`the data covers only ${formatTime(grid!.start)} to ${formatTime(grid!.end)}: the window is ${formatTime(window.start)} to ${formatTime(window.end)} ${askedText}`);
+  } else if ((window.start !== minutes.start || window.end !== minutes.end) && nativeMs !== null) {
     notes.push(
-      `the window was widened to whole ${grid!.full ? 'FULL' : toIsoDuration(nativeMs)} buckets of the data: ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(wanted.start)} to ${formatTime(wanted.end)})`,
+      `the window was widened to whole ${grid!.full ? 'FULL' : toIsoDuration(nativeMs)} buckets of the data: ${formatTime(window.start)} to ${formatTime(window.end)} ${askedText}`,
     );
   } else if (explicit && (minutes.start !== wanted.start || minutes.end !== wanted.end)) {
-    notes.push(
-      `Azure Monitor's buckets start on the whole minute: the window is ${formatTime(window.start)} to ${formatTime(window.end)} (asked ${formatTime(wanted.start)} to ${formatTime(wanted.end)})`,
-    );
+    notes.push(`Azure Monitor's buckets start on the whole minute: the window is ${formatTime(window.start)} to ${formatTime(window.end)} ${askedText}`);
   }
 
   let intervalMs = chooseIntervalMs(query.interval, window, nativeMs);
