@@ -24,11 +24,39 @@ export interface FilterOptions {
   errors?: string;
 }
 
-/** Repeatable options that also take comma lists: --operation A,B --operation C. */
+/**
+ * Repeatable options that also take comma lists: --operation A,B --operation C. Empty values are kept
+ * (as "") so that checkListValues can reject them: `--operation ""` must not mean "every operation".
+ */
 export const collectList = (value: string, previous: string[] | undefined): string[] => [
   ...(previous ?? []),
-  ...value.split(',').map((v) => v.trim()).filter((v) => v !== ''),
+  ...value.split(',').map((v) => v.trim()),
 ];
+
+/** What each list option takes, for the "empty value" message. */
+const LIST_EXAMPLES: Record<string, string> = {
+  '--operation': 'operation names separated by commas, e.g. --operation SendChatMessage,GetChatMessage',
+  '--status-code': 'status codes separated by commas, e.g. --status-code 429,503',
+  '--status-class': 'status classes separated by commas, e.g. --status-class 4xx,5xx',
+  '--split-by': 'dimensions separated by commas, e.g. --split-by operation,statuscode (or none for one series)',
+};
+
+/** Adds a problem when a list option (collectList) has an empty value; true when it has none. */
+export function checkListValues(flag: string, values: readonly string[] | undefined, problems: Problems): boolean {
+  if (values === undefined || !values.includes('')) return true;
+  problems.add(`${flag} has an empty value: give ${LIST_EXAMPLES[flag] ?? 'a value'}`);
+  return false;
+}
+
+/** Rejects empty values of --operation, --status-code and --status-class; true when there are none. */
+export function checkFilterValues(opts: FilterOptions, problems: Problems): boolean {
+  const results = [
+    checkListValues('--operation', opts.operation, problems),
+    checkListValues('--status-code', opts.statusCode, problems),
+    checkListValues('--status-class', opts.statusClass, problems),
+  ];
+  return results.every(Boolean);
+}
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
@@ -41,8 +69,12 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--end <time>', 'window end, ISO 8601');
 }
 
-/** The metric from --metric, or from the one metric that has the first --operation. */
+/**
+ * The metric from --metric, or from the one metric that has the first --operation. Also rejects empty
+ * filter values (then no metric is inferred from the operations).
+ */
 export function resolveMetricOption(opts: FilterOptions, problems: Problems): MetricDef | undefined {
+  if (!checkFilterValues(opts, problems) && opts.metric === undefined) return undefined;
   if (opts.metric !== undefined) return problems.try(() => resolveMetric(opts.metric!));
   const first = opts.operation?.[0];
   if (first !== undefined) return problems.try(() => resolveOperationAnywhere(first).metric);
@@ -60,9 +92,13 @@ export function inferMetric(data: readonly MetricData[]): MetricDef {
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
 }
 
-/** Dimension filters of --operation, --status-code and --status-class, in the metric's names. */
+/**
+ * Dimension filters of --operation, --status-code and --status-class, in the metric's names. An empty
+ * value is a problem (reported once, whoever reports it first), never a filter left out.
+ */
 export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: Problems): DimensionFilter[] {
   const filters: DimensionFilter[] = [];
+  if (!checkFilterValues(opts, problems)) return filters;
   const add = (dimensionName: string, raw: string[] | undefined, resolve: (v: string) => string) => {
     if (!raw || raw.length === 0) return;
     const dimension = problems.try(() => resolveDimension(metric, dimensionName));

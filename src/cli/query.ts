@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import type { Register } from './main.js';
 import {
   addFilterOptions,
+  checkListValues,
   collectList,
   type FilterOptions,
   inferMetric,
@@ -41,7 +42,8 @@ interface QueryOptions extends FilterOptions, SourceOptions {
 /** The parts of a query that need the metric: filters, split dimensions, aggregation. */
 function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems) {
   const filters = parseFilters(metric, opts, problems);
-  const split = opts.splitBy ?? ['Operation'];
+  // An empty value is reported by runQueryCommand (checkListValues).
+  const split = (opts.splitBy ?? ['Operation']).filter((d) => d !== '');
   const none = split.length === 1 && split[0]!.toLowerCase() === 'none';
   const splitBy = none ? [] : split.map((d) => problems.try(() => resolveDimension(metric, d))).filter((d): d is DimensionDef => d !== undefined);
   const aggregation =
@@ -82,6 +84,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
   const problems = new Problems();
   let metric = resolveMetricOption(opts, problems);
+  checkListValues('--split-by', opts.splitBy, problems);
   const range = parseRange(opts, problems);
   const interval = parseInterval(opts.interval, problems);
   const errors = parseErrors(opts.errors, problems);
