@@ -160,12 +160,23 @@ export function parseErrors(text: string | undefined, problems: Problems, flag =
   return { classes, codes };
 }
 
-/** A positive whole number option (--top, --width...). */
+/** A positive whole number option (--top, --min-total...). */
 export function parsePositiveInt(flag: string, text: string | undefined, problems: Problems, min = 1): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) {
     problems.add(`invalid ${flag} "${text}": expected a whole number of at least ${min}`);
+    return undefined;
+  }
+  return n;
+}
+
+/** A whole number from min to max (--width, --height); `unit` ends the message: "(columns)". */
+export function parseIntInRange(flag: string, text: string | undefined, problems: Problems, min: number, max: number, unit: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    problems.add(`invalid ${flag} "${text}": expected a whole number from ${min} to ${max} (${unit})`);
     return undefined;
   }
   return n;

@@ -19,6 +19,7 @@ import {
   inferMetric,
   parseErrors,
   parseFilters,
+  parseIntInRange,
   parseInterval,
   parsePositiveInt,
   parseRange,
@@ -27,6 +28,10 @@ import {
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
+
+/** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
+export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
+export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;
 type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions {
@@ -65,8 +70,8 @@ export const registerQuery: Register = (program, action) => {
     .option('--errors <list>', 'what counts as an error for error rates (default 4xx,5xx), e.g. 5xx,429')
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
     .option('-o, --output <format>', 'table, chart, json or csv', 'table')
-    .option('--width <columns>', 'chart width (default: the terminal width, or 100)')
-    .option('--height <rows>', 'chart height in rows (default 12)');
+    .option('--width <columns>', `chart width, ${CHART_WIDTH.min} to ${CHART_WIDTH.max} (default: the terminal width, or ${CHART_WIDTH.default})`)
+    .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`);
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -89,8 +94,8 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const interval = parseInterval(opts.interval, problems);
   const errors = parseErrors(opts.errors, problems);
   const top = parsePositiveInt('--top', opts.top, problems);
-  const width = parsePositiveInt('--width', opts.width, problems, 20);
-  const height = parsePositiveInt('--height', opts.height, problems, 2);
+  const width = parseIntInRange('--width', opts.width, problems, CHART_WIDTH.min, CHART_WIDTH.max, 'columns');
+  const height = parseIntInRange('--height', opts.height, problems, CHART_HEIGHT.min, CHART_HEIGHT.max, 'plot rows');
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   let parts = metric ? metricParts(metric, opts, problems) : undefined;
@@ -134,8 +139,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     case 'chart': {
       const chart = renderChart(result, {
         color: ctx.out,
-        width: width ?? ctx.io.stdout.columns ?? 100,
-        height: height ?? 12,
+        // A terminal wider than the limit gets the widest chart; a narrow one is left to the renderer.
+        width: width ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
+        height: height ?? CHART_HEIGHT.default,
         fill: true,
       });
       text = chart.text;
