@@ -213,7 +213,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   }
   if (pending && data) {
     // --fixture without --metric: the one metric in the data.
-    const metric = inferMetric(data.metrics);
+    const metric = inferMetric(data.metrics, opts.fixture);
     rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
     problems.throwIfAny();
   }

@@ -11,7 +11,7 @@ import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeS
 import { DEFAULT_ERRORS } from '../core/model.js';
 import { parseTime } from '../core/time.js';
 import { metricByRestName } from '../catalog/resolve.js';
-import { type Problems, UsageError } from '../errors.js';
+import { DataError, type Problems, UsageError } from '../errors.js';
 
 export interface FilterOptions {
   metric?: string;
@@ -81,13 +81,20 @@ export function resolveMetricOption(opts: FilterOptions, problems: Problems): Me
   return undefined;
 }
 
-/** The one catalog metric in the data, when --metric was not given. */
-export function inferMetric(data: readonly MetricData[]): MetricDef {
+/**
+ * The one catalog metric in the data, when --metric was not given. Data without any is a data problem
+ * (exit 3) naming the files (`fixtures`: the --fixture values; else the metrics' origins); several
+ * metrics is a usage problem (exit 2): --metric chooses.
+ */
+export function inferMetric(data: readonly MetricData[], fixtures: readonly string[] = []): MetricDef {
   const found = [...new Set(data.map((m) => metricByRestName(m.name)).filter((m): m is MetricDef => m !== undefined))];
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
+    const files = fixtures.length > 0 ? fixtures.map((f) => (f === '-' ? 'stdin' : f)) : data.map((m) => m.origin);
     const names = [...new Set(data.map((m) => m.name))];
-    throw new UsageError(`the data holds no ACS metric the catalog knows${names.length ? ` (it holds ${names.join(', ')})` : ''}; check the file`);
+    throw new DataError(
+      `${[...new Set(files)].join(', ') || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
+    );
   }
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
 }

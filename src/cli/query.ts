@@ -120,7 +120,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   } else {
     if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
     data = await fetchData(opts, ctx, []);
-    metric = inferMetric(data.metrics);
+    metric = inferMetric(data.metrics, opts.fixture);
     parts = metricParts(metric, opts, problems);
     problems.throwIfAny();
     query = build(metric, parts);
