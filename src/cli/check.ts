@@ -28,7 +28,7 @@ import { renderCheckJson, renderCheckText } from '../render/check-report.js';
 import { githubAnnotations, githubStepSummary } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { safeText } from '../render/safe.js';
-import { writeFileAtomic } from '../sources/save.js';
+import { writeOutputFile } from '../sources/save.js';
 import type { SourceResult } from '../sources/source.js';
 import { DEFAULT_MIN_REQUESTS, loadRulesFile } from './check-config.js';
 import type { Context } from './context.js';
@@ -237,7 +237,11 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
 
   if (ctx.io.env.GITHUB_ACTIONS === 'true') await github(outcome, json, ctx);
   if (opts.junit !== undefined) {
-    await writeFileAtomic(resolve(ctx.io.cwd, opts.junit), renderJunit(outcome, { timestamp: ctx.io.now() }), ctx.io.signal);
+    await writeOutputFile(resolve(ctx.io.cwd, opts.junit), renderJunit(outcome, { timestamp: ctx.io.now() }), {
+      signal: ctx.io.signal,
+      shown: safeText(opts.junit),
+      streams: ctx.io,
+    });
   }
   return outcome.exitCode;
 }
