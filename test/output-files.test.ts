@@ -111,6 +111,8 @@ describe.runIf(unix)('output files', () => {
     const fifo = join(d, 'report.fifo');
     execFileSync('mkfifo', [fifo]);
     const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // If the FIFO is never opened for writing, cat would wait forever: the guard ends it.
+    const guard = setTimeout(() => reader.kill(), 10_000);
     let got = '';
     reader.stdout.setEncoding('utf8').on('data', (c: string) => (got += c));
     const ended = new Promise<number | null>((done) => reader.on('close', done));
@@ -122,6 +124,7 @@ describe.runIf(unix)('output files', () => {
       expect(statSync(fifo).isFIFO()).toBe(true);
       expect(names(d)).toEqual(['report.fifo']);
     } finally {
+      clearTimeout(guard);
       reader.kill();
     }
   });
