@@ -52,3 +52,21 @@ describe('a fixture without a known ACS metric: exit 3, naming the file', () => 
     expect(JSON.parse(r.stdout).query.metric).toBe('APIRequestChat');
   });
 });
+
+describe('empty values of other options are usage errors (exit 2), not data errors or silent defaults', () => {
+  it('--fixture "" (was "cannot read : is a directory", exit 3)', async () => {
+    for (const command of [['query', '-m', 'chat'], ['check', '-m', 'chat', '--max-error-rate', '1%']]) {
+      const r = await run([...command, '--fixture', chat, '--fixture', ' ']);
+      expect(r).toEqual({ code: 2, stdout: '', stderr: 'error: --fixture needs a file name (or - for stdin)\n' });
+    }
+  });
+
+  it('--min-total "" (was 0: a gate that always passes), --max-total, --min-requests, --top', async () => {
+    const check = (flag: string) => run(['check', '--fixture', chat, '-m', 'chat', '--max-error-rate', '1%', flag, '']);
+    expect(await check('--min-total')).toEqual({ code: 2, stdout: '', stderr: 'error: invalid --min-total "": expected a whole number of at least 0\n' });
+    expect(await check('--max-total')).toEqual({ code: 2, stdout: '', stderr: 'error: invalid --max-total "": expected a whole number of at least 0\n' });
+    expect(await check('--min-requests')).toEqual({ code: 2, stdout: '', stderr: 'error: invalid --min-requests "": expected a whole number of at least 1\n' });
+    const top = await run(['query', '--fixture', chat, '-m', 'chat', '--top', ' ']);
+    expect(top).toEqual({ code: 2, stdout: '', stderr: 'error: invalid --top " ": expected a whole number of at least 1\n' });
+  });
+});

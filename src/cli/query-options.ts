@@ -167,11 +167,11 @@ export function parseErrors(text: string | undefined, problems: Problems, flag =
   return { classes, codes };
 }
 
-/** A positive whole number option (--top, --min-total...). */
+/** A positive whole number option (--top, --min-total...); an empty value is not 0. */
 export function parsePositiveInt(flag: string, text: string | undefined, problems: Problems, min = 1): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
+  if (text.trim() === '' || !Number.isInteger(n) || n < min) {
     problems.add(`invalid ${flag} "${text}": expected a whole number of at least ${min}`);
     return undefined;
   }

@@ -125,6 +125,8 @@ export function liveSettings(target: ReturnType<typeof azureTarget> & { resource
 
 export async function openSource(opts: SourceOptions, ctx: Context): Promise<MetricsSource> {
   const fixtures = opts.fixture ?? [];
+  // An empty name would read the current directory ("is a directory", exit 3): it is a usage problem.
+  if (fixtures.some((f) => f.trim() === '')) throw new UsageError('--fixture needs a file name (or - for stdin)');
   if (fixtures.length > 0) {
     const live = [['--resource', opts.resource], ['--subscription', opts.subscription], ['--resource-group', opts.resourceGroup], ['--name', opts.name]];
     const named = live.filter(([, v]) => v !== undefined).map(([k]) => k);
