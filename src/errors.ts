@@ -90,7 +90,8 @@ export class Problems {
   get count(): number {
     return this.list.length;
   }
+  /** Throws every problem (each once, in the order first added). */
   throwIfAny(make: (problems: string[]) => CliError = (p) => new UsageError(p)): void {
-    if (this.list.length > 0) throw make(this.list.slice());
+    if (this.list.length > 0) throw make([...new Set(this.list)]);
   }
 }

@@ -109,7 +109,8 @@ describe('Ctrl-C while a fixture read waits for input', () => {
     it('with a writer that sends part of the data and then nothing', async () => {
       const fifo = join(dir, 'slow.fifo');
       execFileSync('mkfifo', [fifo]);
-      const writer = spawn('sh', ['-c', `exec 3>'${fifo}'; printf '{"value": [' >&3; sleep 30`], { stdio: 'ignore' });
+      // exec: the sleep takes the shell's pid, so writer.kill() ends it (no orphan sleeping 30 s).
+      const writer = spawn('sh', ['-c', `exec 3>'${fifo}'; printf '{"value": [' >&3; exec sleep 30`], { stdio: 'ignore' });
       try {
         const r = await interrupt(['query', '--fixture', fifo, '-m', 'chat'], { env: baseEnv(), cwd: dir, readyMs: 700 });
         expect(r).toMatchObject({ code: 130, stdout: '', stderr: 'error: interrupted\n' });

@@ -387,19 +387,36 @@ function readOperations(o: Obj, place: string, metric: MetricDef, add: Add, ops:
   return out.length === list.length ? [...new Set(out)] : undefined;
 }
 
-/** A string or a list of strings (numbers too when allowNumbers: status codes 429). */
+/** What each list key takes, for messages. */
+const LIST_EXAMPLES: Record<string, string> = {
+  operations: 'an operation name such as SendChatMessage',
+  statusCodes: 'a status code such as 429',
+  statusClasses: 'a status class such as 5xx',
+};
+
+/**
+ * A string or a list of strings (numbers too when allowNumbers: status codes 429). An empty or blank
+ * entry, or an empty list, is a problem: it must not mean "no filter".
+ */
 function readStringList(o: Obj, key: string, at: (k: string) => string, add: Add, allowNumbers: boolean): string[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
+  const example = LIST_EXAMPLES[key] ?? 'a name';
   const items = Array.isArray(v) ? v : [v];
-  const ok = (x: unknown) => (typeof x === 'string' && x.trim() !== '') || (allowNumbers && typeof x === 'number');
-  const bad = items.findIndex((x) => !ok(x));
-  if (bad >= 0 || items.length === 0) {
-    const where = Array.isArray(v) && bad >= 0 ? at(`${key}[${bad}]`) : at(key);
-    add(where, `expected ${Array.isArray(v) ? 'a name' : 'a name or a list of names'}, found ${bad >= 0 ? found(items[bad]) : 'an empty list'}`);
+  if (items.length === 0) {
+    add(at(key), `the list is empty: give ${example}`);
     return undefined;
   }
-  return items.map((x) => String(x).trim());
+  const where = (i: number) => (Array.isArray(v) ? at(`${key}[${i}]`) : at(key));
+  let ok = true;
+  items.forEach((x, i) => {
+    if (typeof x === 'string' && x.trim() === '') add(where(i), `the value is empty: give ${example}`);
+    else if (!(typeof x === 'string' || (allowNumbers && typeof x === 'number'))) {
+      add(where(i), `expected ${Array.isArray(v) ? example : `${example}, or a list of them`}, found ${found(x)}`);
+    } else return;
+    ok = false;
+  });
+  return ok ? items.map((x) => String(x).trim()) : undefined;
 }
 
 function readString(o: Obj, key: string, at: (k: string) => string, add: Add): string | undefined {

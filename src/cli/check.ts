@@ -28,7 +28,7 @@ import { renderCheckJson, renderCheckText } from '../render/check-report.js';
 import { githubAnnotations, githubStepSummary } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { safeText } from '../render/safe.js';
-import { writeFileAtomic } from '../sources/save.js';
+import { writeOutputFile } from '../sources/save.js';
 import type { SourceResult } from '../sources/source.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
 import { defaultErrors } from '../core/classify.js';
@@ -232,7 +232,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   }
   if (pending && data) {
     // --fixture without --metric: the one metric in the data.
-    const metric = inferMetric(data.metrics);
+    const metric = inferMetric(data.metrics, opts.fixture);
     rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
     problems.throwIfAny();
   }
@@ -256,7 +256,11 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
 
   if (ctx.io.env.GITHUB_ACTIONS === 'true') await github(outcome, json, ctx);
   if (opts.junit !== undefined) {
-    await writeFileAtomic(resolve(ctx.io.cwd, opts.junit), renderJunit(outcome, { timestamp: ctx.io.now() }), ctx.io.signal);
+    await writeOutputFile(resolve(ctx.io.cwd, opts.junit), renderJunit(outcome, { timestamp: ctx.io.now() }), {
+      signal: ctx.io.signal,
+      shown: safeText(opts.junit),
+      streams: ctx.io,
+    });
   }
   return outcome.exitCode;
 }

@@ -18,7 +18,7 @@ import type { Query } from '../core/model.js';
 import { runQuery } from '../core/run-query.js';
 import { formatTime } from '../core/time.js';
 import { safeText } from '../render/safe.js';
-import { writeFileAtomic } from '../sources/save.js';
+import { writeOutputFile } from '../sources/save.js';
 import { compareValues, type ValuesComparison } from '../sources/azure/definitions-values.js';
 import type { Context } from './context.js';
 import { addAzureOptions, type AzureOptions, azureTarget, fetchData, liveSettings } from './source-options.js';
@@ -184,7 +184,7 @@ Examples:
             end: formatTime(values.end),
             metrics: values.list.filter((v) => v.unknown.length > 0).map((v) => ({ metric: v.metric, dimension: v.dimension, values: v.unknown })),
           });
-          await writeFileAtomic(resolve(ctx.io.cwd, opts.writeExtra), doc, ctx.io.signal);
+          await writeOutputFile(resolve(ctx.io.cwd, opts.writeExtra), doc, { signal: ctx.io.signal, shown: safeText(opts.writeExtra), streams: ctx.io });
           const n = values.list.reduce((k, v) => k + v.unknown.length, 0);
           ctx.note(`wrote ${n} value${n === 1 ? '' : 's'} not in the catalog to ${safeText(opts.writeExtra)}; pass it with --catalog-extra`);
         }

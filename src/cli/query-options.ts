@@ -19,7 +19,7 @@ import { defaultErrors } from '../core/classify.js';
 import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
 import { metricByRestName } from '../catalog/resolve.js';
-import { type Problems, UsageError } from '../errors.js';
+import { DataError, type Problems, UsageError } from '../errors.js';
 
 export interface FilterOptions {
   metric?: string;
@@ -34,11 +34,39 @@ export interface FilterOptions {
   catalogExtra?: string;
 }
 
-/** Repeatable options that also take comma lists: --operation A,B --operation C. */
+/**
+ * Repeatable options that also take comma lists: --operation A,B --operation C. Empty values are kept
+ * (as "") so that checkListValues can reject them: `--operation ""` must not mean "every operation".
+ */
 export const collectList = (value: string, previous: string[] | undefined): string[] => [
   ...(previous ?? []),
-  ...value.split(',').map((v) => v.trim()).filter((v) => v !== ''),
+  ...value.split(',').map((v) => v.trim()),
 ];
+
+/** What each list option takes, for the "empty value" message. */
+const LIST_EXAMPLES: Record<string, string> = {
+  '--operation': 'operation names separated by commas, e.g. --operation SendChatMessage,GetChatMessage',
+  '--status-code': 'status codes separated by commas, e.g. --status-code 429,503',
+  '--status-class': 'status classes separated by commas, e.g. --status-class 4xx,5xx',
+  '--split-by': 'dimensions separated by commas, e.g. --split-by operation,statuscode (or none for one series)',
+};
+
+/** Adds a problem when a list option (collectList) has an empty value; true when it has none. */
+export function checkListValues(flag: string, values: readonly string[] | undefined, problems: Problems): boolean {
+  if (values === undefined || !values.includes('')) return true;
+  problems.add(`${flag} has an empty value: give ${LIST_EXAMPLES[flag] ?? 'a value'}`);
+  return false;
+}
+
+/** Rejects empty values of --operation, --status-code and --status-class; true when there are none. */
+export function checkFilterValues(opts: FilterOptions, problems: Problems): boolean {
+  const results = [
+    checkListValues('--operation', opts.operation, problems),
+    checkListValues('--status-code', opts.statusCode, problems),
+    checkListValues('--status-class', opts.statusClass, problems),
+  ];
+  return results.every(Boolean);
+}
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
@@ -53,28 +81,43 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")');
 }
 
-/** The metric from --metric, or from the one metric that has the first --operation. */
+/**
+ * The metric from --metric, or from the one metric that has the first --operation. Also rejects empty
+ * filter values (then no metric is inferred from the operations).
+ */
 export function resolveMetricOption(opts: FilterOptions, problems: Problems): MetricDef | undefined {
+  if (!checkFilterValues(opts, problems) && opts.metric === undefined) return undefined;
   if (opts.metric !== undefined) return problems.try(() => resolveMetric(opts.metric!));
   const first = opts.operation?.[0];
   if (first !== undefined) return problems.try(() => resolveOperationAnywhere(first).metric);
   return undefined;
 }
 
-/** The one catalog metric in the data, when --metric was not given. */
-export function inferMetric(data: readonly MetricData[]): MetricDef {
+/**
+ * The one catalog metric in the data, when --metric was not given. Data without any is a data problem
+ * (exit 3) naming the files (`fixtures`: the --fixture values; else the metrics' origins); several
+ * metrics is a usage problem (exit 2): --metric chooses.
+ */
+export function inferMetric(data: readonly MetricData[], fixtures: readonly string[] = []): MetricDef {
   const found = [...new Set(data.map((m) => metricByRestName(m.name)).filter((m): m is MetricDef => m !== undefined))];
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
+    const files = fixtures.length > 0 ? fixtures.map((f) => (f === '-' ? 'stdin' : f)) : data.map((m) => m.origin);
     const names = [...new Set(data.map((m) => m.name))];
-    throw new UsageError(`the data holds no ACS metric the catalog knows${names.length ? ` (it holds ${names.join(', ')})` : ''}; check the file`);
+    throw new DataError(
+      `${[...new Set(files)].join(', ') || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
+    );
   }
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
 }
 
-/** Dimension filters of --operation, --status-code, --status-class and --resource-name, in the metric's names. */
+/**
+ * Dimension filters of --operation, --status-code, --status-class and --resource-name, in the metric's
+ * names. An empty value is a problem (reported once, whoever reports it first), never a filter left out.
+ */
 export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: Problems, ops: OperationOptions = {}): DimensionFilter[] {
   const filters: DimensionFilter[] = [];
+  if (!checkFilterValues(opts, problems)) return filters;
   const add = (dimensionName: string, raw: string[] | undefined, resolve: (v: string) => string) => {
     if (!raw || raw.length === 0) return;
     const dimension = problems.try(() => resolveDimension(metric, dimensionName));
@@ -165,12 +208,23 @@ export function noErrorRateProblem(metric: MetricDef, flag = '--max-error-rate')
   return `${flag} does not apply to ${metric.alias} (${metric.rest}): it has no error rate (${rule.reason}); gate its volume with --min-total or --max-total`;
 }
 
-/** A positive whole number option (--top, --width...). */
+/** A positive whole number option (--top, --min-total...); an empty value is not 0. */
 export function parsePositiveInt(flag: string, text: string | undefined, problems: Problems, min = 1): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
+  if (text.trim() === '' || !Number.isInteger(n) || n < min) {
     problems.add(`invalid ${flag} "${text}": expected a whole number of at least ${min}`);
+    return undefined;
+  }
+  return n;
+}
+
+/** A whole number from min to max (--width, --height); `unit` ends the message: "(columns)". */
+export function parseIntInRange(flag: string, text: string | undefined, problems: Problems, min: number, max: number, unit: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    problems.add(`invalid ${flag} "${text}": expected a whole number from ${min} to ${max} (${unit})`);
     return undefined;
   }
   return n;

@@ -15,12 +15,14 @@ import type { Context } from './context.js';
 import type { Register } from './main.js';
 import {
   addFilterOptions,
+  checkListValues,
   collectList,
   errorsFor,
   type FilterOptions,
   inferMetric,
   parseErrors,
   parseFilters,
+  parseIntInRange,
   parseInterval,
   parsePositiveInt,
   parseRange,
@@ -30,6 +32,10 @@ import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
+
+/** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
+export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
+export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;
 type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions {
@@ -46,7 +52,8 @@ interface QueryOptions extends FilterOptions, SourceOptions {
 function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems, known: Known) {
   const filters = parseFilters(metric, opts, problems, { extra: extraFor(known.extra, metric), warn: known.warn });
   const errors = problems.try(() => errorsFor(metric, known.errors));
-  const split = opts.splitBy ?? ['Operation'];
+  // An empty value is reported by runQueryCommand (checkListValues).
+  const split = (opts.splitBy ?? ['Operation']).filter((d) => d !== '');
   const none = split.length === 1 && split[0]!.toLowerCase() === 'none';
   const splitBy = none ? [] : split.map((d) => problems.try(() => resolveDimension(metric, d))).filter((d): d is DimensionDef => d !== undefined);
   const aggregation =
@@ -76,8 +83,8 @@ export const registerQuery: Register = (program, action) => {
     .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
     .option('-o, --output <format>', 'table, chart, json or csv', 'table')
-    .option('--width <columns>', 'chart width (default: the terminal width, or 100)')
-    .option('--height <rows>', 'chart height in rows (default 12)');
+    .option('--width <columns>', `chart width, ${CHART_WIDTH.min} to ${CHART_WIDTH.max} (default: the terminal width, or ${CHART_WIDTH.default})`)
+    .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`);
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -95,6 +102,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
   const problems = new Problems();
   let metric = resolveMetricOption(opts, problems);
+  checkListValues('--split-by', opts.splitBy, problems);
   const range = parseRange(opts, problems);
   const interval = parseInterval(opts.interval, problems);
   const known: Known = {
@@ -103,8 +111,8 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     warn: (line) => ctx.warn(safeText(line)),
   };
   const top = parsePositiveInt('--top', opts.top, problems);
-  const width = parsePositiveInt('--width', opts.width, problems, 20);
-  const height = parsePositiveInt('--height', opts.height, problems, 2);
+  const width = parseIntInRange('--width', opts.width, problems, CHART_WIDTH.min, CHART_WIDTH.max, 'columns');
+  const height = parseIntInRange('--height', opts.height, problems, CHART_HEIGHT.min, CHART_HEIGHT.max, 'plot rows');
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
@@ -130,7 +138,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   } else {
     if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
     data = await fetchData(opts, ctx, []);
-    metric = inferMetric(data.metrics);
+    metric = inferMetric(data.metrics, opts.fixture);
     parts = metricParts(metric, opts, problems, known);
     problems.throwIfAny();
     query = build(metric, parts);
@@ -152,8 +160,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     case 'chart': {
       const chart = renderChart(result, {
         color: ctx.out,
-        width: width ?? ctx.io.stdout.columns ?? 100,
-        height: height ?? 12,
+        // A terminal wider than the limit gets the widest chart; a narrow one is left to the renderer.
+        width: width ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
+        height: height ?? CHART_HEIGHT.default,
         fill: true,
       });
       text = chart.text;

@@ -2,8 +2,7 @@
  * The data-source options shared by `query` and `check`: fixture files, or a live ACS resource in
  * Azure Monitor. openSource picks one; the Azure packages are loaded only for a live source.
  */
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { humanDuration, parseDuration } from '../core/duration.js';
 import type { Query } from '../core/model.js';
@@ -12,7 +11,7 @@ import { safeText } from '../render/safe.js';
 import { DEFAULT_ENDPOINT } from '../sources/azure/endpoint.js';
 import { buildResourceId, parseResourceId, type ResourceId } from '../sources/azure/resource-id.js';
 import { FixtureSource } from '../sources/fixture-source.js';
-import { writeFileAtomic } from '../sources/save.js';
+import { resolveOutputTarget, writeOutputFile } from '../sources/save.js';
 import type { MetricsSource, SourceResult } from '../sources/source.js';
 import type { Context } from './context.js';
 
@@ -126,6 +125,8 @@ export function liveSettings(target: ReturnType<typeof azureTarget> & { resource
 
 export async function openSource(opts: SourceOptions, ctx: Context): Promise<MetricsSource> {
   const fixtures = opts.fixture ?? [];
+  // An empty name would read the current directory ("is a directory", exit 3): it is a usage problem.
+  if (fixtures.some((f) => f.trim() === '')) throw new UsageError('--fixture needs a file name (or - for stdin)');
   if (fixtures.length > 0) {
     const live = [['--resource', opts.resource], ['--subscription', opts.subscription], ['--resource-group', opts.resourceGroup], ['--name', opts.name]];
     const named = live.filter(([, v]) => v !== undefined).map(([k]) => k);
@@ -140,14 +141,11 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
   return new AzureSource(liveSettings({ ...target, resource: target.resource }, ctx));
 }
 
-/** --save: the directory must exist before anything is fetched. */
+/** --save: checked before anything is fetched (a directory, a missing directory, a symlink loop). */
 async function checkSavePath(path: string, cwd: string): Promise<string> {
   if (path.trim() === '') throw new UsageError('--save needs a file name');
   const full = resolve(cwd, path);
-  const dir = await stat(dirname(full)).catch(() => undefined);
-  if (!dir?.isDirectory()) throw new DataError(`cannot write ${safeText(path)}: no such directory`);
-  const existing = await stat(full).catch(() => undefined);
-  if (existing?.isDirectory()) throw new DataError(`cannot write ${safeText(path)}: is a directory`);
+  await resolveOutputTarget(full, safeText(path));
   return full;
 }
 
@@ -171,7 +169,7 @@ export async function fetchData(opts: SourceOptions, ctx: Context, queries: read
   if (savePath !== undefined) {
     if (ctx.io.signal?.aborted) throw new InterruptedError();
     if (result.raw.length === 0) throw new DataError('--save: there are no responses to save');
-    await writeFileAtomic(savePath, fixtureText(result.raw), ctx.io.signal);
+    await writeOutputFile(savePath, fixtureText(result.raw), { signal: ctx.io.signal, shown: safeText(opts.save!), streams: ctx.io });
     ctx.note(`saved ${result.raw.length === 1 ? 'the response' : `${result.raw.length} responses`} to ${safeText(opts.save!)}`);
   }
   return result;

@@ -98,6 +98,15 @@ export interface CheckOutcome {
 const RATE_TEXT = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*(%?)$/i;
 
 /**
+ * The finest threshold: 8 decimal places of the fraction (0.000001%). Finer ones cannot be shown by
+ * the reports (which print at most 6 decimals of a percent) nor told apart from the counts of a window.
+ */
+export const MAX_RATE_SCALE = 8;
+/** Exponents beyond this cannot give a threshold in range (and 10^n of a huge n would never end). */
+const MAX_EXPONENT = 100;
+const RATE_RANGE = 'use 0% to 100% with at most 6 decimal places (0.000001%), or a fraction with at most 8 (0.00000001)';
+
+/**
  * An error-rate threshold: "1%", "0.5%", "0.01" (a bare number is a fraction: 0.01 = 1%). Returns
  * the rate, or a one-line reason why the text is not one (the caller names the flag or place).
  */
@@ -108,9 +117,11 @@ export function parseRate(input: string | number): Rate | { readonly error: stri
     return { error: 'expected a rate such as 1%, 0.5% or 0.01' };
   }
   const [, sign, body, exp, percent] = m;
+  const exponent = Number(exp ?? 0);
+  if (!(Math.abs(exponent) <= MAX_EXPONENT)) return { error: `exponent out of range: ${RATE_RANGE}` };
   const [whole = '', frac = ''] = body!.split('.');
   let num = BigInt(`${whole}${frac}` || '0');
-  let scale = frac.length - Number(exp ?? 0) + (percent ? 2 : 0);
+  let scale = frac.length - exponent + (percent ? 2 : 0);
   if (scale < 0) {
     num *= 10n ** BigInt(-scale);
     scale = 0;
@@ -126,6 +137,7 @@ export function parseRate(input: string | number): Rate | { readonly error: stri
     scale -= 1;
   }
   if (num === 0n) scale = 0;
+  if (scale > MAX_RATE_SCALE) return { error: `finer than check can compare: ${RATE_RANGE}` };
   return { ratio: Number(num) / 10 ** scale, num, scale };
 }
 

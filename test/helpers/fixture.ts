@@ -1,7 +1,7 @@
 /** Small Metrics - List response bodies for tests, written to temp files. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
 export interface SeriesSpec {
   /** REST dimension name (any case) to value. */
@@ -43,9 +43,9 @@ export function metricsBody(metrics: MetricSpec[], start = '2026-01-01T00:00:00Z
   };
 }
 
-/** Writes a body (or any text) to a new temp file and returns its path. */
+/** Writes a body (or any text) to a new temp file and returns its path (removed after the test file). */
 export function writeFixture(body: object | string, name = 'fixture.json'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'acs-metrics-test-'));
+  const dir = tempDir();
   const path = join(dir, name);
   writeFileSync(path, typeof body === 'string' ? body : JSON.stringify(body));
   return path;

@@ -1,0 +1,21 @@
+/**
+ * Temp folders for tests, removed after each test file (test/setup.ts calls removeTempDirs in an
+ * afterAll hook that every file gets), so that a test run leaves nothing in os.tmpdir().
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const made: string[] = [];
+
+/** A new empty folder in os.tmpdir(), removed after the test file. */
+export function tempDir(prefix = 'acs-metrics-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made so far. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
