@@ -114,6 +114,17 @@ describe('planRequests', () => {
     expect(chat.interval).toBe('PT15M');
   });
 
+  it('picks a grain on which every query window of the group starts and ends, so no window is widened', () => {
+    const a = query('chat', { range: { sinceMs: 2000 * 60_000 } });
+    const b = query('chat', { range: { sinceMs: 7 * DAY } });
+    const [plan] = planRequests([a, b], NOW);
+    // PT15M (auto over 2000 minutes) and PT1H (over 7 days) would fit PT15M, but the 2000-minute window starts
+    // 8,080 minutes after the 7-day one: only PT5M (and PT1M) divide that.
+    expect(plan!.interval).toBe('PT5M');
+    const grain = 5 * 60_000;
+    expect((plan!.window.end - 2000 * 60_000 - plan!.window.start) % grain).toBe(0);
+  });
+
   it('keeps a value filter when every query of the group filters that dimension', () => {
     const a = query('chat', { where: [['Operation', ['SendChatMessage']]] });
     const b = query('chat', { where: [['Operation', ['GetChatThread', 'sendchatmessage']]] });

@@ -151,11 +151,18 @@ export function topFor(metric: MetricDef, terms: readonly FilterTerm[]): number 
   return Math.max(n, MIN_TOP);
 }
 
-function groupGrain(grains: readonly (number | null)[], span: number): number | null {
+/**
+ * The grain of a request group: the largest Azure grain dividing every query's grain and every
+ * query's window edge (counted from the group's start), so that each query's window is whole buckets
+ * of the answer and the core never widens it. The group's own end may cut a partial last bucket.
+ */
+function groupGrain(grains: readonly (number | null)[], window: Window, windows: readonly Window[]): number | null {
+  const span = window.end - window.start;
   const fixed = grains.filter((g): g is number => g !== null);
   // FULL over several request windows: ask for days and let the core make one bucket of them.
-  if (fixed.length === 0) return span > MAX_WINDOW_MS ? AZURE_GRAINS_MS[AZURE_GRAINS_MS.length - 1]! : null;
-  const fits = AZURE_GRAINS_MS.filter((g) => fixed.every((f) => f % g === 0));
+  if (fixed.length === 0 && windows.length === 1) return span > MAX_WINDOW_MS ? AZURE_GRAINS_MS[AZURE_GRAINS_MS.length - 1]! : null;
+  const edges = windows.flatMap((w) => [w.start - window.start, w.end - window.start]).filter((o) => o !== span);
+  const fits = AZURE_GRAINS_MS.filter((g) => fixed.every((f) => f % g === 0) && edges.every((o) => o % g === 0));
   return fits.length > 0 ? fits[fits.length - 1]! : AZURE_GRAINS_MS[0]!;
 }
 
@@ -163,7 +170,7 @@ function planGroup(metric: MetricDef, queries: readonly Query[], now: number): R
   const windows = queries.map((q) => queryWindow(q, now));
   const window = { start: Math.min(...windows.map((w) => w.start)), end: Math.max(...windows.map((w) => w.end)) };
   const grains = queries.map((q, i) => azureGrain(chooseIntervalMs(q.interval, windows[i]!, MINUTE)));
-  const grain = groupGrain(grains, window.end - window.start);
+  const grain = groupGrain(grains, window, windows);
   const keys = new Set(['count', ...queries.map((q) => q.aggregation.key)]);
   if (keys.has('average')) keys.add('total');
   const terms = filterTerms(metric, queries);
