@@ -1,0 +1,151 @@
+/**
+ * `acs-metrics usage`: which resource uses which channel, how much and since when, with each channel's
+ * place in Microsoft's ACS retirement; `--fail-on retiring` turns it into a CI gate.
+ */
+import { METRICS } from '../catalog/metrics.js';
+import { metricByRestName, resolveMetric } from '../catalog/resolve.js';
+import type { MetricDef } from '../catalog/types.js';
+import { RESOURCE_DIMENSION } from '../catalog/resource.js';
+import { aggregationDef } from '../catalog/aggregations.js';
+import { defaultErrors } from '../core/classify.js';
+import type { Query, RangeSpec } from '../core/model.js';
+import { FAIL_ON, type FailOn, failingChannels, usageReport } from '../core/usage.js';
+import { DataError, EXIT, Problems, UsageError } from '../errors.js';
+import { lifecycleLabel } from '../catalog/lifecycle.js';
+import { resourceName } from '../catalog/resource.js';
+import { formatNumber } from '../render/format.js';
+import { safeText } from '../render/safe.js';
+import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
+import type { Context } from './context.js';
+import type { Register } from './main.js';
+import { collectList, parseIntInRange, parseRange } from './query-options.js';
+import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+
+const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
+const DEFAULT_SINCE = '90d';
+
+interface UsageOptions extends SourceOptions {
+  metric?: string[];
+  since?: string;
+  start?: string;
+  end?: string;
+  output?: string;
+  failOn?: string[];
+  topOperations?: string;
+}
+
+export const registerUsage: Register = (program, action) => {
+  const cmd = program
+    .command('usage')
+    .description('retirement readiness: traffic per resource and channel over 90 days, with each channel\'s lifecycle')
+    .option('-m, --metric <names>', 'only these metrics (comma list or repeatable; default: every current metric)', collectList)
+    .option('--since <duration>', `the window, counted back from now (live; default ${DEFAULT_SINCE}, Azure keeps 93 days) or from the end of the data (files; default all of it)`)
+    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
+    .option('--end <time>', 'window end, ISO 8601')
+    .option('--fail-on <lifecycles>', 'exit 1 when a channel of this lifecycle had traffic: retiring, breaking (comma list)', collectList)
+    .option('--top-operations <n>', 'how many of the busiest operations to show per channel (default 3)')
+    .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table');
+  addSourceOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Exit codes: 0 done (with --fail-on: no traffic on those channels), 1 --fail-on found traffic,
+2 usage error, 3 the data could not be obtained.
+
+Examples:
+  acs-metrics usage --fixture fixtures/sample-week.json
+  acs-metrics usage --fixture fixtures/sample-week.json -o markdown > acs-migration.md
+  acs-metrics usage --resource "$ACS_RESOURCE_ID" --since 30d --fail-on retiring`,
+  );
+  cmd.action(action<UsageOptions>(runUsageCommand));
+};
+
+/** The metrics named by --metric (all: every current one), or undefined to take the data's. */
+function chosenMetrics(names: readonly string[] | undefined, problems: Problems): MetricDef[] | undefined {
+  if (names === undefined) return undefined;
+  if (names.some((n) => n.trim() === '')) {
+    problems.add('--metric has an empty value: give metric names separated by commas, e.g. --metric chat,sms, or --metric all');
+    return [];
+  }
+  if (names.some((n) => n.trim().toLowerCase() === 'all')) return METRICS.filter((m) => m.lifecycle.status !== 'legacy');
+  const out: MetricDef[] = [];
+  for (const n of names) {
+    const m = problems.try(() => resolveMetric(n));
+    if (m && !out.includes(m)) out.push(m);
+  }
+  return out;
+}
+
+function parseFailOn(values: readonly string[] | undefined, problems: Problems): FailOn[] {
+  const out: FailOn[] = [];
+  for (const v of values ?? []) {
+    const key = v.trim().toLowerCase();
+    if ((FAIL_ON as readonly string[]).includes(key)) out.push(key as FailOn);
+    else problems.add(`invalid --fail-on "${v}": expected retiring or breaking (comma list)`);
+  }
+  return out;
+}
+
+/** The live request of one metric: hourly counts split by operation and what its error rate needs. */
+function liveQuery(metric: MetricDef, range: RangeSpec): Query {
+  const op = metric.dimensions.find((d) => d.name === 'Operation');
+  return {
+    metric,
+    aggregation: aggregationDef('count'),
+    filters: [],
+    splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
+    interval: { kind: 'fixed', ms: 3_600_000, iso: 'PT1H' },
+    range,
+    errors: defaultErrors(metric),
+  };
+}
+
+async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context): Promise<number> {
+  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": choose metrics with --metric`);
+  const problems = new Problems();
+  const output = (opts.output ?? 'table').toLowerCase();
+  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
+  const named = chosenMetrics(opts.metric, problems);
+  const failOn = parseFailOn(opts.failOn, problems);
+  const top = parseIntInRange('--top-operations', opts.topOperations, problems, 0, 100, 'operations') ?? 3;
+  const live = (opts.fixture ?? []).length === 0;
+  // Live: the last 90 days by default; files: all of their data.
+  const since = opts.since ?? (opts.start === undefined && live ? DEFAULT_SINCE : undefined);
+  const range = parseRange({ since, start: opts.start, end: opts.end }, problems);
+  problems.throwIfAny();
+
+  const wanted = named ?? (live ? METRICS.filter((m) => m.lifecycle.status !== 'legacy') : undefined);
+  const data = await fetchData(opts, ctx, (wanted ?? []).map((m) => liveQuery(m, range)));
+  // Files: the catalog metrics the data holds (or those named that it holds, the others noted).
+  const inData = new Set(data.metrics.filter((m) => m.errorCode === undefined).map((m) => metricByRestName(m.name)));
+  const metrics = (wanted ?? METRICS).filter((m) => inData.has(m));
+  for (const m of wanted ?? []) if (!inData.has(m)) ctx.note(`no ${m.alias} (${m.rest}) data${live ? ' from Azure Monitor' : ' in the files'}`);
+  if (metrics.length === 0) {
+    throw new DataError(`the data holds none of the metrics asked for (${(wanted ?? METRICS).map((m) => m.alias).join(', ')})`);
+  }
+
+  const report = usageReport(metrics, data, range, top);
+  for (const note of report.notes) ctx.note(safeText(note));
+  switch (output) {
+    case 'json':
+      ctx.io.stdout.write(renderUsageJson(report));
+      break;
+    case 'csv':
+      ctx.io.stdout.write(renderUsageCsv(report));
+      break;
+    case 'markdown':
+      ctx.io.stdout.write(renderUsageMarkdown(report));
+      break;
+    default:
+      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out }));
+  }
+  if (failOn.length === 0) return EXIT.OK;
+  const failing = failingChannels(report, failOn);
+  for (const ch of failing) {
+    const who = ch.resourceId === '' ? '(unknown resource)' : resourceName(ch.resourceId);
+    ctx.io.stderr.write(
+      `${ctx.err.red('fail:')} ${safeText(who)}: ${ch.metric.alias} (${ch.metric.rest}, ${lifecycleLabel(ch.metric.lifecycle)}) had ${formatNumber(ch.requests)} requests, the last on ${new Date(ch.lastTraffic).toISOString().slice(0, 10)}\n`,
+    );
+  }
+  return failing.length > 0 ? EXIT.GATE_FAILED : EXIT.OK;
+}

@@ -1,0 +1,149 @@
+/**
+ * Retirement readiness: which resource carries traffic on which channel (metric), how much, since
+ * when, and where that channel stands in Microsoft's ACS retirement. Pure: every number comes from
+ * runQuery over the same data and window rule as `query` and `check`.
+ */
+import { isEndOfLife } from '../catalog/lifecycle.js';
+import { RESOURCE_DIMENSION } from '../catalog/resource.js';
+import { operationDimension } from '../catalog/resolve.js';
+import type { MetricDef } from '../catalog/types.js';
+import { aggregationDef } from '../catalog/aggregations.js';
+import { defaultErrors } from './classify.js';
+import { dataGrid } from './grid.js';
+import type { IntervalSpec, Query, QueryResult, RangeSpec } from './model.js';
+import { runQuery, type QueryData } from './run-query.js';
+
+const HOUR = 3_600_000;
+
+export interface OperationUsage {
+  readonly name: string;
+  readonly requests: number;
+}
+
+/** One resource's traffic on one channel over the window. */
+export interface ChannelUsage {
+  /** The full resource id; "" when the data does not name its resource. */
+  readonly resourceId: string;
+  readonly metric: MetricDef;
+  readonly requests: number;
+  /** Errors by the metric's own definition; null when it has none or the data cannot tell. */
+  readonly errors: number | null;
+  /** Start of the first and last bucket with traffic. */
+  readonly firstTraffic: number;
+  readonly lastTraffic: number;
+  /** The busiest operations, most requests first (empty when the data is not split by operation). */
+  readonly operations: readonly OperationUsage[];
+}
+
+export interface ResourceUsage {
+  readonly resourceId: string;
+  /** Channels with traffic, retiring first, then by requests. */
+  readonly channels: readonly ChannelUsage[];
+  /** No traffic on any retiring channel. */
+  readonly clear: boolean;
+}
+
+export interface UsageReport {
+  /** The window covered (the union of the metrics' windows). */
+  readonly start: number;
+  readonly end: number;
+  readonly resources: readonly ResourceUsage[];
+  readonly notes: readonly string[];
+}
+
+/** Hourly buckets where the data allows (finer data re-buckets exactly), else the data's own. */
+function intervalFor(data: QueryData, metric: MetricDef): IntervalSpec {
+  const key = metric.rest.toLowerCase();
+  const grid = dataGrid(data.metrics.filter((m) => m.name.toLowerCase() === key && m.errorCode === undefined));
+  const g = grid?.grainMs ?? null;
+  return g !== null && !grid!.full && g <= HOUR && HOUR % g === 0 ? { kind: 'fixed', ms: HOUR, iso: 'PT1H' } : { kind: 'auto' };
+}
+
+function usageQuery(metric: MetricDef, data: QueryData, range: RangeSpec): Query {
+  const op = operationDimension(metric);
+  return {
+    metric,
+    aggregation: aggregationDef('count'),
+    filters: [],
+    splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
+    // Lets runQuery drop Operation when the data was saved without it.
+    defaultSplit: true,
+    interval: intervalFor(data, metric),
+    range,
+    errors: defaultErrors(metric),
+  };
+}
+
+const RANK: Record<string, number> = { retiring: 0, breaking: 1, legacy: 2, active: 3 };
+
+/** The channels of one metric's result, one per resource with traffic. */
+function channelsOf(metric: MetricDef, result: QueryResult, topOperations: number, seen: Set<string>): ChannelUsage[] {
+  const byResource = new Map<string, { requests: number; errors: number | null; first: number; last: number; ops: OperationUsage[] }>();
+  const opName = result.query.splitBy.find((d) => d !== RESOURCE_DIMENSION)?.name;
+  for (const s of result.series) {
+    const id = s.dimensions[RESOURCE_DIMENSION.name] ?? '';
+    seen.add(id);
+    const requests = s.requests ?? 0;
+    if (requests <= 0) continue;
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const p of s.points) {
+      if (p.value !== null && p.value > 0) {
+        first = Math.min(first, p.timestamp);
+        last = Math.max(last, p.timestamp);
+      }
+    }
+    const entry = byResource.get(id) ?? { requests: 0, errors: 0, first, last, ops: [] };
+    entry.requests += requests;
+    entry.errors = entry.errors === null || s.errors === null ? null : entry.errors + s.errors;
+    entry.first = Math.min(entry.first, first);
+    entry.last = Math.max(entry.last, last);
+    if (opName !== undefined) entry.ops.push({ name: s.dimensions[opName] || '(none)', requests });
+    byResource.set(id, entry);
+  }
+  return [...byResource].map(([resourceId, e]) => ({
+    resourceId,
+    metric,
+    requests: e.requests,
+    errors: e.errors,
+    firstTraffic: e.first,
+    lastTraffic: e.last,
+    operations: e.ops.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, topOperations),
+  }));
+}
+
+/**
+ * The usage of every given metric in the data over the window: a row per resource and channel with
+ * traffic, and every resource the data names (a resource without traffic on a retiring channel is clear).
+ */
+export function usageReport(metrics: readonly MetricDef[], data: QueryData, range: RangeSpec, topOperations = 3): UsageReport {
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  for (const m of data.metrics) seen.add(m.resourceId ?? '');
+  const channels: ChannelUsage[] = [];
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const metric of metrics) {
+    const result = runQuery(usageQuery(metric, data, range), data);
+    for (const n of result.notes) if (!notes.includes(n)) notes.push(n);
+    start = Math.min(start, result.start);
+    end = Math.max(end, result.end);
+    channels.push(...channelsOf(metric, result, topOperations, seen));
+  }
+  const ids = [...seen].sort((a, b) => a.localeCompare(b));
+  const resources = ids.map((resourceId): ResourceUsage => {
+    const own = channels
+      .filter((c) => c.resourceId === resourceId)
+      .sort((a, b) => RANK[a.metric.lifecycle.status]! - RANK[b.metric.lifecycle.status]! || b.requests - a.requests);
+    return { resourceId, channels: own, clear: !own.some((c) => c.metric.lifecycle.status === 'retiring') };
+  });
+  return { start, end, resources, notes };
+}
+
+export type FailOn = 'retiring' | 'breaking';
+export const FAIL_ON: readonly FailOn[] = ['retiring', 'breaking'];
+
+/** The channels that make `--fail-on` fail: traffic on a channel of one of those lifecycles. */
+export function failingChannels(report: UsageReport, failOn: readonly FailOn[]): ChannelUsage[] {
+  return report.resources.flatMap((r) => r.channels.filter((c) => isEndOfLife(c.metric.lifecycle) && failOn.includes(c.metric.lifecycle.status as FailOn)));
+}

@@ -1,0 +1,156 @@
+/** The usage report (`acs-metrics usage`) as a table, JSON, CSV or a Markdown migration report. */
+import type { ChalkInstance } from 'chalk';
+import { lifecycleLabel, RETIREMENT_DATE, RETIREMENT_GUIDE } from '../catalog/lifecycle.js';
+import { resourceName } from '../catalog/resource.js';
+import type { ChannelUsage, UsageReport } from '../core/usage.js';
+import { formatTime } from '../core/time.js';
+import { csvText } from './csv.js';
+import { formatNumber, formatPercent } from './format.js';
+import { type Cell, renderGrid } from './grid.js';
+import { safeText } from './safe.js';
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const nameOf = (id: string): string => (id === '' ? '(unknown)' : resourceName(id));
+const rate = (c: ChannelUsage): number | null => (c.errors === null || c.requests <= 0 ? null : c.errors / c.requests);
+const ops = (c: ChannelUsage): string => c.operations.map((o) => `${o.name} ${formatNumber(o.requests)}`).join(', ');
+const windowText = (r: UsageReport): string => `${formatTime(r.start)} – ${formatTime(r.end)}`;
+
+function lifecycleCell(c: ChannelUsage, color: ChalkInstance): Cell {
+  const text = lifecycleLabel(c.metric.lifecycle);
+  const status = c.metric.lifecycle.status;
+  return { text, style: status === 'retiring' ? color.red : status === 'breaking' ? color.yellow : undefined };
+}
+
+export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstance }): string {
+  const c = opts.color;
+  const channels = report.resources.flatMap((r) => r.channels);
+  const caption = `ACS usage by resource and channel · ${windowText(report)} · ${report.resources.length} resource${report.resources.length === 1 ? '' : 's'}, ${channels.length} channel${channels.length === 1 ? '' : 's'} with traffic\n`;
+  const rows = channels.map((ch): Cell[] => [
+    nameOf(ch.resourceId),
+    ch.metric.alias,
+    lifecycleCell(ch, c),
+    formatNumber(ch.requests),
+    ch.errors === null ? '-' : formatNumber(ch.errors),
+    formatPercent(rate(ch)),
+    day(ch.firstTraffic),
+    day(ch.lastTraffic),
+    ops(ch),
+  ]);
+  const table =
+    rows.length === 0
+      ? ''
+      : renderGrid(['Resource', 'Channel', 'Lifecycle', 'Requests', 'Errors', 'Error rate', 'First day', 'Last day', 'Busiest operations'], rows, {
+          color: c.level > 0,
+          headStyle: c.bold,
+          align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
+        });
+  const clear = report.resources.filter((r) => r.clear).map((r) => nameOf(r.resourceId));
+  const footer = clear.length > 0 ? `${c.green('clear')} (no traffic on a retiring channel): ${safeText(clear.join(', '))}\n` : '';
+  return `${caption}${table}${footer}`;
+}
+
+export function usageJson(report: UsageReport): object {
+  return {
+    schemaVersion: 1,
+    window: { start: formatTime(report.start), end: formatTime(report.end) },
+    retirement: { date: RETIREMENT_DATE, guide: RETIREMENT_GUIDE },
+    resources: report.resources.map((r) => ({
+      id: r.resourceId,
+      name: nameOf(r.resourceId),
+      clear: r.clear,
+      channels: r.channels.map((ch) => ({
+        metric: ch.metric.rest,
+        alias: ch.metric.alias,
+        area: ch.metric.area,
+        lifecycle: { status: ch.metric.lifecycle.status, date: ch.metric.lifecycle.date ?? null, summary: ch.metric.lifecycle.summary },
+        requests: ch.requests,
+        errors: ch.errors,
+        errorRate: rate(ch),
+        firstDay: day(ch.firstTraffic),
+        lastDay: day(ch.lastTraffic),
+        firstTraffic: formatTime(ch.firstTraffic),
+        lastTraffic: formatTime(ch.lastTraffic),
+        operations: ch.operations,
+      })),
+    })),
+  };
+}
+
+export function renderUsageJson(report: UsageReport): string {
+  return `${JSON.stringify(usageJson(report), null, 2)}\n`;
+}
+
+/** One row per resource and channel with traffic; a clear resource without any traffic gets one row with no channel. */
+/** A CSV line; numbers (requests, errors) are plain digits and need no guard. */
+const csvRow = (cells: readonly string[]): string => `${cells.map((c) => (/^\d+$/.test(c) ? c : csvText(c))).join(',')}\r\n`;
+
+export function renderUsageCsv(report: UsageReport): string {
+  const head = ['resource', 'resource_id', 'channel', 'metric', 'lifecycle', 'lifecycle_date', 'requests', 'errors', 'first_day', 'last_day', 'busiest_operations', 'clear'];
+  const lines = [csvRow(head)];
+  for (const r of report.resources) {
+    if (r.channels.length === 0) lines.push(csvRow([nameOf(r.resourceId), r.resourceId, '', '', '', '', '0', '', '', '', '', String(r.clear)]));
+    for (const ch of r.channels) {
+      lines.push(
+        csvRow([
+          nameOf(r.resourceId),
+          r.resourceId,
+          ch.metric.alias,
+          ch.metric.rest,
+          ch.metric.lifecycle.status,
+          ch.metric.lifecycle.date ?? '',
+          String(ch.requests),
+          ch.errors === null ? '' : String(ch.errors),
+          day(ch.firstTraffic),
+          day(ch.lastTraffic),
+          ch.operations.map((o) => `${o.name} ${o.requests}`).join('; '),
+          String(r.clear),
+        ]),
+      );
+    }
+  }
+  return lines.join('');
+}
+
+/** Markdown text: no control characters, and no pipe or backtick that would break a table or code span. */
+const md = (text: string): string => safeText(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, "'");
+
+/** A report a person can paste into a migration ticket. */
+export function renderUsageMarkdown(report: UsageReport): string {
+  const out: string[] = [];
+  const inUse = report.resources.filter((r) => !r.clear);
+  out.push('# ACS retirement readiness', '');
+  out.push(
+    `Traffic of ${report.resources.length} Azure Communication Services resource${report.resources.length === 1 ? '' : 's'} from ${formatTime(report.start)} to ${formatTime(report.end)} (UTC), from Azure Monitor platform metrics (acs-metrics usage).`,
+    '',
+    `Microsoft retires ACS as a standalone offering on **${RETIREMENT_DATE}** (Email, SMS, Advanced Messaging, Chat, Rooms and Job Router retire; Call Automation and Call Recording keep only Teams-aligned scenarios), and decommissions the telemetry of retired services afterwards: export it first (\`acs-metrics export\`). Source: [Azure Communication Services retirement and breaking changes guide](${RETIREMENT_GUIDE}) (2026-08-18).`,
+    '',
+    `**${inUse.length}** of ${report.resources.length} resource${report.resources.length === 1 ? '' : 's'} ${inUse.length === 1 ? 'uses' : 'use'} a retiring channel.`,
+    '',
+  );
+  for (const r of report.resources) {
+    out.push(`## ${md(nameOf(r.resourceId))}${r.clear ? ' (clear)' : ''}`, '');
+    if (r.resourceId !== '') out.push(`Resource: \`${md(r.resourceId)}\``, '');
+    if (r.channels.length === 0) {
+      out.push('No traffic on any channel in the window.', '');
+      continue;
+    }
+    out.push('| Channel | Lifecycle | Requests | Errors | First day | Last day | Busiest operations |', '|---|---|--:|--:|---|---|---|');
+    for (const ch of r.channels) {
+      out.push(
+        `| ${md(ch.metric.displayName)} | ${md(lifecycleLabel(ch.metric.lifecycle))} | ${formatNumber(ch.requests)} | ${ch.errors === null ? '-' : `${formatNumber(ch.errors)} (${formatPercent(rate(ch))})`} | ${day(ch.firstTraffic)} | ${day(ch.lastTraffic)} | ${md(ops(ch)) || '-'} |`,
+      );
+    }
+    out.push('');
+    const actions = r.channels.filter((ch) => ch.metric.lifecycle.status === 'retiring' || ch.metric.lifecycle.status === 'breaking');
+    if (actions.length > 0) {
+      out.push('What the retirement guide says for these channels:', '');
+      for (const ch of actions) {
+        out.push(`- **${md(ch.metric.area)}** (${md(ch.metric.alias)}): ${md(ch.metric.lifecycle.summary)}. See the guide's ${md(ch.metric.area)} section: ${RETIREMENT_GUIDE}`);
+      }
+      out.push('');
+    } else {
+      out.push('No traffic on a retiring channel in the window.', '');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
