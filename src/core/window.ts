@@ -41,3 +41,10 @@ export function chooseIntervalMs(spec: IntervalSpec, window: Window, nativeMs: n
   if (largest % floor === 0 && largest >= floor) return largest;
   return floor * Math.max(1, Math.ceil(span / (floor * MAX_AUTO_BUCKETS)));
 }
+
+/** [start, end) in consecutive pieces of at most `max` ms, oldest first. */
+export function splitWindow(w: Window, max: number): Window[] {
+  const out: Window[] = [];
+  for (let start = w.start; start < w.end; start += max) out.push({ start, end: Math.min(start + max, w.end) });
+  return out;
+}

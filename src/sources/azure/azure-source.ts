@@ -40,6 +40,7 @@ interface Task {
 
 export class AzureSource implements MetricsSource {
   readonly label = ORIGIN;
+  private opened: Promise<OpenClient> | undefined;
   constructor(private readonly opts: AzureSourceOptions) {}
 
   async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
@@ -52,7 +53,11 @@ export class AzureSource implements MetricsSource {
     // Bad windows are usage errors, found before any credential or network work.
     const plans = planRequests(withRange, now);
     if (plans.length === 0) return { metrics: [], raw: [], anchor: now };
-    const open = await this.open(signal);
+    // One client (and one credential check) for every fetch of this source.
+    const open = await (this.opened ??= this.open(signal).catch((err: unknown) => {
+      this.opened = undefined;
+      throw err;
+    }));
     const bodies = await this.runAll(open, plans, signal);
     const raw: unknown[] = [];
     const metrics: MetricData[] = [];

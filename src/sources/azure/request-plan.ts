@@ -12,7 +12,7 @@ import { toIsoDuration } from '../../core/duration.js';
 import type { Query } from '../../core/model.js';
 import { formatTime } from '../../core/time.js';
 import { floorToMinutes } from '../../core/grid.js';
-import { AZURE_GRAINS_MS, chooseIntervalMs, resolveWindow, type Window } from '../../core/window.js';
+import { AZURE_GRAINS_MS, chooseIntervalMs, resolveWindow, splitWindow as splitPieces, type Window } from '../../core/window.js';
 import { UsageError } from '../../errors.js';
 import { buildFilter, type FilterTerm } from './filter.js';
 
@@ -84,9 +84,7 @@ export function queryWindow(query: Query, now: number): Window {
 
 /** Splits [start, end) into consecutive pieces of at most MAX_WINDOW_MS (a multiple of every Azure grain). */
 export function splitWindow(w: Window): Window[] {
-  const out: Window[] = [];
-  for (let start = w.start; start < w.end; start += MAX_WINDOW_MS) out.push({ start, end: Math.min(start + MAX_WINDOW_MS, w.end) });
-  return out;
+  return splitPieces(w, MAX_WINDOW_MS);
 }
 
 /**
