@@ -28,6 +28,7 @@ import {
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { outputWidth, parseWidth } from './width.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
 type Output = (typeof OUTPUTS)[number];
@@ -76,7 +77,7 @@ export const registerQuery: Register = (program, action) => {
     .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
     .option('-o, --output <format>', 'table, chart, json or csv', 'table')
-    .option('--width <columns>', 'chart width (default: the terminal width, or 100)')
+    .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
     .option('--height <rows>', 'chart height in rows (default 12)');
   addSourceOptions(cmd);
   cmd.addHelpText(
@@ -103,7 +104,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     warn: (line) => ctx.warn(safeText(line)),
   };
   const top = parsePositiveInt('--top', opts.top, problems);
-  const width = parsePositiveInt('--width', opts.width, problems, 20);
+  const width = problems.try(() => parseWidth(opts.width));
   const height = parsePositiveInt('--height', opts.height, problems, 2);
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
@@ -152,7 +153,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     case 'chart': {
       const chart = renderChart(result, {
         color: ctx.out,
-        width: width ?? ctx.io.stdout.columns ?? 100,
+        width: outputWidth(ctx.io, width) ?? ctx.io.stdout.columns ?? 100,
         height: height ?? 12,
         fill: true,
       });
@@ -161,7 +162,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
       break;
     }
     default:
-      text = renderTable(result, { color: ctx.out });
+      text = renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) });
   }
   ctx.io.stdout.write(text);
   // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
