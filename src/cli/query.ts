@@ -19,6 +19,7 @@ import {
   errorsFor,
   type FilterOptions,
   inferMetric,
+  odataSplits,
   parseErrors,
   parseFilters,
   parseInterval,
@@ -35,6 +36,8 @@ type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions {
   splitBy?: string[];
+  /** az's --dimension: --split-by. */
+  dimension?: string[];
   aggregation?: string;
   interval?: string;
   top?: string;
@@ -47,14 +50,18 @@ interface QueryOptions extends FilterOptions, SourceOptions {
 function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems, known: Known) {
   const filters = parseFilters(metric, opts, problems, { extra: extraFor(known.extra, metric), warn: known.warn });
   const errors = problems.try(() => errorsFor(metric, known.errors));
-  const split = opts.splitBy ?? ['Operation'];
+  const azSplit = odataSplits(opts);
+  const dimension = opts.dimension?.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+  const given = opts.splitBy ?? dimension ?? (azSplit.length > 0 ? [] : undefined);
+  if (opts.splitBy !== undefined && opts.dimension !== undefined) problems.add('give either --split-by or --dimension, not both');
+  const split = given === undefined ? ['Operation'] : [...given, ...azSplit];
   const none = split.length === 1 && split[0]!.toLowerCase() === 'none';
   const splitBy = none ? [] : split.map((d) => problems.try(() => resolveDimension(metric, d))).filter((d): d is DimensionDef => d !== undefined);
   const aggregation =
     opts.aggregation === undefined
       ? resolveAggregation(metric.primaryAggregation, metric)
       : problems.try(() => resolveAggregation(opts.aggregation!, metric));
-  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: opts.splitBy === undefined, aggregation, errors };
+  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: given === undefined, aggregation, errors };
 }
 
 /** What the command line says before the metric is known. */
@@ -72,6 +79,7 @@ export const registerQuery: Register = (program, action) => {
   addFilterOptions(cmd);
   cmd
     .option('--split-by <dimensions>', 'one series per value of these dimensions, e.g. operation,statussubclass (default Operation; "none" for one series)', collectList)
+    .addOption(cmd.createOption('--dimension <names...>', 'az: --split-by').hideHelp())
     .option('-a, --aggregation <name>', 'count, sum, average, min or max (default: the metric\'s default aggregation in the catalog; sum for router)')
     .option('-i, --interval <duration>', 'bucket size: auto (default), FULL, PT5M, 5m, 1h, 1d; coarser than the data re-buckets it')
     .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
