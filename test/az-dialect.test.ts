@@ -48,7 +48,7 @@ describe('az spellings give the same answer as ours', () => {
   it('a filter on another dimension is passed on with its raw values (here: data not split by it, exit 3)', async () => {
     const r = await q('-m', 'sms', '--split-by', 'none', '--filter', "NumberType eq 'TollFree'");
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`error: ${SAMPLE}: the APIRequestSMS data is not split by NumberType\n`);
+    expect(r.stderr).toBe(`error: ${SAMPLE}: the APIRequestSMS data is not split by NumberType, so the query cannot filter or split by it (the data's dimensions: Operation, StatusCode, StatusSubClass)\n`);
   });
 });
 
