@@ -11,6 +11,8 @@ import { renderCsv } from '../render/csv.js';
 import { renderJson } from '../render/json.js';
 import { safeText } from '../render/safe.js';
 import { renderTable } from '../render/table.js';
+import { renderTsv } from '../render/tsv.js';
+import { jsonToYaml } from '../render/yaml.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import {
@@ -31,7 +33,7 @@ import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { outputWidth, parseWidth } from './width.js';
 
-const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
+const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions {
@@ -84,7 +86,7 @@ export const registerQuery: Register = (program, action) => {
     .option('-i, --interval <duration>', 'bucket size: auto (default), FULL, PT5M, 5m, 1h, 1d; coarser than the data re-buckets it')
     .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
-    .option('-o, --output <format>', 'table, chart, json or csv', 'table')
+    .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header) or yaml (the JSON document)', 'table')
     .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
     .option('--height <rows>', 'chart height in rows (default 12)');
   addSourceOptions(cmd);
@@ -154,6 +156,12 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   switch (output as Output) {
     case 'json':
       text = renderJson(result);
+      break;
+    case 'yaml':
+      text = await jsonToYaml(renderJson(result));
+      break;
+    case 'tsv':
+      text = renderTsv(result);
       break;
     case 'csv':
       text = renderCsv(result);
