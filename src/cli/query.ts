@@ -32,6 +32,7 @@ import {
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { outputWidth, parseWidth } from './width.js';
+import { parseWatch, watch } from './watch.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'] as const;
 type Output = (typeof OUTPUTS)[number];
@@ -46,6 +47,7 @@ interface QueryOptions extends FilterOptions, SourceOptions {
   output?: string;
   width?: string;
   height?: string;
+  watch?: string | boolean;
 }
 
 /** The parts of a query that need the metric: filters, split dimensions, aggregation, what counts as an error. */
@@ -88,7 +90,8 @@ export const registerQuery: Register = (program, action) => {
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
     .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header) or yaml (the JSON document)', 'table')
     .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
-    .option('--height <rows>', 'chart height in rows (default 12)');
+    .option('--height <rows>', 'chart height in rows (default 12)')
+    .option('--watch [interval]', 'redraw the table or chart in place every interval (default 1m, at least 5s) until Ctrl-C; a terminal only');
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -119,7 +122,12 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
+  const watchMs = problems.try(() => parseWatch(opts.watch));
+  if (watchMs !== undefined && output !== 'table' && output !== 'chart') problems.add(`--watch redraws a table or a chart, not -o ${output}`);
   problems.throwIfAny();
+  if (watchMs !== undefined && !ctx.io.stdout.isTTY) {
+    throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
+  }
 
   const build = (m: MetricDef, p: NonNullable<typeof parts>): Query => ({
     metric: m,
@@ -133,6 +141,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     errors: p.errors!,
   });
 
+  const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined }> => {
   let data;
   let query: Query;
   if (metric && parts) {
@@ -180,6 +189,17 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     default:
       text = renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) });
   }
+    const last = [...result.timestamps].reverse().find((t) => result.intervalMs !== null && t + result.intervalMs <= ctx.io.now().getTime());
+    return { text, notes, latestComplete: last };
+  };
+  if (watchMs !== undefined) {
+    await watch(ctx.io, watchMs, async () => {
+      const r = await once();
+      return { text: r.text + r.notes.map((n) => `note: ${safeText(n)}\n`).join(''), latestComplete: r.latestComplete };
+    });
+    return EXIT.OK;
+  }
+  const { text, notes } = await once();
   ctx.io.stdout.write(text);
   // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
   for (const note of notes) ctx.note(safeText(note));
