@@ -212,7 +212,7 @@ describe('check: usage errors (exit 2), all reported at once', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
-      'error: invalid --output "xml": expected one of text, json',
+      'error: invalid --output "xml": expected one of text, json, yaml',
       'error: invalid --max-error-rate "2 percent": expected a rate such as 1%, 0.5% or 0.01',
       'error: invalid --min-requests "0": expected a whole number of at least 1',
       'error: invalid --level "fatal": expected error (a failure fails the run) or warn (reported only)',

@@ -132,10 +132,10 @@ describe('acs-metrics query on fixtures', () => {
     const r = await run(['query', '--fixture', chat, '--since', 'yesterday', '--interval', '7x', '--top', '0', '-o', 'xml']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
-      'error: invalid --since "yesterday": expected a duration such as 30m, 24h, 7d or PT6H',
+      'error: invalid --since "yesterday": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H',
       'error: invalid --interval "7x": expected auto, FULL, or a duration of a minute or more such as 5m, 1h, 1d or PT15M',
       'error: invalid --top "0": expected a whole number of at least 1',
-      'error: invalid --output "xml": expected one of table, chart, json, csv',
+      'error: invalid --output "xml": expected one of table, chart, json, csv, tsv, yaml',
     ]);
   });
 

@@ -3,12 +3,17 @@ import { METRICS } from '../catalog/metrics.js';
 import { didYouMean, suggest } from '../catalog/names.js';
 import { resolveMetric, searchOperations } from '../catalog/resolve.js';
 import { EXIT, UsageError } from '../errors.js';
-import { catalogJson, catalogTable, metricDetail, operationsJson, operationTable } from '../render/catalog.js';
+import { catalogJson, catalogOverview, metricDetail, operationsJson, operationTable } from '../render/catalog.js';
 import type { Register } from './main.js';
+import { outputWidth, parseWidth } from './width.js';
+
+const listOf = (items: readonly string[]): string =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 interface CatalogOptions {
   json?: boolean;
   operation?: string;
+  width?: string;
 }
 
 export const registerCatalog: Register = (program, action) => {
@@ -18,6 +23,7 @@ export const registerCatalog: Register = (program, action) => {
     .argument('[metric]', 'a metric: alias (chat), REST name (APIRequestChat) or display name')
     .option('--operation <fragment>', 'find operations whose name contains a fragment, across metrics')
     .option('--json', 'print JSON (see the README for its shape)')
+    .option('--width <columns>', "fit tables to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)")
     .addHelpText(
       'after',
       `
@@ -30,6 +36,7 @@ Examples:
     .action(
       action<CatalogOptions>(async (args, opts, ctx) => {
         const [name] = args;
+        const width = outputWidth(ctx.io, parseWidth(opts.width));
         if (opts.operation !== undefined) {
           if (name !== undefined) throw new UsageError('give either a metric or --operation, not both');
           if (opts.operation.trim() === '') throw new UsageError('--operation needs a name fragment, e.g. --operation create');
@@ -41,12 +48,17 @@ Examples:
             const dym = didYouMean(suggest(opts.operation, labels));
             ctx.note(`no operation name contains "${opts.operation}"${dym ? `; ${dym}` : ''}`);
           }
-          ctx.io.stdout.write(opts.json ? operationsJson(hits) : hits.length > 0 ? operationTable(hits, ctx.out) : '');
+          ctx.io.stdout.write(opts.json ? operationsJson(hits) : hits.length > 0 ? operationTable(hits, ctx.out, width) : '');
           return EXIT.OK;
         }
         const metrics = name === undefined ? METRICS : [resolveMetric(name)];
         if (opts.json) ctx.io.stdout.write(catalogJson(metrics));
-        else ctx.io.stdout.write(name === undefined ? catalogTable(metrics, ctx.out) : metricDetail(metrics[0]!, ctx.out));
+        else if (name !== undefined) ctx.io.stdout.write(metricDetail(metrics[0]!, ctx.out, width));
+        else {
+          const overview = catalogOverview(metrics, ctx.out, width);
+          ctx.io.stdout.write(overview.text);
+          if (overview.dropped.length > 0) ctx.note(`${listOf(overview.dropped)} left out to fit ${width} columns: see "acs-metrics catalog METRIC" or --width`);
+        }
         return EXIT.OK;
       }),
     );

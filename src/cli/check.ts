@@ -50,7 +50,7 @@ import {
 } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
-const OUTPUTS = ['text', 'json'] as const;
+const OUTPUTS = ['text', 'json', 'yaml'] as const;
 
 interface CheckOptions extends FilterOptions, SourceOptions {
   config?: string;
@@ -98,7 +98,7 @@ export const registerCheck: Register = (program, action) => {
     .option('--level <level>', 'error (a failure fails the run; default) or warn (reported only)')
     .option('--rule-name <text>', 'the rule name in reports (default: the metric and operations)')
     .option('-c, --config <file>', 'a rules file (JSON, or YAML for .yml/.yaml) with several rules; see the README')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml (the JSON document)', 'text')
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)');
   addSourceOptions(cmd);
   cmd.addHelpText(
@@ -242,8 +242,10 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
   for (const note of notes) ctx.note(safeText(note));
 
-  const json = output === 'json';
-  ctx.io.stdout.write(json ? renderCheckJson(outcome) : renderCheckText(outcome, ctx.out));
+  // Machine output (json, yaml) keeps stdout to the document.
+  const json = output !== 'text';
+  const doc = json ? renderCheckJson(outcome) : undefined;
+  ctx.io.stdout.write(doc === undefined ? renderCheckText(outcome, ctx.out) : output === 'yaml' ? await (await import('../render/yaml.js')).jsonToYaml(doc) : doc);
 
   const failures = new Set<string>();
   for (const r of outcome.results) {

@@ -20,17 +20,24 @@ export type Register = (program: Command, action: <O>(handler: Handler<O>) => (.
  * command being run is loaded (start-up time: `catalog` does not load the query engine, renderers or
  * the rules-file reader); help, no command or an unknown one load them all.
  */
-const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
   ['catalog', async () => (await import('./catalog.js')).registerCatalog],
   ['query', async () => (await import('./query.js')).registerQuery],
   ['check', async () => (await import('./check.js')).registerCheck],
   ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
   ['usage', async () => (await import('./usage.js')).registerUsage],
 ];
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+  ...COMMAND_LOADERS,
+  ['completion', async () => (await import('./completion.js')).registerCompletion],
+];
+/** The hidden command completion scripts call: registered only when it is the command run. */
+const COMPLETE: readonly [string, () => Promise<Register>] = ['__complete', COMMANDS[COMMANDS.length - 1]![1]];
 
 /** The commands argv needs: the one it names (global options take no value), or all of them. */
 function commandsFor(argv: readonly string[]): typeof COMMANDS {
   const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (argv[at] === COMPLETE[0]) return [COMPLETE];
   const named = COMMANDS.filter(([name]) => name === argv[at]);
   const dashDash = argv.indexOf('--');
   return named.length === 1 && (dashDash === -1 || dashDash > at) ? named : COMMANDS;

@@ -20,6 +20,7 @@ import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeS
 import { parseTime } from '../core/time.js';
 import { metricByRestName } from '../catalog/resolve.js';
 import { DataError, type Problems, UsageError } from '../errors.js';
+import { parseODataFilter } from './odata-filter.js';
 
 export interface FilterOptions {
   metric?: string;
@@ -32,6 +33,12 @@ export interface FilterOptions {
   end?: string;
   errors?: string;
   catalogExtra?: string;
+  /** az spellings (az monitor metrics list): see addAzFilterOptions. */
+  startTime?: string;
+  endTime?: string;
+  offset?: string;
+  metrics?: string[];
+  filter?: string;
 }
 
 /**
@@ -78,7 +85,18 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--since <duration>', 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)')
     .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
     .option('--end <time>', 'window end, ISO 8601')
-    .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")');
+    .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")')
+    .addOption(cmd.createOption('--start-time <time>', 'az: --start').hideHelp())
+    .addOption(cmd.createOption('--end-time <time>', 'az: --end').hideHelp())
+    .addOption(cmd.createOption('--offset <duration>', 'az: counts back from --end-time or now, or forward from --start-time').hideHelp())
+    .addOption(cmd.createOption('--metrics <names...>', 'az: --metric').hideHelp())
+    .option('--filter <odata>', "az's dimension filter, e.g. \"Operation eq 'SendChatMessage' and StatusCode eq '*'\" (see the README)");
+}
+
+/** A value given under our name or az's, not both. */
+function either(problems: Problems, ours: [string, string | undefined], az: [string, string | undefined]): [flag: string, text: string | undefined] {
+  if (ours[1] !== undefined && az[1] !== undefined) problems.add(`give either ${ours[0]} or ${az[0]}, not both`);
+  return az[1] !== undefined && ours[1] === undefined ? [az[0], az[1]] : [ours[0], ours[1]];
 }
 
 /**
@@ -86,6 +104,13 @@ export function addFilterOptions(cmd: Command): Command {
  * filter values (then no metric is inferred from the operations).
  */
 export function resolveMetricOption(opts: FilterOptions, problems: Problems): MetricDef | undefined {
+  if (opts.metrics !== undefined) {
+    const names = opts.metrics.flatMap((m) => m.split(',')).map((m) => m.trim()).filter((m) => m !== '');
+    if (opts.metric !== undefined) problems.add('give either --metric or --metrics, not both');
+    else if (names.length !== 1) problems.add(`--metrics: acs-metrics reads one metric at a time (got ${names.length}); run one query per metric`);
+    else return problems.try(() => resolveMetric(names[0]!));
+    return undefined;
+  }
   if (!checkFilterValues(opts, problems) && opts.metric === undefined) return undefined;
   if (opts.metric !== undefined) return problems.try(() => resolveMetric(opts.metric!));
   const first = opts.operation?.[0];
@@ -124,15 +149,44 @@ export function parseFilters(metric: MetricDef, opts: FilterOptions, problems: P
     const values = raw.map((v) => problems.try(() => resolve(v))).filter((v): v is string => v !== undefined);
     if (dimension && values.length === raw.length) filters.push({ dimension, values: [...new Set(values)] });
   };
-  add('Operation', opts.operation, (v) => resolveOperation(metric, v, ops));
-  add('StatusCode', opts.statusCode, resolveStatusCode);
-  add('StatusSubClass', opts.statusClass, resolveStatusClass);
+  // az's --filter: its values join ours for the same dimension (a dimension given both ways must agree).
+  const odata = problems.try(() => (opts.filter !== undefined ? parseODataFilter(opts.filter) : [])) ?? [];
+  const extra = new Map<string, string[]>();
+  for (const term of odata) {
+    if (term.values === '*') continue; // one series per value: the query's split (odataSplits)
+    const dimension = problems.try(() => resolveDimension(metric, term.dimension));
+    if (dimension) extra.set(dimension.name, [...(extra.get(dimension.name) ?? []), ...term.values]);
+  }
+  const merged = (name: string, ours: string[] | undefined): string[] | undefined => {
+    const az = extra.get(name);
+    extra.delete(name);
+    if (az && ours?.length) problems.add(`${name} is filtered by both --filter and its own option: give it once`);
+    return az ?? ours;
+  };
+  add('Operation', merged('Operation', opts.operation), (v) => resolveOperation(metric, v, ops));
+  add('StatusCode', merged('StatusCode', opts.statusCode), resolveStatusCode);
+  add('StatusSubClass', merged('StatusSubClass', opts.statusClass), resolveStatusClass);
   // Matched against the resources in the data by the core (core/resources.ts).
   add('Resource', opts.resourceName, (v) => v.trim());
+  for (const [name, values] of extra) add(name, values, (v) => v);
   return filters;
 }
 
-/** --since, or --start/--end; --since with --end counts back from --end. */
+/** The dimensions az's --filter splits by (Dim eq '*'), as written. */
+export function odataSplits(opts: FilterOptions): string[] {
+  if (opts.filter === undefined) return [];
+  try {
+    return parseODataFilter(opts.filter).flatMap((t) => (t.values === '*' ? [t.dimension] : []));
+  } catch {
+    return []; // reported by parseFilters
+  }
+}
+
+/**
+ * --since, or --start/--end; --since with --end counts back from --end. az's spellings: --start-time,
+ * --end-time, and --offset, which counts back from --end-time (or the end of the data, or now) like
+ * --since, or forward from --start-time.
+ */
 export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
   const time = (flag: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
@@ -140,15 +194,23 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
     if (ms === undefined) problems.add(`invalid ${flag} "${text}": expected an ISO 8601 date or time such as 2026-01-07 or 2026-01-07T13:00:00Z`);
     return ms;
   };
-  const start = time('--start', opts.start);
-  const end = time('--end', opts.end);
+  const [startFlag, startText] = either(problems, ['--start', opts.start], ['--start-time', opts.startTime]);
+  const [endFlag, endText] = either(problems, ['--end', opts.end], ['--end-time', opts.endTime]);
+  const [sinceFlag, sinceText] = either(problems, ['--since', opts.since], ['--offset', opts.offset]);
+  const start = time(startFlag, startText);
+  let end = time(endFlag, endText);
   let sinceMs: number | undefined;
-  if (opts.since !== undefined) {
-    sinceMs = parseDuration(opts.since);
-    if (sinceMs === undefined) problems.add(`invalid --since "${opts.since}": expected a duration such as 30m, 24h, 7d or PT6H`);
-    if (opts.start !== undefined) problems.add('give either --since or --start, not both');
+  if (sinceText !== undefined) {
+    sinceMs = parseDuration(sinceText);
+    if (sinceMs === undefined) problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H`);
+    if (sinceFlag === '--offset' && startText !== undefined) {
+      if (endText !== undefined) problems.add(`give at most two of ${startFlag}, ${endFlag} and --offset`);
+      // az: with a start time, the offset counts forward from it.
+      else if (start !== undefined && sinceMs !== undefined) end = start + sinceMs;
+      sinceMs = undefined;
+    } else if (startText !== undefined) problems.add(`give either ${sinceFlag} or ${startFlag}, not both`);
   }
-  if (start !== undefined && end !== undefined && start >= end) problems.add(`--start ${opts.start} is not before --end ${opts.end}`);
+  if (start !== undefined && end !== undefined && start >= end && endText !== undefined) problems.add(`${startFlag} ${startText} is not before ${endFlag} ${endText}`);
   return { start, end, sinceMs };
 }
 

@@ -11,6 +11,8 @@ import { renderCsv } from '../render/csv.js';
 import { renderJson } from '../render/json.js';
 import { safeText } from '../render/safe.js';
 import { renderTable } from '../render/table.js';
+import { renderTsv } from '../render/tsv.js';
+import { jsonToYaml } from '../render/yaml.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import {
@@ -20,6 +22,7 @@ import {
   errorsFor,
   type FilterOptions,
   inferMetric,
+  odataSplits,
   parseErrors,
   parseFilters,
   parseIntInRange,
@@ -30,8 +33,10 @@ import {
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { outputWidth, parseWidth } from './width.js';
+import { parseWatch, watch } from './watch.js';
 
-const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
+const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'] as const;
 
 /** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
 export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
@@ -40,27 +45,34 @@ type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions {
   splitBy?: string[];
+  /** az's --dimension: --split-by. */
+  dimension?: string[];
   aggregation?: string;
   interval?: string;
   top?: string;
   output?: string;
   width?: string;
   height?: string;
+  watch?: string | boolean;
 }
 
 /** The parts of a query that need the metric: filters, split dimensions, aggregation, what counts as an error. */
 function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems, known: Known) {
   const filters = parseFilters(metric, opts, problems, { extra: extraFor(known.extra, metric), warn: known.warn });
   const errors = problems.try(() => errorsFor(metric, known.errors));
+  const azSplit = odataSplits(opts);
+  const dimension = opts.dimension?.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+  const given = opts.splitBy ?? dimension ?? (azSplit.length > 0 ? [] : undefined);
+  if (opts.splitBy !== undefined && opts.dimension !== undefined) problems.add('give either --split-by or --dimension, not both');
   // An empty value is reported by runQueryCommand (checkListValues).
-  const split = (opts.splitBy ?? ['Operation']).filter((d) => d !== '');
+  const split = (given === undefined ? ['Operation'] : [...given, ...azSplit]).filter((d) => d !== '');
   const none = split.length === 1 && split[0]!.toLowerCase() === 'none';
   const splitBy = none ? [] : split.map((d) => problems.try(() => resolveDimension(metric, d))).filter((d): d is DimensionDef => d !== undefined);
   const aggregation =
     opts.aggregation === undefined
       ? resolveAggregation(metric.primaryAggregation, metric)
       : problems.try(() => resolveAggregation(opts.aggregation!, metric));
-  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: opts.splitBy === undefined, aggregation, errors };
+  return { filters, splitBy: [...new Set(splitBy)], defaultSplit: given === undefined, aggregation, errors };
 }
 
 /** What the command line says before the metric is known. */
@@ -78,13 +90,15 @@ export const registerQuery: Register = (program, action) => {
   addFilterOptions(cmd);
   cmd
     .option('--split-by <dimensions>', 'one series per value of these dimensions, e.g. operation,statussubclass (default Operation; "none" for one series)', collectList)
+    .addOption(cmd.createOption('--dimension <names...>', 'az: --split-by').hideHelp())
     .option('-a, --aggregation <name>', 'count, sum, average, min or max (default: the metric\'s default aggregation in the catalog; sum for router)')
     .option('-i, --interval <duration>', 'bucket size: auto (default), FULL, PT5M, 5m, 1h, 1d; coarser than the data re-buckets it')
     .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
-    .option('-o, --output <format>', 'table, chart, json or csv', 'table')
-    .option('--width <columns>', `chart width, ${CHART_WIDTH.min} to ${CHART_WIDTH.max} (default: the terminal width, or ${CHART_WIDTH.default})`)
-    .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`);
+    .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header) or yaml (the JSON document)', 'table')
+    .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
+    .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`)
+    .option('--watch [interval]', 'redraw the table or chart in place every interval (default 1m, at least 5s) until Ctrl-C; a terminal only');
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -111,12 +125,17 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     warn: (line) => ctx.warn(safeText(line)),
   };
   const top = parsePositiveInt('--top', opts.top, problems);
-  const width = parseIntInRange('--width', opts.width, problems, CHART_WIDTH.min, CHART_WIDTH.max, 'columns');
+  const width = problems.try(() => parseWidth(opts.width));
   const height = parseIntInRange('--height', opts.height, problems, CHART_HEIGHT.min, CHART_HEIGHT.max, 'plot rows');
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
+  const watchMs = problems.try(() => parseWatch(opts.watch));
+  if (watchMs !== undefined && output !== 'table' && output !== 'chart') problems.add(`--watch redraws a table or a chart, not -o ${output}`);
   problems.throwIfAny();
+  if (watchMs !== undefined && !ctx.io.stdout.isTTY) {
+    throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
+  }
 
   const build = (m: MetricDef, p: NonNullable<typeof parts>): Query => ({
     metric: m,
@@ -130,6 +149,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     errors: p.errors!,
   });
 
+  const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined }> => {
   let data;
   let query: Query;
   if (metric && parts) {
@@ -154,6 +174,12 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     case 'json':
       text = renderJson(result);
       break;
+    case 'yaml':
+      text = await jsonToYaml(renderJson(result));
+      break;
+    case 'tsv':
+      text = renderTsv(result);
+      break;
     case 'csv':
       text = renderCsv(result);
       break;
@@ -161,7 +187,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
       const chart = renderChart(result, {
         color: ctx.out,
         // A terminal wider than the limit gets the widest chart; a narrow one is left to the renderer.
-        width: width ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
+        width: outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
         height: height ?? CHART_HEIGHT.default,
         fill: true,
       });
@@ -170,8 +196,19 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
       break;
     }
     default:
-      text = renderTable(result, { color: ctx.out });
+      text = renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) });
   }
+    const last = [...result.timestamps].reverse().find((t) => result.intervalMs !== null && t + result.intervalMs <= ctx.io.now().getTime());
+    return { text, notes, latestComplete: last };
+  };
+  if (watchMs !== undefined) {
+    await watch(ctx.io, watchMs, async () => {
+      const r = await once();
+      return { text: r.text + r.notes.map((n) => `note: ${safeText(n)}\n`).join(''), latestComplete: r.latestComplete };
+    });
+    return EXIT.OK;
+  }
+  const { text, notes } = await once();
   ctx.io.stdout.write(text);
   // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
   for (const note of notes) ctx.note(safeText(note));

@@ -39,8 +39,8 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 export function addAzureOptions(cmd: Command): Command {
   return cmd
     .option('--resource <id>', 'the full ACS resource id (env ACS_METRICS_RESOURCE; az communication show --query id)')
-    .option('--subscription <guid>', 'with --resource-group and --name: build the resource id from its parts')
-    .option('--resource-group <name>', 'the resource group of the ACS resource')
+    .option('--subscription <guid>', 'with --resource-group and --name: build the resource id from its parts (the subscription id; az account show --query id)')
+    .option('-g, --resource-group <name>', 'the resource group of the ACS resource')
     .option('--name <name>', 'the name of the ACS resource')
     .option('--endpoint <url>', `Azure Resource Manager endpoint for sovereign clouds (env ACS_METRICS_ENDPOINT; default ${DEFAULT_ENDPOINT})`)
     .option('--timeout <duration>', `give up on a request after this long, e.g. 30s, 2m, PT30S (default ${humanDuration(DEFAULT_TIMEOUT_MS)})`);

@@ -1,4 +1,4 @@
-/** Durations: ISO 8601 (PT5M, PT1H, P1D, P1DT12H) and short forms (5m, 1h, 7d, 90s, 2w). */
+/** Durations: ISO 8601 (PT5M, PT1H, P1D, P1DT12H) and short forms (5m, 1h, 7d, 90s, 2w, and az's 1d12h, 1h30m). */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -7,6 +7,8 @@ const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: MINUTE, h: HOUR,
 
 const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 const SHORT = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
+/** Compound short forms, largest unit first, each unit once: 1d12h, 1h30m, 2w3d, 1d2h3m4s. */
+const COMPOUND = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/i;
 
 /** Milliseconds of a duration, or undefined when the text is not one (or is zero). */
 export function parseDuration(text: string): number | undefined {
@@ -15,6 +17,12 @@ export function parseDuration(text: string): number | undefined {
   if (short) {
     const ms = Number(short[1]) * UNIT_MS[short[2]!.toLowerCase()]!;
     return ms > 0 ? Math.round(ms) : undefined;
+  }
+  const compound = /^\d/.test(t) ? COMPOUND.exec(t) : null;
+  if (compound) {
+    const [, w, d, h, m, s] = compound;
+    const ms = Number(w ?? 0) * 7 * DAY + Number(d ?? 0) * DAY + Number(h ?? 0) * HOUR + Number(m ?? 0) * MINUTE + Number(s ?? 0) * 1000;
+    return ms > 0 ? ms : undefined;
   }
   const iso = ISO.exec(t);
   if (!iso || t.toUpperCase() === 'P' || t.toUpperCase().endsWith('T')) return undefined;

@@ -5,7 +5,7 @@ import { BAD_ROUTE_OPERATION } from '../catalog/metrics.js';
 import { isEndOfLife, lifecycleLabel, RETIREMENT_GUIDE } from '../catalog/lifecycle.js';
 import { hasBadRoute, operationDimension } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
-import { renderGrid } from './grid.js';
+import { type GridColumn, layoutGrid, renderGrid, wrapLines } from './grid.js';
 
 export const CATALOG_SCHEMA_VERSION = 1;
 
@@ -25,8 +25,28 @@ export function errorLabel(m: MetricDef): string {
 const operationCount = (m: MetricDef): string =>
   !m.operationsDocumented ? '-' : `${m.operations.length}${m.operationsExhaustive ? '' : '+'}`;
 
-/** The metrics overview: one row per metric. */
-export function catalogTable(metrics: readonly MetricDef[], c: ChalkInstance): string {
+/**
+ * How the overview gives way to a narrow terminal, keeping one line per metric as long as it can: the
+ * display name, REST name, dimensions and operation count are left out in that order (catalog METRIC
+ * shows them all); below that the error rule and lifecycle wrap.
+ */
+const OVERVIEW_COLUMNS: readonly GridColumn[] = [
+  {},
+  { drop: 2 },
+  { mode: 'wrap', floor: 20, drop: 1 },
+  { mode: 'wrap', floor: 24, drop: 3 },
+  { drop: 4 },
+  { mode: 'wrap', min: 9 },
+  { mode: 'wrap', min: 10 },
+];
+
+/** The metrics overview: one row per metric, fitted to `width` columns (undefined: no limit). */
+export function catalogTable(metrics: readonly MetricDef[], c: ChalkInstance, width?: number): string {
+  return catalogOverview(metrics, c, width).text;
+}
+
+/** The overview and the headers of the columns left out for width. */
+export function catalogOverview(metrics: readonly MetricDef[], c: ChalkInstance, width?: number): { text: string; dropped: string[] } {
   const rows = metrics.map((m) => [
     m.alias,
     m.rest,
@@ -36,19 +56,22 @@ export function catalogTable(metrics: readonly MetricDef[], c: ChalkInstance): s
     errorLabel(m),
     lifecycleLabel(m.lifecycle),
   ]);
-  const table = renderGrid(['Alias', 'REST name', 'Display name', 'Dimensions', 'Operations', 'Errors', 'Lifecycle'], rows, {
+  const table = layoutGrid(['Alias', 'REST name', 'Display name', 'Dimensions', 'Operations', 'Errors', 'Lifecycle'], rows, {
     color: c.level > 0,
     headStyle: c.bold,
     align: ['left', 'left', 'left', 'left', 'right', 'left', 'left'],
+    columns: OVERVIEW_COLUMNS,
+    width,
+    ruleWrapped: true,
   });
   const foot = metrics.some((m) => isEndOfLife(m.lifecycle))
-    ? `Lifecycle: ${RETIREMENT_GUIDE} (2026-08-18). Operations "+": documented list known to be incomplete.\n`
+    ? wrapLines(`Lifecycle: ${RETIREMENT_GUIDE} (2026-08-18).\nOperations "+": documented list known to be incomplete.\n`, width)
     : '';
-  return table + foot;
+  return { text: table.text + foot, dropped: table.dropped };
 }
 
-/** One metric in detail: its facts, dimensions and operations. */
-export function metricDetail(m: MetricDef, c: ChalkInstance): string {
+/** One metric in detail: its facts, dimensions and operations, fitted to `width` columns (undefined: no limit). */
+export function metricDetail(m: MetricDef, c: ChalkInstance, width?: number): string {
   const lines = [
     `${c.bold(m.displayName)} (${m.alias}, REST name ${m.rest})${m.legacy ? ' - legacy' : ''}`,
     `Unit ${m.unit}; aggregations ${aggregationLabels(m).join(', ')} (default ${AGGREGATIONS.find((a) => a.key === m.primaryAggregation)?.label ?? m.primaryAggregation})`,
@@ -63,19 +86,19 @@ export function metricDetail(m: MetricDef, c: ChalkInstance): string {
   const dims = renderGrid(
     ['Dimension', 'REST name', 'Description'],
     m.dimensions.map((d) => [d.name, d.rest, d.description]),
-    { color: c.level > 0, headStyle: c.bold },
+    { color: c.level > 0, headStyle: c.bold, columns: [{}, { mode: 'truncate', floor: 12, drop: 1 }, { mode: 'wrap', floor: 20 }], width },
   );
-  const parts = [`${lines.join('\n')}\n`, dims];
+  const parts = [wrapLines(`${lines.join('\n')}\n`, width), dims];
   if (m.operations.length > 0) {
     parts.push(
       renderGrid(
         ['Operation', 'Description'],
         m.operations.map((o) => [o.name, o.description]),
-        { color: c.level > 0, headStyle: c.bold, colWidths: [null, 80] },
+        { color: c.level > 0, headStyle: c.bold, columns: [{ mode: 'truncate', floor: 20 }, { mode: 'wrap', cap: 78, floor: 20 }], width },
       ),
     );
   }
-  if (hasBadRoute(m)) parts.push(`Requests to a route the service does not recognise are counted as operation "${BAD_ROUTE_OPERATION}".\n`);
+  if (hasBadRoute(m)) parts.push(wrapLines(`Requests to a route the service does not recognise are counted as operation "${BAD_ROUTE_OPERATION}".\n`, width));
   return parts.join('\n');
 }
 
@@ -86,11 +109,11 @@ export interface OperationHit {
 }
 
 /** Operations found by name fragment, across metrics. */
-export function operationTable(hits: readonly OperationHit[], c: ChalkInstance): string {
+export function operationTable(hits: readonly OperationHit[], c: ChalkInstance, width?: number): string {
   return renderGrid(
     ['Metric', 'Operation', 'Description'],
     hits.map((h) => [h.metric.alias, h.name, h.description]),
-    { color: c.level > 0, headStyle: c.bold, colWidths: [null, null, 70] },
+    { color: c.level > 0, headStyle: c.bold, columns: [{ mode: 'truncate', floor: 10 }, { mode: 'truncate', floor: 20 }, { mode: 'wrap', cap: 68, floor: 20 }], width },
   );
 }
 

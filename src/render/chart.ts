@@ -15,6 +15,7 @@ import type { QueryResult, ResultSeries } from '../core/model.js';
 import { CAPTION_SEPARATOR, captionParts, formatFixed, seriesLabel, seriesValues } from './format.js';
 import { safeText } from './safe.js';
 import { groupSize, maxPerGroup } from './sparkline.js';
+import { wrapText } from './text-width.js';
 
 type Asciichart = typeof AsciichartNs;
 let asciichart: Asciichart | undefined;
@@ -86,47 +87,61 @@ function runs(values: readonly (number | null)[]): [number, number][] {
   return out;
 }
 
-function tickLabel(ms: number, daysOnly: boolean, withYear: boolean): string {
+/** Round time steps for axis ticks, smallest first. */
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160].map((m) => m * MINUTE);
+
+/** A tick's label: the date at midnight ("01-07", "2026-01-07" when the span crosses a year), else the time ("06:00"). */
+function tickLabel(ms: number, withYear: boolean): string {
   const iso = new Date(ms).toISOString();
-  const date = withYear ? iso.slice(0, 10) : iso.slice(5, 10);
-  return daysOnly ? date : `${date} ${iso.slice(11, 16)}`;
+  if (ms % DAY === 0) return withYear ? iso.slice(0, 10) : iso.slice(5, 10);
+  return iso.slice(11, 16);
 }
 
-const NICE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160].map((m) => m * MINUTE);
-
-/** The time axis: a rule with ┬ under labelled columns and the labels starting at those columns. */
+/**
+ * The time axis (UTC): a rule with ┬ under the columns holding a round time (whole minutes, hours,
+ * days: the smallest step that leaves room between labels) and the labels starting at those columns;
+ * "UTC" in the gutter under the y labels.
+ */
 function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number): string[] {
   const first = times[0];
   const last = times[times.length - 1];
   if (first === undefined || last === undefined) return [];
-  const daysOnly = colMs !== null && colMs % DAY === 0 && times.every((t) => t % DAY === 0);
   const withYear = new Date(first).getUTCFullYear() !== new Date(last).getUTCFullYear();
-  const labelLen = tickLabel(first, daysOnly, withYear).length;
-  const minGap = labelLen + 2;
-  const room = width - gutter - labelLen; // the last column a label may start at
-  const fits = (from: number, every: number): number => (from > room ? 0 : Math.floor((Math.min(room, times.length - 1) - from) / every) + 1);
-  // Prefer a round time step (every 6 h, every day...) when it still gives two labels or more.
-  let every = minGap;
-  let from = 0;
-  if (colMs !== null && colMs > 0) {
-    for (let k = minGap; k <= minGap * 3; k++) {
-      const stepMs = k * colMs;
-      const offset = times.findIndex((t) => t % stepMs === 0);
-      if (NICE_STEPS.includes(stepMs) && offset >= 0 && offset < k && fits(offset, k) >= Math.min(2, fits(0, minGap))) {
-        every = k;
-        from = offset;
-        break;
-      }
+  const room = width - gutter;
+  const ticks: [col: number, label: string][] = [];
+  if (colMs === null || colMs <= 0 || times.length === 1) {
+    ticks.push([0, tickLabel(first, withYear)]);
+  } else {
+    const maxLabel = withYear ? 10 : 5;
+    const step = TICK_STEPS.find((st) => st >= colMs && st / colMs >= maxLabel + 2) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+    const end = first + times.length * colMs;
+    for (let t = Math.ceil(first / step) * step; t < end; t += step) {
+      const col = Math.floor((t - first) / colMs);
+      if (col < times.length) ticks.push([col, tickLabel(t, withYear)]);
+    }
+    // A span without a midnight names its day on the first tick.
+    if (ticks.length > 0 && !ticks.some(([, label]) => label.includes('-'))) {
+      const [col, label] = ticks[0]!;
+      ticks[0] = [col, `${tickLabel(first - (first % DAY), withYear)} ${label}`];
     }
   }
   const rule: string[] = times.map(() => '─');
-  const labels: string[] = times.map(() => ' ');
-  for (let col = from; col < times.length && col <= room; col += every) {
+  let labels = '';
+  for (const [col, label] of ticks) {
+    if (col < labels.length + (labels === '' ? 0 : 1) || col + label.length > room) continue;
     rule[col] = '┬';
-    labels.splice(col, labelLen, ...tickLabel(times[col]!, daysOnly, withYear));
+    labels = labels.padEnd(col) + label;
   }
   const pad = ' '.repeat(gutter);
-  return [pad + rule.join(''), (pad + labels.join('').slice(0, times.length + labelLen)).trimEnd()];
+  return [pad + rule.join(''), ('UTC'.padStart(gutter - 1) + ' ' + labels).trimEnd()];
+}
+
+/** A round step (1, 2 or 5 times a power of ten) of at least `raw`; at least 1 for whole numbers. */
+export function niceStep(raw: number, integers: boolean): number {
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((st) => st >= raw * (1 - 1e-12)) ?? 10 * power;
+  return integers ? Math.max(1, step) : step;
 }
 
 export function renderChart(
@@ -157,19 +172,21 @@ export function renderChart(
     return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
   }
 
-  // Scale: zero to the maximum (or the minimum when negative); a flat line still gets an axis.
-  const plotHeight = height - 1;
-  const min = known.reduce((a, b) => Math.min(a, b), 0);
-  let max = known.reduce((a, b) => Math.max(a, b), 0);
-  // A flat line, or a range too small to divide by (denormals), gets a scale of one.
-  if (!Number.isFinite(plotHeight / (max - min))) max = min + 1;
+  // Scale: from zero (or the minimum when negative) to the maximum, in round steps (1, 2, 5 x 10^n):
+  // as many rows as the data needs, at most the height asked for; a flat line still gets an axis.
+  const lowest = known.reduce((a, b) => Math.min(a, b), 0);
+  const highest = known.reduce((a, b) => Math.max(a, b), 0);
+  const step = niceStep((highest - lowest) / (height - 1), known.every(Number.isInteger));
+  const min = Math.floor(lowest / step) * step;
+  const max = Math.max(Math.ceil(highest / step) * step, min + step);
+  const plotHeight = Math.round((max - min) / step);
   // asciichart's own arithmetic (asciichart.js plot()), repeated to know each value's row.
   const ratio = plotHeight / (max - min);
   const min2 = Math.round(min * ratio);
   const rows = Math.abs(Math.round(max * ratio) - min2);
   const rowOf = (v: number): number => rows - (Math.round(v * ratio) - min2);
-  const decimals = labelDecimals((max - min) / rows);
-  const labels = Array.from({ length: rows + 1 }, (_, k) => formatFixed(max - (k * (max - min)) / rows, decimals));
+  const decimals = labelDecimals(step);
+  const labels = Array.from({ length: rows + 1 }, (_, k) => formatFixed(max - k * step, decimals));
   const labelWidth = Math.max(3, ...labels.map((l) => l.length));
   const gutter = labelWidth + 1;
 
@@ -193,7 +210,7 @@ export function renderChart(
   }
 
   asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
-  const cfg = { min, max, height: plotHeight, offset: 3, format: (x: number) => formatFixed(x, decimals).padStart(labelWidth) };
+  const cfg = { min, max, height: plotHeight, offset: 3, format: (x: number) => formatFixed(Math.round(x / step) * step, decimals).padStart(labelWidth) };
   const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
   // asciichart 1.5.25 marks zero with ┼ at row (0 - min2) counted from the top, i.e. on the top row
   // when the scale starts at zero: the axis column is drawn here instead, ┼ on the zero row.
@@ -234,9 +251,10 @@ export function renderChart(
   const plot = frame.map((line, row) =>
     (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
   );
-  const legend = ranked.map((s: ResultSeries, j) => {
+  // A long label wraps under itself: what tells series apart is often at its end.
+  const legend = ranked.flatMap((s: ResultSeries, j) => {
     const sample = paint(j, styleOf(j)[4].repeat(2));
-    return `${sample} ${truncate(safeText(seriesLabel(s, result.query.splitBy)), width - 3)}`;
+    return wrapText(safeText(seriesLabel(s, result.query.splitBy)), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
   const axis = timeAxis(times, colMs, gutter, width);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };

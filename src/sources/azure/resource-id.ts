@@ -66,13 +66,15 @@ export function parseResourceId(text: string): ResourceId {
 
 /** Builds the id from --subscription, --resource-group and --name, checking each part. */
 export function buildResourceId(subscription: string, resourceGroup: string, name: string): ResourceId {
+  if (!GUID.test(subscription)) {
+    throw new UsageError(`invalid --subscription "${subscription}": expected a subscription id (a GUID); for a subscription name, get its id with: az account show --subscription "${subscription}" --query id -o tsv`);
+  }
   const parts: [string, string][] = [['--subscription', subscription], ['--resource-group', resourceGroup], ['--name', name]];
   for (const [option, value] of parts) {
     if (value.includes('/') || FORBIDDEN.test(value) || value === '' || value.includes('..')) {
       throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: expected a single name without "/", "..", "?", "#", "%" or spaces`);
     }
   }
-  if (!GUID.test(subscription)) throw new UsageError(`invalid --subscription "${subscription}": expected a subscription id (a GUID)`);
   return parseResourceId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${RESOURCE_TYPE}/${name}`);
 }
 

@@ -1,0 +1,112 @@
+/**
+ * Terminal display width of text: ANSI colour codes take no room, combining marks and zero-width
+ * characters none, East Asian wide and fullwidth characters (and most emoji) two columns.
+ */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const ZERO = /[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f]/u;
+
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+const charWidth = (ch: string): number => (ZERO.test(ch) ? 0 : isWide(ch.codePointAt(0)!) ? 2 : 1);
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+/** Columns the text takes on a terminal (the widest line when it has several). */
+export function displayWidth(text: string): number {
+  let max = 0;
+  for (const line of stripAnsi(text).split('\n')) {
+    let w = 0;
+    for (const ch of line) w += charWidth(ch);
+    if (w > max) max = w;
+  }
+  return max;
+}
+
+/** Text cut to at most `width` columns, ending in … when it was cut (plain text, no ANSI codes). */
+export function truncateText(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  let out = '';
+  let w = 0;
+  for (const ch of text) {
+    const cw = charWidth(ch);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Text wrapped into lines of at most `width` columns: breaks at spaces (a break after ", " keeps the
+ * comma), a word longer than the line is cut into pieces (or, without breakWords, left whole on a
+ * line of its own: a URL stays clickable). Plain text, no ANSI codes.
+ */
+export function wrapText(text: string, width: number, breakWords = true): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/ +/)) {
+      let rest = word;
+      while (breakWords && displayWidth(rest) > w) {
+        if (line !== '') {
+          lines.push(line);
+          line = '';
+        }
+        let piece = '';
+        for (const ch of rest) {
+          if (displayWidth(piece + ch) > w) break;
+          piece += ch;
+        }
+        lines.push(piece);
+        rest = rest.slice(piece.length);
+      }
+      if (rest === '') continue;
+      if (line === '') line = rest;
+      else if (displayWidth(line) + 1 + displayWidth(rest) <= w) line = `${line} ${rest}`;
+      else {
+        lines.push(line);
+        line = rest;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/**
+ * Parts joined by `separator` into lines of at most `width` columns, breaking only between parts
+ * (a part wider than the line is wrapped at spaces); one line when width is undefined.
+ */
+export function joinWrapped(parts: readonly string[], separator: string, width: number | undefined): string[] {
+  if (width === undefined) return [parts.join(separator)];
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && displayWidth(last) + displayWidth(separator) + displayWidth(part) <= width) {
+      lines[lines.length - 1] = last + separator + part;
+    } else lines.push(...wrapText(part, width));
+  }
+  return lines;
+}
