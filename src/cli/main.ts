@@ -26,6 +26,7 @@ export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Prom
   ['check', async () => (await import('./check.js')).registerCheck],
   ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
   ['usage', async () => (await import('./usage.js')).registerUsage],
+  ['export', async () => (await import('./export.js')).registerExport],
 ];
 const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
   ...COMMAND_LOADERS,

@@ -62,6 +62,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  await mkdir(dir, { recursive: true });
   await writeOutputFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { shown: safeText(join(dir, MANIFEST)) });
 }
 
@@ -85,14 +86,15 @@ export async function writeItem(dir: string, item: ExportItem, text: string, sig
 }
 
 export interface Verification {
-  readonly checked: number;
+  /** Files whose content matches their recorded sha256. */
+  readonly matched: number;
   readonly problems: readonly string[];
 }
 
 /** Checks every done file against its recorded sha256; pending and failed items are problems too. */
 export async function verifyExport(dir: string, manifest: Manifest): Promise<Verification> {
   const problems: string[] = [];
-  let checked = 0;
+  let matched = 0;
   for (const item of manifest.items) {
     if (item.status !== 'done') {
       problems.push(`${item.file}: ${item.status === 'failed' ? `failed: ${item.error ?? 'no reason recorded'}` : 'not exported yet'}`);
@@ -105,8 +107,8 @@ export async function verifyExport(dir: string, manifest: Manifest): Promise<Ver
       problems.push(`${item.file}: missing`);
       continue;
     }
-    checked++;
-    if (sha256(text) !== item.sha256) problems.push(`${item.file}: changed since it was exported (sha256 differs)`);
+    if (sha256(text) === item.sha256) matched++;
+    else problems.push(`${item.file}: changed since it was exported (sha256 differs)`);
   }
-  return { checked, problems };
+  return { matched, problems };
 }

@@ -45,8 +45,8 @@ export function testDataset(clock = NOW): Dataset {
         { dims: { Operation: "O'Brien", StatusCode: '200', StatusSubClass: '2xx' }, count: every(120) },
       ]),
       buildMetric(router, start, now, 60_000, [
-        { dims: { OperationName: 'UpsertJob', StatusCode: '200', StatusCodeSubClass: '2xx' }, count: 1 },
-        { dims: { OperationName: 'UpsertJob', StatusCode: '409', StatusCodeSubClass: '4xx' }, count: every(15) },
+        { dims: { OperationName: 'UpsertJob', StatusCode: '200', StatusCodeSubClass: '2xx', ApiVersion: '2024-01-18' }, count: 1 },
+        { dims: { OperationName: 'UpsertJob', StatusCode: '409', StatusCodeSubClass: '4xx', ApiVersion: '2024-01-18' }, count: every(15) },
       ]),
       buildMetric(rooms, now - 92 * DAY, now, HOUR, [
         { dims: { Operation: 'CreateRoom', StatusCode: '201', StatusSubClass: '2xx' }, count: 1 },

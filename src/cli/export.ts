@@ -1,0 +1,269 @@
+/**
+ * `acs-metrics export DIR`: saves every metric of the chosen resources, every dimension split, over the
+ * window (default the full 93 days Azure keeps) at PT1M or PT1H, as files that replay offline with
+ * `--fixture DIR`. Resumable: the manifest fixes the plan at the first run; a later run fetches only
+ * what is not done yet. `export --verify DIR` checks every file against its recorded sha256.
+ */
+import { resolve } from 'node:path';
+import { AGGREGATIONS } from '../catalog/aggregations.js';
+import { METRICS } from '../catalog/metrics.js';
+import { metricByRestName, resolveMetric } from '../catalog/resolve.js';
+import type { MetricDef } from '../catalog/types.js';
+import { defaultErrors } from '../core/classify.js';
+import { humanDuration, parseDuration, toIsoDuration } from '../core/duration.js';
+import { type ExportItem, type ExportResource, exportItems } from '../core/export-plan.js';
+import { floorToMinutes } from '../core/grid.js';
+import type { Query } from '../core/model.js';
+import { formatTime } from '../core/time.js';
+import { resolveWindow } from '../core/window.js';
+import { CliError, DataError, EXIT, InterruptedError, Problems, UsageError } from '../errors.js';
+import { safeText } from '../render/safe.js';
+import { isEmptyFolder, type Manifest, MANIFEST, type ManifestItem, readManifest, verifyExport, writeItem, writeManifest } from '../sources/export-store.js';
+import type { MetricsSource } from '../sources/source.js';
+import { version } from '../version.js';
+import type { Context } from './context.js';
+import type { Register } from './main.js';
+import { collectList, parseIntInRange, parseRange } from './query-options.js';
+import { addAzureOptions, type AzureOptions, azureTarget, liveSettings } from './source-options.js';
+
+const DEFAULT_SINCE = '93d';
+const GRAINS: Readonly<Record<string, number>> = { PT1M: 60_000, PT1H: 3_600_000 };
+
+interface ExportOptions extends AzureOptions {
+  metric?: string[];
+  since?: string;
+  start?: string;
+  end?: string;
+  interval?: string;
+  concurrency?: string;
+  verify?: boolean;
+}
+
+export const registerExport: Register = (program, action) => {
+  const cmd = program
+    .command('export')
+    .description('save every metric of a resource, every dimension split, as files that replay offline (resumable)')
+    .argument('<dir>', 'the export folder: new or empty, or an export to continue')
+    .option('--verify', 'check the files of an export against its manifest (sha256), fetch nothing')
+    .option('-m, --metric <names>', 'only these metrics (comma list; default: every current metric)', collectList)
+    .option('--since <duration>', `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
+    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
+    .option('--end <time>', 'window end, ISO 8601')
+    .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)')
+    .option('--concurrency <n>', 'requests in flight at once, 1 to 16 (default 4)');
+  addAzureOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Run the same command again to continue an interrupted export; the manifest (${MANIFEST}) records
+what is done. Exit codes: 0 every file exported (or verified), 2 usage error, 3 a request or file
+failed (the others are kept; run again to retry), 130 interrupted (run again to continue).
+
+Examples:
+  acs-metrics export ./acs-telemetry --resource "$ACS_RESOURCE_ID"
+  acs-metrics export ./acs-telemetry --resource "$ACS_RESOURCE_ID" --interval PT1H --since 30d
+  acs-metrics export --verify ./acs-telemetry
+  acs-metrics query --fixture ./acs-telemetry -m chat --since 7d`,
+  );
+  cmd.action(action<ExportOptions>(runExportCommand));
+};
+
+function chosenMetrics(names: readonly string[] | undefined, problems: Problems): MetricDef[] {
+  if (names === undefined || names.some((n) => n.trim().toLowerCase() === 'all')) return METRICS.filter((m) => m.lifecycle.status !== 'legacy');
+  if (names.some((n) => n.trim() === '')) problems.add('--metric has an empty value: give metric names separated by commas, e.g. --metric chat,sms');
+  const out: MetricDef[] = [];
+  for (const n of names.filter((x) => x.trim() !== '')) {
+    const m = problems.try(() => resolveMetric(n));
+    if (m && !out.includes(m)) out.push(m);
+  }
+  return out;
+}
+
+/** The requests of one item: every dimension split, every aggregation, at the grain, over its window. */
+function itemQueries(metric: MetricDef, item: ExportItem, grainMs: number): Query[] {
+  return AGGREGATIONS.map((aggregation) => ({
+    metric,
+    aggregation,
+    filters: [],
+    splitBy: [...metric.dimensions],
+    interval: { kind: 'fixed', ms: grainMs, iso: toIsoDuration(grainMs) },
+    range: { start: item.start, end: item.end },
+    errors: defaultErrors(metric),
+  }));
+}
+
+async function runExportCommand(args: string[], opts: ExportOptions, ctx: Context): Promise<number> {
+  const dir = resolve(ctx.io.cwd, args[0]!);
+  const shownDir = safeText(args[0]!);
+  if (opts.verify) return verify(dir, shownDir, opts, ctx);
+
+  const problems = new Problems();
+  const metrics = chosenMetrics(opts.metric, problems);
+  const grainText = (opts.interval ?? 'PT1M').trim().toUpperCase();
+  const grainMs = GRAINS[grainText] ?? (grainText === '1M' ? GRAINS.PT1M : grainText === '1H' ? GRAINS.PT1H : undefined);
+  if (grainMs === undefined) problems.add(`invalid --interval "${opts.interval}": an export is at PT1M (default) or PT1H`);
+  const concurrency = parseIntInRange('--concurrency', opts.concurrency, problems, 1, 16, 'requests') ?? 4;
+  const explicitWindow = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
+  const range = parseRange({ since: opts.since ?? (opts.start === undefined ? DEFAULT_SINCE : undefined), start: opts.start, end: opts.end }, problems);
+  const target = problems.try(() => azureTarget(opts, ctx));
+  problems.throwIfAny();
+  if (target?.resource === undefined) throw new UsageError('export needs a resource: give --resource ID (or --subscription, --resource-group and --name, or set ACS_METRICS_RESOURCE)');
+  const resource: ExportResource = { ...target.resource, id: `/${target.resource.id}` };
+
+  const now = ctx.io.now().getTime();
+  let manifest = await readManifest(dir);
+  if (manifest === undefined) {
+    if (!(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
+    const window = floorToMinutes(resolveWindow(range, now));
+    const items: ManifestItem[] = exportItems([resource], metrics, window, grainMs!).map((i) => ({ ...i, status: 'pending' }));
+    const stamp = formatTime(now);
+    manifest = {
+      schemaVersion: 1,
+      tool: `acs-metrics ${version()}`,
+      created: stamp,
+      updated: stamp,
+      window: { start: formatTime(window.start), end: formatTime(window.end) },
+      grain: toIsoDuration(grainMs!),
+      resources: [resource.id],
+      metrics: metrics.map((m) => m.rest),
+      requests: 0,
+      items,
+    };
+    await writeManifest(dir, manifest);
+  } else {
+    checkSamePlan(manifest, { resource: resource.id, metrics, grainMs: grainMs!, explicitWindow, window: explicitWindow ? floorToMinutes(resolveWindow(range, now)) : undefined }, shownDir);
+  }
+  return runItems(dir, shownDir, manifest, concurrency, opts, ctx);
+}
+
+/** A later run continues the manifest's plan; options that ask for another plan are refused. */
+function checkSamePlan(
+  m: Manifest,
+  asked: { resource: string; metrics: readonly MetricDef[]; grainMs: number; explicitWindow: boolean; window?: { start: number; end: number } },
+  shownDir: string,
+): void {
+  const differs: string[] = [];
+  if (!m.resources.some((r) => r.toLowerCase() === asked.resource.toLowerCase())) differs.push(`resources (${m.resources.join(', ')})`);
+  const metrics = asked.metrics.map((x) => x.rest);
+  if (metrics.length !== m.metrics.length || metrics.some((x) => !m.metrics.includes(x))) differs.push(`metrics (${m.metrics.join(', ')})`);
+  if (toIsoDuration(asked.grainMs) !== m.grain) differs.push(`interval (${m.grain})`);
+  if (asked.window && (formatTime(asked.window.start) !== m.window.start || formatTime(asked.window.end) !== m.window.end)) {
+    differs.push(`window (${m.window.start} to ${m.window.end})`);
+  }
+  if (differs.length > 0) {
+    throw new UsageError(`${shownDir} holds an export with other ${differs.join(', ')}: run the same command to continue it, or export to another folder`);
+  }
+}
+
+async function runItems(dir: string, shownDir: string, manifest: Manifest, concurrency: number, opts: ExportOptions, ctx: Context): Promise<number> {
+  const todo = manifest.items.filter((i) => i.status !== 'done');
+  const total = manifest.items.length;
+  if (todo.length === 0) {
+    ctx.note(`${shownDir}: the export is complete (${total} files); check it with: acs-metrics export --verify ${shownDir}`);
+    return EXIT.OK;
+  }
+  if (todo.length < total) ctx.note(`${shownDir}: continuing the export: ${total - todo.length} of ${total} files already done`);
+  const sources = new Map<string, MetricsSource>();
+  const sourceFor = async (resourceId: string): Promise<MetricsSource> => {
+    let s = sources.get(resourceId);
+    if (!s) {
+      const { AzureSource } = await import('../sources/azure/azure-source.js');
+      const target = azureTarget({ ...opts, resource: resourceId, subscription: undefined, resourceGroup: undefined, name: undefined }, ctx);
+      s = new AzureSource(liveSettings({ ...target, resource: target.resource! }, ctx));
+      sources.set(resourceId, s);
+    }
+    return s;
+  };
+  const grainMs = parseDuration(manifest.grain)!;
+  const progress = new Progress(ctx, todo.length);
+  let saving = Promise.resolve();
+  const save = (): Promise<void> => (saving = saving.then(() => {
+    manifest.updated = formatTime(ctx.io.now().getTime());
+    return writeManifest(dir, manifest);
+  }));
+  let next = 0;
+  let interrupted = false;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !interrupted) {
+      const item = todo[next++]!;
+      const metric = metricByRestName(item.metric)!;
+      try {
+        const source = await sourceFor(item.resource);
+        const result = await source.fetch(itemQueries(metric, item, grainMs), ctx.io.signal);
+        manifest.requests += 1;
+        const text = `${JSON.stringify(result.raw[0], null, 2)}\n`;
+        const written = await writeItem(dir, item, text, ctx.io.signal);
+        Object.assign(item, { status: 'done', ...written });
+        delete item.error;
+      } catch (err) {
+        if (err instanceof InterruptedError || ctx.io.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        if (!(err instanceof CliError) || err.exitCode === EXIT.USAGE) throw err;
+        manifest.requests += 1;
+        item.status = 'failed';
+        item.error = err.problems.join('; ');
+      }
+      progress.step();
+      await save();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  } finally {
+    progress.end();
+    await saving;
+  }
+  const done = manifest.items.filter((i) => i.status === 'done').length;
+  if (interrupted || ctx.io.signal?.aborted) {
+    ctx.note(`interrupted: ${done} of ${total} files exported; run the same command again to continue`);
+    throw new InterruptedError();
+  }
+  const failed = manifest.items.filter((i) => i.status === 'failed');
+  const bytes = manifest.items.reduce((sum, i) => sum + (i.bytes ?? 0), 0);
+  ctx.note(`exported ${done} of ${total} files (${(bytes / 1024 / 1024).toFixed(1)} MiB, ${manifest.requests} requests in all) to ${shownDir}`);
+  if (failed.length === 0) return EXIT.OK;
+  for (const f of failed.slice(0, 10)) ctx.io.stderr.write(`${ctx.err.red('error:')} ${safeText(f.file)}: ${safeText(f.error ?? '')}\n`);
+  if (failed.length > 10) ctx.io.stderr.write(`${ctx.err.red('error:')} ... and ${failed.length - 10} more (see ${MANIFEST})\n`);
+  ctx.note('run the same command again to retry what failed');
+  return EXIT.DATA;
+}
+
+async function verify(dir: string, shownDir: string, opts: ExportOptions, ctx: Context): Promise<number> {
+  const others = (['metric', 'since', 'start', 'end', 'interval', 'concurrency', 'resource'] as const).filter((k) => opts[k] !== undefined);
+  if (others.length > 0) throw new UsageError(`--verify checks an export and fetches nothing: drop --${others[0]}`);
+  const manifest = await readManifest(dir);
+  if (manifest === undefined) throw new DataError(`${shownDir}: no acs-metrics export here (no ${MANIFEST})`);
+  const { matched, problems } = await verifyExport(dir, manifest);
+  for (const p of problems.slice(0, 20)) ctx.io.stderr.write(`${ctx.err.red('error:')} ${safeText(p)}\n`);
+  if (problems.length > 20) ctx.io.stderr.write(`${ctx.err.red('error:')} ... and ${problems.length - 20} more\n`);
+  ctx.io.stdout.write(
+    `${problems.length === 0 ? 'OK' : 'FAILED'}: ${matched} of ${manifest.items.length} files match their sha256; ${manifest.resources.length} resource${manifest.resources.length === 1 ? '' : 's'}, ${manifest.metrics.length} metrics, ${manifest.window.start} to ${manifest.window.end} at ${manifest.grain}\n`,
+  );
+  return problems.length === 0 ? EXIT.OK : EXIT.DATA;
+}
+
+/** Requests done, left, rate and ETA on one stderr line, redrawn in place; only on a terminal. */
+class Progress {
+  private done = 0;
+  private readonly started = Date.now();
+  private readonly on: boolean;
+  constructor(
+    private readonly ctx: Context,
+    private readonly total: number,
+  ) {
+    this.on = ctx.io.stderr.isTTY === true;
+  }
+  step(): void {
+    this.done++;
+    if (!this.on) return;
+    const secs = (Date.now() - this.started) / 1000;
+    const rate = secs > 0 ? this.done / secs : 0;
+    const eta = rate > 0 ? humanDuration(((this.total - this.done) / rate) * 1000) : '?';
+    this.ctx.io.stderr.write(`\r\u001b[2Kexport: ${this.done}/${this.total} requests, ${this.total - this.done} left, ${rate.toFixed(1)}/s, ETA ${eta}`);
+  }
+  end(): void {
+    if (this.on && this.done > 0) this.ctx.io.stderr.write('\n');
+  }
+}
