@@ -27,12 +27,15 @@ import {
   resolveMetricOption,
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
-import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
+import { type BaselineOptions, parseBaseline } from './compare-options.js';
+import { baselineQueries, compareOutput } from './query-compare.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv'] as const;
 type Output = (typeof OUTPUTS)[number];
 
-interface QueryOptions extends FilterOptions, SourceOptions {
+interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions {
+  compare?: string;
   splitBy?: string[];
   aggregation?: string;
   interval?: string;
@@ -77,7 +80,10 @@ export const registerQuery: Register = (program, action) => {
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
     .option('-o, --output <format>', 'table, chart, json or csv', 'table')
     .option('--width <columns>', 'chart width (default: the terminal width, or 100)')
-    .option('--height <rows>', 'chart height in rows (default 12)');
+    .option('--height <rows>', 'chart height in rows (default 12)')
+    .option('--compare <duration>', 'also show the same window this long before (1d, 7d, P7D): baseline, change and error-rate change per series')
+    .option('--baseline-start <time>', 'compare with this baseline window instead (with --baseline-end; as long as the current window)')
+    .option('--baseline-end <time>', 'the end of the --baseline-start window');
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -86,6 +92,7 @@ Examples:
   acs-metrics query --fixture fixtures/sample-week.json --metric chat --since 24h
   acs-metrics query --fixture fixtures/sample-week.json -m chat --status-class 5xx --split-by operation,statuscode -o chart
   acs-metrics query --fixture fixtures/sample-week.json -m sms --interval 1d --output csv > sms.csv
+  acs-metrics query --fixture fixtures/sample-week.json -m chat --since 1d --compare 1d
   acs-metrics query --resource "$ACS_RESOURCE_ID" -m chat --since 24h --output json | jq '.series[] | {op: .dimensions.Operation, errorRate}'`,
   );
   cmd.action(action<QueryOptions>(runQueryCommand));
@@ -104,10 +111,12 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   };
   const top = parsePositiveInt('--top', opts.top, problems);
   const width = parsePositiveInt('--width', opts.width, problems, 20);
+  const parsedWidth = width;
   const height = parsePositiveInt('--height', opts.height, problems, 2);
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
+  const baseline = parseBaseline('--compare', opts.compare, opts, problems);
   problems.throwIfAny();
 
   const build = (m: MetricDef, p: NonNullable<typeof parts>): Query => ({
@@ -123,19 +132,29 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   });
 
   let data;
+  let baselineData;
   let query: Query;
   if (metric && parts) {
     query = build(metric, parts);
-    data = await fetchData(opts, ctx, [query]);
+    if (baseline) ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, [query], baselineQueries([query], baseline)));
+    else data = await fetchData(opts, ctx, [query]);
   } else {
     if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
     data = await fetchData(opts, ctx, []);
+    baselineData = data;
     metric = inferMetric(data.metrics);
     parts = metricParts(metric, opts, problems, known);
     problems.throwIfAny();
     query = build(metric, parts);
   }
 
+  if (baseline) {
+    const width = parsedWidth ?? ctx.io.stdout.columns ?? 100;
+    const out = compareOutput(query, baseline, data, baselineData ?? data, { output, width, height: height ?? 12 }, ctx);
+    ctx.io.stdout.write(out.text);
+    for (const note of out.notes) ctx.note(safeText(note));
+    return EXIT.OK;
+  }
   const result = runQuery(query, data);
   let text: string;
   const notes = [...result.notes];
