@@ -24,12 +24,12 @@ export function baselineRange(spec: BaselineSpec, current: Window): RangeSpec {
 }
 
 /** A one-line reason why two results cannot be compared bucket for bucket, or undefined. */
-export function shapeProblem(current: QueryResult, baseline: QueryResult): string | undefined {
+export function shapeProblem(current: QueryResult, baseline: QueryResult, shiftFlag = '--compare'): string | undefined {
   const cur = current.end - current.start;
   const base = baseline.end - baseline.start;
   const span = (r: QueryResult): string => `${formatTime(r.start)} to ${formatTime(r.end)}`;
   if (cur !== base) {
-    return `the baseline window ${span(baseline)} (${humanDuration(base)}) is not as long as the current window ${span(current)} (${humanDuration(cur)}): give a baseline of ${humanDuration(cur)}, or use --compare DURATION`;
+    return `the baseline window ${span(baseline)} (${humanDuration(base)}) is not as long as the current window ${span(current)} (${humanDuration(cur)}): give a baseline of ${humanDuration(cur)}, or use ${shiftFlag} DURATION`;
   }
   if (current.intervalMs !== baseline.intervalMs) {
     return `the baseline's buckets (${baseline.interval}) are not the current window's (${current.interval}): give --interval ${current.interval === 'FULL' ? 'FULL' : current.interval} or a baseline from data of the same grain`;
