@@ -184,3 +184,19 @@ describe('check --baseline: usage', () => {
     expect(r.stdout).toContain('FAIL  chat change  error rate 2.10% vs 1.00% baseline: +1.10pp > +0.5pp (p=0.046)');
   });
 });
+
+describe('check --watch on files and its usage', () => {
+  it('on files: one evaluation, said once, the usual exit code', async () => {
+    const r = await check(twoHours([1000, 10], [1000, 21]), '--max-error-rate-increase', '0.5pp', '--watch', '--for', '15m');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('note: --watch with --fixture: files do not grow, so the rules are evaluated once\n');
+  });
+
+  it('--for and --every go with --watch', async () => {
+    const r = await check(twoHours([1000, 10], [1000, 21]), '--max-error-rate-increase', '0.5pp', '--for', '15m');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --for goes with --watch: add --watch, or leave --for out\n');
+    const e = await check(twoHours([1000, 10], [1000, 21]), '--max-error-rate-increase', '0.5pp', '--watch', '--every', 'often');
+    expect(e.stderr).toBe('error: invalid --every "often": expected a duration such as 15m, 1h or 30s\n');
+  });
+});

@@ -51,10 +51,11 @@ import {
 import { addSourceOptions, fetchWindows, type SourceOptions } from './source-options.js';
 import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
+import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
 
 const OUTPUTS = ['text', 'json'] as const;
 
-interface CheckOptions extends FilterOptions, SourceOptions, ChangeOptions {
+interface CheckOptions extends FilterOptions, SourceOptions, ChangeOptions, WatchOptions {
   config?: string;
   maxErrorRate?: string;
   minRequests?: string;
@@ -103,6 +104,7 @@ export const registerCheck: Register = (program, action) => {
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)');
   addChangeOptions(cmd);
+  addWatchOptions(cmd);
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -233,30 +235,43 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       else pending = { opts, parts };
     }
   }
+  const watch = parseWatch(opts, problems);
   problems.throwIfAny();
 
   // Fetch once for every rule; a data failure makes every rule an error (exit 3), never a pass.
-  let data: SourceResult | undefined;
-  let baselineData: SourceResult | undefined;
-  let failure: string | undefined;
-  try {
-    const list = rules ?? [];
-    const compared = list.filter((r) => r.change !== undefined);
-    const baselines = compared.length > 0 || pending?.parts.change.baseline ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
-    ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, list.map((r) => ruleQuery(r)), baselines));
-  } catch (err) {
-    if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (pending && !rules)) throw err;
-    failure = err.problems.join('; ');
+  const evaluate = async (list: readonly GateRule[]): Promise<{ outcome: CheckOutcome; data?: SourceResult }> => {
+    let data: SourceResult | undefined;
+    let baselineData: SourceResult | undefined;
+    let failure: string | undefined;
+    try {
+      const compared = list.filter((r) => r.change !== undefined);
+      const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
+      ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, list.map((r) => ruleQuery(r)), baselines));
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (pending && !rules)) throw err;
+      failure = err.problems.join('; ');
+    }
+    if (pending && data && list.length === 0) {
+      // --fixture without --metric: the one metric in the data.
+      const metric = inferMetric(data.metrics);
+      rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
+      problems.throwIfAny();
+      list = rules;
+    }
+    const outcome = data ? checkRules(list, data, baselineData ?? data) : outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data')));
+    return { outcome, ...(data ? { data } : {}) };
+  };
+  if (watch && !opts.fixture?.length) {
+    const watched = await runWatch(rules ?? [], watch, evaluate, ctx);
+    return report(watched.outcome, watched.data, opts, output, ctx, watched.exitCode);
   }
-  if (pending && data) {
-    // --fixture without --metric: the one metric in the data.
-    const metric = inferMetric(data.metrics);
-    rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
-    problems.throwIfAny();
-  }
-  const ruleList = rules ?? [];
-  const outcome: CheckOutcome = data ? checkRules(ruleList, data, baselineData ?? data) : outcomeOf(ruleList.map((r) => errorResult(r, failure ?? 'no data')));
+  if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
+  const { outcome, data } = await evaluate(rules ?? []);
+  return report(outcome, data, opts, output, ctx);
+}
 
+/** The usual report of an outcome (stdout, stderr, GitHub, JUnit); returns the exit code. */
+async function report(outcome: CheckOutcome, data: SourceResult | undefined, opts: CheckOptions, output: string, ctx: Context, exitCode = outcome.exitCode): Promise<number> {
   const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
   for (const note of notes) ctx.note(safeText(note));
 
@@ -276,7 +291,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (opts.junit !== undefined) {
     await writeFileAtomic(resolve(ctx.io.cwd, opts.junit), renderJunit(outcome, { timestamp: ctx.io.now() }), ctx.io.signal);
   }
-  return outcome.exitCode;
+  return exitCode;
 }
 
 /**
