@@ -408,7 +408,7 @@ describe('check --config', () => {
       'error: rules.json: rules[1].level: unknown level "warning": did you mean warn? (error fails the run, warn is reported only)',
       'error: rules.json: rules[1].name: duplicate rule name "chat errors" (rules[0] has it too)',
       'error: rules.json: rules[2]: unknown key "maxErorRate": did you mean maxErrorRate?',
-      'error: rules.json: rules[2]: nothing to check: give maxErrorRate, minTotal or maxTotal',
+      'error: rules.json: rules[2]: nothing to check: give maxErrorRate, minTotal, maxTotal, or a change rule (maxErrorRateIncrease, maxErrorRateRatio, maxTrafficDrop, maxTrafficRise) with a baseline',
       'error: rules.json: rules[3].errors[1]: invalid error status "6xx": expected a status class such as 5xx or a status code such as 429',
       'error: rules.json: rules[3].maxErrorRate: invalid error rate "abc": expected a rate such as 1%, 0.5% or 0.01',
       'error: rules.json: rules[3].perOperation: expected true or false, found "yes"',

@@ -32,6 +32,9 @@ import { defaultErrors } from '../core/classify.js';
 import { errorsFor, noErrorRateProblem } from './query-options.js';
 import type { MetricDef } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
+import { CHANGE_KINDS, type ChangeRules, DEFAULT_CONFIDENCE } from '../core/baseline-gate.js';
+import { isParsed, type Parsed, parseChangePercent, parseConfidence, parsePoints, parseTimes } from '../core/change-thresholds.js';
+import type { BaselineSpec } from '../core/compare.js';
 import { defaultRuleName, type GateRule, isRate, LEVELS, type Level, parseRate, type Rate } from '../core/gate.js';
 import { type DimensionFilter, type ErrorDefinition, type RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
@@ -58,6 +61,14 @@ export const RULE_KEYS = [
   'perOperation',
   'level',
   'failOnNoData',
+  'baseline',
+  'baselineStart',
+  'baselineEnd',
+  'maxErrorRateIncrease',
+  'maxErrorRateRatio',
+  'maxTrafficDrop',
+  'maxTrafficRise',
+  'confidence',
 ] as const;
 type RuleKey = (typeof RULE_KEYS)[number];
 const DEFAULT_KEYS: readonly RuleKey[] = RULE_KEYS.filter((k) => k !== 'name' && k !== 'operations');
@@ -75,6 +86,10 @@ export interface RulesFileOptions {
   readonly extra?: CatalogExtra;
   /** Receives warnings (an operation accepted outside a documented but incomplete list). */
   readonly warn?: (line: string) => void;
+  /** --baseline or --baseline-start/--baseline-end: the baseline of every rule without its own. */
+  readonly baseline?: BaselineSpec;
+  /** --confidence: of every rule without its own. */
+  readonly confidence?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -218,7 +233,30 @@ export function validateRules(doc: unknown, origin: string, options: RulesFileOp
     const minTotal = pick('minTotal');
     const maxTotal = pick('maxTotal');
     const perOperation = pick('perOperation') ?? false;
-    if (!hasChecks(raw) && !hasChecks(defaults)) add(place, 'nothing to check: give maxErrorRate, minTotal or maxTotal');
+    if (!hasChecks(raw) && !hasChecks(defaults)) {
+      add(place, 'nothing to check: give maxErrorRate, minTotal, maxTotal, or a change rule (maxErrorRateIncrease, maxErrorRateRatio, maxTrafficDrop, maxTrafficRise) with a baseline');
+    }
+    const ownBaseline = raw.baseline !== undefined || raw.baselineStart !== undefined || raw.baselineEnd !== undefined;
+    const baseline = ownBaseline ? own.baseline : (options.baseline ?? defaultFields.baseline);
+    const changeKeys = CHANGE_KINDS.filter((k) => pick(k) !== undefined);
+    const anyBaselineGiven = ownBaseline || options.baseline !== undefined || ['baseline', 'baselineStart', 'baselineEnd'].some((k) => defaults[k] !== undefined);
+    if (changeKeys.length > 0 && !anyBaselineGiven) {
+      add(place, `"${changeKeys[0]}" compares with a baseline: give "baseline": "7d" (or "baselineStart" and "baselineEnd"), or --baseline`);
+    }
+    if (ownBaseline && changeKeys.length === 0) {
+      add(place, '"baseline" needs a rule on change: give maxErrorRateIncrease, maxErrorRateRatio, maxTrafficDrop or maxTrafficRise');
+    }
+    if (metric && metric.errors.kind === 'none') {
+      for (const k of ['maxErrorRateIncrease', 'maxErrorRateRatio'] as const) {
+        if (pick(k) === undefined) continue;
+        add(raw[k] !== undefined ? `${place}.${k}` : place, noErrorRateProblem(metric, `"${k}"`)!.replace(/--min-total or --max-total/, '"maxTrafficDrop" or "maxTrafficRise"'));
+      }
+    }
+    let change: ChangeRules | undefined;
+    if (baseline && changeKeys.length > 0) {
+      change = { baseline, confidence: pick('confidence') ?? options.confidence ?? DEFAULT_CONFIDENCE };
+      for (const k of changeKeys) change = { ...change, [k]: pick(k) };
+    }
     if (perOperation && raw.maxErrorRate === undefined && defaults.maxErrorRate === undefined) {
       add(`${place}.perOperation`, 'applies maxErrorRate to each operation: give maxErrorRate too');
     }
@@ -253,6 +291,7 @@ export function validateRules(doc: unknown, origin: string, options: RulesFileOp
       ...(maxTotal !== undefined ? { maxTotal } : {}),
       perOperation,
       failOnNoData: options.failOnNoData === true || (pick('failOnNoData') ?? topFailOnNoData ?? false),
+      ...(change ? { change } : {}),
     });
   });
 
@@ -260,7 +299,8 @@ export function validateRules(doc: unknown, origin: string, options: RulesFileOp
   return rules;
 }
 
-const hasChecks = (o: Obj): boolean => o.maxErrorRate !== undefined || o.minTotal !== undefined || o.maxTotal !== undefined;
+const hasChecks = (o: Obj): boolean =>
+  o.maxErrorRate !== undefined || o.minTotal !== undefined || o.maxTotal !== undefined || CHANGE_KINDS.some((k) => o[k] !== undefined);
 
 interface Fields {
   metric?: MetricDef;
@@ -275,6 +315,12 @@ interface Fields {
   perOperation?: boolean;
   level?: Level;
   failOnNoData?: boolean;
+  baseline?: BaselineSpec;
+  maxErrorRateIncrease?: number;
+  maxErrorRateRatio?: number;
+  maxTrafficDrop?: number;
+  maxTrafficRise?: number;
+  confidence?: number;
 }
 
 type Add = (place: string, message: string) => void;
@@ -359,6 +405,8 @@ function readFields(o: Obj, place: string, add: Add): Fields {
   f.perOperation = readBoolean(o, 'perOperation', at('perOperation'), add);
   f.failOnNoData = readBoolean(o, 'failOnNoData', at('failOnNoData'), add);
 
+  readChange(o, at, add, f);
+
   if (o.level !== undefined) {
     const v = o.level;
     if (typeof v === 'string' && (LEVELS as readonly string[]).includes(v.trim().toLowerCase())) f.level = v.trim().toLowerCase() as Level;
@@ -369,6 +417,53 @@ function readFields(o: Obj, place: string, add: Add): Fields {
     }
   }
   return f;
+}
+
+/** The baseline (a duration, or baselineStart/baselineEnd), the change thresholds and the confidence. */
+function readChange(o: Obj, at: (k: string) => string, add: Add, f: Fields): void {
+  const thresholds: [keyof Fields & string, (v: string | number) => Parsed][] = [
+    ['maxErrorRateIncrease', parsePoints],
+    ['maxErrorRateRatio', parseTimes],
+    ['maxTrafficDrop', (v) => parseChangePercent(v, 'drop')],
+    ['maxTrafficRise', (v) => parseChangePercent(v, 'rise')],
+    ['confidence', parseConfidence],
+  ];
+  for (const [key, parse] of thresholds) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' && typeof v !== 'number') {
+      add(at(key), `expected a string such as "0.5pp", "2x" or "50%", found ${found(v)}`);
+      continue;
+    }
+    const p = parse(v);
+    if (isParsed(p)) (f as Record<string, unknown>)[key] = p.value;
+    else add(at(key), `invalid ${key} ${typeof v === 'string' ? `"${v}"` : String(v)}: ${p.error}`);
+  }
+  const shift = readString(o, 'baseline', at, add);
+  const start = readString(o, 'baselineStart', at, add);
+  const end = readString(o, 'baselineEnd', at, add);
+  if (shift !== undefined) {
+    if (start !== undefined || end !== undefined) {
+      add(at('baseline'), 'give either "baseline" or "baselineStart"/"baselineEnd", not both');
+      return;
+    }
+    const ms = parseDuration(shift);
+    if (ms === undefined || ms % 60_000 !== 0) add(at('baseline'), `invalid duration "${shift}": expected how far back the baseline is, such as 1d, 7d or P7D`);
+    else f.baseline = { kind: 'shift', ms };
+    return;
+  }
+  if (start === undefined && end === undefined) return;
+  if (start === undefined || end === undefined) {
+    add(at(start === undefined ? 'baselineEnd' : 'baselineStart'), '"baselineStart" and "baselineEnd" go together');
+    return;
+  }
+  const s = parseTime(start);
+  const e = parseTime(end);
+  if (s === undefined) add(at('baselineStart'), `invalid time "${start}": expected an ISO 8601 date or time such as 2026-01-07T13:00:00Z`);
+  if (e === undefined) add(at('baselineEnd'), `invalid time "${end}": expected an ISO 8601 date or time such as 2026-01-07T13:00:00Z`);
+  if (s === undefined || e === undefined) return;
+  if (s >= e) add(at('baselineStart'), `baselineStart ${start} is not before baselineEnd ${end}`);
+  else f.baseline = { kind: 'window', start: s, end: e };
 }
 
 function readOperations(o: Obj, place: string, metric: MetricDef, add: Add, ops: OperationOptions): string[] | undefined {

@@ -48,11 +48,14 @@ import {
   parseRange,
   resolveMetricOption,
 } from './query-options.js';
-import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addSourceOptions, fetchWindows, type SourceOptions } from './source-options.js';
+import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
+import { baselineQuery } from '../core/compare.js';
+import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
 
 const OUTPUTS = ['text', 'json', 'yaml'] as const;
 
-interface CheckOptions extends FilterOptions, SourceOptions {
+interface CheckOptions extends FilterOptions, SourceOptions, ChangeOptions, WatchOptions {
   config?: string;
   maxErrorRate?: string;
   minRequests?: string;
@@ -100,6 +103,8 @@ export const registerCheck: Register = (program, action) => {
     .option('-c, --config <file>', 'a rules file (JSON, or YAML for .yml/.yaml) with several rules; see the README')
     .option('-o, --output <format>', 'text, json or yaml (the JSON document)', 'text')
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)');
+  addChangeOptions(cmd);
+  addWatchOptions(cmd);
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -112,7 +117,8 @@ Examples:
   acs-metrics check --fixture fixtures/sample-week.json -m chat --since 24h --max-error-rate 0.5% --errors 5xx,429
   acs-metrics check --fixture fixtures/sample-week.json -m chat --per-operation --max-error-rate 2% --min-requests 100
   acs-metrics check --resource "$ACS_RESOURCE_ID" -m sms --since 30m --min-total 1 --rule-name "sms traffic"
-  acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml`,
+  acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml
+  acs-metrics check --resource "$ACS_RESOURCE_ID" -m chat --since 1h --baseline 7d --max-error-rate-increase 0.5pp`,
   );
   cmd.action(action<CheckOptions>(runCheckCommand));
 };
@@ -124,6 +130,7 @@ function ruleFromFlags(metric: MetricDef, opts: CheckOptions, parts: FlagParts, 
   const errors = problems.try(() => errorsFor(metric, parts.errors)) ?? defaultErrors(metric);
   const noRate = parts.maxErrorRate ? noErrorRateProblem(metric) : undefined;
   if (noRate) problems.add(noRate);
+  const change = changeRulesFor(metric, parts.change, problems);
   return {
     name,
     level: parts.level,
@@ -137,6 +144,7 @@ function ruleFromFlags(metric: MetricDef, opts: CheckOptions, parts: FlagParts, 
     ...(parts.maxTotal !== undefined ? { maxTotal: parts.maxTotal } : {}),
     perOperation: opts.perOperation === true,
     failOnNoData: opts.failOnNoData === true,
+    ...(change ? { change } : {}),
   };
 }
 
@@ -150,6 +158,7 @@ interface FlagParts {
   minTotal?: number;
   maxTotal?: number;
   level: Level;
+  change: ParsedChange;
 }
 
 async function parseFlagParts(opts: CheckOptions, problems: Problems, ctx: Context): Promise<FlagParts> {
@@ -172,14 +181,15 @@ async function parseFlagParts(opts: CheckOptions, problems: Problems, ctx: Conte
     if ((LEVELS as readonly string[]).includes(l)) level = l as Level;
     else problems.add(`invalid --level "${opts.level}": expected error (a failure fails the run) or warn (reported only)`);
   }
-  if (opts.maxErrorRate === undefined && opts.minTotal === undefined && opts.maxTotal === undefined) {
+  const change = parseChangeFlags(opts, problems, true);
+  if (opts.maxErrorRate === undefined && opts.minTotal === undefined && opts.maxTotal === undefined && !change.any) {
     problems.add('nothing to check: give --max-error-rate, --min-total or --max-total (or --config FILE with rules)');
   }
   if (opts.perOperation && opts.maxErrorRate === undefined) problems.add('--per-operation applies --max-error-rate to each operation: give --max-error-rate too');
   if (minTotal !== undefined && maxTotal !== undefined && minTotal > maxTotal) {
     problems.add(`--min-total ${minTotal} is above --max-total ${maxTotal}: no request count can pass`);
   }
-  return { range, errors, extra, warn, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level };
+  return { range, errors, extra, warn, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level, change };
 }
 
 async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context): Promise<number> {
@@ -196,6 +206,10 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       if (opts[key] !== undefined) problems.add(`${flag} cannot be used with --config: set "${fileKey}" in the rules file`);
     }
     if (opts.resourceName !== undefined) problems.add('--resource-name cannot be used with --config: rules files have no resource filter');
+    for (const [key, flag, fileKey] of CHANGE_FLAGS) {
+      if (opts[key] !== undefined) problems.add(`${flag} cannot be used with --config: set "${fileKey}" in the rules file`);
+    }
+    const cliChange = parseChangeFlags(opts, problems, false);
     const hasRange = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
     const range = hasRange ? parseRange(opts, problems) : undefined;
     const extra = await problems.tryAsync(() => loadCatalogExtra(opts.catalogExtra, ctx.io));
@@ -203,6 +217,8 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       rules = await loadRulesFile(opts.config, ctx.io, {
         ...(range ? { range } : {}),
         failOnNoData: opts.failOnNoData === true,
+        ...(cliChange.baseline ? { baseline: cliChange.baseline } : {}),
+        ...(cliChange.confidence !== undefined ? { confidence: cliChange.confidence } : {}),
         extra,
         warn: (line) => ctx.warn(safeText(line)),
       });
@@ -219,26 +235,43 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       else pending = { opts, parts };
     }
   }
+  const watch = parseWatch(opts, problems);
   problems.throwIfAny();
 
   // Fetch once for every rule; a data failure makes every rule an error (exit 3), never a pass.
-  let data: SourceResult | undefined;
-  let failure: string | undefined;
-  try {
-    data = await fetchData(opts, ctx, (rules ?? []).map((r) => ruleQuery(r)));
-  } catch (err) {
-    if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (pending && !rules)) throw err;
-    failure = err.problems.join('; ');
+  const evaluate = async (list: readonly GateRule[]): Promise<{ outcome: CheckOutcome; data?: SourceResult }> => {
+    let data: SourceResult | undefined;
+    let baselineData: SourceResult | undefined;
+    let failure: string | undefined;
+    try {
+      const compared = list.filter((r) => r.change !== undefined);
+      const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
+      ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, list.map((r) => ruleQuery(r)), baselines));
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (pending && !rules)) throw err;
+      failure = err.problems.join('; ');
+    }
+    if (pending && data && list.length === 0) {
+      // --fixture without --metric: the one metric in the data.
+      const metric = inferMetric(data.metrics, opts.fixture);
+      rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
+      problems.throwIfAny();
+      list = rules;
+    }
+    const outcome = data ? checkRules(list, data, baselineData ?? data) : outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data')));
+    return { outcome, ...(data ? { data } : {}) };
+  };
+  if (watch && !opts.fixture?.length) {
+    const watched = await runWatch(rules ?? [], watch, evaluate, ctx);
+    return report(watched.outcome, watched.data, opts, output, ctx, watched.exitCode);
   }
-  if (pending && data) {
-    // --fixture without --metric: the one metric in the data.
-    const metric = inferMetric(data.metrics, opts.fixture);
-    rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
-    problems.throwIfAny();
-  }
-  const ruleList = rules ?? [];
-  const outcome: CheckOutcome = data ? checkRules(ruleList, data) : outcomeOf(ruleList.map((r) => errorResult(r, failure ?? 'no data')));
+  if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
+  const { outcome, data } = await evaluate(rules ?? []);
+  return report(outcome, data, opts, output, ctx);
+}
 
+/** The usual report of an outcome (stdout, stderr, GitHub, JUnit); returns the exit code. */
+async function report(outcome: CheckOutcome, data: SourceResult | undefined, opts: CheckOptions, output: string, ctx: Context, exitCode = outcome.exitCode): Promise<number> {
   const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
   for (const note of notes) ctx.note(safeText(note));
 
@@ -264,7 +297,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       streams: ctx.io,
     });
   }
-  return outcome.exitCode;
+  return exitCode;
 }
 
 /**

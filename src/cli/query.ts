@@ -32,9 +32,11 @@ import {
   resolveMetricOption,
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
-import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
 import { outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
+import { type BaselineOptions, parseBaseline } from './compare-options.js';
+import { baselineQueries, compareOutput } from './query-compare.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'] as const;
 
@@ -43,7 +45,8 @@ export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
 export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;
 type Output = (typeof OUTPUTS)[number];
 
-interface QueryOptions extends FilterOptions, SourceOptions {
+interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions {
+  compare?: string;
   splitBy?: string[];
   /** az's --dimension: --split-by. */
   dimension?: string[];
@@ -98,7 +101,10 @@ export const registerQuery: Register = (program, action) => {
     .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header) or yaml (the JSON document)', 'table')
     .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
     .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`)
-    .option('--watch [interval]', 'redraw the table or chart in place every interval (default 1m, at least 5s) until Ctrl-C; a terminal only');
+    .option('--watch [interval]', 'redraw the table or chart in place every interval (default 1m, at least 5s) until Ctrl-C; a terminal only')
+    .option('--compare <duration>', 'also show the same window this long before (1d, 7d, P7D): baseline, change and error-rate change per series')
+    .option('--baseline-start <time>', 'compare with this baseline window instead (with --baseline-end; as long as the current window)')
+    .option('--baseline-end <time>', 'the end of the --baseline-start window');
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -107,6 +113,7 @@ Examples:
   acs-metrics query --fixture fixtures/sample-week.json --metric chat --since 24h
   acs-metrics query --fixture fixtures/sample-week.json -m chat --status-class 5xx --split-by operation,statuscode -o chart
   acs-metrics query --fixture fixtures/sample-week.json -m sms --interval 1d --output csv > sms.csv
+  acs-metrics query --fixture fixtures/sample-week.json -m chat --since 1d --compare 1d
   acs-metrics query --resource "$ACS_RESOURCE_ID" -m chat --since 24h --output json | jq '.series[] | {op: .dimensions.Operation, errorRate}'`,
   );
   cmd.action(action<QueryOptions>(runQueryCommand));
@@ -132,6 +139,8 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
   const watchMs = problems.try(() => parseWatch(opts.watch));
   if (watchMs !== undefined && output !== 'table' && output !== 'chart') problems.add(`--watch redraws a table or a chart, not -o ${output}`);
+  const baseline = parseBaseline('--compare', opts.compare, opts, problems);
+  if (baseline && (output === 'tsv' || output === 'yaml')) problems.add(`--compare has no -o ${output} form: use -o json (schema version 2) or -o csv (with a window column)`);
   problems.throwIfAny();
   if (watchMs !== undefined && !ctx.io.stdout.isTTY) {
     throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
@@ -151,19 +160,28 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
 
   const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined }> => {
   let data;
+  let baselineData;
   let query: Query;
   if (metric && parts) {
     query = build(metric, parts);
-    data = await fetchData(opts, ctx, [query]);
+    if (baseline) ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, [query], baselineQueries([query], baseline)));
+    else data = await fetchData(opts, ctx, [query]);
   } else {
     if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
     data = await fetchData(opts, ctx, []);
+    baselineData = data;
     metric = inferMetric(data.metrics, opts.fixture);
     parts = metricParts(metric, opts, problems, known);
     problems.throwIfAny();
     query = build(metric, parts);
   }
 
+  if (baseline) {
+    const shown = outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max);
+    const tableWidth = outputWidth(ctx.io, width);
+    const out = compareOutput(query, baseline, data, baselineData ?? data, { output, width: shown, height: height ?? CHART_HEIGHT.default, ...(tableWidth !== undefined ? { tableWidth } : {}) }, ctx);
+    return { text: out.text, notes: out.notes, latestComplete: undefined };
+  }
   const result = runQuery(query, data);
   let text: string;
   const notes = [...result.notes];

@@ -163,14 +163,32 @@ export function fixtureText(raw: readonly unknown[]): string {
 
 /** Opens the source the options name, fetches what the queries need, and honours --save. */
 export async function fetchData(opts: SourceOptions, ctx: Context, queries: readonly Query[]): Promise<SourceResult> {
+  return (await fetchWindows(opts, ctx, queries)).data;
+}
+
+/**
+ * fetchData for a comparison: files hold both windows (the baseline data is the same data); a live
+ * source fetches the baseline queries (made from "now") separately. --save writes every response.
+ */
+export async function fetchWindows(
+  opts: SourceOptions,
+  ctx: Context,
+  queries: readonly Query[],
+  baselineQueries?: (now: number) => readonly Query[],
+): Promise<{ data: SourceResult; baseline?: SourceResult }> {
   const source = await openSource(opts, ctx);
   const savePath = opts.save !== undefined ? await checkSavePath(opts.save, ctx.io.cwd) : undefined;
-  const result = await source.fetch(queries, ctx.io.signal);
+  const data = await source.fetch(queries, ctx.io.signal);
+  let baseline: SourceResult | undefined;
+  if (baselineQueries !== undefined) {
+    baseline = source instanceof FixtureSource ? data : await source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal);
+  }
   if (savePath !== undefined) {
     if (ctx.io.signal?.aborted) throw new InterruptedError();
-    if (result.raw.length === 0) throw new DataError('--save: there are no responses to save');
-    await writeOutputFile(savePath, fixtureText(result.raw), { signal: ctx.io.signal, shown: safeText(opts.save!), streams: ctx.io });
-    ctx.note(`saved ${result.raw.length === 1 ? 'the response' : `${result.raw.length} responses`} to ${safeText(opts.save!)}`);
+    const raw = baseline !== undefined && baseline !== data ? [...data.raw, ...baseline.raw] : data.raw;
+    if (raw.length === 0) throw new DataError('--save: there are no responses to save');
+    await writeOutputFile(savePath, fixtureText(raw), { signal: ctx.io.signal, shown: safeText(opts.save!), streams: ctx.io });
+    ctx.note(`saved ${raw.length === 1 ? 'the response' : `${raw.length} responses`} to ${safeText(opts.save!)}`);
   }
-  return result;
+  return { data, ...(baseline !== undefined ? { baseline } : {}) };
 }

@@ -15,6 +15,7 @@ import type { MetricDef } from '../catalog/types.js';
 import { CliError, EXIT } from '../errors.js';
 import type { DimensionFilter, ErrorDefinition, Query, QueryResult, RangeSpec } from './model.js';
 import { runQuery, type QueryData } from './run-query.js';
+import { assertComparable, type BaselineOutcome, type ChangeRules, evaluateChanges, ruleBaselineRange } from './baseline-gate.js';
 
 export type Level = 'error' | 'warn';
 export const LEVELS: readonly Level[] = ['error', 'warn'];
@@ -51,6 +52,8 @@ export interface GateRule {
   readonly perOperation: boolean;
   /** A no-data verdict fails the run (error-level rules only). */
   readonly failOnNoData: boolean;
+  /** Rules on change against a baseline window (check --baseline); see core/baseline-gate.ts. */
+  readonly change?: ChangeRules;
 }
 
 export interface OperationResult {
@@ -82,6 +85,8 @@ export interface RuleResult {
   readonly reason: string;
   /** runQuery's notes and gate notes, for stderr. */
   readonly notes: readonly string[];
+  /** The baseline and the change checks, for rules with a baseline (absent when the rule could not be evaluated). */
+  readonly baseline?: BaselineOutcome;
 }
 
 export interface CheckOutcome {
@@ -226,20 +231,66 @@ function canSplitByOperation(rule: GateRule, data: QueryData): boolean {
   return series.length === 0 || series.some((s) => op.rest.toLowerCase() in s.dimensions);
 }
 
-/** Runs a rule's query on the data and judges it; a DataError becomes verdict "error". */
-export function checkRule(rule: GateRule, data: QueryData): RuleResult {
+/**
+ * Runs a rule's query on the data and judges it; a DataError becomes verdict "error". A rule with a
+ * baseline also runs over the baseline window on `baselineData` (the same data for files).
+ */
+export function checkRule(rule: GateRule, data: QueryData, baselineData: QueryData = data): RuleResult {
   let result: QueryResult;
+  let judged: RuleResult;
+  let split = false;
   try {
-    const split = canSplitByOperation(rule, data);
+    split = canSplitByOperation(rule, data);
     result = runQuery(ruleQuery(rule, split), data);
-    if (!split) {
-      return evaluateRule(rule, result, [`${rule.metric.rest} data is not split by Operation: no worst operation for "${rule.name}"`]);
-    }
+    judged = split
+      ? evaluateRule(rule, result)
+      : evaluateRule(rule, result, [`${rule.metric.rest} data is not split by Operation: no worst operation for "${rule.name}"`]);
+    if (rule.change === undefined || judged.verdict === 'error') return judged;
+    const base = runQuery({ ...ruleQuery(rule, split), range: ruleBaselineRange(rule.change, result), clipToData: false }, baselineData);
+    assertComparable(result, base);
+    return withBaseline(rule, judged, result, base);
   } catch (err) {
     if (err instanceof CliError && err.exitCode === EXIT.DATA) return errorResult(rule, err.problems.join('; '));
     throw err;
   }
-  return evaluateRule(rule, result);
+}
+
+/** Adds the change checks to a rule's verdict: a significant change beyond a threshold fails it. */
+function withBaseline(rule: GateRule, judged: RuleResult, current: QueryResult, base: QueryResult): RuleResult {
+  const change = rule.change!;
+  const needsErrors = change.maxErrorRateIncrease !== undefined || change.maxErrorRateRatio !== undefined;
+  const count = (r: QueryResult) => ({ requests: r.requests ?? 0, errors: r.requests === null ? 0 : r.errors });
+  const now = count(current);
+  const before = count(base);
+  if (needsErrors && (now.errors === null || before.errors === null)) {
+    return { ...errorResult(rule, noErrorDimension(rule)), requests: judged.requests, window: judged.window, notes: judged.notes };
+  }
+  const checks = evaluateChanges(change, rule.minRequests, now, before);
+  const baseline: BaselineOutcome = {
+    window: { start: base.start, end: base.end },
+    requests: before.requests,
+    errors: before.errors,
+    errorRate: ratio(before.errors, before.requests),
+    checks,
+  };
+  const failed = checks.filter((c) => c.verdict === 'fail').map((c) => c.text);
+  const noData = checks.filter((c) => c.verdict === 'no-data').map((c) => c.text);
+  const held = checks.filter((c) => c.verdict === 'pass').map((c) => c.text);
+  const notes = [...judged.notes, ...base.notes.filter((n) => !judged.notes.includes(n)).map((n) => `baseline: ${n}`)];
+  let verdict = judged.verdict;
+  let reason: string;
+  const own = judged.reason === '' ? [] : [judged.reason];
+  if (failed.length > 0) {
+    if (verdict !== 'fail') verdict = rule.level === 'error' ? 'fail' : 'warn';
+    reason = [...(judged.verdict === 'fail' || judged.verdict === 'warn' ? own : []), ...failed].join('; ');
+  } else if (noData.length > 0 && verdict === 'pass') {
+    verdict = 'no-data';
+    reason = [...noData, ...own, ...held].join('; ');
+  } else {
+    reason = [...own, ...noData, ...held].join('; ');
+  }
+  const failsRun = verdict === 'fail' || (verdict === 'no-data' && rule.failOnNoData && rule.level === 'error');
+  return { ...judged, verdict, failsRun, reason, notes, baseline };
 }
 
 /** A rule that could not be evaluated (the data could not be obtained or cannot answer it). */
@@ -362,8 +413,8 @@ export function evaluateRule(rule: GateRule, result: QueryResult, extraNotes: re
 }
 
 /** Evaluates every rule on the same data. */
-export function checkRules(rules: readonly GateRule[], data: QueryData): CheckOutcome {
-  return outcome(rules.map((r) => checkRule(r, data)));
+export function checkRules(rules: readonly GateRule[], data: QueryData, baselineData: QueryData = data): CheckOutcome {
+  return outcome(rules.map((r) => checkRule(r, data, baselineData)));
 }
 
 export function outcome(results: readonly RuleResult[]): CheckOutcome {

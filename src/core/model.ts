@@ -83,6 +83,12 @@ export interface Query {
   readonly defaultSplit?: boolean;
   readonly interval: IntervalSpec;
   readonly range: RangeSpec;
+  /**
+   * false: keep the window as asked (minute-floored, on the data's grid) even where the data does not
+   * cover it, as a comparison's baseline must be exactly as long as the current window. Default: the
+   * window is cut to what the data covers (README, "Windows and buckets", step 4).
+   */
+  readonly clipToData?: false;
   /** Keep the N largest series (by total); undefined keeps all. */
   readonly top?: number;
   readonly errors: ErrorDefinition;

@@ -98,7 +98,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     throw new UsageError(`the window ${formatTime(wanted.start)} to ${formatTime(wanted.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
   }
   const snapped = snapToGrid(minutes, grid);
-  const window = grid ? clipToData(snapped, grid) : snapped;
+  const window = grid && query.clipToData !== false ? clipToData(snapped, grid) : snapped;
   const askedText = `(asked ${formatTime(wanted.start)} to ${formatTime(wanted.end)})`;
   if (window.end <= window.start) {
     throw new DataError(

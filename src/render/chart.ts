@@ -30,6 +30,11 @@ export interface ChartOptions {
   readonly maxSeries?: number;
   /** Draw each bucket several columns wide when there are fewer buckets than columns; default off. */
   readonly fill?: boolean;
+  /**
+   * Per series (in the result's order): its colour index, whether it is drawn dotted and dimmed (a
+   * comparison's baseline), and its legend label. Default: colour j, solid, the series' label.
+   */
+  readonly looks?: readonly { readonly colour: number; readonly dotted: boolean; readonly label: string }[];
 }
 
 export const DEFAULT_MAX_SERIES = 8;
@@ -220,7 +225,13 @@ export function renderChart(
   if (useStyles && data.length > LINE_STYLES.length) {
     notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
   }
-  const styleOf = (j: number): Symbols => (useStyles ? LINE_STYLES[j % LINE_STYLES.length]! : AXIS);
+  const look = (j: number) => opts.looks?.[ranked[j] === undefined ? j : result.series.indexOf(ranked[j]!)];
+  const DOTTED = LINE_STYLES[3]!;
+  const styleOf = (j: number): Symbols => {
+    const l = look(j);
+    if (l) return l.dotted ? DOTTED : useStyles ? LINE_STYLES[l.colour % (LINE_STYLES.length - 1)]! : AXIS;
+    return useStyles ? LINE_STYLES[j % LINE_STYLES.length]! : AXIS;
+  };
   const set = (row: number, col: number, ch: string, owner: number): void => {
     const cell = canvas[row]?.[col];
     if (cell) Object.assign(cell, { ch, owner });
@@ -247,14 +258,19 @@ export function renderChart(
   }
 
   const colors = palette(c);
-  const paint = (j: number, text: string): string => (colorOn ? colors[j % colors.length]!(text) : text);
+  const paint = (j: number, text: string): string => {
+    if (!colorOn) return text;
+    const l = look(j);
+    const painted = colors[(l?.colour ?? j) % colors.length]!(text);
+    return l?.dotted ? c.dim(painted) : painted;
+  };
   const plot = frame.map((line, row) =>
     (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
   );
   // A long label wraps under itself: what tells series apart is often at its end.
   const legend = ranked.flatMap((s: ResultSeries, j) => {
     const sample = paint(j, styleOf(j)[4].repeat(2));
-    return wrapText(safeText(seriesLabel(s, result.query.splitBy)), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
+    return wrapText(safeText(look(j)?.label ?? seriesLabel(s, result.query.splitBy)), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
   const axis = timeAxis(times, colMs, gutter, width);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };

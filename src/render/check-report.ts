@@ -16,6 +16,7 @@ import {
 } from '../core/gate.js';
 import { formatTime } from '../core/time.js';
 import { safeText } from './safe.js';
+import { baselineJson, baselineLine } from './baseline-report.js';
 
 const LABEL: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', 'no-data': 'NO DATA', error: 'ERROR' };
 
@@ -76,6 +77,8 @@ export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance): string
     const worst = worstText(r);
     if (worst) line += `  worst ${worst}`;
     lines.push(line.trimEnd());
+    const base = baselineLine(r);
+    if (base) lines.push(`${' '.repeat(labelW + 2)}${c.dim(safeText(base))}`);
     if (r.rule.perOperation && r.rule.maxErrorRate) {
       const indent = ' '.repeat(labelW + 2);
       for (const op of r.operations.filter((o) => o.verdict === 'fail')) {
@@ -142,6 +145,8 @@ export interface RuleJson {
   worstOperation: { name: string; errorRate: number | null; requests: number; errors: number | null } | null;
   operations?: OperationJson[];
   reason: string;
+  /** Rules with a baseline only: both windows' counts, the change and each change check with its p-value. */
+  baseline?: object;
 }
 
 export interface CheckJson {
@@ -185,6 +190,8 @@ export function checkJson(outcome: CheckOutcome): CheckJson {
           : null,
         reason: r.reason,
       };
+      const base = baselineJson(r);
+      if (base) json.baseline = base;
       if (rule.perOperation) {
         json.operations = r.operations.map((o) => ({ name: o.name, verdict: o.verdict, errorRate: o.errorRate, requests: o.requests, errors: o.errors }));
       }

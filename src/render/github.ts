@@ -7,6 +7,7 @@
  */
 import { type CheckOutcome, formatCount, formatObservedRate, formatRateThreshold, type RuleResult, tally } from '../core/gate.js';
 import { formatTime } from '../core/time.js';
+import { baselineLine } from './baseline-report.js';
 import { verdictLabel, worstText } from './check-report.js';
 import { safeText } from './safe.js';
 
@@ -37,6 +38,8 @@ export function githubAnnotations(outcome: CheckOutcome): string {
       message += ` (requests ${formatCount(r.requests)}, errors ${formatCount(r.errors)}`;
       const worst = worstText(r);
       message += worst ? `, worst ${worst})` : ')';
+      const base = baselineLine(r);
+      if (base) message += `; ${safeText(base)}`;
     }
     lines.push(`::${kind} title=${escapeProperty(title)}::${escapeData(message)}`);
   }
@@ -75,7 +78,7 @@ export function githubStepSummary(outcome: CheckOutcome): string {
       r.requests === null ? '' : formatCount(r.requests),
       r.errors === null ? '' : formatCount(r.errors),
       mdCell(worstText(r)),
-      mdCell(r.reason),
+      mdCell([r.reason, baselineLine(r)].filter(Boolean).join('; ')),
     ];
     out.push(`| ${cells.join(' | ')} |`);
   }

@@ -5,6 +5,7 @@
  */
 import { type CheckOutcome, formatCount, formatObservedRate, formatRateThreshold, type RuleResult, tally } from '../core/gate.js';
 import { formatTime } from '../core/time.js';
+import { baselineLine } from './baseline-report.js';
 import { worstText } from './check-report.js';
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
@@ -39,6 +40,9 @@ function details(r: RuleResult): string {
   for (const op of rule.perOperation ? r.operations.filter((o) => o.verdict === 'fail') : []) {
     lines.push(`failing operation: ${op.name} ${formatObservedRate(op.errorRate, rule.maxErrorRate)} (requests ${formatCount(op.requests)}, errors ${formatCount(op.errors)})`);
   }
+  const base = baselineLine(r);
+  if (base) lines.push(base);
+  for (const c of r.baseline?.checks ?? []) lines.push(`${c.kind} (${c.verdict}): ${c.text}`);
   lines.push(`result: ${r.reason}`);
   return lines.join('\n');
 }

@@ -1,0 +1,34 @@
+/** query --compare and check --baseline on live data: both windows fetched from the emulator. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { run } from './helpers/io.js';
+import { type Harness, liveEnv, openHarness, RESOURCE } from './emulator/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+it('query --compare 1d fetches the current and the baseline window (minute-floored, a day apart)', async () => {
+  h.emulator.reset();
+  const r = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--compare', '1d', '--split-by', 'none', '-o', 'json'], { env: liveEnv(h) });
+  expect(r.code).toBe(0);
+  const spans = h.emulator.requests.map((q) => new URL(q.url, 'https://x').searchParams.get('timespan'));
+  expect(spans).toEqual(['2026-01-07T23:00:00.000Z/2026-01-08T00:00:00.000Z', '2026-01-06T23:00:00.000Z/2026-01-07T00:00:00.000Z']);
+  const doc = JSON.parse(r.stdout);
+  // The same traffic every day: 3 + 2 a minute, plus 1 per 10, per 60, per 30 and per 120 minutes: 300 + 6 + 1 + 2 + 0..1.
+  expect(doc.baseline.requests).toBe(doc.requests);
+  expect(doc.series[0].status).toBe('both');
+  expect(doc.change.total).toBe(0);
+});
+
+it('check --baseline 1d live: no change passes; the baseline beyond 93 days is a usage error', async () => {
+  const ok = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '1d', '--max-error-rate-increase', '0.5pp'], { env: liveEnv(h) });
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toContain('+0.00pp <= +0.5pp');
+  const old = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '100d', '--max-traffic-drop', '50%'], { env: liveEnv(h) });
+  expect(old.code).toBe(2);
+  expect(old.stderr).toMatch(/^error: the window starts at 2025-09-29T23:00:00Z, more than 93 days ago/);
+});
