@@ -25,6 +25,8 @@ const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>]
   ['query', async () => (await import('./query.js')).registerQuery],
   ['check', async () => (await import('./check.js')).registerCheck],
   ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
+  ['status', async () => (await import('./status.js')).registerStatus],
+  ['resources', async () => (await import('./resources.js')).registerResources],
 ];
 
 /** The commands argv needs: the one it names (global options take no value), or all of them. */

@@ -1,0 +1,1 @@
+export const registerStatus: import('./main.js').Register = () => {};
