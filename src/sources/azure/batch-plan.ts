@@ -1,7 +1,7 @@
 /**
  * From per-metric request plans to the calls of a run over many resources (pure):
- * - metrics whose requests agree on everything but the metric name (interval, aggregations, $filter,
- *   top, order, window) share one request, at most MAX_METRICS_PER_CALL names in it; so a request's
+ * - metrics whose requests agree on everything but the metric name and top (interval, aggregations,
+ *   $filter, order, window) share one request (asking for the largest top), at most MAX_METRICS_PER_CALL names in it; so a request's
  *   filter names only dimensions every metric in it has;
  * - resources are grouped by subscription and region (the batch API takes one subscription, region
  *   and resource type per call), at most MAX_IDS_PER_BATCH per call.
@@ -32,7 +32,8 @@ export interface MetricGroup {
 export function groupPlans(plans: readonly RequestPlan[]): MetricGroup[] {
   const byKey = new Map<string, RequestPlan[]>();
   for (const p of plans) {
-    const key = JSON.stringify([p.metricnamespace, p.aggregation, p.interval, p.filter, p.top, p.orderby, p.windows]);
+    // `top` is not in the key: the group asks for the largest (top counts series per metric).
+    const key = JSON.stringify([p.metricnamespace, p.aggregation, p.interval, p.filter, p.orderby, p.windows]);
     byKey.set(key, [...(byKey.get(key) ?? []), p]);
   }
   const out: MetricGroup[] = [];
@@ -47,7 +48,7 @@ export function groupPlans(plans: readonly RequestPlan[]): MetricGroup[] {
         aggregation: p.aggregation,
         interval: p.interval,
         filter: p.filter,
-        top: p.top,
+        top: Math.max(...chunk.map((c) => c.top)),
         orderby: p.orderby,
         windows: p.windows,
       });
