@@ -9,8 +9,8 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { MetricDef } from '../catalog/types.js';
+import { checkRulesPerResource } from '../core/gate-resources.js';
 import {
-  checkRules,
   defaultRuleName,
   errorResult,
   type GateRule,
@@ -42,6 +42,7 @@ import {
   type FilterOptions,
   noErrorRateProblem,
   inferMetric,
+  parseMetricList,
   parseErrors,
   parseFilters,
   parsePositiveInt,
@@ -212,8 +213,17 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     }
   } else {
     const parts = await parseFlagParts(opts, problems, ctx);
-    const metric = resolveMetricOption(opts, problems);
-    if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
+    const list = opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all');
+    const metric = list ? undefined : resolveMetricOption(opts, problems);
+    if (list) {
+      // Several metrics: a rule each; with "all", metrics without an error rate are left out of an error-rate check.
+      const all = opts.metric!.trim().toLowerCase() === 'all';
+      const metrics = parseMetricList(opts.metric!, problems).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
+      rules = metrics.map((m) => {
+        const rule = ruleFromFlags(m, opts, parts, problems);
+        return opts.ruleName?.trim() ? { ...rule, name: `${rule.name} (${m.alias})` } : rule;
+      });
+    } else if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
     else if (opts.metric === undefined && !(opts.operation?.length)) {
       if (!opts.fixture?.length) problems.add('--metric is required for a live check, e.g. --metric chat (see "acs-metrics catalog")');
       else pending = { opts, parts };
@@ -237,7 +247,14 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     problems.throwIfAny();
   }
   const ruleList = rules ?? [];
-  const outcome: CheckOutcome = data ? checkRules(ruleList, data) : outcomeOf(ruleList.map((r) => errorResult(r, failure ?? 'no data')));
+  let outcome: CheckOutcome;
+  if (data) {
+    const perResource = checkRulesPerResource(ruleList, data);
+    outcome = outcomeOf(perResource.results);
+    if (perResource.quiet > 0) ctx.note(`${perResource.quiet} resource and metric ${perResource.quiet === 1 ? 'pair has' : 'pairs have'} no traffic in the window and ${perResource.quiet === 1 ? 'was' : 'were'} not checked (--fail-on-no-data or --min-total checks them)`);
+  } else {
+    outcome = outcomeOf(ruleList.map((r) => errorResult(r, failure ?? 'no data')));
+  }
 
   const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
   for (const note of notes) ctx.note(safeText(note));

@@ -43,7 +43,7 @@ export const collectList = (value: string, previous: string[] | undefined): stri
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name')
+    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all')
     .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
     .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
