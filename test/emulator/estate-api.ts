@@ -22,6 +22,8 @@ export interface EstateResource {
   readonly dataLocation: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly dataset: Dataset;
+  /** Listed by Resource Graph, but gone for the metrics APIs (deleted meanwhile): 404 / an error entry. */
+  readonly missing?: boolean;
 }
 
 export interface EstateSettings {
@@ -109,7 +111,7 @@ export function answerBatch(estate: EstateSettings, subscription: string, params
   const values: unknown[] = [];
   for (const id of ids as string[]) {
     const r = estate.resources.find((x) => x.id.toLowerCase() === `/${id.replace(/^\//, '')}`.toLowerCase());
-    if (!r) {
+    if (!r || r.missing) {
       values.push({ resourceid: id, error: { code: 'ResourceNotFound', message: `The Resource '${id}' was not found.` } });
       continue;
     }

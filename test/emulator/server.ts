@@ -298,7 +298,7 @@ export class Emulator {
 
   private compute(api: 'metrics' | 'definitions', resourceId: string, url: URL, req: IncomingMessage): Answer {
     if (req.headers.authorization !== `Bearer ${this.opts.token}`) return { status: 401, body: ERROR_BODIES[401] };
-    const member = this.estate.resources.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
+    const member = this.estate.resources.find((r) => !r.missing && r.id.toLowerCase() === resourceId.toLowerCase());
     if (member && api === 'metrics' && url.searchParams.get('api-version') === API_VERSION) {
       return answerMetrics(member.dataset, { params: url.searchParams, resourceId: member.id, now: this.opts.now ?? Date.now() });
     }
