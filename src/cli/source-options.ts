@@ -34,6 +34,8 @@ export interface LiveOptions extends SelectionOptions {
   concurrency?: string;
   /** false with --no-batch. */
   batch?: boolean;
+  /** Hidden: one request per resource and metric (the az CLI's way), for the benchmark's baseline. */
+  perMetric?: boolean;
 }
 
 export interface SourceOptions extends LiveOptions {
@@ -72,7 +74,8 @@ export function addLiveOptions(cmd: Command): Command {
     .option('--batch-endpoint <url>', `metrics batch API endpoint (env ACS_METRICS_BATCH_ENDPOINT; default for the cloud of --endpoint, ${CLOUDS[0]!.batch} in the public cloud)`)
     .option('--no-batch', 'one Metrics - List request per resource instead of the batch API')
     .option('--concurrency <n>', `requests in flight at once (default ${DEFAULT_CONCURRENCY_TEXT})`)
-    .option('--timeout <duration>', `give up on a request after this long, e.g. 30s, 2m, PT30S (default ${humanDuration(DEFAULT_TIMEOUT_MS)})`);
+    .option('--timeout <duration>', `give up on a request after this long, e.g. 30s, 2m, PT30S (default ${humanDuration(DEFAULT_TIMEOUT_MS)})`)
+    .addOption(cmd.createOption('--per-metric', 'with --no-batch: one request per resource and metric (as az monitor metrics list does); for comparisons').hideHelp());
 }
 
 export function addSourceOptions(cmd: Command): Command {
@@ -113,6 +116,7 @@ export async function estateSettings(opts: LiveOptions, ctx: Context) {
     endpoint,
     ...batchTarget(opts, endpoint, ctx.io.env),
     concurrency: parseConcurrency(opts.concurrency),
+    metricsPerCall: opts.perMetric ? 1 : undefined,
     timeoutMs: parseTimeout(opts.timeout),
     env: ctx.io.env,
     now: ctx.io.now().getTime(),

@@ -1,7 +1,6 @@
 /**
  * A test estate: ACS resources in three subscriptions with hourly data worked out by hand.
- * Resource i (0-based, in id order within its subscription as made here) has, every hour of the two
- * days ending at NOW_MINUTE:
+ * Resource i has, every hour of the two days ending at NOW_MINUTE (or the end given):
  * - chat: SendChatMessage 201 x (i % 5 + 1); GetChatThread 500 x 2 when i % 10 === 3;
  * - sms: SendMessage 202 x 1 when i % 4 === 0;
  * and no series for the other ten metrics (each answers "timeseries": []).
@@ -18,8 +17,8 @@ export const chatPerHour = (i: number): number => (i % 5) + 1;
 export const chatErrorsPerHour = (i: number): number => (i % 10 === 3 ? 2 : 0);
 export const smsPerHour = (i: number): number => (i % 4 === 0 ? 1 : 0);
 
-export function resourceDataset(i: number): Dataset {
-  const start = NOW_MINUTE - 2 * DAY;
+export function resourceDataset(i: number, end = NOW_MINUTE): Dataset {
+  const start = end - 2 * DAY;
   const chat = resolveMetric('chat');
   const sms = resolveMetric('sms');
   return {
@@ -27,12 +26,12 @@ export function resourceDataset(i: number): Dataset {
       if (m === chat) {
         const specs = [{ dims: { Operation: 'SendChatMessage', StatusCode: '201', StatusSubClass: '2xx' }, count: chatPerHour(i) }];
         if (chatErrorsPerHour(i) > 0) specs.push({ dims: { Operation: 'GetChatThread', StatusCode: '500', StatusSubClass: '5xx' }, count: chatErrorsPerHour(i) });
-        return buildMetric(m, start, NOW_MINUTE, HOUR, specs);
+        return buildMetric(m, start, end, HOUR, specs);
       }
       if (m === sms && smsPerHour(i) > 0) {
-        return buildMetric(m, start, NOW_MINUTE, HOUR, [{ dims: { Operation: 'SendMessage', StatusCode: '202', StatusSubClass: '2xx' }, count: smsPerHour(i) }]);
+        return buildMetric(m, start, end, HOUR, [{ dims: { Operation: 'SendMessage', StatusCode: '202', StatusSubClass: '2xx' }, count: smsPerHour(i) }]);
       }
-      return buildMetric(m, start, NOW_MINUTE, HOUR, []);
+      return buildMetric(m, start, end, HOUR, []);
     }),
   };
 }
@@ -44,7 +43,7 @@ export const resourceName = (i: number): string => `acs-${String(i).padStart(3, 
  * tag env=prod for even i and env=dev for odd i. Datasets are shared between resources with the same
  * data (i % 20) to keep memory small.
  */
-export function makeEstate(count: number): EstateResource[] {
+export function makeEstate(count: number, end = NOW_MINUTE): EstateResource[] {
   const datasets = new Map<number, Dataset>();
   return Array.from({ length: count }, (_, i) => {
     const sub = SUBS[i % 3]!;
@@ -53,7 +52,7 @@ export function makeEstate(count: number): EstateResource[] {
     const key = i % 20;
     let dataset = datasets.get(key);
     if (!dataset) {
-      dataset = resourceDataset(i);
+      dataset = resourceDataset(i, end);
       datasets.set(key, dataset);
     }
     return {

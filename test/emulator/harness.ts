@@ -65,10 +65,10 @@ export interface Harness {
 }
 
 /** Starts an emulator over HTTPS and trusts its certificate in this process. */
-export async function openHarness(dataset: Dataset = testDataset(), definitions?: readonly unknown[]): Promise<Harness> {
+export async function openHarness(dataset: Dataset = testDataset(), definitions?: readonly unknown[], estate?: readonly EstateResource[]): Promise<Harness> {
   const cert = makeTestCert();
   const untrust = trustInProcess(cert.cert);
-  const emulator = await startEmulator({ cert, dataset, resource: RESOURCE, token: TOKEN, now: NOW, definitions });
+  const emulator = await startEmulator({ cert, dataset, resource: RESOURCE, token: TOKEN, now: NOW, definitions, estate });
   return {
     emulator,
     cert,

@@ -29,7 +29,7 @@ export interface MetricGroup {
 }
 
 /** Plans with the same request parameters, in chunks of MAX_METRICS_PER_CALL, in first-seen order. */
-export function groupPlans(plans: readonly RequestPlan[]): MetricGroup[] {
+export function groupPlans(plans: readonly RequestPlan[], perCall = MAX_METRICS_PER_CALL): MetricGroup[] {
   const byKey = new Map<string, RequestPlan[]>();
   for (const p of plans) {
     // `top` is not in the key: the group asks for the largest (top counts series per metric).
@@ -38,8 +38,8 @@ export function groupPlans(plans: readonly RequestPlan[]): MetricGroup[] {
   }
   const out: MetricGroup[] = [];
   for (const list of byKey.values()) {
-    for (let i = 0; i < list.length; i += MAX_METRICS_PER_CALL) {
-      const chunk = list.slice(i, i + MAX_METRICS_PER_CALL);
+    for (let i = 0; i < list.length; i += perCall) {
+      const chunk = list.slice(i, i + perCall);
       const p = chunk[0]!;
       out.push({
         plans: chunk,

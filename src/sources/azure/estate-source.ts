@@ -47,6 +47,8 @@ export interface EstateOptions {
   /** Why there is no batch endpoint, said once on stderr (undefined: say nothing, e.g. --no-batch). */
   readonly noBatchReason?: string;
   readonly concurrency: number;
+  /** Metric names per request (default MAX_METRICS_PER_CALL; 1 for the benchmark's baseline). */
+  readonly metricsPerCall?: number;
   readonly timeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: number;
@@ -184,7 +186,7 @@ export class EstateSource implements MetricsSource {
     const { now, log } = this.opts;
     const withRange = queries.map((q) => (q.range.start !== undefined || q.range.sinceMs !== undefined ? q : { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } }));
     if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
-    const groups = groupPlans(planRequests(withRange, now));
+    const groups = groupPlans(planRequests(withRange, now), this.opts.metricsPerCall);
     const resources = await this.resources(signal);
     const calls = { batch: 0, perResource: 0 };
     if (groups.length === 0 || resources.length === 0) return { metrics: [], raw: [], anchor: now, resources, calls };
