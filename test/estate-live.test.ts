@@ -168,3 +168,75 @@ describe('check over the estate', () => {
     expect(r.stderr).toContain(`note: ${70 * (METRICS.length - 1) - 88} resource and metric pairs have no traffic in the window and were not checked (--fail-on-no-data or --min-total checks them)`);
   });
 });
+
+describe('bounds, throttling and query over several resources', () => {
+  const few = ['--subscription', A, '--name', 'acs-00?', '--name', 'acs-gone-a'];
+
+  it('never has more than --concurrency requests in flight', async () => {
+    h.emulator.latencyMs = 30;
+    try {
+      const r = await run(['status', '--all-subscriptions', '--name', 'acs-0*', '--no-batch', '--concurrency', '3', '--metric', 'chat,router'], { env: liveEnv(h) });
+      expect(r.code).toBe(0);
+      // 100 resources acs-000..acs-099 x 2 metric groups, one by one.
+      expect(h.emulator.metricRequests).toHaveLength(200);
+      expect(h.emulator.maxInFlight).toBe(3);
+    } finally {
+      h.emulator.latencyMs = 0;
+    }
+  });
+
+  it('a call throttled out fails only its resources and metrics, named', async () => {
+    h.emulator.inject({ kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 4, 'batch');
+    const r = await run(['status', ...few, '--metric', 'chat,router', '--concurrency', '1', '-o', 'json'], { env: liveEnv(h) });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    // The chat call (first) was throttled 4 times (3 retries): chat failed for acs-000, 003, 006, 009 and acs-gone-a;
+    // router answered (no traffic), and acs-gone-a is not found there.
+    expect(doc.partial).toBe(true);
+    expect(doc.resources.map((x) => x.name)).toEqual(['acs-000', 'acs-003', 'acs-006', 'acs-009', 'acs-gone-a']);
+    expect(doc.resources[0]!.metrics).toEqual([
+      { metric: 'APIRequestChat', metricAlias: 'chat', requests: null, errors: null, errorRate: null, worstOperation: null, latest: null, error: 'TooManyRequests: throttled out (HTTP 429), still after 3 retries' },
+    ]);
+    expect(doc.resources[4]!.error).toBe(
+      'APIRequestChat: TooManyRequests: throttled out (HTTP 429), still after 3 retries; ApiRequestRouter: ResourceNotFound: resource not found (ResourceNotFound)',
+    );
+    expect(h.emulator.batchRequests.map((q) => q.status)).toEqual([429, 429, 429, 429, 200]);
+  });
+
+  it('query splits by resource, and its JSON lists the resources with their failures', async () => {
+    const r = await run(['query', ...few, '-m', 'chat', '--since', '24h', '-i', 'FULL', '-o', 'json'], { env: liveEnv(h) });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { partial: boolean; resources: { name: string; error: string | null }[]; series: { dimensions: Record<string, string>; requests: number }[]; requests: number };
+    expect(doc.partial).toBe(true);
+    // In id order: rg-0 before rg-1.
+    expect(doc.resources.map((x) => [x.name, x.error])).toEqual([
+      ['acs-000', null],
+      ['acs-006', null],
+      ['acs-gone-a', 'ResourceNotFound: resource not found (ResourceNotFound)'],
+      ['acs-003', null],
+      ['acs-009', null],
+    ]);
+    // 24 x (1 + 6 (4 + 2 errors) + 2 + 5) = 336.
+    expect(doc.requests).toBe(24 * (1 + 6 + 2 + 5));
+    expect(r.stderr).toContain('note: Azure Monitor: APIRequestChat failed for acs-gone-a: ResourceNotFound: resource not found (ResourceNotFound); the results are partial\n');
+  });
+
+  it('prints the status table, problems first, totals per resource', async () => {
+    const r = await run(['status', '--subscription', A, '--name', 'acs-00[0-9]', '--name', 'acs-000', '--name', 'acs-003'], { env: liveEnv(h) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '2026-01-07T00:00Z to 2026-01-08T00:00Z · 2 resources · 2 with traffic · 1 with errors',
+        '┌──────────┬─────────┬──────────┬────────┬────────────┬────────────────────────────┬───────────────────┬─────────┐',
+        '│ Resource │ Metric  │ Requests │ Errors │ Error rate │ Worst operation            │ Latest data       │ Problem │',
+        '├──────────┼─────────┼──────────┼────────┼────────────┼────────────────────────────┼───────────────────┼─────────┤',
+        '│ acs-003  │ chat    │      144 │     48 │      33.3% │ GetChatThread (48, 100.0%) │ 2026-01-07T23:00Z │         │',
+        '│ acs-000  │ chat    │       24 │      0 │         0% │ -                          │ 2026-01-07T23:00Z │         │',
+        '│          │ sms     │       24 │      0 │         0% │ -                          │ 2026-01-07T23:00Z │         │',
+        '│          │ (total) │       48 │      0 │         0% │                            │                   │         │',
+        '└──────────┴─────────┴──────────┴────────┴────────────┴────────────────────────────┴───────────────────┴─────────┘',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -115,7 +115,7 @@ export function buildStatus(input: StatusInput): StatusReport {
     const rows: StatusRow[] = [];
     for (const metric of metrics) {
       const failedAll = input.failedMetrics.find((f) => f.metric === metric);
-      const failed = failedAll?.message ?? failureOf(input.failures, id, metric.rest)?.message;
+      const failed = failureOf(input.failures, id, metric.rest)?.message ?? failedAll?.message;
       const empty = { metric, requests: null, errors: null, errorRate: null, worstOperation: null, latest: null };
       if (failed !== undefined) {
         rows.push({ ...empty, error: failed });

@@ -95,6 +95,9 @@ export class Emulator {
   readonly estate: EstateSettings;
   /** A fixed delay before every answer (the benchmark's network latency). */
   latencyMs = 0;
+  /** Requests being answered now, and the most at once since the last reset. */
+  private inFlight = 0;
+  maxInFlight = 0;
   private graphWindow = { start: 0, used: 0 };
 
   constructor(private readonly opts: EmulatorOptions) {
@@ -150,6 +153,7 @@ export class Emulator {
     this.requests.length = 0;
     this.faults.length = 0;
     this.graphWindow = { start: 0, used: 0 };
+    this.maxInFlight = 0;
   }
 
   /** The recorded Metrics - List requests. */
@@ -175,6 +179,9 @@ export class Emulator {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => this.inFlight--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
