@@ -13,7 +13,9 @@ import { startEmulator } from '../test/emulator/server.js';
 const count = Number(process.argv[2] ?? 200);
 const latencyMs = Number(process.argv[3] ?? 100);
 const cert = makeTestCert();
-const emulator = await startEmulator({ cert, dataset: testDataset(), resource: RESOURCE, token: TOKEN, now: Date.now(), estate: makeEstate(count, Math.floor(Date.now() / 60_000) * 60_000) });
+const emulator = await startEmulator({ cert, dataset: testDataset(), resource: RESOURCE, token: TOKEN, now: Date.now(), // Data ends half an hour after start-up, so that every run in the next half hour sees the same 24 hourly points.
+  estate: makeEstate(count, Math.floor(Date.now() / 60_000) * 60_000 + 30 * 60_000),
+});
 emulator.latencyMs = latencyMs;
 const stats = createServer((req, res) => {
   if (req.method === 'POST') emulator.reset();

@@ -172,6 +172,17 @@ describe('check over the estate', () => {
 describe('bounds, throttling and query over several resources', () => {
   const few = ['--subscription', A, '--name', 'acs-00?', '--name', 'acs-gone-a'];
 
+  it('asks per resource, with one note, when no batch endpoint is known for --endpoint', async () => {
+    const r = await run(['status', ...few, '--metric', 'chat'], { env: liveEnv(h, { ACS_METRICS_BATCH_ENDPOINT: undefined }) });
+    expect(r.code).toBe(0);
+    expect(h.emulator.batchRequests).toHaveLength(0);
+    expect(h.emulator.metricRequests).toHaveLength(5);
+    const host = new URL(h.emulator.endpoint).host;
+    expect(r.stderr.split('\n').filter((l) => l.includes('batch'))).toEqual([
+      `note: no metrics batch endpoint is known for ${host}: using one request per resource; give --batch-endpoint (or ACS_METRICS_BATCH_ENDPOINT) for the batch API`,
+    ]);
+  });
+
   it('never has more than --concurrency requests in flight', async () => {
     h.emulator.latencyMs = 30;
     try {

@@ -165,3 +165,20 @@ describe('status report', () => {
     expect(report.resources[0]!.rows[0]!.error).toBe('ResourceNotFound: resource not found');
   });
 });
+
+describe('the batch endpoint of a run', () => {
+  it('follows --batch-endpoint, then ACS_METRICS_BATCH_ENDPOINT, then the cloud of --endpoint', async () => {
+    const { batchTarget } = await import('../src/cli/source-options.js');
+    expect(batchTarget({}, 'https://management.azure.com', {})).toEqual({ batchEndpoint: 'https://global.metrics.monitor.azure.com' });
+    expect(batchTarget({}, 'https://management.usgovcloudapi.net', {})).toEqual({ batchEndpoint: 'https://global.metrics.monitor.azure.us' });
+    expect(batchTarget({}, 'https://management.chinacloudapi.cn', {})).toEqual({ batchEndpoint: 'https://global.metrics.monitor.azure.cn' });
+    expect(batchTarget({}, 'https://management.azure.com', { ACS_METRICS_BATCH_ENDPOINT: 'https://westeurope.metrics.monitor.azure.com/' })).toEqual({
+      batchEndpoint: 'https://westeurope.metrics.monitor.azure.com',
+    });
+    expect(batchTarget({ batchEndpoint: 'https://a.example' }, 'https://management.azure.com', { ACS_METRICS_BATCH_ENDPOINT: 'https://b.example' })).toEqual({ batchEndpoint: 'https://a.example' });
+    expect(batchTarget({ batch: false }, 'https://management.azure.com', {})).toEqual({});
+    expect(batchTarget({}, 'https://127.0.0.1:4443', {})).toEqual({
+      noBatchReason: 'no metrics batch endpoint is known for 127.0.0.1:4443: using one request per resource; give --batch-endpoint (or ACS_METRICS_BATCH_ENDPOINT) for the batch API',
+    });
+  });
+});
