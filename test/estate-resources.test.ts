@@ -162,3 +162,15 @@ describe('Resource Graph throttling', () => {
     expect(h.emulator.graphRequests[1]!.at - h.emulator.graphRequests[0]!.at).toBeGreaterThanOrEqual(990);
   });
 });
+
+describe('Resource Graph refusals', () => {
+  it('a 403 is one line naming the role, exit 3', async () => {
+    h.emulator.inject({ kind: 'status', status: 403 }, 1, 'graph');
+    const r = await run(['resources', '--subscription', A], { env: liveEnv(h) });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `error: access denied to Resource Graph on ${new URL(h.emulator.endpoint).host} (HTTP 403 AuthorizationFailed): listing resources needs the Reader role on the subscriptions\n`,
+    );
+  });
+});

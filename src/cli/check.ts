@@ -113,7 +113,8 @@ Examples:
   acs-metrics check --fixture fixtures/sample-week.json -m chat --since 24h --max-error-rate 0.5% --errors 5xx,429
   acs-metrics check --fixture fixtures/sample-week.json -m chat --per-operation --max-error-rate 2% --min-requests 100
   acs-metrics check --resource "$ACS_RESOURCE_ID" -m sms --since 30m --min-total 1 --rule-name "sms traffic"
-  acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml`,
+  acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml
+  acs-metrics check --subscription "$SUB" --metric all --max-error-rate 1%     (every resource and metric)`,
   );
   cmd.action(action<CheckOptions>(runCheckCommand));
 };

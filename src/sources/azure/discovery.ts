@@ -60,7 +60,7 @@ function failure(res: JsonResponse, host: string): DataError {
   const message = typeof o?.message === 'string' ? `: ${oneLine(o.message, 200)}` : '';
   if (res.status === 401) return new DataError(`Azure rejected the access token for Resource Graph (HTTP 401${code}): sign in again (az login)`);
   if (res.status === 403) {
-    return new DataError(`access denied to Resource Graph on ${host} (HTTP 403${code})${message}: listing resources needs Reader on the subscriptions`);
+    return new DataError(`access denied to Resource Graph on ${host} (HTTP 403${code}): listing resources needs the Reader role on the subscriptions`);
   }
   return new DataError(`Resource Graph on ${host} failed (HTTP ${res.status}${code})${message}`);
 }

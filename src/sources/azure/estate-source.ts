@@ -191,6 +191,7 @@ export class EstateSource implements MetricsSource {
     const calls = { batch: 0, perResource: 0 };
     if (groups.length === 0 || resources.length === 0) return { metrics: [], raw: [], anchor: now, resources, calls };
     const entries = await this.run(resources, groups, calls, signal);
+    warnIfCut(groups, entries, log);
     const body = { values: entries };
     const metrics: MetricData[] = parseMetricsBody(body, ORIGIN);
     const failed = entries.filter((e) => e.value.every((m) => typeof (m as { errorCode?: unknown }).errorCode === 'string' && (m as { errorCode: string }).errorCode !== 'Success'));
@@ -366,6 +367,26 @@ export class EstateSource implements MetricsSource {
       ...(typeof body.resourceregion === 'string' ? { resourceregion: body.resourceregion } : {}),
       value: body.value,
     };
+  }
+}
+
+/** A metric answered with exactly `top` series (per resource) may have lost some: say so once per metric. */
+function warnIfCut(groups: readonly MetricGroup[], entries: readonly Entry[], log: Log): void {
+  const cut = new Set<string>();
+  for (const g of groups) {
+    if (g.filter === '') continue;
+    for (const e of entries) {
+      for (const m of e.value as { name?: { value?: unknown }; timeseries?: unknown }[]) {
+        const name = typeof m?.name?.value === 'string' ? m.name.value : undefined;
+        if (name && g.plans.some((p) => p.metric.rest.toLowerCase() === name.toLowerCase()) && Array.isArray(m.timeseries) && m.timeseries.length >= g.top) {
+          cut.add(`${name}|${g.top}`);
+        }
+      }
+    }
+  }
+  for (const k of cut) {
+    const [name, top] = k.split('|');
+    log.warn(`Azure Monitor returned ${top} series for ${name} of a resource, the most acs-metrics asked for (top=${top}): some series may be missing`);
   }
 }
 
