@@ -107,7 +107,7 @@ describe('live query refusals before any request', () => {
     ['a query string', ['--resource', `${RESOURCE}?x=1`], {}, `error: invalid resource id "${RESOURCE}?x=1": it contains "?"; ${SHAPE}\n`],
     ['a bad id in the environment', [], { ACS_METRICS_RESOURCE: 'acs-test' }, `error: ACS_METRICS_RESOURCE: invalid resource id "acs-test": it does not start with /subscriptions/<subscription-guid>; ${SHAPE}\n`],
     ['--resource with --name', ['--resource', RESOURCE, '--name', 'x'], {}, 'error: give either --resource or --name, not both\n'],
-    ['an incomplete set of parts', ['--subscription', SUBSCRIPTION, '--name', 'x'], {}, 'error: --subscription, --resource-group and --name go together: missing --resource-group\n'],
+    ['--resource-group without a subscription', ['--resource-group', 'rg', '--name', 'x'], {}, "error: --resource-group, --name narrow a subscription's resources: give --subscription S (or --all-subscriptions) too\n"],
     ['--fixture with --resource', ['--resource', RESOURCE, '--fixture', 'x.json'], {}, 'error: give either --fixture or --resource, not both\n'],
     ['a plain http endpoint', ['--resource', RESOURCE, '--endpoint', 'http://127.0.0.1:1'], {}, 'error: invalid --endpoint "http://127.0.0.1:1": it must be an https URL (access tokens are never sent over plain http)\n'],
     ['an endpoint with a path', ['--resource', RESOURCE, '--endpoint', 'https://management.azure.com/x'], {}, 'error: invalid --endpoint "https://management.azure.com/x": give only the scheme and host, e.g. https://management.chinacloudapi.cn\n'],

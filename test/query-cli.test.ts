@@ -142,6 +142,6 @@ describe('acs-metrics query on fixtures', () => {
   it('needs a data source', async () => {
     const r = await run(['query', '-m', 'chat']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE) for a live query\n');
+    expect(r.stderr).toBe('error: no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE), --subscription S or --all-subscriptions for a live query\n');
   });
 });

@@ -55,6 +55,7 @@ function words(line: string): string[] {
 const SUBSTITUTE: Record<string, string> = {
   $ACS_ID: RESOURCE,
   $ACS_RESOURCE_ID: RESOURCE,
+  $SUB: SUBSCRIPTION,
   '<guid>': SUBSCRIPTION,
   'my-rg': 'rg-test',
   'my-acs': 'acs-test',
@@ -80,7 +81,10 @@ describe('the README commands, on the bundled sample', () => {
   const env: Record<string, string | undefined> = {};
   beforeAll(async () => {
     // Azure keeps minute data: the sample's hours are served as minutes, so any window can be asked for.
-    h = await openHarness(datasetFromBody(JSON.parse(readFileSync(SAMPLE, 'utf8')), { minutes: true }));
+    // The same resource is also a one-resource estate (Resource Graph and the batch API) for the estate examples.
+    const dataset = datasetFromBody(JSON.parse(readFileSync(SAMPLE, 'utf8')), { minutes: true });
+    const estate = [{ id: RESOURCE, subscription: SUBSCRIPTION, resourceGroup: 'rg-test', name: 'acs-test', location: 'global', dataLocation: 'Europe', tags: { env: 'prod' }, dataset }];
+    h = await openHarness(dataset, undefined, estate);
     dir = mkdtempSync(join(tmpdir(), 'acs-metrics-test-readme-'));
     writeFileSync(join(dir, 'gates.json'), rulesExample());
     Object.assign(env, liveEnv(h));
@@ -105,5 +109,8 @@ describe('the README commands, on the bundled sample', () => {
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(Number(/# exits (\d+)/.exec(line)?.[1] ?? 0));
     expect(r.stdout).not.toBe('');
+    // `> file`: later commands read it (--resources-from prod.json).
+    const redirect = /\s>\s+(\S+)\s*$/.exec(line)?.[1];
+    if (redirect && !redirect.includes('/')) writeFileSync(join(dir, redirect), r.stdout);
   });
 });

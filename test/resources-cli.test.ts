@@ -125,10 +125,17 @@ describe('several resources in one batch body', () => {
     expect(r.stderr).toBe('error: no resource "acs-z" in the APIRequestChat data: it holds acs-a, acs-b, acs-c\n');
   });
 
-  it('check sums the resources with a note, or gates one of them', async () => {
-    const all = await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '0.5%', '-o', 'json']);
-    expect(all.code).toBe(0);
-    expect(all.stderr).toContain('note: the totals combine 3 resources (acs-a, acs-b, acs-c)');
+  it('check judges each resource on its own, or gates the one named', async () => {
+    const all = await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '0.5%', '--min-requests', '1', '-o', 'json']);
+    // acs-a 0 of 40, acs-b 1 of 4 (25%: fails), acs-c 0 of 300.
+    expect(all.code).toBe(1);
+    const doc = JSON.parse(all.stdout) as { rules: { name: string; verdict: string; requests: number; errors: number }[] };
+    expect(doc.rules.map((r) => [r.name, r.verdict, r.requests, r.errors])).toEqual([
+      ['chat on acs-a', 'pass', 40, 0],
+      ['chat on acs-b', 'fail', 4, 1],
+      ['chat on acs-c', 'pass', 300, 0],
+    ]);
+    expect(all.stderr).not.toContain('the totals combine');
     // acs-b alone: 1 error in 4 requests = 25%.
     const one = await run(['check', '--fixture', file, '-m', 'chat', '--resource-name', 'acs-b', '--max-error-rate', '0.5%', '--min-requests', '1']);
     expect(one.code).toBe(1);

@@ -9,8 +9,8 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { MetricDef } from '../catalog/types.js';
+import { checkRulesPerResource } from '../core/gate-resources.js';
 import {
-  checkRules,
   defaultRuleName,
   errorResult,
   type GateRule,
@@ -42,6 +42,7 @@ import {
   type FilterOptions,
   noErrorRateProblem,
   inferMetric,
+  parseMetricList,
   parseErrors,
   parseFilters,
   parsePositiveInt,
@@ -118,7 +119,8 @@ Examples:
   acs-metrics check --fixture fixtures/sample-week.json -m chat --per-operation --max-error-rate 2% --min-requests 100
   acs-metrics check --resource "$ACS_RESOURCE_ID" -m sms --since 30m --min-total 1 --rule-name "sms traffic"
   acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml
-  acs-metrics check --resource "$ACS_RESOURCE_ID" -m chat --since 1h --baseline 7d --max-error-rate-increase 0.5pp`,
+  acs-metrics check --resource "$ACS_RESOURCE_ID" -m chat --since 1h --baseline 7d --max-error-rate-increase 0.5pp
+  acs-metrics check --subscription "$SUB" --metric all --max-error-rate 1%     (every resource and metric)`,
   );
   cmd.action(action<CheckOptions>(runCheckCommand));
 };
@@ -228,8 +230,17 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     }
   } else {
     const parts = await parseFlagParts(opts, problems, ctx);
-    const metric = resolveMetricOption(opts, problems);
-    if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
+    const list = opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all');
+    const metric = list ? undefined : resolveMetricOption(opts, problems);
+    if (list) {
+      // Several metrics: a rule each; with "all", metrics without an error rate are left out of an error-rate check.
+      const all = opts.metric!.trim().toLowerCase() === 'all';
+      const metrics = parseMetricList(opts.metric!, problems).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
+      rules = metrics.map((m) => {
+        const rule = ruleFromFlags(m, opts, parts, problems);
+        return opts.ruleName?.trim() ? { ...rule, name: `${rule.name} (${m.alias})` } : rule;
+      });
+    } else if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
     else if (opts.metric === undefined && !(opts.operation?.length)) {
       if (!opts.fixture?.length) problems.add('--metric is required for a live check, e.g. --metric chat (see "acs-metrics catalog")');
       else pending = { opts, parts };
@@ -258,7 +269,14 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       problems.throwIfAny();
       list = rules;
     }
-    const outcome = data ? checkRules(list, data, baselineData ?? data) : outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data')));
+    if (!data) return { outcome: outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data'))) };
+    // Over several resources each rule is judged per resource.
+    const perResource = checkRulesPerResource(list, data, baselineData ?? data);
+    if (perResource.quiet > 0) {
+      const n = perResource.quiet;
+      ctx.note(`${n} resource and metric ${n === 1 ? 'pair has' : 'pairs have'} no traffic in the window and ${n === 1 ? 'was' : 'were'} not checked (--fail-on-no-data or --min-total checks them)`);
+    }
+    const outcome = outcomeOf(perResource.results);
     return { outcome, ...(data ? { data } : {}) };
   };
   if (watch && !opts.fixture?.length) {

@@ -21,7 +21,7 @@ import { safeText } from '../render/safe.js';
 import { writeOutputFile } from '../sources/save.js';
 import { compareValues, type ValuesComparison } from '../sources/azure/definitions-values.js';
 import type { Context } from './context.js';
-import { addAzureOptions, type AzureOptions, azureTarget, fetchData, liveSettings } from './source-options.js';
+import { addAzureOptions, type AzureOptions, azureTarget, fetchData, liveSettings, selectionOf } from './source-options.js';
 
 export const DEFINITIONS_SCHEMA_VERSION = 1;
 
@@ -130,7 +130,7 @@ async function observedValues(opts: DefinitionsOptions, ctx: Context, diff: Defi
     return [{ metric, aggregation: aggregationDef('count'), filters: [], splitBy: [dim], interval: { kind: 'full' as const }, range: { sinceMs: since }, errors: defaultErrors(metric) }];
   });
   if (queries.length === 0) return { list: [], start: ctx.io.now().getTime() - since, end: ctx.io.now().getTime() };
-  const data = await fetchData(opts, ctx, queries);
+  const data = await fetchData(selectionOf(opts), ctx, queries);
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   const list = queries.map((q) => {

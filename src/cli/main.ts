@@ -27,6 +27,8 @@ export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Prom
   ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
   ['usage', async () => (await import('./usage.js')).registerUsage],
   ['export', async () => (await import('./export.js')).registerExport],
+  ['status', async () => (await import('./status.js')).registerStatus],
+  ['resources', async () => (await import('./resources.js')).registerResources],
 ];
 const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
   ...COMMAND_LOADERS,

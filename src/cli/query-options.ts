@@ -19,6 +19,7 @@ import { defaultErrors } from '../core/classify.js';
 import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
 import { metricByRestName } from '../catalog/resolve.js';
+import { METRICS } from '../catalog/metrics.js';
 import { DataError, type Problems, UsageError } from '../errors.js';
 import { parseODataFilter } from './odata-filter.js';
 
@@ -77,7 +78,7 @@ export function checkFilterValues(opts: FilterOptions, problems: Problems): bool
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name')
+    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all')
     .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
     .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
@@ -116,6 +117,25 @@ export function resolveMetricOption(opts: FilterOptions, problems: Problems): Me
   const first = opts.operation?.[0];
   if (first !== undefined) return problems.try(() => resolveOperationAnywhere(first).metric);
   return undefined;
+}
+
+/** --metric as a list: aliases, REST or display names separated by commas, or "all" (every catalog metric). */
+export function parseMetricList(text: string, problems: Problems): MetricDef[] {
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) {
+    problems.add('--metric needs a metric name, a comma list of them, or all');
+    return [];
+  }
+  if (parts.some((p) => p.toLowerCase() === 'all')) {
+    if (parts.length > 1) problems.add('--metric all means every metric: give it alone');
+    return [...METRICS];
+  }
+  const out: MetricDef[] = [];
+  for (const p of parts) {
+    const m = problems.try(() => resolveMetric(p));
+    if (m && !out.includes(m)) out.push(m);
+  }
+  return out;
 }
 
 /**

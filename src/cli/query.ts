@@ -121,6 +121,9 @@ Examples:
 
 async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
+  if (opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all')) {
+    throw new UsageError(`query shows one metric at a time: for several ("${opts.metric}") use status --metric ${opts.metric}, or check --metric ${opts.metric}`);
+  }
   const problems = new Problems();
   let metric = resolveMetricOption(opts, problems);
   checkListValues('--split-by', opts.splitBy, problems);

@@ -8,12 +8,13 @@ import { humanDuration, parseDuration } from '../core/duration.js';
 import type { Query } from '../core/model.js';
 import { DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { DEFAULT_ENDPOINT } from '../sources/azure/endpoint.js';
+import { CLOUDS, cloudOf, DEFAULT_ENDPOINT } from '../sources/azure/endpoint.js';
 import { buildResourceId, parseResourceId, type ResourceId } from '../sources/azure/resource-id.js';
 import { FixtureSource } from '../sources/fixture-source.js';
 import { resolveOutputTarget, writeOutputFile } from '../sources/save.js';
 import type { MetricsSource, SourceResult } from '../sources/source.js';
 import type { Context } from './context.js';
+import { namedOptions, parseSelection, type SelectionOptions } from './selection.js';
 
 export interface AzureOptions {
   resource?: string;
@@ -24,7 +25,19 @@ export interface AzureOptions {
   timeout?: string;
 }
 
-export interface SourceOptions extends AzureOptions {
+/** The options of commands that take a selection of resources (query, check, status, resources). */
+export interface LiveOptions extends SelectionOptions {
+  endpoint?: string;
+  batchEndpoint?: string;
+  timeout?: string;
+  concurrency?: string;
+  /** false with --no-batch. */
+  batch?: boolean;
+  /** Hidden: one request per resource and metric (the az CLI's way), for the benchmark's baseline. */
+  perMetric?: boolean;
+}
+
+export interface SourceOptions extends LiveOptions {
   fixture?: string[];
   save?: string;
 }
@@ -46,10 +59,68 @@ export function addAzureOptions(cmd: Command): Command {
     .option('--timeout <duration>', `give up on a request after this long, e.g. 30s, 2m, PT30S (default ${humanDuration(DEFAULT_TIMEOUT_MS)})`);
 }
 
+/** The options that choose live resources and how to reach them (query, check, status, resources). */
+export function addLiveOptions(cmd: Command): Command {
+  return cmd
+    .option('--resource <id>', 'a full ACS resource id (repeatable; env ACS_METRICS_RESOURCE; az communication show --query id)', collect)
+    .option('--resources-from <file>', 'resource ids, one per line, or the JSON of "acs-metrics resources -o json" ("-" for stdin)')
+    .option('--subscription <guid>', 'every ACS resource in this subscription (repeatable); with --resource-group and --name: that one resource', collect)
+    .option('--all-subscriptions', 'every ACS resource the credential can see (Resource Graph, tenant scope)')
+    .option('-g, --resource-group <name>', 'only resources in this resource group (repeatable)', collect)
+    .option('--name <name>', 'only resources with this name; * and ? match any text and any one character (repeatable)', collect)
+    .option('--tag <key=value>', 'only resources with this tag (repeatable: all must match)', collect)
+    .option('--endpoint <url>', `Azure Resource Manager endpoint, also for Resource Graph (env ACS_METRICS_ENDPOINT; default ${DEFAULT_ENDPOINT})`)
+    .option('--batch-endpoint <url>', `metrics batch API endpoint (env ACS_METRICS_BATCH_ENDPOINT; default for the cloud of --endpoint, ${CLOUDS[0]!.batch} in the public cloud)`)
+    .option('--no-batch', 'one Metrics - List request per resource instead of the batch API')
+    .option('--concurrency <n>', `requests in flight at once (default ${DEFAULT_CONCURRENCY_TEXT})`)
+    .option('--timeout <duration>', `give up on a request after this long, e.g. 30s, 2m, PT30S (default ${humanDuration(DEFAULT_TIMEOUT_MS)})`)
+    .addOption(cmd.createOption('--per-metric', 'with --no-batch: one request per resource and metric (as az monitor metrics list does); for comparisons').hideHelp());
+}
+
 export function addSourceOptions(cmd: Command): Command {
   cmd.option('--fixture <file>', 'read Azure Monitor responses from a file instead of Azure ("-" for stdin; repeatable)', collect);
-  addAzureOptions(cmd);
+  addLiveOptions(cmd);
   return cmd.option('--save <file>', 'also write the responses as a fixture file (replayable with --fixture)');
+}
+
+const DEFAULT_CONCURRENCY_TEXT = '8';
+const MAX_CONCURRENCY = 64;
+
+/** --concurrency: 1 to 64. */
+export function parseConcurrency(text: string | undefined): number {
+  if (text === undefined) return Number(DEFAULT_CONCURRENCY_TEXT);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new UsageError(`invalid --concurrency "${safeText(text)}": expected a whole number from 1 to ${MAX_CONCURRENCY}`);
+  return n;
+}
+
+/** The batch endpoint: --batch-endpoint, ACS_METRICS_BATCH_ENDPOINT, or the cloud's; undefined with why not. */
+export function batchTarget(opts: LiveOptions, arm: string, env: Context['io']['env']): { batchEndpoint?: string; noBatchReason?: string } {
+  if (opts.batch === false) return {};
+  const given = opts.batchEndpoint ?? env.ACS_METRICS_BATCH_ENDPOINT;
+  if (given !== undefined && given.trim() !== '') return { batchEndpoint: parseEndpoint(given, '--batch-endpoint', 'https://global.metrics.monitor.azure.com') };
+  const cloud = cloudOf(arm);
+  if (cloud) return { batchEndpoint: cloud.batch };
+  return {
+    noBatchReason: `no metrics batch endpoint is known for ${new URL(arm).host}: using one request per resource; give --batch-endpoint (or ACS_METRICS_BATCH_ENDPOINT) for the batch API`,
+  };
+}
+
+/** Everything the estate source needs, from the options. */
+export async function estateSettings(opts: LiveOptions, ctx: Context) {
+  const selection = await parseSelection(opts, ctx.io);
+  const endpoint = parseEndpoint(opts.endpoint ?? ctx.io.env.ACS_METRICS_ENDPOINT);
+  return {
+    selection,
+    endpoint,
+    ...batchTarget(opts, endpoint, ctx.io.env),
+    concurrency: parseConcurrency(opts.concurrency),
+    metricsPerCall: opts.perMetric ? 1 : undefined,
+    timeoutMs: parseTimeout(opts.timeout),
+    env: ctx.io.env,
+    now: ctx.io.now().getTime(),
+    log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+  };
 }
 
 /** The resource from --resource, --subscription/--resource-group/--name, or ACS_METRICS_RESOURCE. */
@@ -75,19 +146,32 @@ export function resolveResource(opts: AzureOptions, env: Context['io']['env']): 
   }
 }
 
+/** The single-resource options (definitions) as the options of a selection. */
+export function selectionOf(opts: AzureOptions): SourceOptions {
+  const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : [v]);
+  return {
+    resource: list(opts.resource),
+    subscription: list(opts.subscription),
+    resourceGroup: list(opts.resourceGroup),
+    name: list(opts.name),
+    endpoint: opts.endpoint,
+    timeout: opts.timeout,
+  };
+}
+
 /** --endpoint / ACS_METRICS_ENDPOINT as an https origin. */
-export function parseEndpoint(text: string | undefined): string {
+export function parseEndpoint(text: string | undefined, flag = '--endpoint', example = 'https://management.usgovcloudapi.net'): string {
   if (text === undefined || text.trim() === '') return DEFAULT_ENDPOINT;
   const shown = safeText(text);
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    throw new UsageError(`invalid --endpoint "${shown}": expected an https URL such as https://management.usgovcloudapi.net`);
+    throw new UsageError(`invalid ${flag} "${shown}": expected an https URL such as ${example}`);
   }
-  if (url.protocol !== 'https:') throw new UsageError(`invalid --endpoint "${shown}": it must be an https URL (access tokens are never sent over plain http)`);
+  if (url.protocol !== 'https:') throw new UsageError(`invalid ${flag} "${shown}": it must be an https URL (access tokens are never sent over plain http)`);
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new UsageError(`invalid --endpoint "${shown}": give only the scheme and host, e.g. https://management.chinacloudapi.cn`);
+    throw new UsageError(`invalid ${flag} "${shown}": give only the scheme and host, e.g. ${flag === '--endpoint' ? 'https://management.chinacloudapi.cn' : example}`);
   }
   return url.origin;
 }
@@ -128,17 +212,22 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
   // An empty name would read the current directory ("is a directory", exit 3): it is a usage problem.
   if (fixtures.some((f) => f.trim() === '')) throw new UsageError('--fixture needs a file name (or - for stdin)');
   if (fixtures.length > 0) {
-    const live = [['--resource', opts.resource], ['--subscription', opts.subscription], ['--resource-group', opts.resourceGroup], ['--name', opts.name]];
-    const named = live.filter(([, v]) => v !== undefined).map(([k]) => k);
+    const named = namedOptions(opts);
     if (named.length > 0) throw new UsageError(`give either --fixture or ${named.join(', ')}, not both`);
     return new FixtureSource(fixtures, ctx.io);
   }
-  const target = azureTarget(opts, ctx);
-  if (target.resource === undefined) {
-    throw new UsageError('no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE) for a live query');
+  const settings = await estateSettings(opts, ctx);
+  const { selection } = settings;
+  if (selection.kind === 'none') {
+    throw new UsageError('no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE), --subscription S or --all-subscriptions for a live query');
   }
-  const { AzureSource } = await import('../sources/azure/azure-source.js');
-  return new AzureSource(liveSettings({ ...target, resource: target.resource }, ctx));
+  if (selection.kind === 'ids' && selection.ids.length === 1) {
+    // One resource: Metrics - List through @azure/arm-monitor, as always.
+    const { AzureSource } = await import('../sources/azure/azure-source.js');
+    return new AzureSource({ ...settings, resource: selection.ids[0]! });
+  }
+  const { EstateSource } = await import('../sources/azure/estate-source.js');
+  return new EstateSource(settings);
 }
 
 /** --save: checked before anything is fetched (a directory, a missing directory, a symlink loop). */

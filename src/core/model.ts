@@ -134,4 +134,8 @@ export interface QueryResult {
   readonly omittedSeries: number;
   /** Notes for stderr ("last bucket is partial", "3 series left out by --top"). */
   readonly notes: readonly string[];
+  /** Data of several resources (or one that failed): each resource, with its failure for this metric. */
+  readonly resources?: readonly { readonly id: string; readonly error?: string }[];
+  /** True when some resource's data failed: the totals leave it out. */
+  readonly partial?: boolean;
 }

@@ -14,7 +14,8 @@ import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './
 import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
 import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
-import { isResourceDimension } from '../catalog/resource.js';
+import { isResourceDimension, resourceName } from '../catalog/resource.js';
+import { dataResources, failureOf, resourceFailures } from './estate.js';
 import { clipToData, dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
 import { chooseIntervalMs, resolveWindow } from './window.js';
 
@@ -36,8 +37,11 @@ export function selectMetric(metric: MetricDef, data: readonly MetricData[], not
     );
   }
   const ok = matching.filter((m) => m.errorCode === undefined);
+  const several = new Set(matching.map((m) => (m.resourceId ?? '').toLowerCase())).size > 1;
   for (const failed of matching.filter((m) => m.errorCode !== undefined)) {
-    const line = `${failed.origin}: ${metric.rest} failed: ${failed.errorCode}${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`;
+    const what = several && failed.resourceId ? ` for ${resourceName(failed.resourceId)}` : '';
+    const partial = several && ok.length > 0 ? '; the results are partial' : '';
+    const line = `${failed.origin}: ${metric.rest} failed${what}: ${failed.errorCode}${failed.errorMessage ? `: ${failed.errorMessage}` : ''}${partial}`;
     if (ok.length === 0) throw new DataError(line);
     notes.push(line);
   }
@@ -54,6 +58,18 @@ function describeDims(metric: MetricDef, series: readonly RawSeries[]): string {
   const keys = new Set(series.flatMap((s) => Object.keys(s.dimensions)));
   const names = metric.dimensions.filter((d) => keys.has(d.rest.toLowerCase())).map((d) => d.name);
   return names.length ? names.join(', ') : 'none';
+}
+
+/** Each resource of the metric's data with its failure, when the data holds several resources or one failed. */
+function resourceList(metric: MetricDef, metrics: readonly MetricData[]): QueryResult['resources'] {
+  const matching = metrics.filter((m) => m.name.toLowerCase() === metric.rest.toLowerCase());
+  const ids = dataResources(matching);
+  const failures = resourceFailures(matching);
+  if (ids.length < 2 && failures.length === 0) return undefined;
+  return ids.map((id) => {
+    const f = failureOf(failures, id, metric.rest);
+    return f ? { id, error: f.message } : { id };
+  });
 }
 
 export function runQuery(asked: Query, data: QueryData): QueryResult {
@@ -251,7 +267,9 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     }
   }
   const requests = grand.requests();
+  const resources = resourceList(asked.metric, data.metrics);
   return {
+    ...(resources ? { resources, partial: resources.some((r) => r.error !== undefined) } : {}),
     query,
     intervalMs,
     interval: intervalMs === null ? 'FULL' : toIsoDuration(intervalMs),

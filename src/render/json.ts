@@ -6,7 +6,11 @@
  *     lifecycle: { status: active|retiring|breaking|legacy, date } },
  *     series: [{ dimensions: { <dimension>: value }, total, requests, errors, errorRate,
  *                [bounces, bounceRate,] points: [{ timestamp, value }] }],
- *     total, requests, errors, errorRate, [bounces, bounceRate,] omittedSeries }
+ *     total, requests, errors, errorRate, [bounces, bounceRate,] omittedSeries,
+ *     [partial, resources: [{ id, name, error }]] }
+ *
+ * partial/resources: only when the data holds several resources (or one failed): error is the
+ * resource's failure for this metric (null when it answered); partial is true when any failed.
  *
  * bounces/bounceRate: only for metrics with a second rate (email delivery).
  *
@@ -20,6 +24,7 @@ import type { MetricDef } from '../catalog/types.js';
 import type { ErrorDefinition, QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { ratioOf } from './format.js';
+import { resourceName } from '../catalog/resource.js';
 
 export const QUERY_SCHEMA_VERSION = 1;
 
@@ -58,6 +63,9 @@ export function renderJson(result: QueryResult): string {
     errorRate: ratioOf(result.errors, result.requests),
     ...secondaryJson(q.metric, result.secondary, result.requests),
     omittedSeries: result.omittedSeries,
+    ...(result.resources
+      ? { partial: result.partial === true, resources: result.resources.map((r) => ({ id: r.id, name: resourceName(r.id), error: r.error ?? null })) }
+      : {}),
   };
   return `${jsonTerminalSafe(JSON.stringify(doc, null, 2))}\n`;
 }

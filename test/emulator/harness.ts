@@ -4,6 +4,7 @@ import { buildMetric, type Dataset } from './dataset.js';
 import { makeTestCert, type TestCert } from './certs.js';
 import { type Emulator, startEmulator } from './server.js';
 import { trustInProcess } from './trust.js';
+import type { EstateResource } from './estate-api.js';
 
 export const SUBSCRIPTION = '00000000-0000-4000-8000-000000000001';
 export const RESOURCE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-test/providers/Microsoft.Communication/CommunicationServices/acs-test`;
@@ -64,10 +65,26 @@ export interface Harness {
 }
 
 /** Starts an emulator over HTTPS and trusts its certificate in this process. */
-export async function openHarness(dataset: Dataset = testDataset(), definitions?: readonly unknown[]): Promise<Harness> {
+export async function openHarness(dataset: Dataset = testDataset(), definitions?: readonly unknown[], estate?: readonly EstateResource[]): Promise<Harness> {
   const cert = makeTestCert();
   const untrust = trustInProcess(cert.cert);
-  const emulator = await startEmulator({ cert, dataset, resource: RESOURCE, token: TOKEN, now: NOW, definitions });
+  const emulator = await startEmulator({ cert, dataset, resource: RESOURCE, token: TOKEN, now: NOW, definitions, estate });
+  return {
+    emulator,
+    cert,
+    close: async () => {
+      await emulator.stop();
+      untrust();
+      cert.remove();
+    },
+  };
+}
+
+/** An emulator serving an estate (Resource Graph, getBatch and Metrics - List for each resource). */
+export async function openEstateHarness(estate: readonly EstateResource[], batchForbidden: readonly string[] = []): Promise<Harness> {
+  const cert = makeTestCert();
+  const untrust = trustInProcess(cert.cert);
+  const emulator = await startEmulator({ cert, dataset: testDataset(), resource: RESOURCE, token: TOKEN, now: NOW, estate, batchForbidden });
   return {
     emulator,
     cert,
@@ -81,5 +98,5 @@ export async function openHarness(dataset: Dataset = testDataset(), definitions?
 
 /** The environment of a live run against the emulator. */
 export function liveEnv(h: Harness, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { ACS_METRICS_ACCESS_TOKEN: TOKEN, ACS_METRICS_ENDPOINT: h.emulator.endpoint, NO_COLOR: '1', ...extra };
+  return { ACS_METRICS_ACCESS_TOKEN: TOKEN, ACS_METRICS_ENDPOINT: h.emulator.endpoint, ACS_METRICS_BATCH_ENDPOINT: h.emulator.endpoint, NO_COLOR: '1', ...extra };
 }

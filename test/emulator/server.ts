@@ -8,6 +8,9 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Socket } from 'node:net';
 import type { Dataset } from './dataset.js';
 import { answerDefinitions, answerMetrics, API_VERSION, type Answer } from './metrics-api.js';
+import { answerBatch, answerGraph, type EstateResource, type EstateSettings } from './estate-api.js';
+
+type Api = 'metrics' | 'definitions' | 'batch' | 'graph';
 import type { TestCert } from './certs.js';
 
 export interface RecordedRequest {
@@ -22,6 +25,8 @@ export interface RecordedRequest {
   readonly at: number;
   /** What the emulator answered (0 when it cut the connection). */
   status: number;
+  /** The request body (POST). */
+  body?: string;
 }
 
 export type Fault =
@@ -42,8 +47,8 @@ export interface FaultRule {
   readonly fault: Fault;
   /** How many requests it applies to (default 1). */
   remaining: number;
-  /** Only requests to this API (default both). */
-  readonly api?: 'metrics' | 'definitions';
+  /** Only requests to this API (default any). */
+  readonly api?: Api;
 }
 
 export interface EmulatorOptions {
@@ -57,6 +62,10 @@ export interface EmulatorOptions {
   readonly now?: number;
   /** Metric definitions to answer instead of ones derived from the dataset. */
   readonly definitions?: readonly unknown[];
+  /** Many resources (Resource Graph, getBatch, and Metrics - List for each). */
+  readonly estate?: readonly EstateResource[];
+  /** Subscriptions where getBatch answers 403. */
+  readonly batchForbidden?: readonly string[];
 }
 
 const ERROR_BODIES: Record<number, unknown> = {
@@ -83,10 +92,25 @@ export class Emulator {
   private port = 0;
   dataset: Dataset;
   definitions: readonly unknown[] | undefined;
+  readonly estate: EstateSettings;
+  /** A fixed delay before every answer (the benchmark's network latency). */
+  latencyMs = 0;
+  /** Requests being answered now, and the most at once since the last reset. */
+  private inFlight = 0;
+  maxInFlight = 0;
+  private graphWindow = { start: 0, used: 0 };
 
   constructor(private readonly opts: EmulatorOptions) {
     this.dataset = opts.dataset;
     this.definitions = opts.definitions;
+    this.estate = {
+      resources: opts.estate ?? [],
+      batchForbidden: new Set((opts.batchForbidden ?? []).map((s) => s.toLowerCase())),
+      pageSize: 1000,
+      truncate: false,
+      quota: 15,
+      quotaResetSeconds: 5,
+    };
   }
 
   /** https://127.0.0.1:PORT */
@@ -120,7 +144,7 @@ export class Emulator {
   }
 
   /** Makes the next `times` requests (to one API, or both) fail this way. */
-  inject(fault: Fault, times = 1, api?: 'metrics' | 'definitions'): void {
+  inject(fault: Fault, times = 1, api?: Api): void {
     this.faults.push({ fault, remaining: times, api });
   }
 
@@ -128,6 +152,8 @@ export class Emulator {
   reset(): void {
     this.requests.length = 0;
     this.faults.length = 0;
+    this.graphWindow = { start: 0, used: 0 };
+    this.maxInFlight = 0;
   }
 
   /** The recorded Metrics - List requests. */
@@ -135,7 +161,17 @@ export class Emulator {
     return this.requests.filter((r) => r.path.toLowerCase().endsWith('/providers/microsoft.insights/metrics'));
   }
 
-  private takeFault(api: 'metrics' | 'definitions'): Fault | undefined {
+  /** The recorded getBatch requests. */
+  get batchRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.toLowerCase().endsWith('/metrics:getbatch'));
+  }
+
+  /** The recorded Resource Graph requests. */
+  get graphRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.toLowerCase() === '/providers/microsoft.resourcegraph/resources');
+  }
+
+  private takeFault(api: Api): Fault | undefined {
     const rule = this.faults.find((f) => f.remaining > 0 && (f.api === undefined || f.api === api));
     if (!rule) return undefined;
     rule.remaining--;
@@ -143,6 +179,23 @@ export class Emulator {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => this.inFlight--);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const go = (): void => this.dispatch(req, res, Buffer.concat(chunks).toString('utf8'));
+      if (this.latencyMs <= 0) return go();
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!res.destroyed) go();
+      }, this.latencyMs);
+      this.timers.add(timer);
+    });
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, bodyText: string): void {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
@@ -163,6 +216,31 @@ export class Emulator {
       res.end(text);
     };
     const lower = url.pathname.toLowerCase();
+    record.body = bodyText;
+    if (req.method === 'POST' && (lower === '/providers/microsoft.resourcegraph/resources' || lower.endsWith('/metrics:getbatch'))) {
+      const postApi: Api = lower.endsWith('/metrics:getbatch') ? 'batch' : 'graph';
+      const fault = this.takeFault(postApi);
+      if (fault?.kind === 'status') {
+        send({ status: fault.status, body: fault.body ?? ERROR_BODIES[fault.status] ?? { error: { code: 'Error', message: `HTTP ${fault.status}` } } }, fault.headers);
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${this.opts.token}`) return send({ status: 401, body: ERROR_BODIES[401] });
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        return send({ status: 400, body: { error: { code: 'BadRequest', message: 'the body is not JSON' } } });
+      }
+      if (postApi === 'graph') {
+        if (url.searchParams.get('api-version') !== '2024-04-01') return send({ status: 400, body: { error: { code: 'InvalidApiVersion', message: 'bad api-version' } } });
+        const now = Date.now();
+        if (now - this.graphWindow.start >= this.estate.quotaResetSeconds * 1000) this.graphWindow = { start: now, used: 0 };
+        const answer = answerGraph(this.estate, body, this.graphWindow.used++);
+        return send(answer, answer.headers);
+      }
+      const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';
+      return send(answerBatch(this.estate, sub, url.searchParams, body, this.opts.now ?? Date.now()));
+    }
     const api = lower.endsWith('/providers/microsoft.insights/metrics')
       ? 'metrics'
       : lower.endsWith('/providers/microsoft.insights/metricdefinitions')
@@ -227,6 +305,10 @@ export class Emulator {
 
   private compute(api: 'metrics' | 'definitions', resourceId: string, url: URL, req: IncomingMessage): Answer {
     if (req.headers.authorization !== `Bearer ${this.opts.token}`) return { status: 401, body: ERROR_BODIES[401] };
+    const member = this.estate.resources.find((r) => !r.missing && r.id.toLowerCase() === resourceId.toLowerCase());
+    if (member && api === 'metrics' && url.searchParams.get('api-version') === API_VERSION) {
+      return answerMetrics(member.dataset, { params: url.searchParams, resourceId: member.id, now: this.opts.now ?? Date.now() });
+    }
     if (resourceId.toLowerCase() !== this.opts.resource.toLowerCase()) {
       return {
         status: 404,

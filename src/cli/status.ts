@@ -1,0 +1,109 @@
+/**
+ * `acs-metrics status`: is anything on fire, anywhere? Every selected resource and metric over a
+ * window (default the last 24h): requests, errors, error rate, the worst operation and the latest data,
+ * problems first. Live (one batch call per 50 resources and metric group) or from saved files.
+ */
+import { aggregationDef } from '../catalog/aggregations.js';
+import { RESOURCE_DIMENSION } from '../catalog/resource.js';
+import { operationDimension } from '../catalog/resolve.js';
+import type { MetricDef } from '../catalog/types.js';
+import { defaultErrors } from '../core/classify.js';
+import { dataResources, failureNotes, resourceFailures } from '../core/estate.js';
+import type { Query, QueryResult } from '../core/model.js';
+import { runQuery } from '../core/run-query.js';
+import { buildStatus } from '../core/status.js';
+import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
+import { safeText } from '../render/safe.js';
+import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
+import type { Context } from './context.js';
+import type { Register } from './main.js';
+import { parseMetricList, parseRange } from './query-options.js';
+import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+
+const OUTPUTS = ['table', 'json', 'csv'] as const;
+const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
+
+interface StatusOptions extends SourceOptions {
+  metric?: string;
+  since?: string;
+  start?: string;
+  end?: string;
+  output?: string;
+}
+
+export const registerStatus: Register = (program, action) => {
+  const cmd = program
+    .command('status')
+    .description('is anything failing? requests, errors, error rate and worst operation per resource and metric, problems first')
+    .option('-m, --metric <names>', 'metrics: a comma list of aliases or REST names, or all (default all)')
+    .option('--since <duration>', 'the last 24h (default), 7d, 90m, PT6H')
+    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
+    .option('--end <time>', 'window end, ISO 8601')
+    .option('-o, --output <format>', 'table, json or csv', 'table');
+  addSourceOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  acs-metrics status --all-subscriptions
+  acs-metrics status --subscription "$SUB" --metric chat,sms --since 1h -o json
+  acs-metrics status --resource "$ACS_RESOURCE_ID"            (every metric of one resource)
+  acs-metrics status --fixture estate.json                      (a file saved with --save)`,
+  );
+  cmd.action(action<StatusOptions>(runStatus));
+};
+
+function statusQuery(metric: MetricDef, range: Query['range']): Query {
+  const op = operationDimension(metric);
+  return {
+    metric,
+    aggregation: aggregationDef('count'),
+    filters: [],
+    splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
+    defaultSplit: false,
+    interval: { kind: 'auto' },
+    range,
+    errors: defaultErrors(metric),
+  };
+}
+
+async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Promise<number> {
+  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give metrics with --metric`);
+  const problems = new Problems();
+  const output = (opts.output ?? 'table').toLowerCase();
+  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
+  const metrics = parseMetricList(opts.metric ?? 'all', problems);
+  let range = parseRange(opts, problems);
+  problems.throwIfAny();
+  if (range.start === undefined && range.sinceMs === undefined) range = { ...range, sinceMs: DEFAULT_SINCE_MS };
+
+  const queries = metrics.map((m) => statusQuery(m, range));
+  const data = await fetchData(opts, ctx, queries);
+  const selected = (data as { resources?: readonly { resource: { id: string } }[] }).resources;
+  const resources = selected ? selected.map((r) => `/${r.resource.id}`) : dataResources(data.metrics);
+
+  const results: QueryResult[] = [];
+  const failedMetrics: { metric: MetricDef; message: string }[] = [];
+  for (const q of queries) {
+    try {
+      results.push(runQuery(q, data));
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
+      failedMetrics.push({ metric: q.metric, message: err.problems.join('; ') });
+    }
+  }
+  if (results.length === 0) throw new DataError(failedMetrics[0]?.message ?? 'no data');
+  const failures = resourceFailures(data.metrics);
+  const report = buildStatus({
+    resources,
+    results,
+    failedMetrics,
+    failures,
+    everyMetric: resources.length === 1 && opts.metric === undefined,
+    window: { start: results[0]!.start, end: results[0]!.end },
+  });
+  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out));
+  for (const line of failureNotes(failures)) ctx.note(safeText(line));
+  for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
+  return EXIT.OK;
+}

@@ -1,0 +1,138 @@
+/**
+ * `status`: is anything on fire, anywhere? From one query result per metric (split by Resource and
+ * Operation over the window) and the failures in the data, a row per resource and metric with
+ * traffic: requests, errors, error rate, the worst operation and the latest bucket with data; resources
+ * with problems first (failures, then the highest error rate), each with its totals. Pure.
+ */
+import { isResourceDimension, resourceName } from '../catalog/resource.js';
+import type { MetricDef } from '../catalog/types.js';
+import type { QueryResult } from './model.js';
+import { failureOf, type ResourceFailure } from './estate.js';
+
+export interface WorstOperation {
+  readonly name: string;
+  readonly errors: number;
+  readonly errorRate: number | null;
+}
+
+export interface StatusRow {
+  readonly metric: MetricDef;
+  readonly requests: number | null;
+  /** null: the metric has no error rate, or the data cannot tell. */
+  readonly errors: number | null;
+  readonly errorRate: number | null;
+  readonly worstOperation: WorstOperation | null;
+  /** Start of the latest bucket with requests; null when none. */
+  readonly latest: number | null;
+  /** The metric's data failed for this resource. */
+  readonly error?: string;
+}
+
+export interface StatusResource {
+  /** The full id as the data spells it. */
+  readonly id: string;
+  readonly name: string;
+  readonly rows: readonly StatusRow[];
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorRate: number | null;
+  readonly failed: number;
+}
+
+export interface StatusReport {
+  readonly start: number;
+  readonly end: number;
+  readonly resources: readonly StatusResource[];
+  readonly partial: boolean;
+}
+
+export interface StatusInput {
+  /** The resources selected (ids, any spelling), so that resources without data still appear. */
+  readonly resources: readonly string[];
+  /** One result per metric that could be read (split by Resource, then Operation when it has one). */
+  readonly results: readonly QueryResult[];
+  /** Metrics whose data failed for every resource, with why. */
+  readonly failedMetrics: readonly { readonly metric: MetricDef; readonly message: string }[];
+  readonly failures: readonly ResourceFailure[];
+  /** Show every metric of every resource, traffic or not (one resource, no --metric). */
+  readonly everyMetric: boolean;
+  readonly window: { readonly start: number; readonly end: number };
+}
+
+const key = (id: string): string => id.replace(/^\//, '').toLowerCase();
+const rate = (errors: number | null, requests: number | null): number | null => (errors === null || requests === null || requests <= 0 ? null : errors / requests);
+
+function rowFor(result: QueryResult, id: string): StatusRow | undefined {
+  const q = result.query;
+  const resDim = q.splitBy.find(isResourceDimension);
+  const opDim = q.splitBy.find((d) => !isResourceDimension(d));
+  const series = result.series.filter((s) => (resDim ? key(s.dimensions[resDim.name] ?? '') === key(id) : true));
+  if (series.length === 0) return undefined;
+  let requests: number | null = 0;
+  let errors: number | null = q.metric.errors.kind === 'none' ? null : 0;
+  let latest: number | null = null;
+  let worst: WorstOperation | null = null;
+  for (const s of series) {
+    requests = requests === null || s.requests === null ? null : requests + s.requests;
+    errors = errors === null || s.errors === null ? null : errors + s.errors;
+    s.points.forEach((p) => {
+      if (p.value !== null && p.value > 0 && (latest === null || p.timestamp > latest)) latest = p.timestamp;
+    });
+    if (opDim && s.errors !== null && s.errors > 0) {
+      const candidate = { name: s.dimensions[opDim.name] ?? '', errors: s.errors, errorRate: rate(s.errors, s.requests) };
+      if (!worst || candidate.errors > worst.errors || (candidate.errors === worst.errors && (candidate.errorRate ?? 0) > (worst.errorRate ?? 0))) worst = candidate;
+    }
+  }
+  return { metric: q.metric, requests, errors, errorRate: rate(errors, requests), worstOperation: worst, latest };
+}
+
+const hasTraffic = (r: StatusRow): boolean => r.error !== undefined || (r.requests ?? 0) > 0 || (r.errors ?? 0) > 0;
+
+/** Problems first: failures, then the highest error rate, the most errors, the most requests. */
+function compareRows(a: StatusRow, b: StatusRow): number {
+  return (
+    Number(b.error !== undefined) - Number(a.error !== undefined) ||
+    (b.errorRate ?? -1) - (a.errorRate ?? -1) ||
+    (b.errors ?? -1) - (a.errors ?? -1) ||
+    (b.requests ?? -1) - (a.requests ?? -1) ||
+    a.metric.alias.localeCompare(b.metric.alias)
+  );
+}
+
+function compareResources(a: StatusResource, b: StatusResource): number {
+  return (
+    Number(b.failed > 0) - Number(a.failed > 0) ||
+    (b.errorRate ?? -1) - (a.errorRate ?? -1) ||
+    b.errors - a.errors ||
+    b.requests - a.requests ||
+    a.name.localeCompare(b.name)
+  );
+}
+
+export function buildStatus(input: StatusInput): StatusReport {
+  const metrics = [...input.results.map((r) => r.query.metric), ...input.failedMetrics.map((f) => f.metric)];
+  const resources: StatusResource[] = input.resources.map((id) => {
+    const rows: StatusRow[] = [];
+    for (const metric of metrics) {
+      const failedAll = input.failedMetrics.find((f) => f.metric === metric);
+      const failed = failureOf(input.failures, id, metric.rest)?.message ?? failedAll?.message;
+      const empty = { metric, requests: null, errors: null, errorRate: null, worstOperation: null, latest: null };
+      if (failed !== undefined) {
+        rows.push({ ...empty, error: failed });
+        continue;
+      }
+      const result = input.results.find((r) => r.query.metric === metric)!;
+      const row = rowFor(result, id) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
+      if (input.everyMetric || hasTraffic(row)) rows.push(row);
+    }
+    rows.sort(compareRows);
+    const ok = rows.filter((r) => r.error === undefined);
+    const requests = ok.reduce((n, r) => n + (r.requests ?? 0), 0);
+    const errors = ok.reduce((n, r) => n + (r.errors ?? 0), 0);
+    // The error rate over the metrics that have one.
+    const rated = ok.filter((r) => r.errors !== null).reduce((n, r) => n + (r.requests ?? 0), 0);
+    return { id, name: resourceName(id), rows, requests, errors, errorRate: rate(errors, rated), failed: rows.length - ok.length };
+  });
+  resources.sort(compareResources);
+  return { start: input.window.start, end: input.window.end, resources, partial: resources.some((r) => r.failed > 0) };
+}

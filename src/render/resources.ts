@@ -1,0 +1,49 @@
+/**
+ * `acs-metrics resources`: what a selection resolves to, as a table, JSON (schema version 1:
+ * { schemaVersion, resources: [{ id, name, subscriptionId, resourceGroup, location, dataLocation, tags }] },
+ * which --resources-from reads back) or CSV (name, subscription, resourceGroup, location, dataLocation,
+ * tags as key=value joined by ";", id).
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ResourceInfo } from '../sources/azure/resource-info.js';
+import { csvText } from './csv.js';
+import { renderGrid } from './grid.js';
+
+export const RESOURCES_SCHEMA_VERSION = 1;
+
+const tagText = (tags: Readonly<Record<string, string>>): string =>
+  Object.keys(tags)
+    .sort()
+    .map((k) => `${k}=${tags[k]}`)
+    .join(';');
+
+export function renderResourcesTable(list: readonly ResourceInfo[], color: ChalkInstance): string {
+  const rows = list.map((r) => [r.resource.name, r.resource.subscription, r.resource.resourceGroup, r.dataLocation || '-', tagText(r.tags) || '-']);
+  const table = renderGrid(['Name', 'Subscription', 'Resource group', 'Data location', 'Tags'], rows, { color: color.level > 0, headStyle: color.bold });
+  const subs = new Set(list.map((r) => r.resource.subscription.toLowerCase())).size;
+  return `${table}${list.length} ${list.length === 1 ? 'resource' : 'resources'} in ${subs} ${subs === 1 ? 'subscription' : 'subscriptions'}\n`;
+}
+
+export function renderResourcesJson(list: readonly ResourceInfo[]): string {
+  const doc = {
+    schemaVersion: RESOURCES_SCHEMA_VERSION,
+    resources: list.map((r) => ({
+      id: `/${r.resource.id}`,
+      name: r.resource.name,
+      subscriptionId: r.resource.subscription,
+      resourceGroup: r.resource.resourceGroup,
+      location: r.location,
+      dataLocation: r.dataLocation,
+      tags: { ...r.tags },
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export function renderResourcesCsv(list: readonly ResourceInfo[]): string {
+  const lines = [['name', 'subscription', 'resourceGroup', 'location', 'dataLocation', 'tags', 'id'].join(',')];
+  for (const r of list) {
+    lines.push([r.resource.name, r.resource.subscription, r.resource.resourceGroup, r.location, r.dataLocation, tagText(r.tags), `/${r.resource.id}`].map(csvText).join(','));
+  }
+  return lines.map((l) => `${l}\r\n`).join('');
+}

@@ -1,0 +1,400 @@
+/**
+ * The live source for many resources (and the estate commands): resources from the selection
+ * (Resource Graph when it names subscriptions), then metrics through the metrics batch API
+ * (`metrics:getBatch`, 50 resources and up to 20 metrics per call), or one Metrics - List request per
+ * resource and metric group where batch cannot be used (--no-batch, no batch endpoint known for the
+ * cloud, or a subscription that answers 401/403: it needs Monitoring Reader at subscription scope).
+ *
+ * Everything comes back as ONE batch-shaped body ({values: [{resourceid, starttime, endtime, interval,
+ * value}]}), which is what --save writes and what the core reads, so a replay gives the same output. A
+ * resource that fails (403, 404, throttled out, a metric it lacks) is an entry whose metrics carry
+ * errorCode/errorMessage: the others are never lost, and the failure is in the data for every reader.
+ *
+ * The batch API is called through the REST pipeline of http.ts, not @azure/monitor-query-metrics
+ * 1.0.0: that client reports localized metric names (the core matches REST names), derives a token
+ * scope without "/.default" from its audience, and its types lack abortSignal (Ctrl-C and --timeout).
+ */
+import { METRIC_NAMESPACE } from '../../catalog/metrics.js';
+import type { MetricData, Query } from '../../core/model.js';
+import type { Window } from '../../core/window.js';
+import { CliError, DataError, InterruptedError } from '../../errors.js';
+import { parseMetricsBody } from '../parse-response.js';
+import type { MetricsSource, SourceResult } from '../source.js';
+import { batchResources, groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
+import type { Log } from './client.js';
+import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
+import { discover } from './discovery.js';
+import { batchScopeFor } from './endpoint.js';
+import { toCliError } from './errors.js';
+import { type Http, type JsonResponse, openHttp } from './http.js';
+import { mergeBodies } from './merge-bodies.js';
+import { RequestTimeoutError, RetriesExhaustedError, type RetrySettings } from './pipeline.js';
+import { planRequests, timespan } from './request-plan.js';
+import { infoOf, type ResourceInfo } from './resource-info.js';
+import { type Discovery, describeDiscovery, matchesDiscovery, type Selection } from './selection.js';
+
+export const ORIGIN = 'Azure Monitor';
+export const METRICS_API_VERSION = '2024-02-01';
+export const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
+
+export interface EstateOptions {
+  readonly selection: Selection;
+  /** ARM origin (Resource Graph, Metrics - List). */
+  readonly endpoint: string;
+  /** Metrics data plane origin; undefined: no batch (one request per resource). */
+  readonly batchEndpoint?: string;
+  /** Why there is no batch endpoint, said once on stderr (undefined: say nothing, e.g. --no-batch). */
+  readonly noBatchReason?: string;
+  readonly concurrency: number;
+  /** Metric names per request (default MAX_METRICS_PER_CALL; 1 for the benchmark's baseline). */
+  readonly metricsPerCall?: number;
+  readonly timeoutMs: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now: number;
+  readonly log: Log;
+  /** Seams for tests; the CLI never sets them. */
+  readonly retry?: Partial<RetrySettings>;
+}
+
+export interface EstateResult extends SourceResult {
+  readonly resources: readonly ResourceInfo[];
+  /** Requests sent (first attempts), by API. */
+  readonly calls: { batch: number; perResource: number };
+}
+
+/** An entry of the combined batch body. */
+interface Entry {
+  resourceid: string;
+  starttime: string;
+  endtime: string;
+  interval: string;
+  namespace?: string;
+  resourceregion?: string;
+  value: unknown[];
+}
+
+interface Failure {
+  readonly code: string;
+  readonly message: string;
+}
+
+interface Clients {
+  readonly cred: Credential;
+  arm?: Http;
+  batch?: Http;
+}
+
+/** A failed resource's entry: each metric of the group with the error, no series. */
+function failedEntry(r: ResourceInfo, group: MetricGroup, w: Window, f: Failure): Entry {
+  return {
+    resourceid: `/${r.resource.id}`,
+    starttime: isoTime(w.start),
+    endtime: isoTime(w.end),
+    interval: group.interval,
+    value: group.plans.map((p) => ({
+      id: `/${r.resource.id}/providers/Microsoft.Insights/metrics/${p.metric.rest}`,
+      name: { value: p.metric.rest, localizedValue: p.metric.displayName },
+      errorCode: f.code,
+      errorMessage: f.message,
+      timeseries: [],
+    })),
+  };
+}
+
+function serviceError(res: JsonResponse): { code?: string; message?: string } {
+  const b = res.body as { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown } | undefined;
+  const o = b?.error ?? b;
+  return { code: typeof o?.code === 'string' ? o.code : undefined, message: typeof o?.message === 'string' ? o.message : undefined };
+}
+
+/** What a non-200 answer means for the resources it was about. */
+function httpFailure(res: JsonResponse): Failure {
+  const { code, message } = serviceError(res);
+  const tag = `HTTP ${res.status}${code ? ` ${code}` : ''}`;
+  if (res.status === 403) return { code: code ?? 'AuthorizationFailed', message: `access denied (${tag}): reading metrics needs the Monitoring Reader role` };
+  if (res.status === 404) return { code: code ?? 'ResourceNotFound', message: `resource not found (${tag})` };
+  return { code: code ?? `HTTP${res.status}`, message: `Azure Monitor answered ${tag}${message ? `: ${oneLine(message, 200)}` : ''}` };
+}
+
+/** Failures that stay with the resources of one request; anything else stops the run. */
+function requestFailure(err: unknown): Failure | undefined {
+  if (err instanceof RetriesExhaustedError) {
+    const what = err.status === 429 || err.status === 529 || err.status === 503 ? `throttled out (HTTP ${err.status})` : `HTTP ${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ''}`;
+    return { code: err.status === 429 ? 'TooManyRequests' : `HTTP${err.status}`, message: `${what}, still after ${err.retries} retries` };
+  }
+  if (err instanceof RequestTimeoutError) return { code: 'Timeout', message: `no answer within the timeout (raise --timeout)` };
+  return undefined;
+}
+
+export class EstateSource implements MetricsSource {
+  readonly label = ORIGIN;
+  private clients: Clients | undefined;
+  constructor(private readonly opts: EstateOptions) {}
+
+  private async credential(signal?: AbortSignal): Promise<Clients> {
+    if (this.clients) return this.clients;
+    const o = this.opts;
+    const cred = await makeCredential(o.env, o.now);
+    try {
+      await checkCredential(cred, `${o.endpoint}/.default`, signal);
+    } catch (err) {
+      throw toCliError(err, { host: new URL(o.endpoint).host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: cred.kind, signal });
+    }
+    this.clients = { cred };
+    return this.clients;
+  }
+
+  private async arm(signal?: AbortSignal): Promise<Http> {
+    const c = await this.credential(signal);
+    const o = this.opts;
+    c.arm ??= await openHttp({ credential: c.cred.credential, scope: `${o.endpoint}/.default`, timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry });
+    return c.arm;
+  }
+
+  private async batch(signal?: AbortSignal): Promise<Http> {
+    const c = await this.credential(signal);
+    const o = this.opts;
+    c.batch ??= await openHttp({ credential: c.cred.credential, scope: batchScopeFor(o.batchEndpoint!), timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry });
+    return c.batch;
+  }
+
+  /** The resources the selection names (Resource Graph for subscriptions); DataError when none. */
+  async resources(signal?: AbortSignal): Promise<ResourceInfo[]> {
+    const s = this.opts.selection;
+    if (s.kind === 'none') return [];
+    if (s.kind === 'ids') return s.ids.map(infoOf);
+    const found = await this.discover(s.discovery, signal);
+    const picked = found.filter((r) => matchesDiscovery(s.discovery, r));
+    if (picked.length === 0) {
+      throw new DataError(`no Communication Services resource matches the selection (${describeDiscovery(s.discovery)}); Resource Graph found ${found.length} in those subscriptions`);
+    }
+    return picked;
+  }
+
+  private async discover(d: Discovery, signal?: AbortSignal): Promise<ResourceInfo[]> {
+    const http = await this.arm(signal);
+    try {
+      return await discover({ http, endpoint: this.opts.endpoint, subscriptions: d.subscriptions, log: this.opts.log, signal });
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw toCliError(err, { host: new URL(this.opts.endpoint).host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: this.clients!.cred.kind, signal });
+    }
+  }
+
+  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<EstateResult> {
+    const { now, log } = this.opts;
+    const withRange = queries.map((q) => (q.range.start !== undefined || q.range.sinceMs !== undefined ? q : { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } }));
+    if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
+    const groups = groupPlans(planRequests(withRange, now), this.opts.metricsPerCall);
+    const resources = await this.resources(signal);
+    const calls = { batch: 0, perResource: 0 };
+    if (groups.length === 0 || resources.length === 0) return { metrics: [], raw: [], anchor: now, resources, calls };
+    const entries = await this.run(resources, groups, calls, signal);
+    warnIfCut(groups, entries, log);
+    const body = { values: entries };
+    const metrics: MetricData[] = parseMetricsBody(body, ORIGIN);
+    const failed = entries.filter((e) => e.value.every((m) => typeof (m as { errorCode?: unknown }).errorCode === 'string' && (m as { errorCode: string }).errorCode !== 'Success'));
+    if (failed.length === entries.length) {
+      const first = (entries[0]!.value[0] as { errorMessage?: string }).errorMessage ?? 'no data';
+      const id = entries[0]!.resourceid;
+      throw new DataError(resources.length === 1 ? `${id}: ${first}` : `every resource failed; the first, ${id}: ${first}`);
+    }
+    return { metrics, raw: [body], anchor: now, resources, calls };
+  }
+
+  /** Every call, --concurrency at a time: batch first, then per-resource for what batch could not serve. */
+  private async run(resources: readonly ResourceInfo[], groups: readonly MetricGroup[], calls: EstateResult['calls'], signal?: AbortSignal): Promise<Entry[]> {
+    const o = this.opts;
+    // (group, resource, window) -> entry
+    const got = new Map<string, Entry>();
+    const key = (g: number, r: ResourceInfo, w: number): string => `${g}|${r.resource.id.toLowerCase()}|${w}`;
+    const perResource: ResourceInfo[] = [];
+    const refused = new Map<string, string>();
+    if (o.batchEndpoint === undefined) {
+      if (o.noBatchReason) o.log.note(o.noBatchReason);
+      perResource.push(...resources);
+    } else {
+      const batches = batchResources(resources);
+      const tasks = batches.flatMap((b) => groups.flatMap((g, gi) => g.windows.map((w, wi) => ({ b, g, gi, w, wi }))));
+      await this.pool(tasks, signal, async (t) => {
+        if (refused.has(t.b.subscription.toLowerCase())) return;
+        calls.batch++;
+        const res = await this.callBatch(t.b.subscription, t.b.resources, t.g, t.w, signal);
+        if ('refused' in res) {
+          if (!refused.has(t.b.subscription.toLowerCase())) refused.set(t.b.subscription.toLowerCase(), res.refused);
+          return;
+        }
+        for (const r of t.b.resources) got.set(key(t.gi, r, t.wi), res.entries.get(`/${r.resource.id}`.toLowerCase()) ?? failedEntry(r, t.g, t.w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }));
+      });
+      for (const [sub, why] of refused) {
+        o.log.note(
+          `the metrics batch API refused subscription ${sub} (${why}): using one request per resource there (slower); for the batch path, grant Monitoring Reader on the subscription (az role assignment create --role "Monitoring Reader" --scope /subscriptions/${sub})`,
+        );
+        perResource.push(...resources.filter((r) => r.resource.subscription.toLowerCase() === sub));
+      }
+    }
+    const tasks = perResource.flatMap((r) => groups.flatMap((g, gi) => g.windows.map((w, wi) => ({ r, g, gi, w, wi }))));
+    await this.pool(tasks, signal, async (t) => {
+      calls.perResource++;
+      got.set(key(t.gi, t.r, t.wi), await this.callOne(t.r, t.g, t.w, signal));
+    });
+    // One entry per resource and group, the windows merged, in resource then group order.
+    const out: Entry[] = [];
+    for (const r of resources) {
+      groups.forEach((g, gi) => {
+        const parts = g.windows.map((_, wi) => got.get(key(gi, r, wi))!);
+        out.push(mergeEntries(parts));
+      });
+    }
+    return out;
+  }
+
+  private async pool<T>(tasks: readonly T[], signal: AbortSignal | undefined, work: (t: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < tasks.length) {
+        const t = tasks[next++]!;
+        try {
+          await work(t);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, tasks.length) }, worker));
+    if (signal?.aborted) throw new InterruptedError();
+    if (failure !== undefined) throw failure;
+  }
+
+  private wrap(err: unknown, host: string, signal?: AbortSignal): never {
+    throw toCliError(err, { host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: this.clients?.cred.kind ?? 'default', signal });
+  }
+
+  private async callBatch(
+    subscription: string,
+    resources: readonly ResourceInfo[],
+    g: MetricGroup,
+    w: Window,
+    signal?: AbortSignal,
+  ): Promise<{ refused: string } | { entries: Map<string, Entry>; failure?: Failure }> {
+    const o = this.opts;
+    const params = new URLSearchParams({
+      'api-version': METRICS_API_VERSION,
+      metricnamespace: g.metricnamespace,
+      metricnames: g.metricnames,
+      starttime: isoTime(w.start),
+      endtime: isoTime(w.end),
+      interval: g.interval,
+      aggregation: g.aggregation,
+      ...(g.filter !== '' ? { filter: g.filter, top: String(g.top), orderby: g.orderby } : {}),
+    });
+    const url = `${o.batchEndpoint}/subscriptions/${subscription}/metrics:getBatch?${params.toString().replace(/\+/g, '%20')}`;
+    const http = await this.batch(signal);
+    let res: JsonResponse;
+    try {
+      res = await http.post(url, { resourceids: resources.map((r) => `/${r.resource.id}`) }, signal);
+    } catch (err) {
+      const f = requestFailure(err);
+      if (f) return { entries: new Map(), failure: f };
+      this.wrap(err, new URL(o.batchEndpoint!).host, signal);
+    }
+    if (res.status === 401 || res.status === 403) return { refused: `HTTP ${res.status}${serviceError(res).code ? ` ${serviceError(res).code}` : ''}` };
+    if (res.status !== 200) return { entries: new Map(), failure: httpFailure(res) };
+    const values = (res.body as { values?: unknown })?.values;
+    if (!Array.isArray(values)) throw new DataError(`the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)`);
+    const entries = new Map<string, Entry>();
+    for (const v of values as Record<string, unknown>[]) {
+      if (typeof v?.resourceid !== 'string') continue;
+      const id = `/${v.resourceid.replace(/^\//, '')}`;
+      const r = resources.find((x) => `/${x.resource.id}`.toLowerCase() === id.toLowerCase());
+      if (!r) continue;
+      const error = v.error as { code?: unknown; message?: unknown } | undefined;
+      if (error && typeof error === 'object') {
+        const code = typeof error.code === 'string' ? error.code : 'Error';
+        const f = code.toLowerCase().includes('notfound')
+          ? { code, message: `resource not found (${code})` }
+          : { code, message: `${code}${typeof error.message === 'string' ? `: ${oneLine(error.message, 200)}` : ''}` };
+        entries.set(`/${r.resource.id}`.toLowerCase(), failedEntry(r, g, w, f));
+        continue;
+      }
+      entries.set(`/${r.resource.id}`.toLowerCase(), {
+        resourceid: `/${r.resource.id}`,
+        starttime: typeof v.starttime === 'string' ? v.starttime : isoTime(w.start),
+        endtime: typeof v.endtime === 'string' ? v.endtime : isoTime(w.end),
+        interval: typeof v.interval === 'string' ? v.interval : g.interval,
+        ...(typeof v.namespace === 'string' ? { namespace: v.namespace } : {}),
+        ...(typeof v.resourceregion === 'string' ? { resourceregion: v.resourceregion } : {}),
+        value: Array.isArray(v.value) ? v.value : [],
+      });
+    }
+    return { entries };
+  }
+
+  private async callOne(r: ResourceInfo, g: MetricGroup, w: Window, signal?: AbortSignal): Promise<Entry> {
+    const o = this.opts;
+    const params = new URLSearchParams({
+      'api-version': METRICS_API_VERSION,
+      metricnamespace: METRIC_NAMESPACE,
+      metricnames: g.metricnames,
+      timespan: timespan(w),
+      interval: g.interval,
+      aggregation: g.aggregation,
+      ...(g.filter !== '' ? { $filter: g.filter, top: String(g.top), orderby: g.orderby } : {}),
+    });
+    const url = `${o.endpoint}/${r.resource.id}/providers/Microsoft.Insights/metrics?${params.toString().replace(/\+/g, '%20')}`;
+    const http = await this.arm(signal);
+    let res: JsonResponse;
+    try {
+      res = await http.get(url, signal);
+    } catch (err) {
+      const f = requestFailure(err);
+      if (f) return failedEntry(r, g, w, f);
+      this.wrap(err, new URL(o.endpoint).host, signal);
+    }
+    if (res.status === 401) this.wrap(Object.assign(new Error(serviceError(res).message ?? 'unauthorized'), { name: 'RestError', statusCode: 401, code: serviceError(res).code }), new URL(o.endpoint).host, signal);
+    if (res.status !== 200) return failedEntry(r, g, w, httpFailure(res));
+    const body = res.body as { timespan?: unknown; interval?: unknown; value?: unknown; namespace?: unknown; resourceregion?: unknown } | undefined;
+    if (!body || !Array.isArray(body.value)) throw new DataError(`the answer from ${new URL(o.endpoint).host} for /${r.resource.id} is not a Metrics - List response`);
+    const [start, end] = typeof body.timespan === 'string' ? body.timespan.split('/') : [];
+    return {
+      resourceid: `/${r.resource.id}`,
+      starttime: start ?? isoTime(w.start),
+      endtime: end ?? isoTime(w.end),
+      interval: typeof body.interval === 'string' ? body.interval : g.interval,
+      ...(typeof body.namespace === 'string' ? { namespace: body.namespace } : {}),
+      ...(typeof body.resourceregion === 'string' ? { resourceregion: body.resourceregion } : {}),
+      value: body.value,
+    };
+  }
+}
+
+/** A metric answered with exactly `top` series (per resource) may have lost some: say so once per metric. */
+function warnIfCut(groups: readonly MetricGroup[], entries: readonly Entry[], log: Log): void {
+  const cut = new Set<string>();
+  for (const g of groups) {
+    if (g.filter === '') continue;
+    for (const e of entries) {
+      for (const m of e.value as { name?: { value?: unknown }; timeseries?: unknown }[]) {
+        const name = typeof m?.name?.value === 'string' ? m.name.value : undefined;
+        if (name && g.plans.some((p) => p.metric.rest.toLowerCase() === name.toLowerCase()) && Array.isArray(m.timeseries) && m.timeseries.length >= g.top) {
+          cut.add(`${name}|${g.top}`);
+        }
+      }
+    }
+  }
+  for (const k of cut) {
+    const [name, top] = k.split('|');
+    log.warn(`Azure Monitor returned ${top} series for ${name} of a resource, the most acs-metrics asked for (top=${top}): some series may be missing`);
+  }
+}
+
+/** The windows' entries of one resource as one entry (merge-bodies.ts joins the series). */
+function mergeEntries(parts: readonly Entry[]): Entry {
+  if (parts.length === 1) return parts[0]!;
+  const bodies = parts.map((p) => ({ timespan: `${p.starttime}/${p.endtime}`, interval: p.interval, value: p.value }));
+  const merged = mergeBodies(bodies) as { timespan: string; value: unknown[] };
+  const [starttime, endtime] = merged.timespan.split('/') as [string, string];
+  return { ...parts[0]!, starttime, endtime, value: merged.value };
+}

@@ -1,0 +1,81 @@
+/**
+ * A plain REST pipeline (@azure/core-rest-pipeline) with the same credential, retry, timeout and
+ * --debug policies as the Metrics - List client, for the two operations acs-metrics calls without a
+ * generated client: Resource Graph and the metrics batch API (see discovery.ts and batch.ts for why).
+ * Loaded only for live queries.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { humanDuration } from '../../core/duration.js';
+import { version } from '../../version.js';
+import type { Log } from './client.js';
+import { debugPolicy, DEFAULT_RETRY, retryPolicy, type RetrySettings } from './pipeline.js';
+
+export interface HttpSettings {
+  readonly credential: TokenCredential;
+  /** The token scope, with /.default. */
+  readonly scope: string;
+  readonly timeoutMs: number;
+  readonly log: Log;
+  readonly signal?: AbortSignal;
+  readonly retry?: Partial<RetrySettings>;
+}
+
+export interface JsonResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | undefined };
+  readonly body: unknown;
+  readonly text: string;
+}
+
+export interface Http {
+  post(url: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse>;
+  get(url: string, signal?: AbortSignal): Promise<JsonResponse>;
+}
+
+/** Tells of a retry: a note when the wait is long, else a --debug line. */
+export function retryNotice(log: Log) {
+  return ({ status, waitMs, retry: n, of }: { status: number | string; waitMs: number; retry: number; of: number }): void => {
+    const why = status === 429 || status === 529 || status === 503 ? `throttled (HTTP ${status})` : typeof status === 'number' ? `HTTP ${status}` : status;
+    const line = `${why}: retrying in ${humanDuration(waitMs)} (retry ${n} of ${of})`;
+    if (waitMs >= 5000) log.note(line);
+    else log.trace(line);
+  };
+}
+
+export async function openHttp(s: HttpSettings): Promise<Http> {
+  const rest = await import('@azure/core-rest-pipeline');
+  const pipeline = rest.createPipelineFromOptions({
+    retryOptions: { maxRetries: 0 },
+    userAgentOptions: { userAgentPrefix: `acs-metrics/${version()}` },
+  });
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential: s.credential, scopes: [s.scope] }), { phase: 'Sign' });
+  pipeline.addPolicy(
+    retryPolicy({ retry: { ...DEFAULT_RETRY, ...s.retry }, timeoutMs: s.timeoutMs, runSignal: s.signal, onRetry: retryNotice(s.log) }),
+    { phase: 'Retry' },
+  );
+  pipeline.addPolicy(debugPolicy(s.log.trace), { afterPhase: 'Sign' });
+  const client = rest.createDefaultHttpClient();
+  const send = async (method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse> => {
+      const request = rest.createPipelineRequest({
+        url,
+        method,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        headers: rest.createHttpHeaders({ ...(body !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json' }),
+        abortSignal: signal ?? s.signal,
+      });
+      const response = await pipeline.sendRequest(client, request);
+      const text = response.bodyAsText ?? '';
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+  return {
+    post: (url, body, signal) => send('POST', url, body, signal),
+    get: (url, signal) => send('GET', url, undefined, signal),
+  };
+}

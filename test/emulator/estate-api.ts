@@ -1,0 +1,125 @@
+/**
+ * The emulator's estate: many ACS resources in several subscriptions, with Azure Resource Graph
+ * (POST /providers/Microsoft.ResourceGraph/resources: paging with $skipToken, quota headers, a
+ * truncation mode) and the metrics batch API (POST /subscriptions/{sub}/metrics:getBatch: at most 50
+ * ids, one subscription, 403 for subscriptions where the caller lacks subscription-scope access, a
+ * per-resource error entry inside a 200 for a resource that does not exist). Metrics are computed per
+ * resource by metrics-api.ts, so batch, per-resource and replayed answers bucket the same way.
+ */
+import type { Dataset } from './dataset.js';
+import { answerMetrics, API_VERSION, type Answer } from './metrics-api.js';
+
+export const GRAPH_API_VERSION = '2024-04-01';
+export const MAX_BATCH_IDS = 50;
+
+export interface EstateResource {
+  /** /subscriptions/.../communicationServices/<name> */
+  readonly id: string;
+  readonly subscription: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly location: string;
+  readonly dataLocation: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly dataset: Dataset;
+  /** Listed by Resource Graph, but gone for the metrics APIs (deleted meanwhile): 404 / an error entry. */
+  readonly missing?: boolean;
+}
+
+export interface EstateSettings {
+  readonly resources: readonly EstateResource[];
+  /** Subscriptions (lower case) where getBatch answers 403. */
+  readonly batchForbidden: ReadonlySet<string>;
+  /** Rows per Resource Graph page (at most the caller's $top). */
+  pageSize: number;
+  /** Answer the first page with resultTruncated and no $skipToken. */
+  truncate: boolean;
+  /** Resource Graph requests allowed per quota window (x-ms-user-quota-remaining counts down). */
+  quota: number;
+  /** Seconds until the quota resets, in x-ms-user-quota-resets-after. */
+  quotaResetSeconds: number;
+}
+
+const bad = (code: string, message: string, status = 400): Answer => ({ status, body: { error: { code, message } } });
+
+export interface GraphAnswer extends Answer {
+  readonly headers: Record<string, string>;
+}
+
+/** The answer to a Resource Graph query; `used` is how many queries came before in this quota window. */
+export function answerGraph(estate: EstateSettings, body: unknown, used: number): GraphAnswer {
+  const remaining = Math.max(0, estate.quota - used - 1);
+  const headers = { 'x-ms-user-quota-remaining': String(remaining), 'x-ms-user-quota-resets-after': `00:00:${String(estate.quotaResetSeconds).padStart(2, '0')}` };
+  if (used >= estate.quota) return { ...bad('RateLimiting', 'Please provide below info when asking for support', 429), headers: { ...headers, 'retry-after': String(estate.quotaResetSeconds) } };
+  const b = body as { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown } } | undefined;
+  if (typeof b?.query !== 'string' || !/type\s*=~\s*'microsoft\.communication\/communicationservices'/i.test(b.query)) {
+    return { ...bad('BadRequest', 'this emulator answers only the ACS resource query'), headers };
+  }
+  const subs = Array.isArray(b.subscriptions) ? new Set((b.subscriptions as string[]).map((s) => s.toLowerCase())) : undefined;
+  const rows = estate.resources.filter((r) => subs === undefined || subs.has(r.subscription.toLowerCase()));
+  const top = typeof b.options?.$top === 'number' ? b.options.$top : 100;
+  const size = Math.min(top, estate.pageSize);
+  const offset = typeof b.options?.$skipToken === 'string' ? Number(Buffer.from(b.options.$skipToken, 'base64').toString('utf8')) : 0;
+  const page = rows.slice(offset, offset + size);
+  const more = offset + size < rows.length;
+  const data = page.map((r) => ({
+    id: r.id,
+    name: r.name,
+    subscriptionId: r.subscription,
+    resourceGroup: r.resourceGroup,
+    location: r.location,
+    dataLocation: r.dataLocation,
+    tags: r.tags,
+  }));
+  if (estate.truncate) return { status: 200, headers, body: { totalRecords: rows.length, count: page.length, resultTruncated: more ? 'true' : 'false', data } };
+  return {
+    status: 200,
+    headers,
+    body: {
+      totalRecords: rows.length,
+      count: page.length,
+      resultTruncated: 'false',
+      ...(more ? { $skipToken: Buffer.from(String(offset + size)).toString('base64') } : {}),
+      data,
+    },
+  };
+}
+
+/** The answer to POST /subscriptions/{sub}/metrics:getBatch. */
+export function answerBatch(estate: EstateSettings, subscription: string, params: URLSearchParams, body: unknown, now: number): Answer {
+  if (params.get('api-version') !== API_VERSION) return bad('InvalidApiVersion', `api-version ${params.get('api-version')} is not supported`);
+  if (estate.batchForbidden.has(subscription.toLowerCase())) {
+    return bad('AuthorizationFailed', `The client does not have authorization to perform action 'Microsoft.Insights/Metrics/Read' over scope '/subscriptions/${subscription}'`, 403);
+  }
+  const ids = (body as { resourceids?: unknown })?.resourceids;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((i) => typeof i === 'string')) return bad('BadRequest', 'the body must be {"resourceids": [...]}');
+  if (ids.length > MAX_BATCH_IDS) return bad('BadRequest', `Too many resource ids: ${ids.length}; at most ${MAX_BATCH_IDS} per request`);
+  for (const id of ids as string[]) {
+    const sub = /^\/?subscriptions\/([^/]+)\//i.exec(id)?.[1];
+    if (sub?.toLowerCase() !== subscription.toLowerCase()) return bad('BadRequest', `Resource ${id} is not in subscription ${subscription}: all resource ids must be in the subscription of the request`);
+  }
+  const start = params.get('starttime');
+  const end = params.get('endtime');
+  if (!start || !end) return bad('BadRequest', 'starttime and endtime are required');
+  const listParams = new URLSearchParams(params);
+  listParams.delete('starttime');
+  listParams.delete('endtime');
+  listParams.set('timespan', `${start}/${end}`);
+  const filter = params.get('filter');
+  listParams.delete('filter');
+  if (filter !== null) listParams.set('$filter', filter);
+  const values: unknown[] = [];
+  for (const id of ids as string[]) {
+    const r = estate.resources.find((x) => x.id.toLowerCase() === `/${id.replace(/^\//, '')}`.toLowerCase());
+    if (!r || r.missing) {
+      values.push({ resourceid: id, error: { code: 'ResourceNotFound', message: `The Resource '${id}' was not found.` } });
+      continue;
+    }
+    const answer = answerMetrics(r.dataset, { params: listParams, resourceId: r.id, now });
+    if (answer.status !== 200) return answer;
+    const b = answer.body as { timespan: string; interval: string; value: unknown[]; namespace: string; resourceregion: string };
+    const [starttime, endtime] = b.timespan.split('/');
+    values.push({ resourceid: r.id, starttime, endtime, interval: b.interval, namespace: b.namespace, resourceregion: b.resourceregion, value: b.value });
+  }
+  return { status: 200, body: { values } };
+}
