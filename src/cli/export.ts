@@ -20,22 +20,22 @@ import { CliError, DataError, EXIT, InterruptedError, Problems, UsageError } fro
 import { safeText } from '../render/safe.js';
 import { isEmptyFolder, type Manifest, MANIFEST, type ManifestItem, readManifest, verifyExport, writeItem, writeManifest } from '../sources/export-store.js';
 import type { MetricsSource } from '../sources/source.js';
+import { parseResourceId } from '../sources/azure/resource-id.js';
 import { version } from '../version.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { collectList, parseIntInRange, parseRange } from './query-options.js';
-import { addAzureOptions, type AzureOptions, azureTarget, liveSettings } from './source-options.js';
+import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
 
 const DEFAULT_SINCE = '93d';
 const GRAINS: Readonly<Record<string, number>> = { PT1M: 60_000, PT1H: 3_600_000 };
 
-interface ExportOptions extends AzureOptions {
+interface ExportOptions extends LiveOptions {
   metric?: string[];
   since?: string;
   start?: string;
   end?: string;
   interval?: string;
-  concurrency?: string;
   verify?: boolean;
 }
 
@@ -49,9 +49,8 @@ export const registerExport: Register = (program, action) => {
     .option('--since <duration>', `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
     .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
     .option('--end <time>', 'window end, ISO 8601')
-    .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)')
-    .option('--concurrency <n>', 'requests in flight at once, 1 to 16 (default 4)');
-  addAzureOptions(cmd);
+    .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
+  addLiveOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -60,7 +59,7 @@ what is done. Exit codes: 0 every file exported (or verified), 2 usage error, 3 
 failed (the others are kept; run again to retry), 130 interrupted (run again to continue).
 
 Examples:
-  acs-metrics export ./acs-telemetry --resource "$ACS_RESOURCE_ID"
+  acs-metrics export ./acs-telemetry --all-subscriptions
   acs-metrics export ./acs-telemetry --resource "$ACS_RESOURCE_ID" --interval PT1H --since 30d
   acs-metrics export --verify ./acs-telemetry
   acs-metrics query --fixture ./acs-telemetry -m chat --since 7d`,
@@ -80,7 +79,7 @@ function chosenMetrics(names: readonly string[] | undefined, problems: Problems)
 }
 
 /** The requests of one item: every dimension split, every aggregation, at the grain, over its window. */
-function itemQueries(metric: MetricDef, item: ExportItem, grainMs: number): Query[] {
+function itemQueries(metric: MetricDef, item: { start: number; end: number }, grainMs: number): Query[] {
   return AGGREGATIONS.map((aggregation) => ({
     metric,
     aggregation,
@@ -102,20 +101,23 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   const grainText = (opts.interval ?? 'PT1M').trim().toUpperCase();
   const grainMs = GRAINS[grainText] ?? (grainText === '1M' ? GRAINS.PT1M : grainText === '1H' ? GRAINS.PT1H : undefined);
   if (grainMs === undefined) problems.add(`invalid --interval "${opts.interval}": an export is at PT1M (default) or PT1H`);
-  const concurrency = parseIntInRange('--concurrency', opts.concurrency, problems, 1, 16, 'requests') ?? 4;
   const explicitWindow = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
   const range = parseRange({ since: opts.since ?? (opts.start === undefined ? DEFAULT_SINCE : undefined), start: opts.start, end: opts.end }, problems);
-  const target = problems.try(() => azureTarget(opts, ctx));
   problems.throwIfAny();
-  if (target?.resource === undefined) throw new UsageError('export needs a resource: give --resource ID (or --subscription, --resource-group and --name, or set ACS_METRICS_RESOURCE)');
-  const resource: ExportResource = { ...target.resource, id: `/${target.resource.id}` };
-
+  const settings = await estateSettings(opts, ctx);
+  if (settings.selection.kind === 'none') {
+    throw new UsageError('export needs resources: give --resource ID (repeatable), --subscription S, --all-subscriptions or --resources-from FILE (or set ACS_METRICS_RESOURCE)');
+  }
+  const { EstateSource } = await import('../sources/azure/estate-source.js');
   const now = ctx.io.now().getTime();
   let manifest = await readManifest(dir);
   if (manifest === undefined) {
     if (!(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
     const window = floorToMinutes(resolveWindow(range, now));
-    const items: ManifestItem[] = exportItems([resource], metrics, window, grainMs!).map((i) => ({ ...i, status: 'pending' }));
+    // The selection is resolved once (Resource Graph for subscriptions); the manifest keeps the list.
+    const found = await new EstateSource(settings).resources(ctx.io.signal);
+    const resources: ExportResource[] = found.map((r) => ({ ...r.resource, id: `/${r.resource.id}` }));
+    const items: ManifestItem[] = exportItems(resources, metrics, window, grainMs!).map((i) => ({ ...i, status: 'pending' }));
     const stamp = formatTime(now);
     manifest = {
       schemaVersion: 1,
@@ -124,26 +126,21 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
       updated: stamp,
       window: { start: formatTime(window.start), end: formatTime(window.end) },
       grain: toIsoDuration(grainMs!),
-      resources: [resource.id],
+      resources: resources.map((r) => r.id),
       metrics: metrics.map((m) => m.rest),
       requests: 0,
       items,
     };
     await writeManifest(dir, manifest);
   } else {
-    checkSamePlan(manifest, { resource: resource.id, metrics, grainMs: grainMs!, explicitWindow, window: explicitWindow ? floorToMinutes(resolveWindow(range, now)) : undefined }, shownDir);
+    checkSamePlan(manifest, { metrics, grainMs: grainMs!, window: explicitWindow ? floorToMinutes(resolveWindow(range, now)) : undefined }, shownDir);
   }
-  return runItems(dir, shownDir, manifest, concurrency, opts, ctx);
+  return runItems(dir, shownDir, manifest, settings, ctx);
 }
 
-/** A later run continues the manifest's plan; options that ask for another plan are refused. */
-function checkSamePlan(
-  m: Manifest,
-  asked: { resource: string; metrics: readonly MetricDef[]; grainMs: number; explicitWindow: boolean; window?: { start: number; end: number } },
-  shownDir: string,
-): void {
+/** A later run continues the manifest's plan (its resources too); options that ask for another plan are refused. */
+function checkSamePlan(m: Manifest, asked: { metrics: readonly MetricDef[]; grainMs: number; window?: { start: number; end: number } }, shownDir: string): void {
   const differs: string[] = [];
-  if (!m.resources.some((r) => r.toLowerCase() === asked.resource.toLowerCase())) differs.push(`resources (${m.resources.join(', ')})`);
   const metrics = asked.metrics.map((x) => x.rest);
   if (metrics.length !== m.metrics.length || metrics.some((x) => !m.metrics.includes(x))) differs.push(`metrics (${m.metrics.join(', ')})`);
   if (toIsoDuration(asked.grainMs) !== m.grain) differs.push(`interval (${m.grain})`);
@@ -155,68 +152,91 @@ function checkSamePlan(
   }
 }
 
-async function runItems(dir: string, shownDir: string, manifest: Manifest, concurrency: number, opts: ExportOptions, ctx: Context): Promise<number> {
-  const todo = manifest.items.filter((i) => i.status !== 'done');
+/** Resources per fetch: one batch call's worth, so that progress is saved often. */
+const RESOURCES_PER_STEP = 50;
+
+/**
+ * Fetches what is not done, window by window, in steps of up to 50 resources (one batch call per
+ * metric group): each step writes its files, then the manifest.
+ */
+async function runItems(dir: string, shownDir: string, manifest: Manifest, settings: Awaited<ReturnType<typeof estateSettings>>, ctx: Context): Promise<number> {
   const total = manifest.items.length;
+  const todo = manifest.items.filter((i) => i.status !== 'done');
   if (todo.length === 0) {
     ctx.note(`${shownDir}: the export is complete (${total} files); check it with: acs-metrics export --verify ${shownDir}`);
     return EXIT.OK;
   }
   if (todo.length < total) ctx.note(`${shownDir}: continuing the export: ${total - todo.length} of ${total} files already done`);
-  const sources = new Map<string, MetricsSource>();
-  const sourceFor = async (resourceId: string): Promise<MetricsSource> => {
-    let s = sources.get(resourceId);
-    if (!s) {
-      const { AzureSource } = await import('../sources/azure/azure-source.js');
-      const target = azureTarget({ ...opts, resource: resourceId, subscription: undefined, resourceGroup: undefined, name: undefined }, ctx);
-      s = new AzureSource(liveSettings({ ...target, resource: target.resource! }, ctx));
-      sources.set(resourceId, s);
-    }
-    return s;
-  };
+  const { EstateSource } = await import('../sources/azure/estate-source.js');
   const grainMs = parseDuration(manifest.grain)!;
-  const progress = new Progress(ctx, todo.length);
-  let saving = Promise.resolve();
-  const save = (): Promise<void> => (saving = saving.then(() => {
-    manifest.updated = formatTime(ctx.io.now().getTime());
-    return writeManifest(dir, manifest);
-  }));
-  let next = 0;
+  const byKey = new Map(manifest.items.map((i) => [`${i.resource.toLowerCase()}|${i.metric}|${i.start}`, i]));
+  // Steps: per window, the pending resources in groups of one subscription, at most 50 each.
+  const steps: { start: number; end: number; resources: string[]; metrics: Set<string> }[] = [];
+  const windows = [...new Set(todo.map((i) => `${i.start}|${i.end}`))];
+  for (const w of windows) {
+    const [start, end] = w.split('|').map(Number) as [number, number];
+    const inWindow = todo.filter((i) => i.start === start);
+    const bySub = new Map<string, string[]>();
+    for (const r of [...new Set(inWindow.map((i) => i.resource))]) {
+      const sub = r.split('/')[2]!.toLowerCase();
+      bySub.set(sub, [...(bySub.get(sub) ?? []), r]);
+    }
+    for (const ids of bySub.values()) {
+      for (let k = 0; k < ids.length; k += RESOURCES_PER_STEP) {
+        const chunk = ids.slice(k, k + RESOURCES_PER_STEP);
+        steps.push({ start, end, resources: chunk, metrics: new Set(inWindow.filter((i) => chunk.includes(i.resource)).map((i) => i.metric)) });
+      }
+    }
+  }
+  const progress = new Progress(ctx, steps.length);
   let interrupted = false;
-  const worker = async (): Promise<void> => {
-    while (next < todo.length && !interrupted) {
-      const item = todo[next++]!;
-      const metric = metricByRestName(item.metric)!;
+  try {
+    for (const step of steps) {
+      if (ctx.io.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const source = new EstateSource({ ...settings, selection: { kind: 'ids', ids: step.resources.map((r) => parseResourceId(r)) } });
+      const metrics = [...step.metrics].map((m) => metricByRestName(m)!);
+      let result;
       try {
-        const source = await sourceFor(item.resource);
-        const result = await source.fetch(itemQueries(metric, item, grainMs), ctx.io.signal);
-        manifest.requests += 1;
-        const text = `${JSON.stringify(result.raw[0], null, 2)}\n`;
-        const written = await writeItem(dir, item, text, ctx.io.signal);
-        Object.assign(item, { status: 'done', ...written });
-        delete item.error;
+        result = await source.fetch(metrics.flatMap((m) => itemQueries(m, step, grainMs)), ctx.io.signal);
       } catch (err) {
         if (err instanceof InterruptedError || ctx.io.signal?.aborted) {
           interrupted = true;
           break;
         }
         if (!(err instanceof CliError) || err.exitCode === EXIT.USAGE) throw err;
-        manifest.requests += 1;
-        item.status = 'failed';
-        item.error = err.problems.join('; ');
+        // The whole step failed (every resource): each of its items fails with the reason.
+        for (const r of step.resources) for (const m of step.metrics) markFailed(byKey.get(`${r.toLowerCase()}|${m}|${step.start}`), err.problems.join('; '));
+        progress.step();
+        await writeManifest(dir, manifest);
+        continue;
+      }
+      manifest.requests += result.calls.batch + result.calls.perResource;
+      for (const entry of (result.raw[0] as { values: BatchEntry[] }).values) {
+        for (const metric of entry.value) {
+          const item = byKey.get(`${entry.resourceid.toLowerCase()}|${metric.name.value}|${step.start}`);
+          if (!item || item.status === 'done') continue;
+          if (typeof metric.errorCode === 'string' && metric.errorCode !== 'Success') {
+            markFailed(item, `${metric.errorCode}${metric.errorMessage ? `: ${metric.errorMessage}` : ''}`);
+            continue;
+          }
+          const text = `${JSON.stringify({ values: [{ ...entry, value: [metric] }] }, null, 2)}\n`;
+          const written = await writeItem(dir, item, text, ctx.io.signal);
+          Object.assign(item, { status: 'done', ...written });
+          delete item.error;
+        }
       }
       progress.step();
-      await save();
+      manifest.updated = formatTime(ctx.io.now().getTime());
+      await writeManifest(dir, manifest);
     }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
   } finally {
     progress.end();
-    await saving;
   }
   const done = manifest.items.filter((i) => i.status === 'done').length;
-  if (interrupted || ctx.io.signal?.aborted) {
+  if (interrupted) {
     ctx.note(`interrupted: ${done} of ${total} files exported; run the same command again to continue`);
     throw new InterruptedError();
   }
@@ -230,8 +250,20 @@ async function runItems(dir: string, shownDir: string, manifest: Manifest, concu
   return EXIT.DATA;
 }
 
+/** An entry of a batch-shaped body as the estate source writes it. */
+interface BatchEntry {
+  resourceid: string;
+  value: { name: { value: string }; errorCode?: string; errorMessage?: string }[];
+}
+
+function markFailed(item: ManifestItem | undefined, reason: string): void {
+  if (!item || item.status === 'done') return;
+  item.status = 'failed';
+  item.error = reason;
+}
+
 async function verify(dir: string, shownDir: string, opts: ExportOptions, ctx: Context): Promise<number> {
-  const others = (['metric', 'since', 'start', 'end', 'interval', 'concurrency', 'resource'] as const).filter((k) => opts[k] !== undefined);
+  const others = (['metric', 'since', 'start', 'end', 'interval', 'resource', 'subscription'] as const).filter((k) => opts[k] !== undefined);
   if (others.length > 0) throw new UsageError(`--verify checks an export and fetches nothing: drop --${others[0]}`);
   const manifest = await readManifest(dir);
   if (manifest === undefined) throw new DataError(`${shownDir}: no acs-metrics export here (no ${MANIFEST})`);

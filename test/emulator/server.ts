@@ -100,6 +100,12 @@ export class Emulator {
   maxInFlight = 0;
   private graphWindow = { start: 0, used: 0 };
 
+  /** The resource of `opts.resource` with the emulator's dataset, as an estate member. */
+  private ownResource(): EstateResource {
+    const [, , subscription = '', , resourceGroup = '', , , , name = ''] = this.opts.resource.split('/').slice(0);
+    return { id: this.opts.resource, subscription, resourceGroup, name, location: 'global', dataLocation: '', tags: {}, dataset: this.dataset };
+  }
+
   constructor(private readonly opts: EmulatorOptions) {
     this.dataset = opts.dataset;
     this.definitions = opts.definitions;
@@ -239,7 +245,9 @@ export class Emulator {
         return send(answer, answer.headers);
       }
       const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';
-      return send(answerBatch(this.estate, sub, url.searchParams, body, this.opts.now ?? Date.now()));
+      // The emulator's own resource answers the batch API too (as a member of a one-resource estate).
+      const own = this.estate.resources.some((r) => r.id.toLowerCase() === this.opts.resource.toLowerCase()) ? [] : [this.ownResource()];
+      return send(answerBatch({ ...this.estate, resources: [...this.estate.resources, ...own] }, sub, url.searchParams, body, this.opts.now ?? Date.now()));
     }
     const api = lower.endsWith('/providers/microsoft.insights/metrics')
       ? 'metrics'
