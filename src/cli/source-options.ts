@@ -48,7 +48,7 @@ export function addAzureOptions(cmd: Command): Command {
 }
 
 export function addSourceOptions(cmd: Command): Command {
-  cmd.option('--fixture <file>', 'read Azure Monitor responses from a file instead of Azure ("-" for stdin; repeatable)', collect);
+  cmd.option('--fixture <file>', 'read Azure Monitor responses from a file, or every *.json file in a folder, instead of Azure ("-" for stdin; repeatable)', collect);
   addAzureOptions(cmd);
   return cmd.option('--save <file>', 'also write the responses as a fixture file (replayable with --fixture)');
 }
@@ -130,7 +130,8 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
     const live = [['--resource', opts.resource], ['--subscription', opts.subscription], ['--resource-group', opts.resourceGroup], ['--name', opts.name]];
     const named = live.filter(([, v]) => v !== undefined).map(([k]) => k);
     if (named.length > 0) throw new UsageError(`give either --fixture or ${named.join(', ')}, not both`);
-    return new FixtureSource(fixtures, ctx.io);
+    // --save writes the bodies as parsed, so it reads files whole; otherwise they are streamed.
+    return new FixtureSource(fixtures, ctx.io, { keepBodies: opts.save !== undefined });
   }
   const target = azureTarget(opts, ctx);
   if (target.resource === undefined) {

@@ -19,7 +19,7 @@ import { RESOURCE_KEY, resourceName } from '../catalog/resource.js';
 import type { AggregationKey, MetricDef } from '../catalog/types.js';
 import { DataError } from '../errors.js';
 import type { MetricData, RawPoint, RawSeries } from './model.js';
-import { columnarSeries, pointColumns, type PointValues } from './points.js';
+import { columnarSeries, pointColumns, type PointValues, valuesOf } from './points.js';
 import { formatTime } from './time.js';
 
 export interface Deduplicated {
@@ -227,7 +227,7 @@ function normalize(e: Entry, ctx: MergeContext): Merged {
   let values: ArrayLike<PointValues>;
   if (columns) {
     timestamps = columns.timestamps;
-    values = columns.values;
+    values = valuesOf(columns);
   } else {
     const points = e.series.points;
     timestamps = Float64Array.from(points, (p) => p.timestamp);

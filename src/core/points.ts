@@ -25,10 +25,30 @@ export interface PointColumns {
   readonly values: ArrayLike<PointValues>;
 }
 
+/**
+ * Columns of a streamed file: the aggregations of point k are table[index[k]]; points with the same
+ * aggregations share one table entry (a month of minutes has a few hundred distinct ones), so a
+ * point takes 8 bytes for its time and 2 or 4 for its values.
+ */
+export interface IndexedColumns {
+  readonly timestamps: Float64Array;
+  readonly index: Uint16Array | Uint32Array;
+  readonly table: readonly PointValues[];
+}
+
+/** The values of columns as an array (built for indexed columns: only merging needs this). */
+export function valuesOf(columns: PointColumns | IndexedColumns): ArrayLike<PointValues> {
+  if ('values' in columns) return columns.values;
+  const { index, table } = columns;
+  const out: PointValues[] = new Array<PointValues>(index.length);
+  for (let k = 0; k < index.length; k++) out[k] = table[index[k]!]!;
+  return out;
+}
+
 const COLUMNS = Symbol('acs-metrics.pointColumns');
 
 /** A RawSeries over columns; `materialize` builds its points (in timestamp order) when first asked. */
-export function columnarSeries(dimensions: Readonly<Record<string, string>>, columns: PointColumns, materialize: () => RawPoint[]): RawSeries {
+export function columnarSeries(dimensions: Readonly<Record<string, string>>, columns: PointColumns | IndexedColumns, materialize: () => RawPoint[]): RawSeries {
   let points: readonly RawPoint[] | undefined;
   const series = { dimensions } as { dimensions: Readonly<Record<string, string>>; points: readonly RawPoint[] };
   Object.defineProperty(series, 'points', {
@@ -41,8 +61,8 @@ export function columnarSeries(dimensions: Readonly<Record<string, string>>, col
 }
 
 /** The columns of a series made by columnarSeries; undefined for a plain one. */
-export function pointColumns(series: RawSeries): PointColumns | undefined {
-  return (series as { [COLUMNS]?: PointColumns })[COLUMNS];
+export function pointColumns(series: RawSeries): PointColumns | IndexedColumns | undefined {
+  return (series as { [COLUMNS]?: PointColumns | IndexedColumns })[COLUMNS];
 }
 
 /** How many points a series has, without building them. */

@@ -191,8 +191,15 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     const columns = pointColumns(series);
     if (columns) {
       // Parsed files: the timestamps column and the parsed data objects, no point objects.
-      const { timestamps, values } = columns;
-      for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, values[k]!);
+      const timestamps = columns.timestamps;
+      if ('index' in columns) {
+        // Streamed files: each point's values are an entry of a shared table.
+        const { index, table } = columns;
+        for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, table[index[k]!]!);
+      } else {
+        const values = columns.values;
+        for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, values[k]!);
+      }
     } else {
       for (const p of series.points) take(p.timestamp, p);
     }
