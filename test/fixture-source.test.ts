@@ -68,7 +68,7 @@ describe('FixtureSource', () => {
     expect(source.label).toBe('fixtures/chat.json');
     const r = await source.fetch([]);
     // Streamed (the default, without --save): the same metrics, and no bodies kept.
-    const streamed = await new FixtureSource(['fixtures/chat.json'], io).fetch([]);
+    const streamed = await new FixtureSource(['fixtures/chat.json'], io, { streamFrom: 0 }).fetch([]);
     expect(streamed.raw).toEqual([]);
     expect(streamed.metrics).toEqual(r.metrics);
     expect(r.anchor).toBeUndefined();
@@ -112,7 +112,7 @@ describe('FixtureSource', () => {
 
   it('reads every *.json file of a folder, at any depth, in path order', async () => {
     const { io } = testIo({ cwd: dir });
-    const r = await new FixtureSource(['exports', 'fixtures/chat.json'], io).fetch([]);
+    const r = await new FixtureSource(['exports', 'fixtures/chat.json'], io, { streamFrom: 0 }).fetch([]);
     expect(r.metrics.map((m) => [m.origin, m.series[0]!.points[0]!.count])).toEqual([
       [join('exports', 'day-1.json'), 11],
       [join('exports', 'day-2', 'chat.json'), 22],

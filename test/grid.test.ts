@@ -9,7 +9,7 @@ import { drawSimple, drawWithCliTable3, type GridOptions, renderGrid } from '../
 
 const colour = fc.constantFrom('', '\u001b[31m', '\u001b[1m', '\u001b[38;5;208m', '\u001b[39m', '\u001b[22m');
 const text = fc.oneof(
-  { weight: 6, arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ 019.,%-_|'.split('')), maxLength: 14 }) },
+  { weight: 6, arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ 019.,%-_|▁▂▃▄▅▆▇█─│┼░'.split('')), maxLength: 14 }) },
   { weight: 2, arbitrary: fc.tuple(colour, fc.string({ maxLength: 8 }), colour).map(([a, t, b]) => `${a}${t}${b}`) },
   // As chalk writes them: styles opened before the text and closed after it, innermost first.
   {

@@ -270,7 +270,7 @@ describe('FixtureSource, streamed or read whole', () => {
     writeFileSync(file, bytes);
     const { io } = testIo({ cwd: dir });
     const get = (keepBodies: boolean) =>
-      new FixtureSource(['f.json'], io, { keepBodies }).fetch([]).then(
+      new FixtureSource(['f.json'], io, { keepBodies, streamFrom: 0 }).fetch([]).then(
         (r) => ({ metrics: r.metrics }),
         (e: unknown) => ({ error: e instanceof DataError ? e.message : String(e) }),
       );
@@ -309,9 +309,9 @@ describe('FixtureSource, streamed or read whole', () => {
     const file = join(dir, 'big.json');
     writeFileSync(file, JSON.stringify({ value: [{ name: { value: 'APIRequestChat' }, timeseries: [] }], pad: 'x'.repeat(5000) }));
     const { io } = testIo({ cwd: dir });
-    const r = await new FixtureSource(['big.json'], io).fetch([]);
+    const r = await new FixtureSource(['big.json'], io, { streamFrom: 0 }).fetch([]);
     expect(r.metrics.map((m) => m.name)).toEqual(['APIRequestChat']);
-    const err = await new FixtureSource(['big.json'], io, { maxBytes: 1024 }).fetch([]).catch((e: unknown) => e);
+    const err = await new FixtureSource(['big.json'], io, { maxBytes: 1024, streamFrom: 0 }).fetch([]).catch((e: unknown) => e);
     expect((err as DataError).message).toMatch(/^big\.json: too large \(\d+(\.\d)? KiB; the limit is 1 KiB\)$/);
   });
 });

@@ -71,7 +71,8 @@ function asciiWidth(text: string): number | undefined {
   const plain = coloured ? text.replace(ANSI, '') : text;
   for (let i = 0; i < plain.length; i++) {
     const c = plain.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return undefined;
+    // Printable ASCII, and the box and block characters of sparklines and bars (one column each in string-width).
+    if ((c < 0x20 || c > 0x7e) && !(c >= 0x2500 && c <= 0x259f)) return undefined;
   }
   return plain.length;
 }
