@@ -11,7 +11,7 @@ import { dedupeMetric } from './dedupe.js';
 import { isErrorSeries, isSecondarySeries, secondaryDims, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
-import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
+import { IndexedColumns, pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
 import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
 import { isResourceDimension } from '../catalog/resource.js';
@@ -192,7 +192,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     if (columns) {
       // Parsed files: the timestamps column and the parsed data objects, no point objects.
       const timestamps = columns.timestamps;
-      if ('index' in columns) {
+      if (columns instanceof IndexedColumns) {
         // Streamed files: each point's values are an entry of a shared table.
         const { index, table } = columns;
         for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, table[index[k]!]!);

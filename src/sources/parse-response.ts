@@ -17,7 +17,7 @@ import { resourceIdOfMetricId } from '../catalog/resource.js';
 import type { AggregationKey } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
 import type { MetricData, RawPoint, RawSeries } from '../core/model.js';
-import { columnarSeries, type IndexedColumns, type PointColumns, type PointValues, valuesOf } from '../core/points.js';
+import { columnarSeries, IndexedColumns, type PointColumns, type PointValues, valuesOf } from '../core/points.js';
 import { daysInMonth, isRealDate, parseTime } from '../core/time.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
@@ -252,10 +252,10 @@ export function checkPoint(d: unknown, place: () => string, k: number, origin: s
 }
 
 function columnsToSeries(dimensions: Record<string, string>, columns: PointColumns | IndexedColumns, sorted: boolean): RawSeries {
-  const timestamps = columns.timestamps;
-  const n = timestamps.length;
   const materialize = (): RawPoint[] => {
     const points: MutablePoint[] = [];
+    const timestamps = columns.timestamps; // read here: IndexedColumns builds them on every read
+    const n = timestamps.length;
     const values = valuesOf(columns);
     for (let k = 0; k < n; k++) {
       const o = values[k]!;
