@@ -191,12 +191,12 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     const columns = pointColumns(series);
     if (columns) {
       // Parsed files: the timestamps column and the parsed data objects, no point objects.
-      const timestamps = columns.timestamps;
       if (columns instanceof IndexedColumns) {
         // Streamed files: each point's values are an entry of a shared table.
         const { index, table } = columns;
-        for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, table[index[k]!]!);
+        for (let k = 0; k < index.length; k++) take(columns.timeAt(k), table[index[k]!]!);
       } else {
+        const timestamps = columns.timestamps;
         const values = columns.values;
         for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, values[k]!);
       }

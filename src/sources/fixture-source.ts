@@ -3,7 +3,7 @@
  * parse-response.ts), one or more files, or stdin for "-". Files are anchored on their own data, so
  * the result has no anchor.
  */
-import { closeSync, constants, createReadStream, open, openSync } from 'node:fs';
+import { closeSync, constants, createReadStream, open, openSync, readSync } from 'node:fs';
 import { type FileHandle, open as openFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -305,9 +305,12 @@ async function feedFile(handle: FileHandle, reader: StreamReader, signal?: Abort
   let buf = Buffer.allocUnsafe(CHUNK);
   let have = 0;
   let first = true;
-  for (;;) {
+  for (let chunk = 0; ; chunk++) {
+    // Reads of a regular file return at once (no thread-pool round trip to wait for); every few
+    // chunks the event loop gets a turn, so that Ctrl-C is seen.
+    if (chunk % 8 === 7) await new Promise((done) => setImmediate(done));
     if (signal?.aborted) throw new InterruptedError();
-    const { bytesRead } = await handle.read(buf, have, buf.length - have, null);
+    const bytesRead = readSync(handle.fd, buf, have, buf.length - have, null);
     let start = 0;
     const end = have + bytesRead;
     if (first) {

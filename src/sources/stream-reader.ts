@@ -268,8 +268,18 @@ export class StreamReader {
           }
           const frame = this.top;
           if (b === 123 && frame !== undefined && frame.tag === DATA) {
-            const q = this.fastPoint(buf, p, end, frame.sink!);
+            const sink = frame.sink!;
+            let q = this.fastPoint(buf, p, end, sink);
             if (q > 0) {
+              // The next points, while they follow as `,{` (the common layout), without the state machine.
+              while (q + 1 < end && buf[q] === 44 && buf[q + 1] === 123 && this.used <= this.budget) {
+                const r = this.fastPoint(buf, q + 1, end, sink);
+                if (r < 0) {
+                  // Read again from the comma, in the state after a point.
+                  break;
+                }
+                q = r;
+              }
               p = q;
               this.state = ARR_NEXT;
               continue;
