@@ -74,7 +74,14 @@ type Agg = number | null | undefined;
  */
 class ValueTable {
   readonly entries: PointValues[] = [];
-  private readonly small = new Map<number, number>();
+  /**
+   * Entries of small whole numbers by their codes, in an open-addressing hash table of two 20- and
+   * 30-bit halves (small integers: no allocation per point, unlike a Map with a 50-bit number key).
+   */
+  private hi = new Int32Array(1024).fill(-1);
+  private lo = new Int32Array(1024);
+  private at = new Int32Array(1024);
+  private used = 0;
   private readonly other = new Map<string, number>();
 
   indexOf(c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
@@ -84,11 +91,21 @@ class ValueTable {
     const kn = code(mn);
     const kx = code(mx);
     if ((kc | kt | ka | kn | kx) >= 0) {
-      const key = (((kc * 1024 + kt) * 1024 + ka) * 1024 + kn) * 1024 + kx;
-      const i = this.small.get(key);
-      if (i !== undefined) return i;
+      const hi = kc * 1024 + kt;
+      const lo = (ka * 1024 + kn) * 1024 + kx;
+      const mask = this.hi.length - 1;
+      let slot = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b)) & mask;
+      for (;;) {
+        const h = this.hi[slot]!;
+        if (h === -1) break;
+        if (h === hi && this.lo[slot] === lo) return this.at[slot]!;
+        slot = (slot + 1) & mask;
+      }
       const j = this.add(c, t, a, mn, mx);
-      this.small.set(key, j);
+      this.hi[slot] = hi;
+      this.lo[slot] = lo;
+      this.at[slot] = j;
+      if (++this.used * 2 > this.hi.length) this.rehash();
       return j;
     }
     const key = `${tag(c)}|${tag(t)}|${tag(a)}|${tag(mn)}|${tag(mx)}`;
@@ -97,6 +114,23 @@ class ValueTable {
     const j = this.add(c, t, a, mn, mx);
     this.other.set(key, j);
     return j;
+  }
+
+  private rehash(): void {
+    const { hi, lo, at } = this;
+    const size = hi.length * 2;
+    this.hi = new Int32Array(size).fill(-1);
+    this.lo = new Int32Array(size);
+    this.at = new Int32Array(size);
+    const mask = size - 1;
+    for (let i = 0; i < hi.length; i++) {
+      if (hi[i] === -1) continue;
+      let slot = (Math.imul(hi[i]!, 0x9e3779b1) ^ Math.imul(lo[i]!, 0x85ebca6b)) & mask;
+      while (this.hi[slot] !== -1) slot = (slot + 1) & mask;
+      this.hi[slot] = hi[i]!;
+      this.lo[slot] = lo[i]!;
+      this.at[slot] = at[i]!;
+    }
   }
 
   private add(c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
@@ -637,23 +671,29 @@ function stampOf(buf: Buffer, s: number, e: number): number {
     if (buf[s + 19] !== 43 || buf[s + 20] !== 48 || buf[s + 21] !== 48 || buf[s + 22] !== 58 || buf[s + 23] !== 48 || buf[s + 24] !== 48) return NaN;
   } else return NaN;
   if (buf[s + 4] !== 45 || buf[s + 7] !== 45 || buf[s + 10] !== 84 || buf[s + 13] !== 58 || buf[s + 16] !== 58) return NaN;
-  const y = d2(buf, s) * 100 + d2(buf, s + 2);
-  const mo = d2(buf, s + 5);
-  const d = d2(buf, s + 8);
   const h = d2(buf, s + 11);
   const mi = d2(buf, s + 14);
   const se = d2(buf, s + 17);
-  if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59)) return NaN;
-  const date = y * 10_000 + mo * 100 + d;
-  if (date !== lastDate) {
+  if (!(h <= 23 && mi <= 59 && se <= 59)) return NaN;
+  // Consecutive points share their date: its ten bytes are compared, and read only when they change.
+  const last = lastDateBytes;
+  if (
+    buf[s] !== last[0] || buf[s + 1] !== last[1] || buf[s + 2] !== last[2] || buf[s + 3] !== last[3] ||
+    buf[s + 5] !== last[5] || buf[s + 6] !== last[6] || buf[s + 8] !== last[8] || buf[s + 9] !== last[9]
+  ) {
+    const y = d2(buf, s) * 100 + d2(buf, s + 2);
+    const mo = d2(buf, s + 5);
+    const d = d2(buf, s + 8);
+    if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1)) return NaN;
     if (d > 28 && d > daysInMonth(y, mo)) return NaN;
     lastDays = daysFromCivil(y, mo, d);
-    lastDate = date;
+    buf.copy(last, 0, s, s + 10);
   }
   return ((lastDays * 24 + h) * 60 + mi) * 60_000 + se * 1000;
 }
 
-let lastDate = -1;
+/** The date (YYYY-MM-DD) of the last stamp read, and its day number; 0xff never matches a digit. */
+const lastDateBytes = new Uint8Array(10).fill(0xff);
 let lastDays = 0;
 
 function d2(buf: Buffer, i: number): number {
