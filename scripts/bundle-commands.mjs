@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * A step of `npm run build` after inline-deps.mjs: one bundled file per command, dist/run-<command>.js,
- * made with esbuild from dist/ as tsc wrote it. bin/acs-metrics.js runs the bundle of the command
- * named on the command line, so that a run loads one module of our code instead of 20 to 50 (the ES
- * module loader's resolving, reading and linking of each module cost more than compiling them).
+ * A step of `npm run build` after inline-deps.mjs: one bundled file per command, dist/run-<command>.cjs
+ * (and dist/run-version.cjs for --version), made with esbuild from dist/ as tsc wrote it.
+ * bin/acs-metrics.js (CommonJS, see bin/package.json) requires the bundle of the command named on the
+ * command line, so that a run loads one CommonJS file of our code instead of 20 to 50 ES modules: the
+ * ES module loader's set-up and its resolving, reading and linking of each module cost more than
+ * compiling them (an empty .mjs file starts ~13% slower than an empty .cjs one on Node 20).
  *
  * A bundle holds the entry point, the command line wiring and its one command module, with everything
  * they import (commander and chalk are already inlined by inline-deps.mjs). Packages from
@@ -21,13 +23,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'dist');
 /** The commands (as main.ts names them) and their modules under dist/cli/. */
 export const COMMANDS = ['catalog', 'query', 'check', 'definitions'];
+/** The bundles: one per command, and one for --version (every command module left out). */
+const BUNDLES = [...COMMANDS, 'version'];
 
 let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch {
   process.stderr.write('bundle-commands: esbuild is not installed; bin/ runs dist/cli/entry.js (slower start-up)\n');
-  for (const c of COMMANDS) rmSync(join(DIST, `run-${c}.js`), { force: true });
+  for (const c of BUNDLES) rmSync(join(DIST, `run-${c}.cjs`), { force: true });
   process.exit(0);
 }
 
@@ -37,7 +41,6 @@ const externals = (command) => ({
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
-      if (args.kind === 'import-statement' && BUILTIN.test(args.path)) return { path: args.path.replace(/^node:/, ''), namespace: 'builtin' };
       if (!args.path.startsWith('.') && !args.path.startsWith('/')) return { path: args.path, external: true };
       const full = resolve(args.resolveDir, args.path);
       const other = COMMANDS.find((c) => c !== command && full === join(DIST, 'cli', `${c}.js`));
@@ -47,36 +50,22 @@ const externals = (command) => ({
   },
 });
 
-/**
- * Node's own modules, imported statically, are taken from process.getBuiltinModule (Node 20.16+) or
- * require: the ES module facade of a built-in reads every export, and node:fs's then loads its
- * streams (~4 ms) for a program that reads one file.
- */
-const BUILTIN = /^(node:)?(fs|fs\/promises|os|tty|path|url|util|module|v8|crypto|events|stream|readline|net|child_process)$/;
-const builtins = {
-  name: 'builtins',
-  setup(build) {
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = globalThis.process.getBuiltinModule?.('node:${args.path}') ?? __acsRequire('node:${args.path}');`,
-      loader: 'js',
-    }));
-  },
-};
-
-for (const command of COMMANDS) {
-  const outfile = join(DIST, `run-${command}.js`);
-  if (!existsSync(join(DIST, 'cli', `${command}.js`))) throw new Error(`bundle-commands: no dist/cli/${command}.js`);
+for (const bundle of BUNDLES) {
+  const outfile = join(DIST, `run-${bundle}.cjs`);
+  if (bundle !== 'version' && !existsSync(join(DIST, 'cli', `${bundle}.js`))) throw new Error(`bundle-commands: no dist/cli/${bundle}.js`);
   await esbuild.build({
-    entryPoints: [join(DIST, 'cli', 'entry.js')],
+    stdin: { contents: "import { start } from './cli/start.js';\nstart();\n", resolveDir: DIST, sourcefile: `run-${bundle}.js` },
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     outfile,
-    plugins: [externals(command), builtins],
-    banner: { js: "import { createRequire as __acsCreateRequire } from 'node:module';\nconst __acsRequire = __acsCreateRequire(import.meta.url);" },
+    plugins: [externals(bundle)],
+    // import.meta.url (package.json beside dist/, createRequire) as the bundle's own URL.
+    define: { 'import.meta.url': '__acsImportMetaUrl' },
+    banner: { js: "'use strict';\nconst __acsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
     legalComments: 'none',
   });
 }
-process.stderr.write(`bundle-commands: ${COMMANDS.map((c) => `dist/run-${c}.js`).join(', ')}\n`);
+process.stderr.write(`bundle-commands: ${BUNDLES.map((c) => `dist/run-${c}.cjs`).join(', ')}\n`);
