@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 /**
- * A peer in the benchmark: reads a file's bytes, 1 MiB at a time, and nothing else (the floor for
- * any reader of it, in constant memory and for files of any size).
+ * A peer in the benchmark: reads a file's bytes (or every file's in a folder), 1 MiB at a time, and
+ * nothing else: the floor for any reader of it, in constant memory and for inputs of any size.
  *
- *   node bench/read-bytes.mjs FILE
+ *   node bench/read-bytes.mjs FILE_OR_FOLDER
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
-const fd = openSync(process.argv[2], 'r');
 const buf = Buffer.allocUnsafe(1024 * 1024);
-let total = 0;
-for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) total += n;
-closeSync(fd);
-process.stdout.write(`${total}\n`);
+function read(path) {
+  if (statSync(path).isDirectory()) return readdirSync(path).sort().reduce((sum, name) => sum + read(join(path, name)), 0);
+  const fd = openSync(path, 'r');
+  let total = 0;
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) total += n;
+  closeSync(fd);
+  return total;
+}
+process.stdout.write(`${read(process.argv[2])}\n`);

@@ -365,6 +365,7 @@ function runScaling(inputs) {
       const q = runOnce(cmd, { rss: true });
       if (q.status !== 0) throw new Error(`${label} failed (exit ${q.status ?? q.signal}):\n${q.stderr}`);
       const b = runOnce(bytes, { rss: true });
+      if (b.status !== 0) throw new Error(`reading the bytes of ${rel(path)} failed:\n${b.stderr}`);
       r.push({ ms: q.ms, rssKiB: q.rssKiB, bytesMs: b.ms });
     }
     const size = pathSize(path);

@@ -159,10 +159,16 @@ function tag(v: Agg): string | number {
   return v === 0 && 1 / v < 0 ? '-0' : v;
 }
 
-/** The points of one data array, as columns: times as seconds after the first (or milliseconds), values as table indexes. */
+/**
+ * The points of one data array, as columns: values as table indexes; times as a start and a step
+ * while they are evenly spaced (no bytes at all: a minute series of a year), else as seconds after
+ * the first point, else (fractions of a second, times before the first) as milliseconds.
+ */
 class PointSink {
   private base = NaN;
-  private seconds: Uint32Array | undefined = new Uint32Array(64);
+  /** Seconds between points while they are evenly spaced (seconds and millis undefined). */
+  private step = NaN;
+  private seconds: Uint32Array | undefined;
   private millis: Float64Array | undefined;
   private index: Uint16Array | Uint32Array = new Uint16Array(64);
   private n = 0;
@@ -180,20 +186,34 @@ class PointSink {
     const n = this.n;
     const i = this.table.indexOf(c, total, avg, min, max);
     if (n === this.index.length || (i > 0xffff && this.index instanceof Uint16Array)) this.grow(i > 0xffff);
-    if (n === 0) this.base = t;
-    const seconds = this.seconds;
-    if (seconds !== undefined) {
+    if (this.seconds === undefined && this.millis === undefined) {
+      // Evenly spaced so far?
+      if (n === 0) this.base = t;
+      else {
+        const s = (t - this.base) / 1000;
+        if (n === 1 && s > 0 && s <= 0xffffffff && Math.floor(s) === s) this.step = s;
+        else if (s !== n * this.step) this.unevenFrom(n);
+      }
+    }
+    if (this.seconds !== undefined) {
       const s = (t - this.base) / 1000;
-      if (s >= 0 && s <= 0xffffffff && Math.floor(s) === s) seconds[n] = s;
+      if (s >= 0 && s <= 0xffffffff && Math.floor(s) === s) this.seconds[n] = s;
       else {
         this.toMillis();
         this.millis![n] = t;
       }
-    } else this.millis![n] = t;
+    } else if (this.millis !== undefined) this.millis[n] = t;
     this.index[n] = i;
     this.n = n + 1;
     if (t < this.previous) this.sorted = false;
     this.previous = t;
+  }
+
+  /** Point n breaks the even spacing: the times so far written out as seconds. */
+  private unevenFrom(n: number): void {
+    const seconds = new Uint32Array(this.index.length);
+    for (let k = 0; k < n; k++) seconds[k] = k * this.step;
+    this.seconds = seconds;
   }
 
   /** Times that do not fit whole seconds after the first point: all kept as milliseconds from now on. */
@@ -214,9 +234,9 @@ class PointSink {
       const seconds = new Uint32Array(size);
       seconds.set(this.seconds.subarray(0, n));
       this.seconds = seconds;
-    } else {
+    } else if (this.millis !== undefined) {
       const millis = new Float64Array(size);
-      millis.set(this.millis!.subarray(0, n));
+      millis.set(this.millis.subarray(0, n));
       this.millis = millis;
     }
   }
@@ -242,7 +262,8 @@ class PointSink {
   finish(): ScannedPoints {
     const n = this.n;
     const trim = <T extends Uint16Array | Uint32Array | Float64Array>(a: T | undefined): T | undefined => (a === undefined || a.length === n ? a : (a.slice(0, n) as T));
-    const columns = new IndexedColumns(this.base, trim(this.seconds), trim(this.millis), trim(this.index)!, this.table.entries);
+    const even = this.seconds === undefined && this.millis === undefined;
+    const columns = new IndexedColumns(this.base, even ? (n > 1 ? this.step : 0) : undefined, trim(this.seconds), trim(this.millis), trim(this.index)!, this.table.entries);
     return new ScannedPoints(columns, this.sorted, this.bad);
   }
 }
@@ -535,7 +556,7 @@ export class StreamReader {
     const stamp = ts ?? tsLower;
     if (stamp === undefined) return GENERIC;
     sink.add(stamp, c, t, a, mn, mx);
-    this.used += 6;
+    this.used += 2;
     return p;
   }
 }
