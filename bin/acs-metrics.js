@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CommonJS (bin/package.json): the command named on the command line, and --version, run from their
-// bundle, dist/run-<command>.cjs (scripts/bundle-commands.mjs); help, no command or an unknown one
-// from the ES modules, dist/cli/entry.js, as they do when the bundles were not built (no esbuild).
+// bundle, dist/run-<command>.cjs (scripts/bundle-commands.mjs), compiled with V8's code cache from
+// the build (dist/run-<command>.cjs.cache) when there is one; help, no command or an unknown one
+// from the ES modules, dist/cli/entry.js, as do all commands when the bundles were not built.
 'use strict';
 const argv = process.argv.slice(2);
 const at = argv.findIndex((a) => !a.startsWith('-'));
@@ -9,14 +10,40 @@ const dashDash = argv.indexOf('--');
 const named = at >= 0 && (dashDash === -1 || dashDash > at) ? argv[at] : undefined;
 const version = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
 const bundle = version ? 'version' : ['catalog', 'query', 'check', 'definitions'].includes(named) ? named : undefined;
-let ran = false;
-if (bundle !== undefined) {
-  const path = `../dist/run-${bundle}.cjs`;
+
+/**
+ * Runs a bundle as require() would, but compiled with the code cache (the functions the build's run
+ * of the command compiled, so they are not compiled again); false when the bundle is not there.
+ * ACS_METRICS_WRITE_CODE_CACHE=1 (the build) writes the cache when the process exits.
+ */
+function runBundle(file) {
+  const fs = require('node:fs');
+  let source;
   try {
-    require(path);
-    ran = true;
-  } catch (err) {
-    if (err?.code !== 'MODULE_NOT_FOUND' || !String(err.message).includes(`run-${bundle}.cjs`)) throw err;
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    return false;
   }
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  const dynamic = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (dynamic === undefined) {
+    require(file); // Node before 20.12: no import() from a vm.Script, so no code cache
+    return true;
+  }
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(`${file}.cache`);
+  } catch {
+    // built without a cache
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: dynamic });
+  if (process.env.ACS_METRICS_WRITE_CODE_CACHE === '1') process.once('exit', () => fs.writeFileSync(`${file}.cache`, script.createCachedData()));
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(require('node:path').dirname(file));
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, require('node:path').dirname(file));
+  return true;
 }
-if (!ran) import('../dist/cli/entry.js');
+
+if (bundle === undefined || !runBundle(require('node:path').join(__dirname, '..', 'dist', `run-${bundle}.cjs`))) import('../dist/cli/entry.js');
