@@ -26,23 +26,23 @@ function runBundle(file) {
   }
   const vm = require('node:vm');
   const Module = require('node:module');
-  const dynamic = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (dynamic === undefined) {
-    require(file); // Node before 20.12: no import() from a vm.Script, so no code cache
-    return true;
-  }
+  const path = require('node:path');
+  // The bundle's import() of what stays outside it (other commands' modules, the Azure SDK, yaml),
+  // made here: a script compiled by vm cannot import() itself.
+  const dist = require('node:url').pathToFileURL(`${path.dirname(file)}/`);
+  globalThis.__acsImport = (specifier) => import(specifier.startsWith('.') ? new URL(specifier, dist).href : specifier);
   let cachedData;
   try {
     cachedData = fs.readFileSync(`${file}.cache`);
   } catch {
     // built without a cache
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: dynamic });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (process.env.ACS_METRICS_WRITE_CODE_CACHE === '1') process.once('exit', () => fs.writeFileSync(`${file}.cache`, script.createCachedData()));
   const mod = new Module(file, module);
   mod.filename = file;
-  mod.paths = Module._nodeModulePaths(require('node:path').dirname(file));
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, require('node:path').dirname(file));
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   return true;
 }
 

@@ -16,7 +16,7 @@
  *   node scripts/bundle-commands.mjs [DIST_DIR]     (default: dist/)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,10 +64,16 @@ for (const bundle of BUNDLES) {
     plugins: [externals(bundle)],
     // import.meta.url (package.json beside dist/, createRequire) as the bundle's own URL.
     define: { 'import.meta.url': '__acsImportMetaUrl' },
-    banner: { js: "'use strict';\nconst __acsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: {
+      js: "'use strict';\nconst __acsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;\nconst __acsImport = globalThis.__acsImport ?? ((specifier) => import(specifier));",
+    },
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // import() of what stays outside (other commands, the Azure SDK, yaml) goes through the bin's
+  // __acsImport: a script compiled by vm with a code cache cannot import() itself.
+  const text = readFileSync(outfile, 'utf8');
+  writeFileSync(outfile, text.replace(/(?<![\w$.])import\((["'])/g, (m, q, offset) => (offset < 400 ? m : `__acsImport(${q}`)));
 }
 
 /**
