@@ -7,7 +7,7 @@
  *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,peers,scaling] [--no-write] [--check]
  *
  *   --runs N    timed runs per command (default: 21 for start-up, 11 for the sample, 7 for the large
- *               file, 3 for the peers (jq and Python take a minute a run), 1 for the scaling inputs)
+ *               file, 3 for the peers (jq takes a minute a run) and for the scaling inputs)
  *   --quick     fewer runs (7, 5, 3, 1, 1), for a first look
  *   --only      run some groups only (BENCHMARKS.md is then left alone)
  *   --no-write  print the results without writing BENCHMARKS.md
@@ -356,7 +356,7 @@ function main() {
  */
 function runScaling(inputs) {
   const args = ['-m', 'chat', '--split-by', 'operation,statuscode', '-i', 'P1D', '-o', 'json'];
-  const runs = runsFor(1, 1);
+  const runs = runsFor(3, 1);
   const measure = (label, path) => {
     const cmd = cli(label, 'query', '--fixture', path, ...args);
     const bytes = { label: 'read bytes', args: [join(ROOT, 'bench', 'read-bytes.mjs'), path] };
