@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricData } from '../src/core/model.js';
+import { AGGREGATIONS } from '../src/catalog/aggregations.js';
+import { resolveDimension, resolveMetric } from '../src/catalog/resolve.js';
+import { DEFAULT_ERRORS, type MetricData, type Query } from '../src/core/model.js';
+import { runQuery } from '../src/core/run-query.js';
 import { pointColumns } from '../src/core/points.js';
 import { DataError } from '../src/errors.js';
 import { FixtureSource } from '../src/sources/fixture-source.js';
@@ -255,6 +258,86 @@ describe('the streaming reader', () => {
     const text = Buffer.from(`[${Array(10_000).fill('{}').join(',')}]`);
     expect(() => new StreamReader(100_000).feed(text, 0, text.length, true)).toThrow(StreamBudgetError);
     expect(() => new StreamReader(1_000_000).feed(text, 0, text.length, true)).not.toThrow();
+  });
+});
+
+describe('queries over streamed data', () => {
+  const chat = resolveMetric('chat');
+  const MIN = 60_000;
+  /** A chat response: series on a grid of `step` minutes from `start`, some points left out or moved off it. */
+  const response = fc
+    .record({
+      start: fc.integer({ min: 0, max: 3 * 24 * 60 }).map((m) => Date.UTC(2026, 0, 1) + m * MIN),
+      step: fc.constantFrom(1, 5, 60),
+      series: fc.array(
+        fc.record({
+          op: fc.constantFrom('SendChatMessage', 'GetChatMessage'),
+          code: fc.constantFrom('200', '429', '500'),
+          counts: fc.array(fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }), { minLength: 1, maxLength: 200 }),
+          gap: fc.option(fc.nat(), { nil: undefined }),
+          offGrid: fc.option(fc.nat(), { nil: undefined }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    })
+    .map(({ start, step, series }) =>
+      JSON.stringify({
+        interval: step === 60 ? 'PT1H' : `PT${step}M`,
+        value: [
+          {
+            name: { value: 'APIRequestChat' },
+            timeseries: series.map((s) => ({
+              metadatavalues: [
+                { name: { value: 'operation' }, value: s.op },
+                { name: { value: 'statuscode' }, value: s.code },
+                { name: { value: 'statuscodeclass' }, value: `${s.code[0]}xx` },
+              ],
+              data: s.counts
+                .map((c, k) => ({ k, c }))
+                .filter(({ k }) => s.gap === undefined || k !== s.gap % s.counts.length)
+                .map(({ k, c }) => ({
+                  timeStamp: new Date(start + k * step * MIN + (s.offGrid !== undefined && k === s.offGrid % s.counts.length ? 30_000 : 0)).toISOString(),
+                  count: c,
+                  total: c,
+                })),
+            })),
+          },
+        ],
+      }),
+    );
+  const variant = fc.record({
+    interval: fc.constantFrom({ kind: 'auto' as const }, { kind: 'full' as const }, { kind: 'fixed' as const, ms: 3_600_000, iso: 'PT1H' }, { kind: 'fixed' as const, ms: 15 * MIN, iso: 'PT15M' }),
+    range: fc.oneof(
+      fc.constant({}),
+      fc.integer({ min: 1, max: 48 * 60 }).map((m) => ({ sinceMs: m * MIN })),
+      fc.tuple(fc.integer({ min: -600, max: 4 * 24 * 60 }), fc.integer({ min: 1, max: 3000 })).map(([a, len]) => ({ start: Date.UTC(2026, 0, 1) + a * MIN, end: Date.UTC(2026, 0, 1) + (a + len) * MIN })),
+    ),
+    split: fc.constantFrom([], ['operation'], ['statuscode', 'operation']),
+  });
+  const outcome = (q: Query, metrics: MetricData[]) => {
+    try {
+      return runQuery(q, { metrics });
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+
+  it('give the results (or the message) of the reference reader for any grid, gap, window and interval (property)', () => {
+    fc.assert(
+      fc.property(response, variant, (text, v) => {
+        const q: Query = {
+          metric: chat,
+          aggregation: AGGREGATIONS.find((a) => a.key === 'count')!,
+          filters: [],
+          splitBy: v.split.map((d) => resolveDimension(chat, d)),
+          interval: v.interval,
+          range: v.range,
+          errors: DEFAULT_ERRORS,
+        };
+        expect(outcome(q, streamed(text, [700]))).toEqual(outcome(q, reference(text)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -50,6 +50,11 @@ export class IndexedColumns {
     return this.index.length;
   }
 
+  /** Milliseconds between points when they are evenly spaced (point k at timeAt(0) + k * step). */
+  get evenStepMs(): number | undefined {
+    return this.step === undefined ? undefined : this.step * 1000;
+  }
+
   timeAt(k: number): number {
     if (this.step !== undefined) return this.base + k * this.step * 1000;
     return this.seconds !== undefined ? this.base + this.seconds[k]! * 1000 : this.millis![k]!;
