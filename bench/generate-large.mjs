@@ -5,7 +5,10 @@
  * series, 1,728,000 in all (about 130 MiB). Deterministic (a seeded PRNG), written in chunks so that
  * the generator itself stays small.
  *
- *   node bench/generate-large.mjs [OUTPUT_FILE]     (default: .bench/large-30d-pt1m.json)
+ * With { days, startDay } it writes another span of the same series (the scaling inputs: 75 to 600
+ * days, up to 2 GiB, and a folder of consecutive 30-day files).
+ *
+ *   node bench/generate-large.mjs [OUTPUT_FILE] [DAYS] [START_DAY]    (default: .bench/large-30d-pt1m.json 30 0)
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +21,6 @@ const FILE = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, '.bench', '
 export const DAYS = 30;
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 0, 1);
-const POINTS = DAYS * 1440;
 
 /** [operation, peak requests a minute, success code, error codes]: 16 + 24 = 40 series. */
 const OPS = [
@@ -41,11 +43,9 @@ const OPS = [
 ];
 
 const stamp = (t) => new Date(t).toISOString().replace('.000Z', 'Z');
-const stamps = Array.from({ length: POINTS }, (_, i) => stamp(START + i * MINUTE));
 
 /** Share of the peak at a minute: a daily rhythm around 13:30Z, quiet weekends. */
-function rhythm(i) {
-  const t = START + i * MINUTE;
+function rhythm(t) {
   const d = new Date(t);
   const hour = d.getUTCHours() + d.getUTCMinutes() / 60;
   const daily = 0.08 + 0.92 * Math.exp(-(((hour - 13.5) / 4.2) ** 2));
@@ -53,7 +53,20 @@ function rhythm(i) {
   return daily * (dow === 0 || dow === 6 ? 0.35 : 1);
 }
 
-export function generateLarge(file = FILE) {
+export function generateLarge(file = FILE, { days = DAYS, startDay = 0 } = {}) {
+  const POINTS = days * 1440;
+  const from = START + startDay * 1440 * MINUTE;
+  // One day of stamps at a time (600 days of them would be 864,000 strings).
+  let dayStamps = [];
+  let stampDay = -1;
+  const stampAt = (i) => {
+    const day = Math.floor(i / 1440);
+    if (day !== stampDay) {
+      stampDay = day;
+      dayStamps = Array.from({ length: 1440 }, (_, m) => stamp(from + (day * 1440 + m) * MINUTE));
+    }
+    return dayStamps[i % 1440];
+  };
   mkdirSync(dirname(file), { recursive: true });
   const fd = openSync(file, 'w');
   let bytes = 0;
@@ -68,7 +81,7 @@ export function generateLarge(file = FILE) {
   };
   const series = OPS.flatMap(([op, peak, ok, errors]) => [[op, peak, ok, 0.97], ...errors.map((c) => [op, peak, c, 0.03 / errors.length])]);
   const rand = mulberry32(20260101);
-  put(`{"cost":${series.length * POINTS},"timespan":"${stamp(START)}/${stamp(START + POINTS * MINUTE)}","interval":"PT1M","value":[`);
+  put(`{"cost":${series.length * POINTS},"timespan":"${stamp(from)}/${stamp(from + POINTS * MINUTE)}","interval":"PT1M","value":[`);
   put(
     '{"id":"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acs-demo/providers/Microsoft.Communication/CommunicationServices/acs-demo/providers/Microsoft.Insights/metrics/APIRequestChat",' +
       '"type":"Microsoft.Insights/metrics","name":{"value":"APIRequestChat","localizedValue":"Chat API Requests"},"unit":"Count","timeseries":[',
@@ -81,14 +94,14 @@ export function generateLarge(file = FILE) {
     ].map(([n, v]) => `{"name":{"value":"${n}","localizedValue":"${n}"},"value":"${v}"}`);
     put(`${s > 0 ? ',' : ''}\n{"metadatavalues":[${meta.join(',')}],"data":[`);
     for (let i = 0; i < POINTS; i++) {
-      const mean = peak * share * rhythm(i);
+      const mean = peak * share * rhythm(from + i * MINUTE);
       // A cheap Poisson-like draw: the mean, rounded at random.
       const count = Math.floor(mean * (0.8 + 0.4 * rand()) + rand());
       const sep = i > 0 ? ',' : '';
       put(
         count > 0
-          ? `${sep}{"timeStamp":"${stamps[i]}","count":${count},"total":${count},"average":1,"minimum":1,"maximum":1}`
-          : `${sep}{"timeStamp":"${stamps[i]}","count":0,"total":0}`,
+          ? `${sep}{"timeStamp":"${stampAt(i)}","count":${count},"total":${count},"average":1,"minimum":1,"maximum":1}`
+          : `${sep}{"timeStamp":"${stampAt(i)}","count":0,"total":0}`,
       );
     }
     put(']}');
@@ -100,6 +113,6 @@ export function generateLarge(file = FILE) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const r = generateLarge();
+  const r = generateLarge(FILE, { days: Number(process.argv[3] ?? DAYS), startDay: Number(process.argv[4] ?? 0) });
   process.stderr.write(`wrote ${r.file}: ${r.series} series, ${r.points} points, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`);
 }

@@ -101,6 +101,19 @@ describe('dedupeMetric', () => {
     expect(r.notes).toContain('jan1.json and jan1b.json hold the same APIRequestChat points (2 of them): counted once');
   });
 
+  it('keeps the same series of consecutive files as parts, columns shared, with the same results as one file', () => {
+    const day1 = parsed('day1.json', [{ dims: SEND, counts: [10, 20] }]);
+    const day2 = parseMetricsBody(metricsBody([{ name: 'APIRequestChat', series: [{ dims: SEND, counts: [30, 40] }] }], '2026-01-01T02:00:00Z'), 'day2.json');
+    const out = dedupeMetric(chat, [...day1, ...day2]);
+    expect(out.notes).toEqual([]);
+    expect(pointColumns(out.metrics[0]!.series[0]!)).toBe(pointColumns(day1[0]!.series[0]!));
+    expect(pointColumns(out.metrics[1]!.series[0]!)).toBe(pointColumns(day2[0]!.series[0]!));
+    const r = runQuery(query(['operation']), { metrics: [...day1, ...day2] });
+    const whole = runQuery(query(['operation']), { metrics: parsed('all.json', [{ dims: SEND, counts: [10, 20, 30, 40] }]) });
+    expect(r.series).toEqual(whole.series);
+    expect(r.total).toBe(100);
+  });
+
   it('merges a timestamp repeated inside one series, and sorts an unsorted one', () => {
     const s = plain({ operation: 'X' }, [
       { timestamp: T0 + H, count: 5 },

@@ -37,6 +37,16 @@ beforeAll(() => {
   writeFileSync(join(dir, 'fixtures', 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(body('APIRequestChat', 4)), 'utf16le')]));
   writeFileSync(join(dir, 'fixtures', 'secret.json'), JSON.stringify(body('APIRequestChat', 1)));
   chmodSync(join(dir, 'fixtures', 'secret.json'), 0o000);
+  mkdirSync(join(dir, 'fixtures', 'nothing'));
+  // A folder of exported files: read in path order, at any depth; hidden and non-JSON files left out.
+  mkdirSync(join(dir, 'exports', 'day-2'), { recursive: true });
+  mkdirSync(join(dir, 'exports', '.cache'));
+  writeFileSync(join(dir, 'exports', 'day-2', 'chat.json'), JSON.stringify(body('APIRequestChat', 22)));
+  writeFileSync(join(dir, 'exports', 'day-1.json'), JSON.stringify(body('APIRequestChat', 11)));
+  writeFileSync(join(dir, 'exports', 'day-3.JSON'), JSON.stringify(body('APIRequestChat', 33)));
+  writeFileSync(join(dir, 'exports', '.partial.json'), '{"val');
+  writeFileSync(join(dir, 'exports', '.cache', 'x.json'), '{');
+  writeFileSync(join(dir, 'exports', 'README.txt'), 'not JSON');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,9 +64,13 @@ async function failure(paths: string[], opts: { stdin?: string; maxBytes?: numbe
 describe('FixtureSource', () => {
   it('reads a file relative to io.cwd, with no anchor', async () => {
     const { io } = testIo({ cwd: dir });
-    const source = new FixtureSource(['fixtures/chat.json'], io);
+    const source = new FixtureSource(['fixtures/chat.json'], io, { keepBodies: true });
     expect(source.label).toBe('fixtures/chat.json');
     const r = await source.fetch([]);
+    // Streamed (the default, without --save): the same metrics, and no bodies kept.
+    const streamed = await new FixtureSource(['fixtures/chat.json'], io, { streamFrom: 0 }).fetch([]);
+    expect(streamed.raw).toEqual([]);
+    expect(streamed.metrics).toEqual(r.metrics);
     expect(r.anchor).toBeUndefined();
     expect(r.raw).toEqual([body('APIRequestChat', 5)]);
     expect(r.metrics).toEqual([
@@ -76,7 +90,7 @@ describe('FixtureSource', () => {
 
   it('reads several files and stdin, concatenating metrics and bodies', async () => {
     const { io } = testIo({ cwd: dir, stdin: JSON.stringify(body('ApiRequests', 7)) });
-    const source = new FixtureSource(['fixtures/chat.json', '-', join(dir, 'fixtures', 'two.json')], io);
+    const source = new FixtureSource(['fixtures/chat.json', '-', join(dir, 'fixtures', 'two.json')], io, { keepBodies: true });
     expect(source.label).toBe(`fixtures/chat.json, stdin, ${join(dir, 'fixtures', 'two.json')}`);
     const r = await source.fetch([]);
     expect(r.metrics.map((m) => [m.name, m.origin, m.series[0]!.points[0]!.count])).toEqual([
@@ -96,6 +110,20 @@ describe('FixtureSource', () => {
     expect(r.metrics.map((m) => m.series[0]!.points[0]!.count)).toEqual([9, 4]);
   });
 
+  it('reads every *.json file of a folder, at any depth, in path order', async () => {
+    const { io } = testIo({ cwd: dir });
+    const r = await new FixtureSource(['exports', 'fixtures/chat.json'], io, { streamFrom: 0 }).fetch([]);
+    expect(r.metrics.map((m) => [m.origin, m.series[0]!.points[0]!.count])).toEqual([
+      [join('exports', 'day-1.json'), 11],
+      [join('exports', 'day-2', 'chat.json'), 22],
+      [join('exports', 'day-3.JSON'), 33],
+      ['fixtures/chat.json', 5],
+    ]);
+    // A bad file in a folder is named by its path.
+    const err = await failure(['fixtures']);
+    expect(err.message).toBe("fixtures/bad.json: not valid JSON: Unexpected token '}' in JSON at position 23 (line 2, column 12)");
+  });
+
   it('refuses stdin twice', async () => {
     const err = await failure(['-', '-'], { stdin: '{}' });
     expect(err).toBeInstanceOf(UsageError);
@@ -106,7 +134,7 @@ describe('FixtureSource', () => {
     const cases: [string, string][] = [
       ['fixtures/nope.json', 'cannot read fixtures/nope.json: no such file'],
       ['fixtures/chat.json/x', 'cannot read fixtures/chat.json/x: no such file'],
-      ['fixtures', 'cannot read fixtures: is a directory'],
+      ['fixtures/nothing', 'fixtures/nothing: no .json files in this folder'],
       ['fixtures/empty.json', 'fixtures/empty.json: empty file'],
       ['fixtures/blank.json', 'fixtures/blank.json: empty file'],
       ['fixtures/bad.json', "fixtures/bad.json: not valid JSON: Unexpected token '}' in JSON at position 23 (line 2, column 12)"],

@@ -168,9 +168,18 @@ describe('files too big for the heap', () => {
 
   it('FixtureSource checks before parsing', async () => {
     const { io } = testIo();
-    const err = await new FixtureSource([SAMPLE], io, { heapRoom: () => 2 * 1024 * 1024 }).fetch([]).catch((e: unknown) => e);
+    // Read whole (with --save): the estimate of its parsed text (~10 MiB) does not fit in 2 MiB.
+    const whole = await new FixtureSource([SAMPLE], io, { heapRoom: () => 2 * 1024 * 1024, keepBodies: true }).fetch([]).catch((e: unknown) => e);
+    expect(whole).toBeInstanceOf(DataError);
+    expect((whole as DataError).message).toMatch(/sample-week\.json: too large to read with the memory Node\.js has/);
+    // Streamed, it needs its columns (10 bytes a point, ~0.3 MiB) and its skeleton: 2 MiB is enough, 128 KiB is not.
+    const streamed = await new FixtureSource([SAMPLE], io, { heapRoom: () => 2 * 1024 * 1024, streamFrom: 0 }).fetch([]);
+    expect(streamed.metrics.length).toBeGreaterThan(0);
+    const err = await new FixtureSource([SAMPLE], io, { heapRoom: () => 128 * 1024, streamFrom: 0 }).fetch([]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).message).toMatch(/sample-week\.json: too large to read with the memory Node\.js has/);
+    expect((err as DataError).message).toMatch(
+      /^.*sample-week\.json: too large to read with the memory Node\.js has: parsing it needs about \d+(\.\d)? (KiB|MiB) and the JavaScript heap has 128 KiB left \(raise the limit with NODE_OPTIONS=--max-old-space-size=\d+, or split the file\)$/,
+    );
   });
 
   it('the binary with a small heap: exit 3 and one line instead of a V8 crash', () => {

@@ -151,12 +151,15 @@ describe('the built binary against the emulator', () => {
   });
 
   it('loads the Azure SDK only for live queries', async () => {
-    const loaded = async (args: string[]) => (await runBin(args, env({ NODE_DEBUG: 'esm' }))).stderr;
+    const loaded = async (args: string[]) => (await runBin(args, env({ NODE_DEBUG: 'esm,module' }))).stderr;
     const catalog = await loaded(['catalog']);
-    expect(catalog).toContain('dist/cli/main.js');
+    // Each command runs from its bundle (scripts/bundle-commands.mjs), with no module of the others.
+    expect(catalog).toContain('dist/run-catalog.cjs');
+    expect(catalog).not.toContain('dist/cli/');
     expect(catalog).not.toContain('node_modules/@azure/');
     const fixture = await loaded(['query', '--fixture', join(ROOT, 'fixtures', 'sample-week.json'), '-m', 'chat', '--since', '24h']);
-    expect(fixture).toContain('dist/sources/fixture-source.js');
+    expect(fixture).toContain('dist/run-query.cjs');
+    expect(fixture).not.toContain('dist/sources/');
     expect(fixture).not.toContain('node_modules/@azure/');
     const liveRun = await loaded([...query]);
     expect(liveRun).toContain('node_modules/@azure/arm-monitor/');

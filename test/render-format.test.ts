@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatMinute, formatNumber, formatPercent, ratioOf, seriesLabel } from '../src/render/format.js';
 import { maxPerGroup, sparkline } from '../src/render/sparkline.js';
@@ -74,5 +75,20 @@ describe('sparkline', () => {
     expect(sparkline([0, 0, 0, 9, 0, 0], 3)).toBe('▁█▁');
     expect(sparkline([0, 0, 0, 0, 0, 0, 0, 0, 0, 9], 4)).toBe('▁▁▁█');
     expect(sparkline([1, 2, 3], 10)).toBe('▃▆█');
+  });
+});
+
+describe('formatNumber of whole numbers (without Intl)', () => {
+  it('writes what Intl.NumberFormat en-US writes, for every safe integer (property)', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -1_000_000, max: 1_000_000 })), (n) => {
+        expect(formatNumber(n)).toBe(intl.format(n).replace(/^-0$/, '0'));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(formatNumber(-0)).toBe('0');
+    expect(formatNumber(Number.MAX_SAFE_INTEGER)).toBe('9,007,199,254,740,991');
+    expect(formatNumber(-1000)).toBe('-1,000');
   });
 });

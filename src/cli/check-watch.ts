@@ -12,7 +12,6 @@ import type { Command } from 'commander';
 import { humanDuration, parseDuration } from '../core/duration.js';
 import { type CheckOutcome, type GateRule, tally } from '../core/gate.js';
 import { floorMinute } from '../core/grid.js';
-import { pointColumns } from '../core/points.js';
 import { formatTime } from '../core/time.js';
 import { CliError, EXIT, type Problems } from '../errors.js';
 import type { SourceResult } from '../sources/source.js';
@@ -63,9 +62,7 @@ export function newestRequest(data: SourceResult | undefined): number | undefine
   let newest: number | undefined;
   for (const m of data?.metrics ?? []) {
     for (const s of m.series) {
-      const cols = pointColumns(s);
-      const points = cols ? Array.from(cols.timestamps, (t, i) => ({ t, v: cols.values[i]! })) : s.points.map((p) => ({ t: p.timestamp, v: p }));
-      for (const { t, v } of points) if (((v.count ?? 0) > 0 || (v.total ?? 0) > 0) && (newest === undefined || t > newest)) newest = t;
+      for (const p of s.points) if (((p.count ?? 0) > 0 || (p.total ?? 0) > 0) && (newest === undefined || p.timestamp > newest)) newest = p.timestamp;
     }
   }
   return newest;

@@ -78,7 +78,7 @@ export function addLiveOptions(cmd: Command): Command {
 }
 
 export function addSourceOptions(cmd: Command): Command {
-  cmd.option('--fixture <file>', 'read Azure Monitor responses from a file instead of Azure ("-" for stdin; repeatable)', collect);
+  cmd.option('--fixture <file>', 'read Azure Monitor responses from a file, or every *.json file in a folder, instead of Azure ("-" for stdin; repeatable)', collect);
   addLiveOptions(cmd);
   return cmd.option('--save <file>', 'also write the responses as a fixture file (replayable with --fixture)');
 }
@@ -214,7 +214,8 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
   if (fixtures.length > 0) {
     const named = namedOptions(opts);
     if (named.length > 0) throw new UsageError(`give either --fixture or ${named.join(', ')}, not both`);
-    return new FixtureSource(fixtures, ctx.io);
+    // --save writes the bodies as parsed, so it reads files whole; otherwise they are streamed.
+    return new FixtureSource(fixtures, ctx.io, { keepBodies: opts.save !== undefined });
   }
   const settings = await estateSettings(opts, ctx);
   const { selection } = settings;

@@ -12,14 +12,15 @@
  *   split) over overlapping times would be counted twice: a DataError naming both.
  *
  * Cost: one pass over each series' timestamps (no allocation) to see that it is in order without
- * repeats; merging, which builds new columns, happens only for series that share a key.
+ * repeats; merging, which builds new columns, happens only for series that share a key and overlap
+ * in time (the same series in files of different days is kept in parts).
  */
 import { dimensionByRestName } from '../catalog/resolve.js';
 import { RESOURCE_KEY, resourceName } from '../catalog/resource.js';
 import type { AggregationKey, MetricDef } from '../catalog/types.js';
 import { DataError } from '../errors.js';
 import type { MetricData, RawPoint, RawSeries } from './model.js';
-import { columnarSeries, pointColumns, type PointValues } from './points.js';
+import { columnarSeries, IndexedColumns, pointColumns, type PointValues, valuesOf } from './points.js';
 import { formatTime } from './time.js';
 
 export interface Deduplicated {
@@ -83,6 +84,12 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
       out[head.metric]!.push(retag(head.series, head.dims));
       continue;
     }
+    if (disjoint(group)) {
+      // The same series in several files over different times (exports of consecutive days): nothing
+      // is repeated, so each part stays as it is, columns shared (merging would copy all of them).
+      for (const e of group) out[e.metric]!.push(retag(e.series, e.dims));
+      continue;
+    }
     const ctx: MergeContext = { def, data, dims: head.dims, duplicates };
     let acc = normalize(group[0]!, ctx);
     for (let i = 1; i < group.length; i++) acc = merge(acc, normalize(group[i]!, ctx), ctx);
@@ -124,7 +131,17 @@ function entryOf(metric: number, series: RawSeries, resource: string): Entry {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   const columns = pointColumns(series);
-  if (columns) {
+  if (columns instanceof IndexedColumns) {
+    // Streamed: read the times one by one (columns.timestamps would build an array of them).
+    const n = columns.length;
+    for (let k = 1; k < n; k++) {
+      if (!(columns.timeAt(k) > columns.timeAt(k - 1))) {
+        clean = false;
+        break;
+      }
+    }
+    if (n > 0) [first, last] = clean ? [columns.timeAt(0), columns.timeAt(n - 1)] : minMax(columns.timestamps);
+  } else if (columns) {
     const ts = columns.timestamps;
     for (let k = 1; k < ts.length; k++) {
       if (!(ts[k]! > ts[k - 1]!)) {
@@ -143,6 +160,14 @@ function entryOf(metric: number, series: RawSeries, resource: string): Entry {
     }
   }
   return { metric, series, dims, split, key, clean, first, last };
+}
+
+/** Whether every part is in order without repeats and no two parts' time ranges meet. */
+function disjoint(group: readonly Entry[]): boolean {
+  if (!group.every((e) => e.clean)) return false;
+  const byFirst = group.filter((e) => e.first <= e.last).sort((a, b) => a.first - b.first);
+  for (let i = 1; i < byFirst.length; i++) if (byFirst[i]!.first <= byFirst[i - 1]!.last) return false;
+  return true;
 }
 
 function minMax(ts: Float64Array): [number, number] {
@@ -227,7 +252,7 @@ function normalize(e: Entry, ctx: MergeContext): Merged {
   let values: ArrayLike<PointValues>;
   if (columns) {
     timestamps = columns.timestamps;
-    values = columns.values;
+    values = valuesOf(columns);
   } else {
     const points = e.series.points;
     timestamps = Float64Array.from(points, (p) => p.timestamp);

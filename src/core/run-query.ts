@@ -11,7 +11,7 @@ import { dedupeMetric } from './dedupe.js';
 import { isErrorSeries, isSecondarySeries, secondaryDims, statusDims } from './classify.js';
 import { humanDuration, toIsoDuration } from './duration.js';
 import type { MetricData, Query, QueryResult, RawSeries, ResultSeries } from './model.js';
-import { pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
+import { IndexedColumns, pointColumns, pointCount, type PointValues, timestampAt } from './points.js';
 import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
 import { isResourceDimension, resourceName } from '../catalog/resource.js';
@@ -198,7 +198,9 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
       if (gridMs !== null && (t - gridOrigin) % gridMs !== 0) throw offGridError(m, series.dimensions, t, previous, grid!);
       previous = t;
       if (t < window.start || t >= window.end) return;
-      const b = intervalMs === null ? 0 : Math.floor((t - window.start) / intervalMs);
+      addAt(intervalMs === null ? 0 : Math.floor((t - window.start) / intervalMs), p);
+    };
+    const addAt = (b: number, p: PointValues): void => {
       acc.add(b, p);
       grand.add(b, p);
       if (isError) {
@@ -213,8 +215,29 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     const columns = pointColumns(series);
     if (columns) {
       // Parsed files: the timestamps column and the parsed data objects, no point objects.
-      const { timestamps, values } = columns;
-      for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, values[k]!);
+      if (columns instanceof IndexedColumns) {
+        // Streamed files: each point's values are an entry of a shared table.
+        const { index, table } = columns;
+        const n = index.length;
+        const step = columns.evenStepMs;
+        const t0 = n > 0 ? columns.timeAt(0) : 0;
+        if (step !== undefined && step > 0 && (gridMs === null || ((t0 - gridOrigin) % gridMs === 0 && step % gridMs === 0))) {
+          // An even grid on the data's grid: every point is on it, and the window is a range of them.
+          let k0 = Math.min(n, Math.max(0, Math.ceil((window.start - t0) / step)));
+          while (k0 > 0 && t0 + (k0 - 1) * step >= window.start) k0--;
+          while (k0 < n && t0 + k0 * step < window.start) k0++;
+          let k1 = Math.min(n, Math.max(k0, Math.ceil((window.end - t0) / step)));
+          while (k1 > k0 && t0 + (k1 - 1) * step >= window.end) k1--;
+          while (k1 < n && t0 + k1 * step < window.end) k1++;
+          for (let k = k0; k < k1; k++) {
+            addAt(intervalMs === null ? 0 : Math.floor((t0 + k * step - window.start) / intervalMs), table[index[k]!]!);
+          }
+        } else for (let k = 0; k < n; k++) take(columns.timeAt(k), table[index[k]!]!);
+      } else {
+        const timestamps = columns.timestamps;
+        const values = columns.values;
+        for (let k = 0; k < timestamps.length; k++) take(timestamps[k]!, values[k]!);
+      }
     } else {
       for (const p of series.points) take(p.timestamp, p);
     }

@@ -3,15 +3,16 @@
  * parse-response.ts), one or more files, or stdin for "-". Files are anchored on their own data, so
  * the result has no anchor.
  */
-import { closeSync, constants, createReadStream, open, openSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { closeSync, constants, createReadStream, open, openSync, readSync } from 'node:fs';
+import { type FileHandle, open as openFile, readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { Io } from '../cli/io.js';
 import type { MetricData, Query } from '../core/model.js';
 import { CliError, DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { readMetricsDocument } from './parse-response.js';
+import { type ParsedDocument, parseMetricsBody, readMetricsDocument } from './parse-response.js';
+import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
 import type { MetricsSource, SourceResult } from './source.js';
 
 const MiB = 1024 * 1024;
@@ -19,9 +20,26 @@ const MiB = 1024 * 1024;
 /** Files above this size are refused instead of exhausting memory (V8 strings stop near 512 MiB anyway). */
 export const MAX_FIXTURE_BYTES = 512 * MiB;
 
+/** Inputs of this many bytes or more are read as a stream (a 2 MiB sample week is parsed faster whole). */
+export const STREAM_FROM = 16 * MiB;
+
 export interface FixtureSourceOptions {
-  /** Size limit per file or stdin, in bytes (default MAX_FIXTURE_BYTES). */
+  /**
+   * Size limit per file or stdin, in bytes. Default: MAX_FIXTURE_BYTES for what is read whole
+   * (stdin, pipes, UTF-16 files, and every file when bodies are kept), none for files read as a stream.
+   */
   readonly maxBytes?: number;
+  /**
+   * Keep the response bodies as parsed (SourceResult.raw, for --save): files are then read whole
+   * and parsed with JSON.parse. Without it, files are read as a stream of bytes (stream-reader.ts)
+   * and raw is empty for them.
+   */
+  readonly keepBodies?: boolean;
+  /**
+   * Files are streamed when they add up to at least this many bytes (default STREAM_FROM); below it
+   * JSON.parse, native code, is faster and memory is no concern.
+   */
+  readonly streamFrom?: number;
   /** Bytes the JavaScript heap can still grow by (default: from v8.getHeapStatistics()); for tests. */
   readonly heapRoom?: () => number;
 }
@@ -37,10 +55,16 @@ export class FixtureSource implements MetricsSource {
   ) {
     this.label = paths.map(originOf).join(', ');
     this.maxBytes = options.maxBytes ?? MAX_FIXTURE_BYTES;
+    this.streamLimit = options.maxBytes ?? Infinity;
+    this.keepBodies = options.keepBodies ?? false;
+    this.streamFrom = options.streamFrom ?? STREAM_FROM;
     this.heapRoom = options.heapRoom ?? heapRoom;
   }
 
   private readonly heapRoom: () => number;
+  private readonly streamLimit: number;
+  private readonly keepBodies: boolean;
+  private readonly streamFrom: number;
 
   async fetch(_queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
     if (this.paths.filter((p) => p === '-').length > 1) {
@@ -48,16 +72,111 @@ export class FixtureSource implements MetricsSource {
     }
     const metrics: MetricData[] = [];
     const raw: unknown[] = [];
-    for (const path of this.paths) {
-      if (signal?.aborted || this.io.signal?.aborted) throw new InterruptedError();
+    const abort = signal ?? this.io.signal;
+    const paths = await this.expand(abort);
+    const stream = !this.keepBodies && (this.streamFrom <= 0 || (await this.totalSize(paths)) >= this.streamFrom);
+    for (const path of paths) {
+      if (abort?.aborted) throw new InterruptedError();
       const origin = originOf(path);
-      const text = await this.readText(path, origin, signal ?? this.io.signal);
-      checkHeapRoom(text, origin, this.heapRoom());
-      const doc = readMetricsDocument(text, origin);
+      if (stream && path !== '-') {
+        const streamed = await this.streamPath(path, origin, abort);
+        if (streamed !== undefined) {
+          for (const m of streamed) metrics.push(m);
+          continue;
+        }
+      }
+      const doc = await this.readWhole(path, origin, abort);
       for (const m of doc.metrics) metrics.push(m);
       for (const b of doc.bodies) raw.push(b);
     }
     return { metrics, raw };
+  }
+
+  /** The bytes of the regular files among the paths (others count as none). */
+  private async totalSize(paths: readonly string[]): Promise<number> {
+    let total = 0;
+    for (const path of paths) {
+      if (path === '-') continue;
+      const st = await stat(resolve(this.io.cwd, path)).catch(() => undefined);
+      if (st?.isFile()) total += st.size;
+    }
+    return total;
+  }
+
+  /** The files to read: every path as given, a folder replaced by its *.json files (see listJsonFiles). */
+  private async expand(signal?: AbortSignal): Promise<string[]> {
+    const out: string[] = [];
+    for (const path of this.paths) {
+      if (path === '-') {
+        out.push(path);
+        continue;
+      }
+      const st = await stat(resolve(this.io.cwd, path)).catch(() => undefined);
+      if (!st?.isDirectory()) {
+        out.push(path); // read (or refused) as a file, with its own message
+        continue;
+      }
+      const files = await listJsonFiles(resolve(this.io.cwd, path), signal).catch((err: unknown) => {
+        if (err instanceof CliError) throw err;
+        throw new DataError(`cannot read ${safeText(path)}: ${reason(err)}`, { cause: err });
+      });
+      if (files.length === 0) throw new DataError(`${safeText(path)}: no .json files in this folder`);
+      for (const f of files) out.push(join(path, f));
+    }
+    return out;
+  }
+
+  /** A file read whole, decoded and parsed with JSON.parse (the reference reader). */
+  private async readWhole(path: string, origin: string, signal?: AbortSignal): Promise<ParsedDocument> {
+    const text = await this.readText(path, origin, signal);
+    checkHeapRoom(text, origin, this.heapRoom());
+    return readMetricsDocument(text, origin);
+  }
+
+  /**
+   * A regular file read as a stream of bytes; undefined when it is not one (a pipe, a device) or is
+   * UTF-16, which are read whole. A syntax error in a file small enough to read whole is reported
+   * with JSON.parse's message, line and column (the file is read again for it).
+   */
+  private async streamPath(path: string, origin: string, signal?: AbortSignal): Promise<MetricData[] | undefined> {
+    const full = resolve(this.io.cwd, path);
+    const shown = safeText(path);
+    let handle: FileHandle;
+    let size: number;
+    try {
+      const st = await stat(full);
+      if (!st.isFile()) return undefined;
+      size = st.size;
+      if (size > this.streamLimit) throw tooLarge(shown, size, this.streamLimit);
+      handle = await openFile(full, 'r');
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw new DataError(`cannot read ${shown}: ${reason(err)}`, { cause: err });
+    }
+    const room = this.heapRoom();
+    const reader = new StreamReader(room * 0.9);
+    try {
+      const fed = await feedFile(handle, reader, signal);
+      if (fed === 'utf16') return undefined;
+    } catch (err) {
+      if (err instanceof StreamBudgetError) {
+        const read = Math.max(1, reader.position);
+        throw heapError(origin, Math.round((err.used * Math.max(size, read)) / read), room);
+      }
+      if (err instanceof StreamSyntaxError) {
+        if (size <= this.maxBytes) {
+          // The reference reader's message: V8's words, with the line and column.
+          await this.readWhole(path, origin, signal);
+        }
+        throw new DataError(`${origin}: not valid JSON: ${err.message}`, { cause: err });
+      }
+      if (err instanceof CliError) throw err;
+      throw new DataError(`cannot read ${shown}: ${reason(err)}`, { cause: err });
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    if (!reader.complete) throw new DataError(`${origin}: empty file`);
+    return parseMetricsBody(reader.result(), origin);
   }
 
   /**
@@ -175,11 +294,70 @@ function decode(bytes: Buffer, origin: string, max: number): string {
   return text;
 }
 
+const CHUNK = 1024 * 1024;
+
+/**
+ * Feeds a file to the reader in chunks (a token cut by a chunk's end is kept for the next one, and
+ * the buffer grows only for a token longer than half of it); 'utf16' when it starts with a UTF-16
+ * byte order mark (then nothing is fed). A UTF-8 byte order mark is skipped.
+ */
+async function feedFile(handle: FileHandle, reader: StreamReader, signal?: AbortSignal): Promise<'utf16' | undefined> {
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let have = 0;
+  let first = true;
+  for (let chunk = 0; ; chunk++) {
+    // Reads of a regular file return at once (no thread-pool round trip to wait for); every few
+    // chunks the event loop gets a turn, so that Ctrl-C is seen.
+    if (chunk % 8 === 7) await new Promise((done) => setImmediate(done));
+    if (signal?.aborted) throw new InterruptedError();
+    const bytesRead = readSync(handle.fd, buf, have, buf.length - have, null);
+    let start = 0;
+    const end = have + bytesRead;
+    if (first) {
+      first = false;
+      if (end >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return 'utf16';
+      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
+    const used = reader.feed(buf, start, end, bytesRead === 0);
+    if (bytesRead === 0) return undefined;
+    have = end - used;
+    if (have > buf.length / 2) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, used, end);
+      buf = bigger;
+    } else buf.copy(buf, 0, used, end);
+  }
+}
+
+/**
+ * The *.json files under a folder, at any depth, as paths relative to it, sorted by path (code
+ * points, "/" between folders) so that every run reads them in the same order. Names starting with
+ * "." (files and folders) are left out; symbolic links are followed (a loop is an error).
+ */
+export async function listJsonFiles(dir: string, signal?: AbortSignal, depth = 0): Promise<string[]> {
+  if (depth > 64) throw new DataError(`${safeText(dir)}: folders nested too deeply (a symbolic link loop?)`);
+  const out: string[] = [];
+  const names = (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+  for (const name of names) {
+    if (signal?.aborted) throw new InterruptedError();
+    const full = join(dir, name);
+    const st = await stat(full).catch(() => undefined);
+    if (st?.isDirectory()) {
+      for (const f of await listJsonFiles(full, signal, depth + 1)) out.push(`${name}/${f}`);
+    } else if (name.toLowerCase().endsWith('.json')) out.push(name);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Bytes the heap can still grow by before V8 gives up (a fatal "heap out of memory", not an exception). */
 function heapRoom(): number {
   const h = getHeapStatistics();
-  return h.heap_size_limit - h.used_heap_size;
+  // heap_size_limit includes the young generation (three semi-spaces, 48 MiB on 64-bit Node 20),
+  // where nothing that lives long stays: what is read has to fit in the old generation.
+  return Math.max(0, h.heap_size_limit - h.used_heap_size - YOUNG_GENERATION);
 }
+
+const YOUNG_GENERATION = 48 * MiB;
 
 /**
  * JSON.parse of a file can need many times the file's size (an empty object is 64 bytes of heap, so
@@ -200,9 +378,14 @@ export function checkHeapRoom(text: string, origin: string, room: number): void 
   // slot of 8; strings and numbers about their length. Metric files: about 1.5 times what they take.
   const need = 56 * count('{') + 56 * count('[') + 8 * count(',') + text.length;
   if (need <= budget) return;
+  throw heapError(origin, need, room);
+}
+
+/** The one line for a file that would not fit in the heap: what it needs, what is left, and the fix. */
+export function heapError(origin: string, need: number, room: number): DataError {
   const used = getHeapStatistics().used_heap_size;
   const suggest = Math.ceil((used + need / 0.9) / (1024 * MiB)) * 1024;
-  throw new DataError(
+  return new DataError(
     `${origin}: too large to read with the memory Node.js has: parsing it needs about ${formatBytes(need)} and the JavaScript heap has ${formatBytes(Math.max(0, room))} left (raise the limit with NODE_OPTIONS=--max-old-space-size=${suggest}, or split the file)`,
   );
 }

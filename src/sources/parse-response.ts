@@ -17,7 +17,7 @@ import { resourceIdOfMetricId } from '../catalog/resource.js';
 import type { AggregationKey } from '../catalog/types.js';
 import { parseDuration } from '../core/duration.js';
 import type { MetricData, RawPoint, RawSeries } from '../core/model.js';
-import { columnarSeries, type PointValues } from '../core/points.js';
+import { columnarSeries, IndexedColumns, type PointColumns, type PointValues, valuesOf } from '../core/points.js';
 import { daysInMonth, isRealDate, parseTime } from '../core/time.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
@@ -180,6 +180,10 @@ function readSeries(s: unknown, metricPlace: string, index: number, origin: stri
 
   const data = s.data;
   if (data === undefined || data === null) return { dimensions, points: [] };
+  if (data instanceof ScannedPoints) {
+    if (data.bad !== undefined) checkPoint(data.bad.point, place, data.bad.k, origin);
+    return columnsToSeries(dimensions, data.columns, data.sorted);
+  }
   if (!Array.isArray(data)) fail(origin, `${place()}.data is not an array (${found(data)})`);
 
   const n = data.length;
@@ -187,44 +191,72 @@ function readSeries(s: unknown, metricPlace: string, index: number, origin: stri
   let previous = -Infinity;
   let sorted = true;
   for (let k = 0; k < n; k++) {
-    const d: unknown = data[k];
-    if (d === null || typeof d !== 'object' || Array.isArray(d)) {
-      fail(origin, `${place()}.data[${k}] is not a data point (${found(d)})`);
-    }
-    const o = d as Obj;
-    let key = 'timeStamp';
-    let raw = o.timeStamp;
-    if (raw === undefined) {
-      key = 'timestamp';
-      raw = o.timestamp;
-    }
-    const t = toMillis(raw);
-    if (t !== t) {
-      fail(
-        origin,
-        raw === undefined || raw === null
-          ? `${place()}.data[${k}].timeStamp is missing`
-          : `${place()}.data[${k}].${key} is not a date (${found(raw)})`,
-      );
-    }
-    // Checked here; the values stay in the parsed object, which is the point's values from now on.
-    let v = o.count;
-    if (v !== undefined) aggregate(v, place, k, 'count', origin);
-    v = o.total;
-    if (v !== undefined) aggregate(v, place, k, 'total', origin);
-    v = o.average;
-    if (v !== undefined) aggregate(v, place, k, 'average', origin);
-    v = o.minimum;
-    if (v !== undefined) aggregate(v, place, k, 'minimum', origin);
-    v = o.maximum;
-    if (v !== undefined) aggregate(v, place, k, 'maximum', origin);
+    const t = checkPoint(data[k], place, k, origin);
     if (t < previous) sorted = false;
     previous = t;
     timestamps[k] = t;
   }
-  const values = data as readonly PointValues[];
+  return columnsToSeries(dimensions, { timestamps, values: data as readonly PointValues[] }, sorted);
+}
+
+/**
+ * The data array of a series as the streaming reader (stream-reader.ts) read it: the points already
+ * checked by checkPoint, their timestamps in a column and their values (shared objects: points with
+ * the same aggregations share one) in another.
+ */
+export class ScannedPoints {
+  constructor(
+    readonly columns: IndexedColumns,
+    readonly sorted: boolean,
+    /** The first element that is not a valid data point, reported (as the old reader would) when the series is read. */
+    readonly bad?: { readonly k: number; readonly point: unknown },
+  ) {}
+}
+
+/**
+ * Checks one element of a series' data array and returns its timestamp; a DataError naming the place
+ * (`value[0].timeseries[3].data[5].count is negative (-1)`) when it is not a data point.
+ */
+export function checkPoint(d: unknown, place: () => string, k: number, origin: string): number {
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) {
+    fail(origin, `${place()}.data[${k}] is not a data point (${found(d)})`);
+  }
+  const o = d as Obj;
+  let key = 'timeStamp';
+  let raw = o.timeStamp;
+  if (raw === undefined) {
+    key = 'timestamp';
+    raw = o.timestamp;
+  }
+  const t = toMillis(raw);
+  if (t !== t) {
+    fail(
+      origin,
+      raw === undefined || raw === null
+        ? `${place()}.data[${k}].timeStamp is missing`
+        : `${place()}.data[${k}].${key} is not a date (${found(raw)})`,
+    );
+  }
+  // Checked here; the values stay in the parsed object, which is the point's values from now on.
+  let v = o.count;
+  if (v !== undefined) aggregate(v, place, k, 'count', origin);
+  v = o.total;
+  if (v !== undefined) aggregate(v, place, k, 'total', origin);
+  v = o.average;
+  if (v !== undefined) aggregate(v, place, k, 'average', origin);
+  v = o.minimum;
+  if (v !== undefined) aggregate(v, place, k, 'minimum', origin);
+  v = o.maximum;
+  if (v !== undefined) aggregate(v, place, k, 'maximum', origin);
+  return t;
+}
+
+function columnsToSeries(dimensions: Record<string, string>, columns: PointColumns | IndexedColumns, sorted: boolean): RawSeries {
   const materialize = (): RawPoint[] => {
     const points: MutablePoint[] = [];
+    const timestamps = columns.timestamps; // read here: IndexedColumns builds them on every read
+    const n = timestamps.length;
+    const values = valuesOf(columns);
     for (let k = 0; k < n; k++) {
       const o = values[k]!;
       const p: MutablePoint = { timestamp: timestamps[k]! };
@@ -243,7 +275,7 @@ function readSeries(s: unknown, metricPlace: string, index: number, origin: stri
     points.sort((a, b) => a.timestamp - b.timestamp);
     return { dimensions, points };
   }
-  return columnarSeries(dimensions, { timestamps, values }, materialize);
+  return columnarSeries(dimensions, columns, materialize);
 }
 
 /** An aggregation value: a finite number not below zero (request counts), or null for no data. */
@@ -312,7 +344,7 @@ function requireString(v: unknown, place: string, origin: string): string {
 }
 
 /** Milliseconds of a timestamp (an ISO 8601 string or a Date from the SDK); NaN when it is neither. */
-function toMillis(v: unknown): number {
+export function toMillis(v: unknown): number {
   if (typeof v === 'string') return parseStamp(v);
   if (v instanceof Date) return v.getTime();
   return NaN;
@@ -367,7 +399,7 @@ let lastDate = -1;
 let lastDays = 0;
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm; Date.UTC costs ~150 ns). */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

@@ -133,13 +133,14 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
     const keys = conditions.map((c) => c.dimension.toLowerCase());
     const groups = new Map<string, { dims: [string, string][]; buckets: Bucket[] }>();
     for (const s of metric.series) {
+      // A series without a value for a split dimension is split under "" (its requests are never dropped).
       const ok = conditions.every((c) => {
-        const v = s.dims[c.dimension.toLowerCase()];
-        if (c.values === undefined) return v !== undefined;
-        return v !== undefined && c.values.some((x) => x.toLowerCase() === v.toLowerCase());
+        const v = s.dims[c.dimension.toLowerCase()] ?? '';
+        if (c.values === undefined) return true;
+        return c.values.some((x) => x.toLowerCase() === v.toLowerCase());
       });
       if (!ok) continue;
-      const dims = keys.map((k) => [k, s.dims[k]!] as [string, string]);
+      const dims = keys.map((k) => [k, s.dims[k] ?? ''] as [string, string]);
       const key = JSON.stringify(dims.map(([, v]) => v.toLowerCase()));
       for (const point of s.points) {
         if (point.t < start || point.t >= end) continue;

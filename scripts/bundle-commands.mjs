@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * A step of `npm run build` after inline-deps.mjs: one bundled file per command, dist/run-<command>.cjs
+ * (and dist/run-version.cjs for --version), made with esbuild from dist/ as tsc wrote it.
+ * bin/acs-metrics.js (CommonJS, see bin/package.json) requires the bundle of the command named on the
+ * command line, so that a run loads one CommonJS file of our code instead of 20 to 50 ES modules: the
+ * ES module loader's set-up and its resolving, reading and linking of each module cost more than
+ * compiling them (an empty .mjs file starts ~13% slower than an empty .cjs one on Node 20).
+ *
+ * A bundle holds the entry point, the command line wiring and its one command module, with everything
+ * they import (commander and chalk are already inlined by inline-deps.mjs). Packages from
+ * node_modules stay external (the Azure SDK, yaml, cli-table3 and asciichart load only when used),
+ * and so do the other command modules: help and unknown commands run dist/cli/entry.js as before.
+ * Without esbuild the step is skipped: bin/ then runs dist/cli/entry.js.
+ *
+ *   node scripts/bundle-commands.mjs [DIST_DIR]     (default: dist/)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'dist');
+/** The commands (as main.ts names them) and their modules under dist/cli/. */
+export const COMMANDS = ['catalog', 'query', 'check', 'definitions'];
+/** The bundles: one per command, and one for --version (every command module left out). */
+const BUNDLES = [...COMMANDS, 'version'];
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  process.stderr.write('bundle-commands: esbuild is not installed; bin/ runs dist/cli/entry.js (slower start-up)\n');
+  for (const c of BUNDLES) rmSync(join(DIST, `run-${c}.cjs`), { force: true });
+  process.exit(0);
+}
+
+/** Packages and the other commands' modules stay outside the bundle. */
+const externals = (command) => ({
+  name: 'externals',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      if (!args.path.startsWith('.') && !args.path.startsWith('/')) return { path: args.path, external: true };
+      const full = resolve(args.resolveDir, args.path);
+      const other = COMMANDS.find((c) => c !== command && full === join(DIST, 'cli', `${c}.js`));
+      if (other) return { path: `./cli/${other}.js`, external: true };
+      return undefined;
+    });
+  },
+});
+
+for (const bundle of BUNDLES) {
+  const outfile = join(DIST, `run-${bundle}.cjs`);
+  if (bundle !== 'version' && !existsSync(join(DIST, 'cli', `${bundle}.js`))) throw new Error(`bundle-commands: no dist/cli/${bundle}.js`);
+  await esbuild.build({
+    stdin: { contents: "import { start } from './cli/start.js';\nstart();\n", resolveDir: DIST, sourcefile: `run-${bundle}.js` },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    plugins: [externals(bundle)],
+    // import.meta.url (package.json beside dist/, createRequire) as the bundle's own URL.
+    define: { 'import.meta.url': '__acsImportMetaUrl' },
+    banner: {
+      js: "'use strict';\nconst __acsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;\nconst __acsImport = globalThis.__acsImport ?? ((specifier) => import(specifier));",
+    },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  // import() of what stays outside (other commands, the Azure SDK, yaml) goes through the bin's
+  // __acsImport: a script compiled by vm with a code cache cannot import() itself.
+  const text = readFileSync(outfile, 'utf8');
+  writeFileSync(outfile, text.replace(/(?<![\w$.])import\((["'])/g, (m, q, offset) => (offset < 400 ? m : `__acsImport(${q}`)));
+}
+
+/**
+ * V8's code cache of each bundle, written by a run of a typical command (bin/acs-metrics.js with
+ * ACS_METRICS_WRITE_CODE_CACHE=1): it holds the functions that run compiled, so a later run does not
+ * compile them again. A cache V8 does not accept (another Node, other flags) is ignored.
+ */
+const SAMPLE = join(ROOT, 'fixtures', 'sample-week.json');
+const TYPICAL = {
+  version: ['--version'],
+  catalog: ['catalog'],
+  query: ['query', '--fixture', SAMPLE, '--metric', 'chat', '--since', '24h'],
+  check: ['check', '--fixture', SAMPLE, '--metric', 'chat', '--since', '1h', '--max-error-rate', '1%'],
+  definitions: ['definitions', '--fixture', SAMPLE],
+};
+for (const bundle of BUNDLES) {
+  rmSync(join(DIST, `run-${bundle}.cjs.cache`), { force: true });
+  if (DIST !== join(ROOT, 'dist')) continue; // bin/ runs dist/ only
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'acs-metrics.js'), ...TYPICAL[bundle]], {
+    env: { ...process.env, ACS_METRICS_WRITE_CODE_CACHE: '1', NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+}
+process.stderr.write(`bundle-commands: ${BUNDLES.map((c) => `dist/run-${c}.cjs`).join(', ')}, with code caches\n`);
