@@ -8,9 +8,9 @@
  * compiling them (an empty .mjs file starts ~13% slower than an empty .cjs one on Node 20).
  *
  * A bundle holds the entry point, the command line wiring and its one command module, with everything
- * they import (commander and chalk are already inlined by inline-deps.mjs). Packages from
- * node_modules stay external (the Azure SDK, yaml, cli-table3 and asciichart load only when used),
- * and so do the other command modules: help and unknown commands run dist/cli/entry.js as before.
+ * they import statically (commander and chalk are already inlined by inline-deps.mjs). Packages from
+ * node_modules stay external (the Azure SDK, yaml, cli-table3 and asciichart load only when used), and
+ * so do the other command modules: help and unknown commands run dist/cli/entry.js as before.
  * Without esbuild the step is skipped: bin/ then runs dist/cli/entry.js.
  *
  *   node scripts/bundle-commands.mjs [DIST_DIR]     (default: dist/)
@@ -36,6 +36,14 @@ try {
   process.exit(0);
 }
 
+/**
+ * Every command module (main.ts's COMMAND_LOADERS) and YAML output are loaded apart. Modules that
+ * throw or catch our error classes (the live sources) stay in: a second copy of errors.js outside
+ * the bundle would make its errors fail `instanceof` inside it.
+ */
+const ALL_COMMANDS = ['catalog', 'query', 'check', 'definitions', 'usage', 'export', 'status', 'resources', 'completion'];
+const loadedApart = (full) => ALL_COMMANDS.some((c) => full === join(DIST, 'cli', `${c}.js`)) || full === join(DIST, 'render', 'yaml.js');
+
 /** Packages and the other commands' modules stay outside the bundle. */
 const externals = (command) => ({
   name: 'externals',
@@ -44,8 +52,10 @@ const externals = (command) => ({
       if (args.kind === 'entry-point') return undefined;
       if (!args.path.startsWith('.') && !args.path.startsWith('/')) return { path: args.path, external: true };
       const full = resolve(args.resolveDir, args.path);
-      const other = COMMANDS.find((c) => c !== command && full === join(DIST, 'cli', `${c}.js`));
-      if (other) return { path: `./cli/${other}.js`, external: true };
+      // Other command modules and yaml output, loaded with import(), stay outside.
+      if (args.kind === 'dynamic-import' && full !== join(DIST, 'cli', `${command}.js`) && loadedApart(full)) {
+        return { path: `./${full.slice(DIST.length + 1).split('\\').join('/')}`, external: true };
+      }
       return undefined;
     });
   },

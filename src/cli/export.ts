@@ -152,8 +152,11 @@ function checkSamePlan(m: Manifest, asked: { metrics: readonly MetricDef[]; grai
   }
 }
 
-/** Resources per fetch: one batch call's worth, so that progress is saved often. */
-const RESOURCES_PER_STEP = 50;
+/**
+ * Resources per fetch: one batch call's worth at PT1H; half of one at PT1M, whose month of minutes is
+ * 60 times larger and is held in memory until the step's files are written.
+ */
+const resourcesPerStep = (grainMs: number): number => (grainMs >= 3_600_000 ? 50 : 25);
 
 /**
  * Fetches what is not done, window by window, in steps of up to 50 resources (one batch call per
@@ -182,8 +185,8 @@ async function runItems(dir: string, shownDir: string, manifest: Manifest, setti
       bySub.set(sub, [...(bySub.get(sub) ?? []), r]);
     }
     for (const ids of bySub.values()) {
-      for (let k = 0; k < ids.length; k += RESOURCES_PER_STEP) {
-        const chunk = ids.slice(k, k + RESOURCES_PER_STEP);
+      for (let k = 0; k < ids.length; k += resourcesPerStep(grainMs)) {
+        const chunk = ids.slice(k, k + resourcesPerStep(grainMs));
         steps.push({ start, end, resources: chunk, metrics: new Set(inWindow.filter((i) => chunk.includes(i.resource)).map((i) => i.metric)) });
       }
     }
@@ -293,7 +296,7 @@ class Progress {
     const secs = (Date.now() - this.started) / 1000;
     const rate = secs > 0 ? this.done / secs : 0;
     const eta = rate > 0 ? humanDuration(((this.total - this.done) / rate) * 1000) : '?';
-    this.ctx.io.stderr.write(`\r\u001b[2Kexport: ${this.done}/${this.total} requests, ${this.total - this.done} left, ${rate.toFixed(1)}/s, ETA ${eta}`);
+    this.ctx.io.stderr.write(`\r\u001b[2Kexport: ${this.done}/${this.total} steps, ${this.total - this.done} left, ${rate.toFixed(1)}/s, ETA ${eta}`);
   }
   end(): void {
     if (this.on && this.done > 0) this.ctx.io.stderr.write('\n');
