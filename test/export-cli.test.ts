@@ -142,3 +142,19 @@ describe('export', () => {
     expect(h.emulator.requests.length).toBe(before + 2);
   });
 });
+
+describe('export progress', () => {
+  it('shows steps done, left, rate and ETA on a terminal, and nothing off one', async () => {
+    const h = await openHarness();
+    try {
+      const args = (dir: string) => ['export', dir, '--resource', RESOURCE, '-m', 'chat', '--interval', 'PT1H', '--since', '1d'];
+      const tty = await run(args(join(tempDir(), 'tty')), { env: liveEnv(h), isTTY: true });
+      expect(tty.code).toBe(0);
+      expect(tty.stderr).toMatch(/^\r\u001b\[2Kexport: 1\/1 steps, 0 left, [\d.]+\/s, ETA 0s\n/);
+      const piped = await run(args(join(tempDir(), 'piped')), { env: liveEnv(h) });
+      expect(piped.stderr).not.toContain('steps');
+    } finally {
+      await h.close();
+    }
+  });
+});
