@@ -3,13 +3,12 @@
  * so it goes per resource), clock off the minute: `usage` numbers worked out from
  * test/emulator/estate.ts, an export interrupted and resumed byte for byte, and its replay.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chatErrorsPerHour, chatPerHour, makeEstate, resourceName, SUBS, smsPerHour } from './emulator/estate.js';
 import { type Harness, liveEnv, openEstateHarness } from './emulator/harness.js';
 import { run } from './helpers/io.js';
-import { tempDir } from './helpers/temp.js';
+import { readTree, tempDir } from './helpers/temp.js';
 
 const C = SUBS[2];
 const estate = makeEstate(200);
@@ -36,19 +35,6 @@ interface Resource {
   channels: Channel[];
 }
 
-/** Every file below a folder, relative path to its text. */
-function files(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('usage over the estate', () => {
   it('gives each resource its chat and sms traffic over two days, worked out from the estate', async () => {
@@ -90,7 +76,7 @@ describe('export of the estate', () => {
     const full = await run(args(whole), { env: liveEnv(h) });
     expect(full.stderr).not.toMatch(/^error/m);
     expect(full.code).toBe(0);
-    const reference = files(whole);
+    const reference = readTree(whole);
     const inAC = estate.filter((r) => r.subscription === SUBS[0] || r.subscription === C).length;
     expect(reference.size).toBe(inAC * 3 + 1);
 
@@ -105,7 +91,7 @@ describe('export of the estate', () => {
     expect(first.code).toBe(130);
     const second = await run(args(dir), { env: liveEnv(h) });
     expect(second.code).toBe(0);
-    const resumed = files(dir);
+    const resumed = readTree(dir);
     expect([...resumed.keys()].sort()).toEqual([...reference.keys()].sort());
     for (const [file, text] of reference) if (!file.endsWith('.manifest')) expect(resumed.get(file), file).toBe(text);
 

@@ -2,28 +2,15 @@
  * `acs-metrics export` against the Azure Monitor emulator (clock off the minute): files that replay to
  * the live answers, a resumed export byte-identical to an uninterrupted one, verification, refusals.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, liveEnv, openHarness, RESOURCE } from './emulator/harness.js';
 import { run } from './helpers/io.js';
-import { tempDir } from './helpers/temp.js';
+import { readTree, tempDir } from './helpers/temp.js';
 
 const MANIFEST = 'acs-metrics-export.manifest';
 
-/** Every file below a folder, relative path to its bytes. */
-function files(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('export', () => {
   let h: Harness;
@@ -41,7 +28,7 @@ describe('export', () => {
     const r = await live([...exportArgs(dir), '--since', '3d']);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);
-    const written = files(dir);
+    const written = readTree(dir);
     const data = [...written.keys()].filter((f) => f !== MANIFEST).sort();
     expect(data).toEqual([
       '00000000-0000-4000-8000-000000000001/rg-test/acs-test/APIRequestChat/20260105T0000Z-20260108T0000Z-PT1H.json',
@@ -70,7 +57,7 @@ describe('export', () => {
   it('an interrupted export continues where it stopped and gives byte-identical files', async () => {
     const whole = join(tempDir(), 'whole');
     expect((await live([...exportArgs(whole), '--concurrency', '1'])).code).toBe(0);
-    const reference = files(whole);
+    const reference = readTree(whole);
     expect(reference.size).toBe(3 * 4 + 1); // 93 days: windows of 30, 30, 30 and 3 days
 
     const dir = join(tempDir(), 'resumed');
@@ -91,7 +78,7 @@ describe('export', () => {
     const second = await live([...exportArgs(dir), '--concurrency', '1']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain(`continuing the export: ${doneFirst} of 12 files already done`);
-    const resumed = files(dir);
+    const resumed = readTree(dir);
     for (const [file, text] of reference) if (file !== MANIFEST) expect(resumed.get(file), file).toBe(text);
     expect([...resumed.keys()].sort()).toEqual([...reference.keys()].sort());
   });

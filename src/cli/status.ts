@@ -3,11 +3,7 @@
  * window (default the last 24h): requests, errors, error rate, the worst operation and the latest data,
  * problems first. Live (one batch call per 50 resources and metric group) or from saved files.
  */
-import { aggregationDef } from '../catalog/aggregations.js';
-import { RESOURCE_DIMENSION } from '../catalog/resource.js';
-import { operationDimension } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
-import { defaultErrors } from '../core/classify.js';
 import { dataResources, failureNotes, resourceFailures } from '../core/estate.js';
 import type { Query, QueryResult } from '../core/model.js';
 import { runQuery } from '../core/run-query.js';
@@ -17,6 +13,7 @@ import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
+import { perResourceQuery } from '../core/usage.js';
 import { parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
@@ -53,19 +50,7 @@ Examples:
   cmd.action(action<StatusOptions>(runStatus));
 };
 
-function statusQuery(metric: MetricDef, range: Query['range']): Query {
-  const op = operationDimension(metric);
-  return {
-    metric,
-    aggregation: aggregationDef('count'),
-    filters: [],
-    splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
-    defaultSplit: false,
-    interval: { kind: 'auto' },
-    range,
-    errors: defaultErrors(metric),
-  };
-}
+const statusQuery = (metric: MetricDef, range: Query['range']): Query => perResourceQuery(metric, range, { kind: 'auto' }, false);
 
 async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give metrics with --metric`);

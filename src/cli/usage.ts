@@ -5,11 +5,8 @@
 import { METRICS } from '../catalog/metrics.js';
 import { metricByRestName, resolveMetric } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
-import { RESOURCE_DIMENSION } from '../catalog/resource.js';
-import { aggregationDef } from '../catalog/aggregations.js';
-import { defaultErrors } from '../core/classify.js';
 import type { Query, RangeSpec } from '../core/model.js';
-import { FAIL_ON, type FailOn, failingChannels, usageReport } from '../core/usage.js';
+import { FAIL_ON, type FailOn, failingChannels, perResourceQuery, usageReport } from '../core/usage.js';
 import { DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { lifecycleLabel } from '../catalog/lifecycle.js';
 import { resourceName } from '../catalog/resource.js';
@@ -86,19 +83,8 @@ function parseFailOn(values: readonly string[] | undefined, problems: Problems):
   return out;
 }
 
-/** The live request of one metric: hourly counts split by operation and what its error rate needs. */
-function liveQuery(metric: MetricDef, range: RangeSpec): Query {
-  const op = metric.dimensions.find((d) => d.name === 'Operation');
-  return {
-    metric,
-    aggregation: aggregationDef('count'),
-    filters: [],
-    splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
-    interval: { kind: 'fixed', ms: 3_600_000, iso: 'PT1H' },
-    range,
-    errors: defaultErrors(metric),
-  };
-}
+/** The live request of one metric: hourly counts per resource and operation, with what its error rate needs. */
+const liveQuery = (metric: MetricDef, range: RangeSpec): Query => perResourceQuery(metric, range, { kind: 'fixed', ms: 3_600_000, iso: 'PT1H' });
 
 async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": choose metrics with --metric`);

@@ -59,16 +59,20 @@ function intervalFor(data: QueryData, metric: MetricDef): IntervalSpec {
   return g !== null && !grid!.full && g <= HOUR && HOUR % g === 0 ? { kind: 'fixed', ms: HOUR, iso: 'PT1H' } : { kind: 'auto' };
 }
 
-function usageQuery(metric: MetricDef, data: QueryData, range: RangeSpec): Query {
+/**
+ * Counts of a metric per resource and operation (and what its error rate needs), as `usage`, `status`
+ * and their live requests ask for them. With defaultSplit, data saved without an Operation dimension
+ * gives one series per resource instead of a data error.
+ */
+export function perResourceQuery(metric: MetricDef, range: RangeSpec, interval: IntervalSpec, defaultSplit = true): Query {
   const op = operationDimension(metric);
   return {
     metric,
     aggregation: aggregationDef('count'),
     filters: [],
     splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
-    // Lets runQuery drop Operation when the data was saved without it.
-    defaultSplit: true,
-    interval: intervalFor(data, metric),
+    defaultSplit,
+    interval,
     range,
     errors: defaultErrors(metric),
   };
@@ -124,7 +128,7 @@ export function usageReport(metrics: readonly MetricDef[], data: QueryData, rang
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (const metric of metrics) {
-    const result = runQuery(usageQuery(metric, data, range), data);
+    const result = runQuery(perResourceQuery(metric, range, intervalFor(data, metric)), data);
     for (const n of result.notes) if (!notes.includes(n)) notes.push(n);
     start = Math.min(start, result.start);
     end = Math.max(end, result.end);

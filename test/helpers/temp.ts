@@ -2,9 +2,9 @@
  * Temp folders for tests, removed after each test file (test/setup.ts calls removeTempDirs in an
  * afterAll hook that every file gets), so that a test run leaves nothing in os.tmpdir().
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const made: string[] = [];
 
@@ -18,4 +18,18 @@ export function tempDir(prefix = 'acs-metrics-test-'): string {
 /** Removes every folder tempDir made so far. */
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every file below a folder: its path relative to the folder, to its text. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
 }
