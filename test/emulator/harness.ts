@@ -64,11 +64,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts an emulator over HTTPS and trusts its certificate in this process. */
-export async function openHarness(dataset: Dataset = testDataset(), definitions?: readonly unknown[], estate?: readonly EstateResource[]): Promise<Harness> {
+/** Starts an emulator over HTTPS with these options and trusts its certificate in this process. */
+async function open(options: Omit<Parameters<typeof startEmulator>[0], 'cert' | 'resource' | 'token' | 'now'>): Promise<Harness> {
   const cert = makeTestCert();
   const untrust = trustInProcess(cert.cert);
-  const emulator = await startEmulator({ cert, dataset, resource: RESOURCE, token: TOKEN, now: NOW, definitions, estate });
+  const emulator = await startEmulator({ ...options, cert, resource: RESOURCE, token: TOKEN, now: NOW });
   return {
     emulator,
     cert,
@@ -80,20 +80,14 @@ export async function openHarness(dataset: Dataset = testDataset(), definitions?
   };
 }
 
+/** An emulator of one resource (a one-resource estate too, when `estate` is given). */
+export function openHarness(dataset: Dataset = testDataset(), definitions?: readonly unknown[], estate?: readonly EstateResource[]): Promise<Harness> {
+  return open({ dataset, definitions, estate });
+}
+
 /** An emulator serving an estate (Resource Graph, getBatch and Metrics - List for each resource). */
-export async function openEstateHarness(estate: readonly EstateResource[], batchForbidden: readonly string[] = []): Promise<Harness> {
-  const cert = makeTestCert();
-  const untrust = trustInProcess(cert.cert);
-  const emulator = await startEmulator({ cert, dataset: testDataset(), resource: RESOURCE, token: TOKEN, now: NOW, estate, batchForbidden });
-  return {
-    emulator,
-    cert,
-    close: async () => {
-      await emulator.stop();
-      untrust();
-      cert.remove();
-    },
-  };
+export function openEstateHarness(estate: readonly EstateResource[], batchForbidden: readonly string[] = []): Promise<Harness> {
+  return open({ dataset: testDataset(), estate, batchForbidden });
 }
 
 /** The environment of a live run against the emulator. */
