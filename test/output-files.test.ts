@@ -201,3 +201,12 @@ describe.runIf(unix && existsSync('/proc/self/fd'))('/dev/stdout and /proc/self/
     expect(out.slice(csvAt)).toBe('Operation,timestamp,value\r\nGetChatMessage,2026-01-01T00:00:00Z,3\r\n');
   });
 });
+
+describe('--junit into a folder that does not exist', () => {
+  it('is exit 3 before any report is printed', async () => {
+    const { run: runCli } = await import('./helpers/io.js');
+    const sample = new URL('../fixtures/sample-week.json', import.meta.url).pathname;
+    const r = await runCli(['check', '--fixture', sample, '-m', 'chat', '--max-error-rate', '5%', '--junit', 'no-such-folder/x.xml']);
+    expect(r).toEqual({ code: 3, stdout: '', stderr: 'error: cannot write no-such-folder/x.xml: no such directory\n' });
+  });
+});

@@ -28,7 +28,7 @@ import { renderCheckJson, renderCheckText } from '../render/check-report.js';
 import { githubAnnotations, githubStepSummary } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { safeText } from '../render/safe.js';
-import { writeOutputFile } from '../sources/save.js';
+import { resolveOutputTarget, writeOutputFile } from '../sources/save.js';
 import type { SourceResult } from '../sources/source.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
 import { defaultErrors } from '../core/classify.js';
@@ -248,6 +248,8 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   }
   const watch = parseWatch(opts, problems);
   problems.throwIfAny();
+  // --junit is checked before anything is fetched or printed: a report is never followed by a failure to write it.
+  if (opts.junit !== undefined) await resolveOutputTarget(resolve(ctx.io.cwd, opts.junit), safeText(opts.junit));
 
   // Fetch once for every rule; a data failure makes every rule an error (exit 3), never a pass.
   const evaluate = async (list: readonly GateRule[]): Promise<{ outcome: CheckOutcome; data?: SourceResult }> => {
