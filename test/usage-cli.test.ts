@@ -154,3 +154,13 @@ describe('usage live (the emulator, clock off the minute)', () => {
     }
   });
 });
+
+describe('usage and status tables in an 80-column terminal', () => {
+  it.each([['usage'], ['status']])('%s fits 80 columns', async (command) => {
+    const r = await run([command, '--fixture', SAMPLE], { isTTY: true, columns: 80, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    const widest = Math.max(...r.stdout.split('\n').map((l) => [...l].length));
+    expect(widest).toBeLessThanOrEqual(80);
+    expect(widest).toBeGreaterThan(60);
+  });
+});

@@ -1,6 +1,7 @@
 /** `acs-metrics resources`: the ACS resources a selection resolves to (Resource Graph for subscriptions). */
 import { EXIT, UsageError } from '../errors.js';
 import { renderResourcesCsv, renderResourcesJson, renderResourcesTable } from '../render/resources.js';
+import { outputWidth } from './width.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
@@ -36,6 +37,6 @@ async function runResources(args: string[], opts: ResourcesOptions, ctx: Context
   }
   const { EstateSource } = await import('../sources/azure/estate-source.js');
   const list = await new EstateSource(settings).resources(ctx.io.signal);
-  ctx.io.stdout.write(output === 'json' ? renderResourcesJson(list) : output === 'csv' ? renderResourcesCsv(list) : renderResourcesTable(list, ctx.out));
+  ctx.io.stdout.write(output === 'json' ? renderResourcesJson(list) : output === 'csv' ? renderResourcesCsv(list) : renderResourcesTable(list, ctx.out, outputWidth(ctx.io, undefined)));
   return EXIT.OK;
 }

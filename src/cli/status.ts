@@ -13,6 +13,7 @@ import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
+import { outputWidth } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
@@ -87,7 +88,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
     everyMetric: resources.length === 1 && opts.metric === undefined,
     window: { start: results[0]!.start, end: results[0]!.end },
   });
-  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out));
+  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, undefined)));
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
   return EXIT.OK;

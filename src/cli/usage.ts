@@ -15,6 +15,7 @@ import { safeText } from '../render/safe.js';
 import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
+import { outputWidth } from './width.js';
 import { collectList, parseIntInRange, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
@@ -123,7 +124,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
       ctx.io.stdout.write(renderUsageMarkdown(report));
       break;
     default:
-      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out }));
+      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, undefined) }));
   }
   if (failOn.length === 0) return EXIT.OK;
   const failing = failingChannels(report, failOn);

@@ -17,9 +17,15 @@ const tagText = (tags: Readonly<Record<string, string>>): string =>
     .map((k) => `${k}=${tags[k]}`)
     .join(';');
 
-export function renderResourcesTable(list: readonly ResourceInfo[], color: ChalkInstance): string {
+export function renderResourcesTable(list: readonly ResourceInfo[], color: ChalkInstance, width?: number): string {
   const rows = list.map((r) => [r.resource.name, r.resource.subscription, r.resource.resourceGroup, r.dataLocation || '-', tagText(r.tags) || '-']);
-  const table = renderGrid(['Name', 'Subscription', 'Resource group', 'Data location', 'Tags'], rows, { color: color.level > 0, headStyle: color.bold });
+  const table = renderGrid(['Name', 'Subscription', 'Resource group', 'Data location', 'Tags'], rows, {
+    color: color.level > 0,
+    headStyle: color.bold,
+    // Narrow terminals: Data location goes first, then Subscription; names are cut with …, tags wrap.
+    columns: [{ mode: 'truncate', floor: 16, min: 8 }, { drop: 2 }, { mode: 'truncate', floor: 16, min: 8 }, { drop: 1 }, { mode: 'wrap', floor: 16, min: 8 }],
+    ...(width !== undefined ? { width } : {}),
+  });
   const subs = new Set(list.map((r) => r.resource.subscription.toLowerCase())).size;
   return `${table}${list.length} ${list.length === 1 ? 'resource' : 'resources'} in ${subs} ${subs === 1 ? 'subscription' : 'subscriptions'}\n`;
 }

@@ -12,7 +12,7 @@ import type { StatusReport, StatusRow } from '../core/status.js';
 import { formatTime } from '../core/time.js';
 import { csvText } from './csv.js';
 import { formatMinute, formatNumber, formatPercent, NO_DATA } from './format.js';
-import { type Cell, renderGrid } from './grid.js';
+import { type Cell, renderGrid, wrapLines } from './grid.js';
 import { ALERT_RATE, WARN_RATE } from './table.js';
 
 export const STATUS_SCHEMA_VERSION = 1;
@@ -42,7 +42,7 @@ export function statusCaption(report: StatusReport): string {
   return parts.join(' · ');
 }
 
-export function renderStatusTable(report: StatusReport, c: ChalkInstance): string {
+export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?: number): string {
   const rows: Cell[][] = [];
   for (const r of report.resources) {
     if (r.rows.length === 0) {
@@ -74,8 +74,11 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance): strin
     color: c.level > 0,
     headStyle: c.bold,
     align: ['left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
+    // Narrow terminals: names are cut with …, then Latest data and Worst operation go; Problem wraps.
+    columns: [{ mode: 'truncate', floor: 16, min: 8 }, { mode: 'truncate', floor: 12, min: 8 }, {}, {}, {}, { mode: 'truncate', floor: 16, min: 10, drop: 2 }, { drop: 1 }, { mode: 'wrap', floor: 16, min: 10 }],
+    ...(width !== undefined ? { width } : {}),
   });
-  return `${statusCaption(report)}\n${table}`;
+  return `${width !== undefined ? wrapLines(statusCaption(report), width) : statusCaption(report)}\n${table}`;
 }
 
 export function renderStatusJson(report: StatusReport): string {

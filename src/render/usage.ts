@@ -6,7 +6,7 @@ import type { ChannelUsage, UsageReport } from '../core/usage.js';
 import { formatTime } from '../core/time.js';
 import { csvText } from './csv.js';
 import { formatNumber, formatPercent } from './format.js';
-import { type Cell, renderGrid } from './grid.js';
+import { type Cell, renderGrid, wrapLines } from './grid.js';
 import { safeText } from './safe.js';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -21,7 +21,7 @@ function lifecycleCell(c: ChannelUsage, color: ChalkInstance): Cell {
   return { text, style: status === 'retiring' ? color.red : status === 'breaking' ? color.yellow : undefined };
 }
 
-export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstance }): string {
+export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstance; width?: number }): string {
   const c = opts.color;
   const channels = report.resources.flatMap((r) => r.channels);
   const caption = `ACS usage by resource and channel · ${windowText(report)} · ${report.resources.length} resource${report.resources.length === 1 ? '' : 's'}, ${channels.length} channel${channels.length === 1 ? '' : 's'} with traffic\n`;
@@ -43,10 +43,23 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
           color: c.level > 0,
           headStyle: c.bold,
           align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
+          // Narrow terminals: operations wrap, then Last day, Error rate, First day and Errors go; names are cut with ….
+          columns: [
+            { mode: 'truncate', floor: 16, min: 8 },
+            { mode: 'truncate', floor: 14, min: 8 },
+            { mode: 'wrap', floor: 19, min: 10 },
+            {},
+            { drop: 4 },
+            { drop: 2 },
+            { drop: 3 },
+            { drop: 1 },
+            { mode: 'wrap', floor: 28, min: 14 },
+          ],
+          ...(opts.width !== undefined ? { width: opts.width } : {}),
         });
   const clear = report.resources.filter((r) => r.clear).map((r) => nameOf(r.resourceId));
   const footer = clear.length > 0 ? `${c.green('clear')} (no traffic on a retiring channel): ${safeText(clear.join(', '))}\n` : '';
-  return `${caption}${table}${footer}`;
+  return `${opts.width !== undefined ? wrapLines(caption, opts.width) : caption}${table}${opts.width !== undefined ? wrapLines(footer, opts.width) : footer}`;
 }
 
 export function usageJson(report: UsageReport): object {
