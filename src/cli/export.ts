@@ -6,8 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { AGGREGATIONS } from '../catalog/aggregations.js';
-import { METRICS } from '../catalog/metrics.js';
-import { metricByRestName, resolveMetric } from '../catalog/resolve.js';
+import { metricByRestName } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import { defaultErrors } from '../core/classify.js';
 import { humanDuration, parseDuration, toIsoDuration } from '../core/duration.js';
@@ -23,7 +22,7 @@ import { parseResourceId } from '../sources/azure/resource-id.js';
 import { version } from '../version.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
-import { collectList, parseRange } from './query-options.js';
+import { collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
 
 const DEFAULT_SINCE = '93d';
@@ -66,17 +65,6 @@ Examples:
   cmd.action(action<ExportOptions>(runExportCommand));
 };
 
-function chosenMetrics(names: readonly string[] | undefined, problems: Problems): MetricDef[] {
-  if (names === undefined || names.some((n) => n.trim().toLowerCase() === 'all')) return METRICS.filter((m) => m.lifecycle.status !== 'legacy');
-  if (names.some((n) => n.trim() === '')) problems.add('--metric has an empty value: give metric names separated by commas, e.g. --metric chat,sms');
-  const out: MetricDef[] = [];
-  for (const n of names.filter((x) => x.trim() !== '')) {
-    const m = problems.try(() => resolveMetric(n));
-    if (m && !out.includes(m)) out.push(m);
-  }
-  return out;
-}
-
 /** The requests of one item: every dimension split, every aggregation, at the grain, over its window. */
 function itemQueries(metric: MetricDef, item: { start: number; end: number }, grainMs: number): Query[] {
   return AGGREGATIONS.map((aggregation) => ({
@@ -96,7 +84,7 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   if (opts.verify) return verify(dir, shownDir, opts, ctx);
 
   const problems = new Problems();
-  const metrics = chosenMetrics(opts.metric, problems);
+  const metrics = parseMetricNames(opts.metric, problems) ?? currentMetrics();
   const grainText = (opts.interval ?? 'PT1M').trim().toUpperCase();
   const grainMs = GRAINS[grainText] ?? (grainText === '1M' ? GRAINS.PT1M : grainText === '1H' ? GRAINS.PT1H : undefined);
   if (grainMs === undefined) problems.add(`invalid --interval "${opts.interval}": an export is at PT1M (default) or PT1H`);

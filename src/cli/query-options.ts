@@ -311,3 +311,25 @@ export function parseIntInRange(flag: string, text: string | undefined, problems
   }
   return n;
 }
+
+/** Every current metric (not legacy): what `usage` and `export` cover by default, and --metric all. */
+export const currentMetrics = (): MetricDef[] => METRICS.filter((m) => m.lifecycle.status !== 'legacy');
+
+/**
+ * --metric of `usage` and `export` (repeatable or comma lists, already split by collectList): the
+ * metrics named, every current one for "all", undefined when not given. An empty value is a problem.
+ */
+export function parseMetricNames(names: readonly string[] | undefined, problems: Problems): MetricDef[] | undefined {
+  if (names === undefined) return undefined;
+  if (names.some((n) => n.trim() === '')) {
+    problems.add('--metric has an empty value: give metric names separated by commas, e.g. --metric chat,sms, or --metric all');
+    return [];
+  }
+  if (names.some((n) => n.trim().toLowerCase() === 'all')) return currentMetrics();
+  const out: MetricDef[] = [];
+  for (const n of names) {
+    const m = problems.try(() => resolveMetric(n));
+    if (m && !out.includes(m)) out.push(m);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * place in Microsoft's ACS retirement; `--fail-on retiring` turns it into a CI gate.
  */
 import { METRICS } from '../catalog/metrics.js';
-import { metricByRestName, resolveMetric } from '../catalog/resolve.js';
+import { metricByRestName } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import type { Query, RangeSpec } from '../core/model.js';
 import { FAIL_ON, type FailOn, failingChannels, perResourceQuery, usageReport } from '../core/usage.js';
@@ -16,7 +16,7 @@ import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable 
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { outputWidth } from './width.js';
-import { collectList, parseIntInRange, parseRange } from './query-options.js';
+import { collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
@@ -58,22 +58,6 @@ Examples:
   cmd.action(action<UsageOptions>(runUsageCommand));
 };
 
-/** The metrics named by --metric (all: every current one), or undefined to take the data's. */
-function chosenMetrics(names: readonly string[] | undefined, problems: Problems): MetricDef[] | undefined {
-  if (names === undefined) return undefined;
-  if (names.some((n) => n.trim() === '')) {
-    problems.add('--metric has an empty value: give metric names separated by commas, e.g. --metric chat,sms, or --metric all');
-    return [];
-  }
-  if (names.some((n) => n.trim().toLowerCase() === 'all')) return METRICS.filter((m) => m.lifecycle.status !== 'legacy');
-  const out: MetricDef[] = [];
-  for (const n of names) {
-    const m = problems.try(() => resolveMetric(n));
-    if (m && !out.includes(m)) out.push(m);
-  }
-  return out;
-}
-
 function parseFailOn(values: readonly string[] | undefined, problems: Problems): FailOn[] {
   const out: FailOn[] = [];
   for (const v of values ?? []) {
@@ -92,7 +76,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   const problems = new Problems();
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
-  const named = chosenMetrics(opts.metric, problems);
+  const named = parseMetricNames(opts.metric, problems);
   const failOn = parseFailOn(opts.failOn, problems);
   const top = parseIntInRange('--top-operations', opts.topOperations, problems, 0, 100, 'operations') ?? 3;
   const live = (opts.fixture ?? []).length === 0;
@@ -101,7 +85,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   const range = parseRange({ since, start: opts.start, end: opts.end }, problems);
   problems.throwIfAny();
 
-  const wanted = named ?? (live ? METRICS.filter((m) => m.lifecycle.status !== 'legacy') : undefined);
+  const wanted = named ?? (live ? currentMetrics() : undefined);
   const data = await fetchData(opts, ctx, (wanted ?? []).map((m) => liveQuery(m, range)));
   // Files: the catalog metrics the data holds (or those named that it holds, the others noted).
   const inData = new Set(data.metrics.filter((m) => m.errorCode === undefined).map((m) => metricByRestName(m.name)));

@@ -15,17 +15,10 @@ export const MAX_METRICS_PER_CALL = 20;
 /** Resource ids per getBatch call: the documented limit. */
 export const MAX_IDS_PER_BATCH = 50;
 
-export interface MetricGroup {
+/** The request parameters of a group of metrics: a plan's, with every metric's name. */
+export interface MetricGroup extends Pick<RequestPlan, 'metricnames' | 'metricnamespace' | 'aggregation' | 'interval' | 'filter' | 'top' | 'orderby' | 'windows'> {
   /** The plans served, one per metric. */
   readonly plans: readonly RequestPlan[];
-  readonly metricnames: string;
-  readonly metricnamespace: string;
-  readonly aggregation: string;
-  readonly interval: string;
-  readonly filter: string;
-  readonly top: number;
-  readonly orderby: string;
-  readonly windows: readonly Window[];
 }
 
 /** Plans with the same request parameters, in chunks of MAX_METRICS_PER_CALL, in first-seen order. */
