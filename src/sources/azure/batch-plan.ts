@@ -6,7 +6,6 @@
  * - resources are grouped by subscription and region (the batch API takes one subscription, region
  *   and resource type per call), at most MAX_IDS_PER_BATCH per call.
  */
-import type { Window } from '../../core/window.js';
 import type { RequestPlan } from './request-plan.js';
 import type { ResourceInfo } from './resource-info.js';
 
