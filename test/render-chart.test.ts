@@ -159,6 +159,14 @@ describe('renderChart on arbitrary data', () => {
       { numRuns: 200 },
     );
   });
+
+  it('charts values so small that a power of ten underflows (found by the property above)', () => {
+    for (const v of [5e-324, 1e-310]) {
+      const { text } = renderChart(result({ splitBy: ['Operation'], series: [{ dims: { Operation: 'Op0' }, values: [v] }], buckets: 1 }), { color: plain, width: 30, height: 2 });
+      for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(30);
+      expect(text).toContain('Op0');
+    }
+  });
 });
 
 describe('renderChart with fill', () => {

@@ -141,11 +141,16 @@ function timeAxis(times: readonly number[], colMs: number | null, gutter: number
   return [pad + rule.join(''), ('UTC'.padStart(gutter - 1) + ' ' + labels).trimEnd()];
 }
 
+/** The smallest y step drawn: 1 / MIN_STEP must stay finite. */
+const MIN_STEP = 1e-300;
+
 /** A round step (1, 2 or 5 times a power of ten) of at least `raw`; at least 1 for whole numbers. */
 export function niceStep(raw: number, integers: boolean): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((st) => st >= raw * (1 - 1e-12)) ?? 10 * power;
+  // Tinier steps underflow (10 ** -324 is 0) or make the scale's rows per unit overflow to Infinity.
+  if (!(step >= MIN_STEP)) return integers ? 1 : MIN_STEP;
   return integers ? Math.max(1, step) : step;
 }
 
