@@ -365,7 +365,9 @@ describe('mutated fixtures (property)', () => {
       }),
       runs(200),
     );
-  });
+    // 200 runs take a second or two; the room is for runIn to name a run that hangs (10 s each) and for
+    // fast-check to shrink it, instead of vitest's bare timeout.
+  }, 120_000 * SCALE);
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -389,6 +391,15 @@ describe('examples', () => {
     const start = await runIn(['query', '--fixture', 'chat.json', '-m', 'chat', '--start', '2026-02-30']);
     expect(start.code).toBe(2);
     expect(start.stderr).toMatch(/^error: invalid --start "2026-02-30"/);
+  });
+
+  it('a stray timestamp in year 0 is refused at once, not drawn as 8.9 million PT2H buckets (53 s)', async () => {
+    const body = chatBody() as { value: { timeseries: { data: object[] }[] }[] };
+    body.value[0]!.timeseries[2]!.data[3] = { timeStamp: '0000-01-01T00:00:00Z', count: 7, total: 7 };
+    writeFileSync(join(dir, 'year0.json'), JSON.stringify(body));
+    const r = await runIn(['query', '--fixture', 'year0.json', '-o', 'chart', '-i', 'PT2H']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --interval PT2H is too fine: the window 0000-01-01T00:00:00Z to 2026-01-01T04:00:00Z holds 8,879,786 PT2H buckets/);
   });
 
   it('a fixture holding only a number, a string or null is a data error', async () => {

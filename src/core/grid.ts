@@ -19,7 +19,7 @@
  * data: the buckets Azure returns are the buckets shown.
  */
 import { RESOURCE_KEY, resourceName } from '../catalog/resource.js';
-import { DataError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { toIsoDuration } from './duration.js';
 import type { MetricData } from './model.js';
 import { pointCount, timestampAt } from './points.js';
@@ -171,4 +171,17 @@ export function offGridError(m: MetricData, dims: Readonly<Record<string, string
       ? `points ${toIsoDuration(t - previous)} apart (${formatTime(previous)}, ${formatTime(t)}) are finer than the data's ${toIsoDuration(g)} buckets`
       : `the point at ${formatTime(t)} is not on the data's ${toIsoDuration(g)} bucket grid (buckets start at ${formatTime(grid.origin)} + k x ${toIsoDuration(g)})`;
   return new DataError(`${m.origin}: ${m.name} (${series}): ${what}; such data cannot be bucketed exactly`);
+}
+
+/**
+ * A window that holds more buckets than one series may (MAX_BUCKETS): a usage error when --interval
+ * was chosen, else a data error (the data spans far more than Azure keeps: a stray timestamp?).
+ */
+export function tooManyBuckets(buckets: number, intervalMs: number, w: Window, fixed: boolean, grid: DataGrid | undefined, origin: string, max: number): Error {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const cut = `the window ${formatTime(w.start)} to ${formatTime(w.end)} holds ${n(buckets)} ${toIsoDuration(intervalMs)} buckets, more than the ${n(max)} acs-metrics shows per series`;
+  if (fixed) return new UsageError(`--interval ${toIsoDuration(intervalMs)} is too fine: ${cut}; use a coarser --interval or a shorter window (--start/--end or --since)`);
+  const all = grid !== undefined && grid.start >= w.start && grid.end <= w.end;
+  const covers = all ? ' (the data spans all of it: is a timestamp far from the rest?)' : '';
+  return new DataError(`${origin}: ${cut}${covers}; pick a shorter window with --start/--end or --since`);
 }

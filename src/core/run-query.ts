@@ -16,8 +16,8 @@ import { resourceQuery } from './resources.js';
 import { formatTime } from './time.js';
 import { isResourceDimension, resourceName } from '../catalog/resource.js';
 import { dataResources, failureOf, resourceFailures } from './estate.js';
-import { clipToData, dataGrid, floorToMinutes, offGridError, snapToGrid } from './grid.js';
-import { chooseIntervalMs, resolveWindow } from './window.js';
+import { clipToData, dataGrid, floorToMinutes, offGridError, snapToGrid, tooManyBuckets } from './grid.js';
+import { chooseIntervalMs, MAX_BUCKETS, resolveWindow } from './window.js';
 
 export interface QueryData {
   readonly metrics: readonly MetricData[];
@@ -146,6 +146,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   }
   const span = window.end - window.start;
   const buckets = intervalMs === null ? 1 : Math.ceil(span / intervalMs);
+  if (buckets > MAX_BUCKETS) throw tooManyBuckets(buckets, intervalMs!, window, query.interval.kind === 'fixed', grid, origin, MAX_BUCKETS);
   const timestamps = Array.from({ length: buckets }, (_, k) => window.start + k * (intervalMs ?? 0));
 
   // Filters compare ignoring case, spaces, hyphens and underscores, like catalog names.

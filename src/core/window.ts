@@ -6,6 +6,12 @@ const MINUTE = 60_000;
 export const AZURE_GRAINS_MS: readonly number[] = [1, 5, 15, 30, 60, 360, 720, 1440].map((m) => m * MINUTE);
 /** `--interval auto` picks the finest grain that keeps a window within this many buckets. */
 export const MAX_AUTO_BUCKETS = 200;
+/**
+ * The most buckets one series of an answer may hold: a year of PT1M buckets (Azure keeps 93 days),
+ * 60 years of PT1H. More means a stray timestamp far from the rest or a window far too fine for its
+ * length; each bucket costs memory in every series, so such a query is refused before any is made.
+ */
+export const MAX_BUCKETS = 525_600;
 
 export interface Window {
   readonly start: number;
