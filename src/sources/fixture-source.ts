@@ -11,7 +11,7 @@ import type { Io } from '../cli/io.js';
 import type { MetricData, Query } from '../core/model.js';
 import { CliError, DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { type ParsedDocument, parseMetricsBody, readMetricsDocument } from './parse-response.js';
+import { type ParsedDocument, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
 import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
 import type { MetricsSource, SourceResult } from './source.js';
 
@@ -66,7 +66,7 @@ export class FixtureSource implements MetricsSource {
   private readonly keepBodies: boolean;
   private readonly streamFrom: number;
 
-  async fetch(_queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
+  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
     if (this.paths.filter((p) => p === '-').length > 1) {
       throw new UsageError('"-" (stdin) can be given only once as a fixture');
     }
@@ -75,17 +75,18 @@ export class FixtureSource implements MetricsSource {
     const abort = signal ?? this.io.signal;
     const paths = await this.expand(abort);
     const stream = !this.keepBodies && (this.streamFrom <= 0 || (await this.totalSize(paths)) >= this.streamFrom);
+    const wanted = wantedMetrics(queries);
     for (const path of paths) {
       if (abort?.aborted) throw new InterruptedError();
       const origin = originOf(path);
       if (stream && path !== '-') {
-        const streamed = await this.streamPath(path, origin, abort);
+        const streamed = await this.streamPath(path, origin, abort, wanted);
         if (streamed !== undefined) {
           for (const m of streamed) metrics.push(m);
           continue;
         }
       }
-      const doc = await this.readWhole(path, origin, abort);
+      const doc = await this.readWhole(path, origin, abort, wanted);
       for (const m of doc.metrics) metrics.push(m);
       for (const b of doc.bodies) raw.push(b);
     }
@@ -127,10 +128,10 @@ export class FixtureSource implements MetricsSource {
   }
 
   /** A file read whole, decoded and parsed with JSON.parse (the reference reader). */
-  private async readWhole(path: string, origin: string, signal?: AbortSignal): Promise<ParsedDocument> {
+  private async readWhole(path: string, origin: string, signal?: AbortSignal, wanted?: Wanted): Promise<ParsedDocument> {
     const text = await this.readText(path, origin, signal);
     checkHeapRoom(text, origin, this.heapRoom());
-    return readMetricsDocument(text, origin);
+    return readMetricsDocument(text, origin, wanted);
   }
 
   /**
@@ -138,7 +139,7 @@ export class FixtureSource implements MetricsSource {
    * UTF-16, which are read whole. A syntax error in a file small enough to read whole is reported
    * with JSON.parse's message, line and column (the file is read again for it).
    */
-  private async streamPath(path: string, origin: string, signal?: AbortSignal): Promise<MetricData[] | undefined> {
+  private async streamPath(path: string, origin: string, signal?: AbortSignal, wanted?: Wanted): Promise<MetricData[] | undefined> {
     const full = resolve(this.io.cwd, path);
     const shown = safeText(path);
     let handle: FileHandle;
@@ -176,7 +177,7 @@ export class FixtureSource implements MetricsSource {
       await handle.close().catch(() => undefined);
     }
     if (!reader.complete) throw new DataError(`${origin}: empty file`);
-    return parseMetricsBody(reader.result(), origin);
+    return parseMetricsBody(reader.result(), origin, wanted);
   }
 
   /**
@@ -429,4 +430,11 @@ function reason(err: unknown): string {
     default:
       return safeText(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
   }
+}
+
+/** The metrics the queries use (matched as selectMetric matches them); undefined (all) without queries. */
+function wantedMetrics(queries: readonly Query[]): Wanted | undefined {
+  if (queries.length === 0) return undefined;
+  const names = new Set(queries.map((q) => q.metric.rest.toLowerCase()));
+  return (name) => names.has(name.toLowerCase());
 }

@@ -49,22 +49,30 @@ export function parseMetricsDocument(text: string, origin: string): MetricData[]
 }
 
 /** Like parseMetricsDocument, and also returns the bodies (one per element when the document is an array). */
-export function readMetricsDocument(text: string, origin: string): ParsedDocument {
+export function readMetricsDocument(text: string, origin: string, wanted?: Wanted): ParsedDocument {
   const body = parseJson(text, origin);
-  const metrics = parseMetricsBody(body, origin);
+  const metrics = parseMetricsBody(body, origin, wanted);
   return { bodies: Array.isArray(body) ? body : [body], metrics };
 }
 
+/**
+ * Which metrics (by REST name, as the response spells it) a caller will use. The series of the others
+ * are read and checked only if something reads them: a query of Chat on a file that holds all thirteen
+ * metrics (the sample week) does not convert the other twelve, a fifth of the README query's time.
+ * Without it every metric is read at once.
+ */
+export type Wanted = (name: string) => boolean;
+
 /** Reads every metric of a parsed response body (or an array of bodies). */
-export function parseMetricsBody(body: unknown, origin: string): MetricData[] {
+export function parseMetricsBody(body: unknown, origin: string, wanted: Wanted = () => true): MetricData[] {
   const out: MetricData[] = [];
   if (Array.isArray(body)) {
     if (body.length === 0 || !body.every(isObject)) {
       throw new DataError(`${origin}: ${EXPECTED}, found ${kindOf(body)}`);
     }
-    for (let i = 0; i < body.length; i++) readBody(body[i] as Obj, `[${i}]`, origin, out);
+    for (let i = 0; i < body.length; i++) readBody(body[i] as Obj, `[${i}]`, origin, out, wanted);
   } else if (isObject(body)) {
-    readBody(body, '', origin, out);
+    readBody(body, '', origin, out, wanted);
   } else {
     throw new DataError(`${origin}: ${EXPECTED}, found ${kindOf(body)}`);
   }
@@ -74,7 +82,7 @@ export function parseMetricsBody(body: unknown, origin: string): MetricData[] {
 // ---------------------------------------------------------------------------------------------------
 // Shapes
 
-function readBody(body: Obj, prefix: string, origin: string, out: MetricData[]): void {
+function readBody(body: Obj, prefix: string, origin: string, out: MetricData[], wanted: Wanted): void {
   const at = (place: string): string => (prefix === '' ? place : `${prefix}.${place}`);
   if (Array.isArray(body.values)) {
     const values = body.values;
@@ -86,14 +94,14 @@ function readBody(body: Obj, prefix: string, origin: string, out: MetricData[]):
       const end = readTimeField(entry, 'endtime', `${place}.endtime`, origin);
       const interval = readInterval(entry.interval, `${place}.interval`, origin);
       const resourceId = readResourceId(entry.resourceid, `${place}.resourceid`, origin);
-      readMetrics(entry.value, `${place}.value`, { start, end, ...interval, resourceId }, origin, out);
+      readMetrics(entry.value, `${place}.value`, { start, end, ...interval, resourceId }, origin, out, wanted);
     }
     return;
   }
   if ('value' in body) {
     const span = readTimespan(body.timespan, at('timespan'), origin);
     const interval = readInterval(body.interval, at('interval'), origin);
-    readMetrics(body.value, at('value'), { ...span, ...interval }, origin, out);
+    readMetrics(body.value, at('value'), { ...span, ...interval }, origin, out, wanted);
     return;
   }
   const failure = errorResponse(body);
@@ -114,12 +122,12 @@ interface Frame {
   readonly resourceId?: string;
 }
 
-function readMetrics(value: unknown, place: string, frame: Frame, origin: string, out: MetricData[]): void {
+function readMetrics(value: unknown, place: string, frame: Frame, origin: string, out: MetricData[], wanted: Wanted): void {
   if (!Array.isArray(value)) fail(origin, `${place} is not an array (${found(value)})`);
-  for (let i = 0; i < value.length; i++) out.push(readMetric(value[i], `${place}[${i}]`, frame, origin));
+  for (let i = 0; i < value.length; i++) out.push(readMetric(value[i], `${place}[${i}]`, frame, origin, wanted));
 }
 
-function readMetric(m: unknown, place: string, frame: Frame, origin: string): MetricData {
+function readMetric(m: unknown, place: string, frame: Frame, origin: string, wanted: Wanted): MetricData {
   if (!isObject(m)) fail(origin, `${place} is not a metric (${found(m)})`);
   const nameObj = m.name;
   if (nameObj === undefined || nameObj === null) fail(origin, `${place}.name is missing`);
@@ -131,15 +139,18 @@ function readMetric(m: unknown, place: string, frame: Frame, origin: string): Me
   const errorMessage = errorCode !== undefined && typeof m.errorMessage === 'string' ? m.errorMessage : undefined;
 
   const ts = m.timeseries;
-  const series: RawSeries[] = [];
-  if (ts !== undefined && ts !== null) {
-    if (!Array.isArray(ts)) fail(origin, `${place}.timeseries is not an array (${found(ts)})`);
-    for (let i = 0; i < ts.length; i++) series.push(readSeries(ts[i], place, i, origin));
-  }
+  if (ts !== undefined && ts !== null && !Array.isArray(ts)) fail(origin, `${place}.timeseries is not an array (${found(ts)})`);
+  const read = (): RawSeries[] => (Array.isArray(ts) ? ts.map((t, i) => readSeries(t, place, i, origin)) : []);
 
   const metric: {
     -readonly [K in keyof MetricData]: MetricData[K];
-  } = { name, intervalMs: frame.intervalMs, series, origin };
+  } = { name, intervalMs: frame.intervalMs, series: [], origin };
+  if (wanted(name)) metric.series = read();
+  else {
+    // Read (and checked, with the same messages) when something first asks for them.
+    let series: RawSeries[] | undefined;
+    Object.defineProperty(metric, 'series', { enumerable: true, configurable: true, get: () => (series ??= read()) });
+  }
   if (displayName !== undefined) metric.displayName = displayName;
   if (unit !== undefined) metric.unit = unit;
   if (errorCode !== undefined) metric.errorCode = errorCode;
