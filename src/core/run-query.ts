@@ -168,7 +168,9 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const grand = new Accumulator(buckets);
   const grandErrors = new Accumulator(buckets);
   let unclassified = false;
-  const grandSecond = new Accumulator(buckets);
+  // Only email delivery has a second rate: other metrics' second accumulators hold no bucket.
+  const secondSize = second === undefined ? 0 : buckets;
+  const grandSecond = new Accumulator(secondSize);
   let secondKnown = second !== undefined;
 
   const gridMs = grid?.grainMs ?? null;
@@ -181,7 +183,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
     if (!group) {
       const dims: Record<string, string> = {};
       query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
-      group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true, second: new Accumulator(buckets), secondKnown: true };
+      group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true, second: new Accumulator(secondSize), secondKnown: true };
       groups.set(key, group);
     }
     const isError = isErrorSeries(series.dimensions, status, query.errors);
