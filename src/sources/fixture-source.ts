@@ -7,13 +7,12 @@ import { closeSync, constants, createReadStream, open, openSync, readSync } from
 import { type FileHandle, open as openFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import type { Io } from '../cli/io.js';
 import type { MetricData, Query } from '../core/model.js';
 import { CliError, DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { type ParsedDocument, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
 import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
-import type { MetricsSource, SourceResult } from './source.js';
+import type { FileIo, MetricsSource, SourceResult } from './source.js';
 
 const MiB = 1024 * 1024;
 
@@ -50,7 +49,7 @@ export class FixtureSource implements MetricsSource {
 
   constructor(
     private readonly paths: readonly string[],
-    private readonly io: Io,
+    private readonly io: FileIo,
     options: FixtureSourceOptions = {},
   ) {
     this.label = paths.map(originOf).join(', ');

@@ -15,3 +15,11 @@ export interface MetricsSource {
   readonly label: string;
   fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult>;
 }
+
+/** What a file source needs of the command's world (cli's Io has it): where relative paths start, stdin for "-", and Ctrl-C. */
+export interface FileIo {
+  readonly cwd: string;
+  readonly stdin: NodeJS.ReadableStream;
+  /** Aborted on SIGINT: a read that waits for input stops. */
+  readonly signal?: AbortSignal;
+}
