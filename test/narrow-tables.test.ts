@@ -70,6 +70,14 @@ describe('status of the sample week', () => {
   }
 });
 
+describe('status in colour', () => {
+  it('prints the total row in bold, not its escape codes as text', async () => {
+    const r = await run([...STATUS, '--width', '60'], { isTTY: true, env: { FORCE_COLOR: '1' } });
+    expect(r.stdout).toContain('│          │ \u001b[1m(total)\u001b[22m          │       0.8% │');
+    expect(r.stdout).not.toContain('\\x1b');
+  });
+});
+
 describe('below the narrowest fit', () => {
   it('usage and status are drawn at their last-resort widths (36 and 31 columns), exit 0', async () => {
     const usage = await run([...USAGE, '--width', '20']);

@@ -67,7 +67,7 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
       ]);
     });
     if (r.rows.length > 1) {
-      rows.push(['', c.bold('(total)'), formatNumber(r.requests), formatNumber(r.errors), rateCell(r.errorRate, c), '', '', r.failed > 0 ? `${r.failed} failed` : '']);
+      rows.push(['', { text: '(total)', style: c.bold }, formatNumber(r.requests), formatNumber(r.errors), rateCell(r.errorRate, c), '', '', r.failed > 0 ? `${r.failed} failed` : '']);
     }
   }
   const table = renderGrid(['Resource', 'Metric', 'Requests', 'Errors', 'Error rate', 'Worst operation', 'Latest data', 'Problem'], rows, {
