@@ -79,7 +79,7 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
     // whether something fails, the request count how much traffic it had; the error count follows
     // from both); only then are Resource and Metric cut with … (down to 8), Problem wraps to 10 and
     // "Error rate" wraps onto two lines; Problem goes last (failures are also noted on stderr).
-    // Resource and metric are what tells the rows apart, so they are cut last. Narrowest fit: 33
+    // Resource and metric are what tells the rows apart, so they are cut last. Narrowest fit: 32
     // columns (Resource, Metric and Error rate); below that it is drawn at those widths, wider than asked.
     columns: [
       { mode: 'truncate', floor: 16, min: 8 },
