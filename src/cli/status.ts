@@ -13,7 +13,7 @@ import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
-import { outputWidth } from './width.js';
+import { outputWidth, parseWidth } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
@@ -27,6 +27,7 @@ interface StatusOptions extends SourceOptions {
   start?: string;
   end?: string;
   output?: string;
+  width?: string;
 }
 
 export const registerStatus: Register = (program, action) => {
@@ -37,7 +38,8 @@ export const registerStatus: Register = (program, action) => {
     .option('--since <duration>', 'the last 24h (default), 7d, 90m, PT6H')
     .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
     .option('--end <time>', 'window end, ISO 8601')
-    .option('-o, --output <format>', 'table, json or csv', 'table');
+    .option('-o, --output <format>', 'table, json or csv', 'table')
+    .option('--width <columns>', "fit the table to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)");
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -59,6 +61,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   const metrics = parseMetricList(opts.metric ?? 'all', problems);
+  const width = problems.try(() => parseWidth(opts.width));
   let range = parseRange(opts, problems);
   problems.throwIfAny();
   if (range.start === undefined && range.sinceMs === undefined) range = { ...range, sinceMs: DEFAULT_SINCE_MS };
@@ -88,7 +91,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
     everyMetric: resources.length === 1 && opts.metric === undefined,
     window: { start: results[0]!.start, end: results[0]!.end },
   });
-  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, undefined)));
+  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
   return EXIT.OK;

@@ -15,7 +15,7 @@ import { safeText } from '../render/safe.js';
 import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
-import { outputWidth } from './width.js';
+import { outputWidth, parseWidth } from './width.js';
 import { collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
@@ -30,6 +30,7 @@ interface UsageOptions extends SourceOptions {
   output?: string;
   failOn?: string[];
   topOperations?: string;
+  width?: string;
 }
 
 export const registerUsage: Register = (program, action) => {
@@ -42,7 +43,8 @@ export const registerUsage: Register = (program, action) => {
     .option('--end <time>', 'window end, ISO 8601')
     .option('--fail-on <lifecycles>', 'exit 1 when a channel of this lifecycle had traffic: retiring, breaking (comma list)', collectList)
     .option('--top-operations <n>', 'how many of the busiest operations to show per channel (default 3)')
-    .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table');
+    .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
+    .option('--width <columns>', "fit the table to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)");
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -78,6 +80,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   const named = parseMetricNames(opts.metric, problems);
   const failOn = parseFailOn(opts.failOn, problems);
+  const width = problems.try(() => parseWidth(opts.width));
   const top = parseIntInRange('--top-operations', opts.topOperations, problems, 0, 100, 'operations') ?? 3;
   const live = (opts.fixture ?? []).length === 0;
   // Live: the last 90 days by default; files: all of their data.
@@ -108,7 +111,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
       ctx.io.stdout.write(renderUsageMarkdown(report));
       break;
     default:
-      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, undefined) }));
+      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, width) }));
   }
   if (failOn.length === 0) return EXIT.OK;
   const failing = failingChannels(report, failOn);

@@ -1,10 +1,13 @@
 /**
  * Fitting table columns into a width. Each column has its natural width (its widest cell), a soft
- * floor it may be shrunk to first, a hard minimum, and optionally a rank at which it is left out.
+ * floor it may be shrunk to first, a hard minimum, a last-resort width (its header wrapped at spaces),
+ * and optionally a rank at which it is left out, early (`drop`) or as a last resort (`late`).
  * The order: shrink the widest shrinkable columns towards their floors; if that is not enough, leave
  * out droppable columns one at a time (lowest rank first, the rest growing back to their natural
- * widths where they can), then shrink to the hard minimums. A table that still does not fit is drawn
- * at its minimums (wider than asked): a column is never cut below its minimum.
+ * widths where they can), then shrink to the hard minimums, then wrap headers (the tight widths);
+ * then leave out the `late` columns one at a time, trying floors, minimums and tight widths again
+ * after each. A table that still does not fit is drawn at its tight widths (wider than asked): a
+ * column is never cut below its tight width.
  */
 
 export interface ColumnFit {
@@ -16,6 +19,10 @@ export interface ColumnFit {
   readonly min?: number;
   /** Left out when shrinking to the floors is not enough: rank 1 goes first. */
   readonly drop?: number;
+  /** The last resort before leaving `late` columns out, e.g. the header wrapped (default: min). */
+  readonly tight?: number;
+  /** Left out, rank 1 first, only when every other column is at its tight width and it still does not fit. */
+  readonly late?: number;
 }
 
 /** Columns of border and padding a table of n columns adds to its cells: │ x │ y │. */
@@ -30,18 +37,28 @@ export function fitColumns(cols: readonly ColumnFit[], max: number | undefined):
   if (max === undefined) return natural;
   const floorOf = (c: ColumnFit): number => Math.min(c.natural, c.floor ?? c.natural);
   const minOf = (c: ColumnFit): number => Math.min(floorOf(c), c.min ?? floorOf(c));
-  const dropOrder = cols
-    .map((c, i) => ({ rank: c.drop, i }))
-    .filter((x): x is { rank: number; i: number } => x.rank !== undefined)
-    .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map((x) => x.i);
+  const tightOf = (c: ColumnFit): number => Math.min(minOf(c), c.tight ?? minOf(c));
+  const order = (rank: (c: ColumnFit) => number | undefined): number[] =>
+    cols
+      .map((c, i) => ({ rank: rank(c), i }))
+      .filter((x): x is { rank: number; i: number } => x.rank !== undefined)
+      .sort((a, b) => a.rank - b.rank || a.i - b.i)
+      .map((x) => x.i);
   let kept = cols.map(() => true);
-  for (let k = 0; k <= dropOrder.length; k++) {
-    if (k > 0) kept = kept.map((v, i) => v && i !== dropOrder[k - 1]);
+  const without = (i: number | undefined): boolean[] => kept.map((v, j) => v && j !== i);
+  for (const i of [undefined, ...order((c) => c.drop)]) {
+    kept = without(i);
     const fitted = allot(cols, kept, max, floorOf);
     if (fitted) return fitted;
   }
-  return allot(cols, kept, max, minOf) ?? cols.map((c, i) => (kept[i] ? minOf(c) : null));
+  for (const i of [undefined, ...order((c) => (c.drop === undefined ? c.late : undefined))]) {
+    kept = without(i);
+    for (const lower of i === undefined ? [minOf, tightOf] : [floorOf, minOf, tightOf]) {
+      const fitted = allot(cols, kept, max, lower);
+      if (fitted) return fitted;
+    }
+  }
+  return cols.map((c, i) => (kept[i] ? tightOf(c) : null));
 }
 
 /** Water-filling: the widest columns shrink first, none below its lower bound; undefined when they cannot fit. */

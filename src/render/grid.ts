@@ -20,6 +20,11 @@ export interface GridColumn {
   readonly min?: number;
   /** Left out when the table does not fit: rank 1 goes first. */
   readonly drop?: number;
+  /**
+   * Left out only as a last resort, rank 1 first: after the `drop` columns are gone, every column is at
+   * its `min` and every header is wrapped at spaces, and the table still does not fit.
+   */
+  readonly late?: number;
   /** `wrap` columns: wrap at this width even when the table has room. */
   readonly cap?: number;
 }
@@ -73,7 +78,10 @@ export function layoutGrid(head: readonly string[], rows: readonly (readonly Cel
   };
   const body = rows.map((row, r) => keep.map((i) => styleOf(row[i] ?? '')(fitCell(texts[r]![i] ?? '', i))));
   const align = opts.align ? keep.map((i) => opts.align![i] ?? 'left') : undefined;
-  const headCells = keep.map((i) => style(heads[i]!));
+  // A header wider than its column (the last resort before leaving `late` columns out) wraps at spaces.
+  const headCells = keep.map((i) =>
+    displayWidth(heads[i]!) <= widths[i]! ? style(heads[i]!) : wrapText(heads[i]!, widths[i]!).map((line) => style(line)).join('\n'),
+  );
   const drawn = { color: opts.color, ...(align ? { align } : {}), ...(opts.colWidths && !opts.columns ? { colWidths: opts.colWidths } : {}) };
   // One-line ASCII cells are drawn here, byte for byte as cli-table3 would; the rest by cli-table3.
   const compact = !(wrapped && opts.ruleWrapped);
@@ -86,11 +94,16 @@ export function gridWidths(heads: readonly string[], texts: readonly (readonly s
   const fits: ColumnFit[] = heads.map((h, i) => {
     const spec = opts.columns?.[i] ?? {};
     const headW = displayWidth(h);
-    let natural = Math.max(headW, ...texts.map((r) => displayWidth(r[i] ?? '')));
+    // The last resort: the header wrapped at its spaces (its longest word), the cells as for `min`.
+    const headWord = Math.max(0, ...h.split(' ').map(displayWidth));
+    const cells = Math.max(0, ...texts.map((r) => displayWidth(r[i] ?? '')));
+    let natural = Math.max(headW, cells);
     if (spec.mode === 'wrap' && spec.cap !== undefined) natural = Math.min(natural, Math.max(spec.cap, headW));
-    if ((spec.mode ?? 'fixed') === 'fixed') return { natural, drop: spec.drop };
+    const late = spec.late;
+    if ((spec.mode ?? 'fixed') === 'fixed') return { natural, tight: Math.max(cells, headWord), drop: spec.drop, late };
     const floor = Math.max(spec.floor ?? natural, headW);
-    return { natural, floor, min: Math.max(spec.min ?? floor, headW), drop: spec.drop };
+    const tight = Math.max(spec.min ?? spec.floor ?? natural, headWord);
+    return { natural, floor, min: Math.max(spec.min ?? floor, headW), tight, drop: spec.drop, late };
   });
   return fitColumns(fits, opts.width);
 }

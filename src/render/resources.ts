@@ -7,7 +7,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ResourceInfo } from '../sources/azure/resource-info.js';
 import { csvText } from './csv.js';
-import { renderGrid } from './grid.js';
+import { renderGrid, wrapLines } from './grid.js';
 
 export const RESOURCES_SCHEMA_VERSION = 1;
 
@@ -22,12 +22,23 @@ export function renderResourcesTable(list: readonly ResourceInfo[], color: Chalk
   const table = renderGrid(['Name', 'Subscription', 'Resource group', 'Data location', 'Tags'], rows, {
     color: color.level > 0,
     headStyle: color.bold,
-    // Narrow terminals: Data location goes first, then Subscription; names are cut with …, tags wrap.
-    columns: [{ mode: 'truncate', floor: 16, min: 8 }, { drop: 2 }, { mode: 'truncate', floor: 16, min: 8 }, { drop: 1 }, { mode: 'wrap', floor: 16, min: 8 }],
+    // Narrow terminals, in this order: names are cut with … and tags wrap (down to 16), Data location
+    // and Subscription go, then names are cut down to 12 and tags wrap down to 8, "Resource group"
+    // wraps onto two lines, and Tags go last. Name and resource group are what tells the rows apart
+    // (a name is unique within its resource group), so they are cut last and never below 12. Narrowest
+    // fit: 31 columns (Name and Resource group at 12); below that it is drawn at those widths, wider.
+    columns: [
+      { mode: 'truncate', floor: 16, min: 12 },
+      { drop: 2 },
+      { mode: 'truncate', floor: 16, min: 12 },
+      { drop: 1 },
+      { mode: 'wrap', floor: 16, min: 8, late: 1 },
+    ],
     ...(width !== undefined ? { width } : {}),
   });
   const subs = new Set(list.map((r) => r.resource.subscription.toLowerCase())).size;
-  return `${table}${list.length} ${list.length === 1 ? 'resource' : 'resources'} in ${subs} ${subs === 1 ? 'subscription' : 'subscriptions'}\n`;
+  const footer = `${list.length} ${list.length === 1 ? 'resource' : 'resources'} in ${subs} ${subs === 1 ? 'subscription' : 'subscriptions'}\n`;
+  return `${table}${wrapLines(footer, width)}`;
 }
 
 export function renderResourcesJson(list: readonly ResourceInfo[]): string {

@@ -67,15 +67,30 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
       ]);
     });
     if (r.rows.length > 1) {
-      rows.push(['', c.bold('(total)'), formatNumber(r.requests), formatNumber(r.errors), rateCell(r.errorRate, c), '', '', r.failed > 0 ? `${r.failed} failed` : '']);
+      rows.push(['', { text: '(total)', style: c.bold }, formatNumber(r.requests), formatNumber(r.errors), rateCell(r.errorRate, c), '', '', r.failed > 0 ? `${r.failed} failed` : '']);
     }
   }
   const table = renderGrid(['Resource', 'Metric', 'Requests', 'Errors', 'Error rate', 'Worst operation', 'Latest data', 'Problem'], rows, {
     color: c.level > 0,
     headStyle: c.bold,
     align: ['left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
-    // Narrow terminals: names are cut with …, then Latest data and Worst operation go; Problem wraps.
-    columns: [{ mode: 'truncate', floor: 16, min: 8 }, { mode: 'truncate', floor: 12, min: 8 }, {}, {}, {}, { mode: 'truncate', floor: 16, min: 10, drop: 2 }, { drop: 1 }, { mode: 'wrap', floor: 16, min: 10 }],
+    // Narrow terminals, in this order: the worst operation is cut with … (down to 16) and Problem wraps
+    // (down to 16), then Latest data, Worst operation, Errors and Requests go (the error rate says
+    // whether something fails, the request count how much traffic it had; the error count follows
+    // from both); only then are Resource and Metric cut with … (down to 8), Problem wraps to 10 and
+    // "Error rate" wraps onto two lines; Problem goes last (failures are also noted on stderr).
+    // Resource and metric are what tells the rows apart, so they are cut last. Narrowest fit: 32
+    // columns (Resource, Metric and Error rate); below that it is drawn at those widths, wider than asked.
+    columns: [
+      { mode: 'truncate', floor: 16, min: 8 },
+      { mode: 'truncate', floor: 16, min: 8 },
+      { drop: 4 },
+      { drop: 3 },
+      {},
+      { mode: 'truncate', floor: 16, min: 10, drop: 2 },
+      { drop: 1 },
+      { mode: 'wrap', floor: 16, min: 10, late: 1 },
+    ],
     ...(width !== undefined ? { width } : {}),
   });
   return `${width !== undefined ? wrapLines(statusCaption(report), width) : statusCaption(report)}\n${table}`;

@@ -43,17 +43,23 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
           color: c.level > 0,
           headStyle: c.bold,
           align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
-          // Narrow terminals: operations wrap, then Last day, Error rate, First day and Errors go; names are cut with ….
+          // Narrow terminals, in this order: operations wrap (down to 20), Lifecycle wraps onto two
+          // lines, then Last day, Error rate, First day, Errors and the operations go; only then are
+          // Resource and Channel cut with … (down to 8), and Requests goes last. Resource and channel are
+          // what tells the rows apart (a channel shows up under many resources, a resource has many
+          // channels), so they are cut last; Lifecycle is the point of the report and never goes; every
+          // row had traffic, so Requests can go before them. Narrowest fit: 36 columns (Resource,
+          // Channel and Lifecycle at 8, 8 and 10); below that it is drawn at those widths, wider.
           columns: [
             { mode: 'truncate', floor: 16, min: 8 },
-            { mode: 'truncate', floor: 14, min: 8 },
-            { mode: 'wrap', floor: 19, min: 10 },
-            {},
+            { mode: 'truncate', floor: 16, min: 8 },
+            { mode: 'wrap', floor: 10 },
+            { late: 1 },
             { drop: 4 },
             { drop: 2 },
             { drop: 3 },
             { drop: 1 },
-            { mode: 'wrap', floor: 28, min: 14 },
+            { mode: 'wrap', floor: 20, drop: 5 },
           ],
           ...(opts.width !== undefined ? { width: opts.width } : {}),
         });
