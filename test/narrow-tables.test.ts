@@ -139,24 +139,27 @@ describe('long names and tags (the emulator)', () => {
       '┌───────────────────┬──────────────────┐',
       '│ Name              │ Resource group   │',
       '├───────────────────┼──────────────────┤',
-      '│ acs-contoso-prod… │ rg-communicatio… │',
+      '│ acs-cont…urope-00 │ rg-commu…teurope │',
     ]);
     expect(at40.endsWith('4 resources in 3 subscriptions\n')).toBe(true);
     const at60 = await table(RESOURCES, 60, liveEnv(h));
-    expect(at60).toContain('│ acs-contoso-prod… │ rg-communication… │ costcenter=cc-47 │\n│                   │                   │ 11-marketing-eme │');
+    expect(at60).toContain('│ acs-cont…urope-00 │ rg-commu…steurope │ costcenter=cc-47 │\n│                   │                   │ 11-marketing-eme │');
+    // Cut in the middle, the names still tell the four resources apart.
+    expect(at60.match(/^│ acs-cont…urope-0\d │/gm)?.sort()).toEqual(['00', '01', '02', '03'].map((n) => `│ acs-cont…urope-${n} │`));
     const at120 = await table(RESOURCES, 120, liveEnv(h));
-    expect(at120).toContain('│ acs-contoso-prod-w… │ 00000000-0000-4000-8000-0000000000a1 │ rg-communication-… │ United States │ costcenter=cc-4711 │');
+    expect(at120).toContain('│ acs-conto…europe-00 │ 00000000-0000-4000-8000-0000000000a1 │ rg-commun…steurope │ United States │ costcenter=cc-4711 │');
     const at200 = await table(RESOURCES, 200, liveEnv(h));
     // 200 - 16 of frame - 111 for the whole names, subscription and data location: 73 for the tags.
     expect(at200).toContain('│ acs-contoso-prod-westeurope-00 │ 00000000-0000-4000-8000-0000000000a1 │ rg-communication-prod-westeurope │ United States │ costcenter=cc-4711-marketing-emea;env=prod;owner=platform-team@contoso.ex │\n');
   });
 
-  it('status and usage cut long resource names with … and keep every row', async () => {
+  it('status and usage cut long resource names in the middle with … and keep every row', async () => {
     const status = await table(['status', '--all-subscriptions'], 60, liveEnv(h));
-    expect(status).toContain('│ acs-contoso-prod-weste… │ chat    │      33.3% │         │');
+    expect(status).toContain('│ acs-contoso…steurope-03 │ chat    │      33.3% │         │');
+    expect(status.match(/^│ acs-contoso…steurope-0\d │ chat /gm)?.sort()).toEqual(['00', '01', '02', '03'].map((n) => `│ acs-contoso…steurope-${n} │ chat `));
     const usage = await table(['usage', '--all-subscriptions', '--since', '2d'], 40, liveEnv(h));
-    expect(usage).toContain('│ acs-contoso… │ sms     │ retiring   │');
-    expect(usage.match(/^│ acs-contoso… │/gm)).toHaveLength(5);
+    expect(usage).toContain('│ acs-co…pe-00 │ sms     │ retiring   │');
+    expect(usage.match(/^│ acs-co…pe-0\d │/gm)?.sort()).toEqual(['00', '00', '01', '02', '03'].map((n) => `│ acs-co…pe-${n} │`));
   });
 
   it('every command fits 31..250 columns with these names (property)', async () => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fitColumns, frameWidth } from '../src/render/fit.js';
-import { displayWidth, truncateText, wrapText } from '../src/render/text-width.js';
+import { displayWidth, truncateMiddle, truncateText, wrapText } from '../src/render/text-width.js';
 import { run } from './helpers/io.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -149,6 +149,33 @@ describe('text width', () => {
     expect(displayWidth('\u001b[31mred\u001b[39m')).toBe(3);
     expect(truncateText('日本語テキスト', 7)).toBe('日本語…');
     expect(truncateText('abcdef', 4)).toBe('abc…');
+  });
+  it('cuts resource names in the middle, keeping their ends apart', () => {
+    expect(truncateMiddle('acs-contoso-prod-westeurope-00', 17)).toBe('acs-cont…urope-00');
+    expect(truncateMiddle('acs-contoso-prod-westeurope-01', 12)).toBe('acs-co…pe-01');
+    expect(truncateMiddle('short', 5)).toBe('short');
+    expect(truncateMiddle('日本語テキスト', 8)).toBe('日本…ト');
+    expect(truncateMiddle('abc', 1)).toBe('…');
+  });
+  it('cuts in the middle to at most the width, from the start and the end of the text (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '-', '0', '日', 'é'), maxLength: 40 }), fc.integer({ min: 1, max: 45 }), (text, width) => {
+        const cut = truncateMiddle(text, width);
+        if (displayWidth(text) <= width) {
+          expect(cut).toBe(text);
+          return;
+        }
+        expect(displayWidth(cut)).toBeLessThanOrEqual(width);
+        // A wide character at the edge may leave one column unused, never more.
+        expect(displayWidth(cut)).toBeGreaterThanOrEqual(width - 1);
+        const [head, tail, ...more] = cut.split('…');
+        expect(more).toEqual([]);
+        expect(text.startsWith(head!)).toBe(true);
+        expect(text.endsWith(tail!)).toBe(true);
+        // The end keeps about half: never more than the start.
+        expect(displayWidth(tail!)).toBeLessThanOrEqual(displayWidth(head!) + 1);
+      }),
+    );
   });
   it('wraps at spaces and cuts words longer than a line', () => {
     expect(wrapText('Operation, StatusCode, StatusSubClass', 16)).toEqual(['Operation,', 'StatusCode,', 'StatusSubClass']);

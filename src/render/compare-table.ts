@@ -4,6 +4,7 @@
  * marked ▲ when errors rise), then a totals row. A series only in one window says "new" or "gone".
  */
 import type { ChalkInstance } from 'chalk';
+import { isResourceDimension } from '../catalog/resource.js';
 import { type Comparison, countChange, rateChange, type SeriesPair } from '../core/compare.js';
 import { baselineCaption, formatChangePercent, formatPoints, formatSigned } from './compare-format.js';
 import { ALL_LABEL, CAPTION_SEPARATOR, captionParts, dimensionValue, formatNumber, formatPercent, ratioOf } from './format.js';
@@ -75,7 +76,7 @@ export function renderCompareTable(c: Comparison, opts: { color: ChalkInstance; 
   // Fitting a narrow terminal: dimension values are cut with …, then Change % and Baseline rate go.
   const dims = Math.max(splitBy.length, 1);
   const columns: GridColumn[] = head.map((h, i) =>
-    i < dims ? { mode: 'truncate', floor: 16, min: 8 } : h === 'Change %' ? { drop: 2 } : h === 'Baseline rate' ? { drop: 1 } : {},
+    i < dims ? { mode: splitBy[i] && isResourceDimension(splitBy[i]) ? 'middle' : 'truncate', floor: 16, min: 8 } : h === 'Change %' ? { drop: 2 } : h === 'Baseline rate' ? { drop: 1 } : {},
   );
   const grid = renderGrid(head, rows, { color: color.level > 0, headStyle: color.bold, align, columns, ...(opts.width !== undefined ? { width: opts.width } : {}) });
   return `${opts.width !== undefined ? wrapLines(caption, opts.width) : caption}\n${grid}`;

@@ -5,8 +5,8 @@
  * The order: shrink the widest shrinkable columns towards their floors; if that is not enough, leave
  * out droppable columns one at a time (lowest rank first, the rest growing back to their natural
  * widths where they can), then shrink to the hard minimums, then wrap headers (the tight widths);
- * then leave out the `late` columns one at a time, trying floors, minimums and tight widths again
- * after each. A table that still does not fit is drawn at its tight widths (wider than asked): a
+ * then leave out the `late` columns one at a time until the rest fit at their tight widths, bring
+ * back any left out earlier that fit again, and try floors, minimums and tight widths. A table that still does not fit is drawn at its tight widths (wider than asked): a
  * column is never cut below its tight width.
  */
 
@@ -51,12 +51,27 @@ export function fitColumns(cols: readonly ColumnFit[], max: number | undefined):
     const fitted = allot(cols, kept, max, floorOf);
     if (fitted) return fitted;
   }
-  for (const i of [undefined, ...order((c) => (c.drop === undefined ? c.late : undefined))]) {
-    kept = without(i);
-    for (const lower of i === undefined ? [minOf, tightOf] : [floorOf, minOf, tightOf]) {
-      const fitted = allot(cols, kept, max, lower);
+  const fit = (k: readonly boolean[], lowers: readonly ((c: ColumnFit) => number)[]): (number | null)[] | undefined => {
+    for (const lower of lowers) {
+      const fitted = allot(cols, k, max, lower);
       if (fitted) return fitted;
     }
+    return undefined;
+  };
+  const fitted = fit(kept, [minOf, tightOf]);
+  if (fitted) return fitted;
+  const left: number[] = [];
+  for (const i of order((c) => (c.drop === undefined ? c.late : undefined))) {
+    kept = without(i);
+    left.push(i);
+    if (fit(kept, [tightOf]) === undefined) continue;
+    // The late columns left out before this one may fit again now: bring them back, the last left out
+    // (the more important) first.
+    for (const j of left.slice(0, -1).reverse()) {
+      const back = kept.map((v, k) => v || k === j);
+      if (fit(back, [tightOf])) kept = back;
+    }
+    return fit(kept, [floorOf, minOf, tightOf])!;
   }
   return cols.map((c, i) => (kept[i] ? tightOf(c) : null));
 }

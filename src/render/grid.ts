@@ -3,17 +3,18 @@ import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import { type ColumnFit, fitColumns } from './fit.js';
 import { safeText } from './safe.js';
-import { displayWidth, truncateText, wrapText } from './text-width.js';
+import { displayWidth, truncateMiddle, truncateText, wrapText } from './text-width.js';
 
 type TableCtor = typeof TableType;
 let Table: TableCtor | undefined;
 
 /**
  * How a column gives way when the table is too wide: `fixed` never (numbers), `truncate` cuts its
- * cells with … (names), `wrap` breaks them into lines (descriptions, lists).
+ * cells with … at the end (names), `middle` in the middle (resource names, which tend to differ at
+ * the end: -prod-00, -prod-01), `wrap` breaks them into lines (descriptions, lists).
  */
 export interface GridColumn {
-  readonly mode?: 'fixed' | 'truncate' | 'wrap';
+  readonly mode?: 'fixed' | 'truncate' | 'middle' | 'wrap';
   /** Shrunk to this many columns first (never below the header). */
   readonly floor?: number;
   /** Shrunk to this when leaving columns out was not enough (never below the header). */
@@ -74,7 +75,8 @@ export function layoutGrid(head: readonly string[], rows: readonly (readonly Cel
       wrapped = true;
       return wrapText(text, w).join('\n');
     }
-    return specs[i]!.mode === 'truncate' ? truncateText(text, w) : text;
+    const mode = specs[i]!.mode;
+    return mode === 'truncate' ? truncateText(text, w) : mode === 'middle' ? truncateMiddle(text, w) : text;
   };
   const body = rows.map((row, r) => keep.map((i) => styleOf(row[i] ?? '')(fitCell(texts[r]![i] ?? '', i))));
   const align = opts.align ? keep.map((i) => opts.align![i] ?? 'left') : undefined;

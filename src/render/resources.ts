@@ -28,9 +28,9 @@ export function renderResourcesTable(list: readonly ResourceInfo[], color: Chalk
     // (a name is unique within its resource group), so they are cut last and never below 12. Narrowest
     // fit: 31 columns (Name and Resource group at 12); below that it is drawn at those widths, wider.
     columns: [
-      { mode: 'truncate', floor: 16, min: 12 },
+      { mode: 'middle', floor: 16, min: 12 },
       { drop: 2 },
-      { mode: 'truncate', floor: 16, min: 12 },
+      { mode: 'middle', floor: 16, min: 12 },
       { drop: 1 },
       { mode: 'wrap', floor: 16, min: 8, late: 1 },
     ],

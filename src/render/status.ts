@@ -82,7 +82,7 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
     // Resource and metric are what tells the rows apart, so they are cut last. Narrowest fit: 32
     // columns (Resource, Metric and Error rate); below that it is drawn at those widths, wider than asked.
     columns: [
-      { mode: 'truncate', floor: 16, min: 8 },
+      { mode: 'middle', floor: 16, min: 8 },
       { mode: 'truncate', floor: 16, min: 8 },
       { drop: 4 },
       { drop: 3 },

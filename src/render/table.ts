@@ -3,6 +3,7 @@
  * the window, share of all requests, errors, error rate, sparkline), then a totals row.
  */
 import type { ChalkInstance } from 'chalk';
+import { isResourceDimension } from '../catalog/resource.js';
 import type { QueryResult } from '../core/model.js';
 import {
   ALL_LABEL,
@@ -68,7 +69,8 @@ export function renderTable(result: QueryResult, opts: { color: ChalkInstance; w
 
   const head: string[] = splitBy.length > 0 ? splitBy.map((d) => d.name) : ['Series'];
   const align: Align[] = head.map((): Align => 'left');
-  const columns: GridColumn[] = head.map(() => ({ mode: 'truncate', floor: 16, min: 8 }));
+  // Resource names are cut in the middle (they tend to differ at the end), other values at the end.
+  const columns: GridColumn[] = head.map((_, i) => ({ mode: splitBy[i] && isResourceDimension(splitBy[i]) ? 'middle' : 'truncate', floor: 16, min: 8 }));
   const add = (name: string, a: Align, column: GridColumn = {}): void => {
     head.push(name);
     align.push(a);

@@ -58,6 +58,29 @@ export function truncateText(text: string, width: number): string {
 }
 
 /**
+ * Text cut to at most `width` columns in the middle: its start and its end kept around a …, so names
+ * that differ only at the end (acs-contoso-prod-westeurope-00 and -01) stay apart (acs-cont…ope-00).
+ * The start keeps the odd column. Plain text, no ANSI codes.
+ */
+export function truncateMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 1) return truncateText(text, width);
+  const chars = [...text];
+  const room = width - 1;
+  let tailWidth = 0;
+  let tail = chars.length;
+  while (tail > 0 && tailWidth + charWidth(chars[tail - 1]!) <= Math.floor(room / 2)) tailWidth += charWidth(chars[--tail]!);
+  let head = '';
+  let w = 0;
+  for (const ch of chars.slice(0, tail)) {
+    if (w + charWidth(ch) > room - tailWidth) break;
+    head += ch;
+    w += charWidth(ch);
+  }
+  return `${head}…${chars.slice(tail).join('')}`;
+}
+
+/**
  * Text wrapped into lines of at most `width` columns: breaks at spaces (a break after ", " keeps the
  * comma), a word longer than the line is cut into pieces (or, without breakWords, left whole on a
  * line of its own: a URL stays clickable). Plain text, no ANSI codes.

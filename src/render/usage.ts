@@ -51,7 +51,7 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
           // row had traffic, so Requests can go before them. Narrowest fit: 36 columns (Resource,
           // Channel and Lifecycle at 8, 8 and 10); below that it is drawn at those widths, wider.
           columns: [
-            { mode: 'truncate', floor: 16, min: 8 },
+            { mode: 'middle', floor: 16, min: 8 },
             { mode: 'truncate', floor: 16, min: 8 },
             { mode: 'wrap', floor: 10 },
             { late: 1 },
