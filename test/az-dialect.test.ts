@@ -72,12 +72,10 @@ describe('what az users get pointed to', () => {
     await usage(['-m', 'chat', '--offset', '1x'], 'invalid --offset "1x": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H');
     await usage(['-m', 'chat', '--operation', 'GetChatMessage', '--filter', "Operation eq 'SendChatMessage'"], 'Operation is filtered by both --filter and its own option: give it once');
   });
-  it('a subscription name: one line with the az command that gives its id', async () => {
-    const r = await run(['query', '-m', 'chat', '--subscription', 'My Subscription', '-g', 'rg', '--name', 'acs']);
+  it('a subscription name is taken (looked up later): a bad option beside it is still a usage error before any Azure call', async () => {
+    const r = await run(['query', '-m', 'chat', '--subscription', 'My Subscription', '-g', 'rg', '--name', 'acs', '--timeout', '0s']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      'error: invalid --subscription "My Subscription": expected a subscription id (a GUID); for a subscription name, get its id with: az account show --subscription "My Subscription" --query id -o tsv\n',
-    );
+    expect(r.stderr).toBe('error: invalid --timeout "0s": expected a duration from 1s to 1h, such as 30s, 2m or PT30S\n');
   });
   it('--filter is no longer taken for --fixture', async () => {
     const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--filter', "Operation eq 'SendChatMessage'", '-o', 'csv']);

@@ -128,7 +128,7 @@ describe('resources', () => {
   });
 
   it.each([
-    [['--subscription', 'abc'], 'error: invalid --subscription "abc": expected a subscription id (a GUID); for a subscription name, get its id with: az account show --subscription "abc" --query id -o tsv\n'],
+    [['--subscription', ' '], 'error: invalid --subscription " ": expected a subscription id (a GUID) or a subscription name\n'],
     [['--name', 'acs-*'], 'error: --name narrows a subscription\'s resources: give --subscription S (or --all-subscriptions) too\n'],
     [['--all-subscriptions', '--subscription', A], 'error: give either --all-subscriptions or --subscription, not both\n'],
     [['--all-subscriptions', '--tag', 'env'], 'error: invalid --tag "env": expected KEY=VALUE, e.g. --tag env=prod\n'],

@@ -119,7 +119,7 @@ export function definitionsJson(diff: DefinitionsDiff, resource: string, values?
  * One query per catalog metric the resource defines, split by its operation-like dimension over the
  * window (one bucket), and the values seen compared with the catalog.
  */
-async function observedValues(opts: DefinitionsOptions, ctx: Context, diff: DefinitionsDiff) {
+async function observedValues(opts: DefinitionsOptions, id: string, ctx: Context, diff: DefinitionsDiff) {
   const since = parseDuration(opts.since ?? VALUES_WINDOW);
   if (since === undefined) throw new UsageError(`invalid --since "${opts.since}": expected a duration such as 7d, 30d or PT24H`);
   if (opts.writeExtra !== undefined && opts.writeExtra.trim() === '') throw new UsageError('--write-extra needs a file name, e.g. --write-extra extra.json');
@@ -130,7 +130,8 @@ async function observedValues(opts: DefinitionsOptions, ctx: Context, diff: Defi
     return [{ metric, aggregation: aggregationDef('count'), filters: [], splitBy: [dim], interval: { kind: 'full' as const }, range: { sinceMs: since }, errors: defaultErrors(metric) }];
   });
   if (queries.length === 0) return { list: [], start: ctx.io.now().getTime() - since, end: ctx.io.now().getTime() };
-  const data = await fetchData(selectionOf(opts), ctx, queries);
+  // The resource as resolved (a subscription name is not looked up twice).
+  const data = await fetchData(selectionOf({ resource: id, endpoint: opts.endpoint, timeout: opts.timeout }), ctx, queries);
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   const list = queries.map((q) => {
@@ -167,7 +168,7 @@ Examples:
     .action(
       action<DefinitionsOptions>(async (args, opts, ctx) => {
         if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the resource with --resource`);
-        const target = azureTarget(opts, ctx);
+        const target = await azureTarget(opts, ctx);
         if (target.resource === undefined) {
           throw new UsageError('no resource: give --resource ID (or set ACS_METRICS_RESOURCE), or --subscription, --resource-group and --name');
         }
@@ -176,7 +177,7 @@ Examples:
         const live = await fetchDefinitions({ ...liveSettings({ ...target, resource: target.resource }, ctx), signal: ctx.io.signal });
         const diff = diffDefinitions(METRICS, live);
         const id = `/${target.resource.id}`;
-        const values = opts.values || opts.writeExtra !== undefined ? await observedValues(opts, ctx, diff) : undefined;
+        const values = opts.values || opts.writeExtra !== undefined ? await observedValues(opts, id, ctx, diff) : undefined;
         if (values && opts.writeExtra !== undefined) {
           const doc = extraJson({
             resource: id,

@@ -7,14 +7,15 @@
  * - --subscription S (repeatable) means every ACS resource in S, --all-subscriptions every one the
  *   credential can see; --resource-group, --name (repeatable, * and ? globs) and --tag KEY=VALUE narrow
  *   that set. --subscription, --resource-group and --name of one resource (no glob, no tag) still build
- *   its id without any discovery;
+ *   its id without any discovery. S is an id (a GUID) or a display name: parseSelection lists the names
+ *   and the caller looks them up (sources/azure/subscription-names.ts) before building the selection;
  * - ACS_METRICS_RESOURCE when nothing else is given.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { buildResourceId, parseResourceId, type ResourceId } from '../sources/azure/resource-id.js';
+import { buildResourceId, checkIdPart, isSubscriptionId, parseResourceId, type ResourceId } from '../sources/azure/resource-id.js';
 import type { Discovery, Selection } from '../sources/azure/selection.js';
 import type { Io } from './io.js';
 
@@ -30,7 +31,6 @@ export interface SelectionOptions {
   tag?: string[];
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isGlob = (s: string): boolean => /[*?]/.test(s);
 
 /** True when any option names live resources (so --fixture cannot go with it). */
@@ -113,8 +113,42 @@ function unique(ids: readonly ResourceId[]): ResourceId[] {
   });
 }
 
+/**
+ * What parseSelection read: the display names among --subscription (to look up; none when every S is
+ * an id), and the selection once their ids are known.
+ */
+export interface ParsedSelection {
+  /** The names given to --subscription that are not GUIDs, without repeats (any case), in the order given. */
+  readonly subscriptionNames: readonly string[];
+  /** The selection; `ids` maps each of subscriptionNames, in lower case, to its subscription id. */
+  build(ids?: ReadonlyMap<string, string>): Selection;
+}
+
+/** The display names among --subscription values, without repeats (any case); UsageError for an empty one. */
+export function subscriptionNames(subs: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const s of subs) {
+    if (s.trim() === '') throw new UsageError(`invalid --subscription "${safeText(s)}": expected a subscription id (a GUID) or a subscription name`);
+    if (isSubscriptionId(s) || seen.has(s.toLowerCase())) continue;
+    seen.add(s.toLowerCase());
+    names.push(s);
+  }
+  return names;
+}
+
+/** A --subscription value as an id: itself, or the looked-up id of a name. */
+export function subscriptionId(s: string, ids: ReadonlyMap<string, string> = new Map()): string {
+  if (isSubscriptionId(s)) return s;
+  const id = ids.get(s.toLowerCase());
+  if (id === undefined) throw new Error(`subscription name "${s}" was not looked up`);
+  return id;
+}
+
+const ready = (selection: Selection): ParsedSelection => ({ subscriptionNames: [], build: () => selection });
+
 /** Reads the selection options (and ACS_METRICS_RESOURCE); throws UsageError for contradictions. */
-export async function parseSelection(o: SelectionOptions, io: Io): Promise<Selection> {
+export async function parseSelection(o: SelectionOptions, io: Io): Promise<ParsedSelection> {
   const ids = [...(o.resource ?? []).map((r) => parseResourceId(r))];
   if (o.resourcesFrom !== undefined) ids.push(...(await readList(o.resourcesFrom, io)));
   const subs = o.subscription ?? [];
@@ -126,36 +160,43 @@ export async function parseSelection(o: SelectionOptions, io: Io): Promise<Selec
   if (ids.length > 0 || byId.length > 0) {
     const other = namedOptions({ subscription: o.subscription, allSubscriptions: o.allSubscriptions, resourceGroup: o.resourceGroup, name: o.name, tag: o.tag });
     if (other.length > 0) throw new UsageError(`give either ${byId.join(' or ')} or ${other.join(', ')}, not both`);
-    return { kind: 'ids', ids: unique(ids) };
+    return ready({ kind: 'ids', ids: unique(ids) });
   }
   if (o.allSubscriptions && subs.length > 0) throw new UsageError('give either --all-subscriptions or --subscription, not both');
-  for (const s of subs) {
-    if (!GUID.test(s)) {
-      throw new UsageError(
-        `invalid --subscription "${safeText(s)}": expected a subscription id (a GUID); for a subscription name, get its id with: az account show --subscription "${safeText(s)}" --query id -o tsv`,
-      );
-    }
-  }
+  const subscriptionNamesGiven = subscriptionNames(subs);
   if (!o.allSubscriptions && subs.length === 0) {
     if (narrowing.length > 0) {
       throw new UsageError(`${narrowing.join(', ')} ${narrowing.length === 1 ? 'narrows' : 'narrow'} a subscription's resources: give --subscription S (or --all-subscriptions) too`);
     }
     const fromEnv = io.env.ACS_METRICS_RESOURCE;
-    if (fromEnv === undefined || fromEnv === '') return { kind: 'none' };
+    if (fromEnv === undefined || fromEnv === '') return ready({ kind: 'none' });
     try {
-      return { kind: 'ids', ids: [parseResourceId(fromEnv)] };
+      return ready({ kind: 'ids', ids: [parseResourceId(fromEnv)] });
     } catch (err) {
       if (err instanceof UsageError) throw new UsageError(`ACS_METRICS_RESOURCE: ${err.message}`);
       throw err;
     }
   }
-  // One resource by its parts: its id, without asking Resource Graph.
+  // One resource by its parts: its id, without asking Resource Graph for resources (a name costs one lookup).
   if (subs.length === 1 && groups.length === 1 && names.length === 1 && tags.length === 0 && !isGlob(names[0]!)) {
-    return { kind: 'ids', ids: [buildResourceId(subs[0]!, groups[0]!, names[0]!)] };
+    checkIdPart('--resource-group', groups[0]!);
+    checkIdPart('--name', names[0]!);
+    if (isSubscriptionId(subs[0]!)) buildResourceId(subs[0]!, groups[0]!, names[0]!);
+    return {
+      subscriptionNames: subscriptionNamesGiven,
+      build: (found) => ({ kind: 'ids', ids: [buildResourceId(subscriptionId(subs[0]!, found), groups[0]!, names[0]!)] }),
+    };
   }
   return {
-    kind: 'discover',
-    discovery: { ...(o.allSubscriptions ? {} : { subscriptions: [...new Set(subs.map((s) => s.toLowerCase()))] }), resourceGroups: groups, names, tags },
+    subscriptionNames: subscriptionNamesGiven,
+    build: (found) => ({
+      kind: 'discover',
+      discovery: {
+        ...(o.allSubscriptions ? {} : { subscriptions: [...new Set(subs.map((s) => subscriptionId(s, found).toLowerCase()))] }),
+        resourceGroups: groups,
+        names,
+        tags,
+      },
+    }),
   };
 }
-

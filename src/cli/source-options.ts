@@ -9,12 +9,12 @@ import type { Query } from '../core/model.js';
 import { DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { CLOUDS, cloudOf, DEFAULT_ENDPOINT } from '../sources/azure/endpoint.js';
-import { buildResourceId, parseResourceId, type ResourceId } from '../sources/azure/resource-id.js';
+import { buildResourceId, checkIdPart, parseResourceId, type ResourceId } from '../sources/azure/resource-id.js';
 import { FixtureSource } from '../sources/fixture-source.js';
 import { resolveOutputTarget, writeOutputFile } from '../sources/save.js';
 import type { MetricsSource, SourceResult } from '../sources/source.js';
 import type { Context } from './context.js';
-import { namedOptions, parseSelection, type SelectionOptions } from './selection.js';
+import { namedOptions, parseSelection, type SelectionOptions, subscriptionId, subscriptionNames } from './selection.js';
 
 export interface AzureOptions {
   resource?: string;
@@ -52,7 +52,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 export function addAzureOptions(cmd: Command): Command {
   return cmd
     .option('--resource <id>', 'the full ACS resource id (env ACS_METRICS_RESOURCE; az communication show --query id)')
-    .option('--subscription <guid>', 'with --resource-group and --name: build the resource id from its parts (the subscription id; az account show --query id)')
+    .option('--subscription <id-or-name>', 'with --resource-group and --name: build the resource id from its parts (the subscription id, or its name: one Resource Graph lookup)')
     .option('-g, --resource-group <name>', 'the resource group of the ACS resource')
     .option('--name <name>', 'the name of the ACS resource')
     .option('--endpoint <url>', `Azure Resource Manager endpoint for sovereign clouds (env ACS_METRICS_ENDPOINT; default ${DEFAULT_ENDPOINT})`)
@@ -64,7 +64,7 @@ export function addLiveOptions(cmd: Command): Command {
   return cmd
     .option('--resource <id>', 'a full ACS resource id (repeatable; env ACS_METRICS_RESOURCE; az communication show --query id)', collect)
     .option('--resources-from <file>', 'resource ids, one per line, or the JSON of "acs-metrics resources -o json" ("-" for stdin)')
-    .option('--subscription <guid>', 'every ACS resource in this subscription (repeatable); with --resource-group and --name: that one resource', collect)
+    .option('--subscription <id-or-name>', 'every ACS resource in this subscription, by id or name (repeatable); with --resource-group and --name: that one resource', collect)
     .option('--all-subscriptions', 'every ACS resource the credential can see (Resource Graph, tenant scope)')
     .option('-g, --resource-group <name>', 'only resources in this resource group (repeatable)', collect)
     .option('--name <name>', 'only resources with this name; * and ? match any text and any one character (repeatable)', collect)
@@ -106,25 +106,48 @@ export function batchTarget(opts: LiveOptions, arm: string, env: Context['io']['
   };
 }
 
-/** Everything the estate source needs, from the options. */
-export async function estateSettings(opts: LiveOptions, ctx: Context) {
-  const selection = await parseSelection(opts, ctx.io);
-  const endpoint = parseEndpoint(opts.endpoint ?? ctx.io.env.ACS_METRICS_ENDPOINT);
-  return {
-    selection,
+/**
+ * The ids of subscription display names given to --subscription (keys in lower case): one Resource
+ * Graph query, only when there are names (the Azure packages load only then).
+ */
+export async function lookUpSubscriptions(names: readonly string[], endpoint: string, timeoutMs: number, ctx: Context): Promise<ReadonlyMap<string, string>> {
+  if (names.length === 0) return new Map();
+  const { resolveSubscriptionNames } = await import('../sources/azure/subscription-names.js');
+  return resolveSubscriptionNames(names, {
     endpoint,
-    ...batchTarget(opts, endpoint, ctx.io.env),
-    concurrency: parseConcurrency(opts.concurrency),
+    timeoutMs,
+    env: ctx.io.env,
+    now: ctx.io.now().getTime(),
+    log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+    signal: ctx.io.signal,
+  });
+}
+
+/** Everything the estate source needs, from the options (subscription names looked up last, after every check). */
+export async function estateSettings(opts: LiveOptions, ctx: Context) {
+  const parsed = await parseSelection(opts, ctx.io);
+  const endpoint = parseEndpoint(opts.endpoint ?? ctx.io.env.ACS_METRICS_ENDPOINT);
+  const batch = batchTarget(opts, endpoint, ctx.io.env);
+  const concurrency = parseConcurrency(opts.concurrency);
+  const timeoutMs = parseTimeout(opts.timeout);
+  return {
+    selection: parsed.build(await lookUpSubscriptions(parsed.subscriptionNames, endpoint, timeoutMs, ctx)),
+    endpoint,
+    ...batch,
+    concurrency,
     metricsPerCall: opts.perMetric ? 1 : undefined,
-    timeoutMs: parseTimeout(opts.timeout),
+    timeoutMs,
     env: ctx.io.env,
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
   };
 }
 
-/** The resource from --resource, --subscription/--resource-group/--name, or ACS_METRICS_RESOURCE. */
-export function resolveResource(opts: AzureOptions, env: Context['io']['env']): ResourceId | undefined {
+/**
+ * The resource from --resource, --subscription/--resource-group/--name, or ACS_METRICS_RESOURCE; a
+ * subscription display name is looked up with `ids` (keys in lower case; see subscriptionToLookUp).
+ */
+export function resolveResource(opts: AzureOptions, env: Context['io']['env'], ids?: ReadonlyMap<string, string>): ResourceId | undefined {
   const parts = { '--subscription': opts.subscription, '--resource-group': opts.resourceGroup, '--name': opts.name };
   const given = Object.entries(parts).filter(([, v]) => v !== undefined);
   if (opts.resource !== undefined && given.length > 0) {
@@ -134,7 +157,7 @@ export function resolveResource(opts: AzureOptions, env: Context['io']['env']): 
   if (given.length > 0) {
     const missing = Object.entries(parts).filter(([, v]) => v === undefined).map(([k]) => k);
     if (missing.length > 0) throw new UsageError(`--subscription, --resource-group and --name go together: missing ${missing.join(' and ')}`);
-    return buildResourceId(opts.subscription!, opts.resourceGroup!, opts.name!);
+    return buildResourceId(subscriptionId(opts.subscription!, ids), opts.resourceGroup!, opts.name!);
   }
   const fromEnv = env.ACS_METRICS_RESOURCE;
   if (fromEnv === undefined || fromEnv === '') return undefined;
@@ -144,6 +167,20 @@ export function resolveResource(opts: AzureOptions, env: Context['io']['env']): 
     if (err instanceof UsageError) throw new UsageError(`ACS_METRICS_RESOURCE: ${err.message}`);
     throw err;
   }
+}
+
+/** The subscription display name resolveResource needs looked up, after checking the options as far as they go without it. */
+export function subscriptionToLookUp(opts: AzureOptions, env: Context['io']['env']): string[] {
+  const s = opts.subscription;
+  if (s === undefined || opts.resource !== undefined || opts.resourceGroup === undefined || opts.name === undefined) {
+    resolveResource(opts, env);
+    return [];
+  }
+  const names = subscriptionNames([s]);
+  checkIdPart('--resource-group', opts.resourceGroup);
+  checkIdPart('--name', opts.name);
+  if (names.length === 0) resolveResource(opts, env);
+  return names;
 }
 
 /** The single-resource options (definitions) as the options of a selection. */
@@ -187,16 +224,19 @@ export function parseTimeout(text: string | undefined): number {
 }
 
 /** Everything a live command needs to reach the resource; undefined resource when none was named. */
-export function azureTarget(opts: AzureOptions, ctx: Context) {
+export async function azureTarget(opts: AzureOptions, ctx: Context) {
+  const names = subscriptionToLookUp(opts, ctx.io.env);
+  const endpoint = parseEndpoint(opts.endpoint ?? ctx.io.env.ACS_METRICS_ENDPOINT);
+  const timeoutMs = parseTimeout(opts.timeout);
   return {
-    resource: resolveResource(opts, ctx.io.env),
-    endpoint: parseEndpoint(opts.endpoint ?? ctx.io.env.ACS_METRICS_ENDPOINT),
-    timeoutMs: parseTimeout(opts.timeout),
+    resource: resolveResource(opts, ctx.io.env, await lookUpSubscriptions(names, endpoint, timeoutMs, ctx)),
+    endpoint,
+    timeoutMs,
   };
 }
 
 /** What every live request needs: the resource, endpoint and timeout, the environment, the clock and the log. */
-export function liveSettings(target: ReturnType<typeof azureTarget> & { resource: ResourceId }, ctx: Context) {
+export function liveSettings(target: Awaited<ReturnType<typeof azureTarget>> & { resource: ResourceId }, ctx: Context) {
   return {
     resource: target.resource,
     endpoint: target.endpoint,

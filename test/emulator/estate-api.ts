@@ -1,7 +1,7 @@
 /**
  * The emulator's estate: many ACS resources in several subscriptions, with Azure Resource Graph
- * (POST /providers/Microsoft.ResourceGraph/resources: paging with $skipToken, quota headers, a
- * truncation mode) and the metrics batch API (POST /subscriptions/{sub}/metrics:getBatch: at most 50
+ * (POST /providers/Microsoft.ResourceGraph/resources: the ACS resource query, and the subscription
+ * query on resourcecontainers at tenant scope; paging with $skipToken, quota headers, a truncation mode) and the metrics batch API (POST /subscriptions/{sub}/metrics:getBatch: at most 50
  * ids, one subscription, 403 for subscriptions where the caller lacks subscription-scope access, a
  * per-resource error entry inside a 200 for a resource that does not exist). Metrics are computed per
  * resource by metrics-api.ts, so batch, per-resource and replayed answers bucket the same way.
@@ -26,8 +26,23 @@ export interface EstateResource {
   readonly missing?: boolean;
 }
 
+/** A subscription as Resource Graph's resourcecontainers lists it. */
+export interface EstateSubscription {
+  readonly subscriptionId: string;
+  /** The display name (two subscriptions may share one). */
+  readonly name: string;
+}
+
+/** Display names for the subscriptions of these resources, in order of first appearance: "Subscription 1", ... */
+export function defaultSubscriptions(resources: readonly { readonly subscription: string }[]): EstateSubscription[] {
+  const ids = [...new Map(resources.map((r) => [r.subscription.toLowerCase(), r.subscription])).values()];
+  return ids.map((subscriptionId, i) => ({ subscriptionId, name: `Subscription ${i + 1}` }));
+}
+
 export interface EstateSettings {
   readonly resources: readonly EstateResource[];
+  /** The subscriptions the caller can see (resourcecontainers); tests may replace them. */
+  subscriptions: readonly EstateSubscription[];
   /** Subscriptions (lower case) where getBatch answers 403. */
   readonly batchForbidden: ReadonlySet<string>;
   /** Rows per Resource Graph page (at most the caller's $top). */
@@ -52,32 +67,32 @@ export function answerGraph(estate: EstateSettings, body: unknown, used: number)
   const headers = { 'x-ms-user-quota-remaining': String(remaining), 'x-ms-user-quota-resets-after': `00:00:${String(estate.quotaResetSeconds).padStart(2, '0')}` };
   if (used >= estate.quota) return { ...bad('RateLimiting', 'Please provide below info when asking for support', 429), headers: { ...headers, 'retry-after': String(estate.quotaResetSeconds) } };
   const b = body as { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown } } | undefined;
-  if (typeof b?.query !== 'string' || !/type\s*=~\s*'microsoft\.communication\/communicationservices'/i.test(b.query)) {
-    return { ...bad('BadRequest', 'this emulator answers only the ACS resource query'), headers };
+  const query = typeof b?.query === 'string' ? b.query : '';
+  const acs = /type\s*=~\s*'microsoft\.communication\/communicationservices'/i.test(query);
+  // The subscription list, exactly as acs-metrics asks for it (at tenant scope, as Azure scopes it anyway).
+  const containers = /^resourcecontainers\s*\|\s*where type\s*=~\s*'microsoft\.resources\/subscriptions'\s*\|\s*project subscriptionId, name$/i.test(query);
+  if (!acs && !containers) return { ...bad('BadRequest', 'this emulator answers only the ACS resource query and the subscription query'), headers };
+  const subs = Array.isArray(b!.subscriptions) ? new Set((b!.subscriptions as string[]).map((s) => s.toLowerCase())) : undefined;
+  let rows: Record<string, unknown>[];
+  if (containers) {
+    rows = estate.subscriptions.filter((s) => subs === undefined || subs.has(s.subscriptionId.toLowerCase())).map((s) => ({ subscriptionId: s.subscriptionId, name: s.name }));
+  } else {
+    rows = estate.resources
+      .filter((r) => subs === undefined || subs.has(r.subscription.toLowerCase()))
+      .map((r) => ({ id: r.id, name: r.name, subscriptionId: r.subscription, resourceGroup: r.resourceGroup, location: r.location, dataLocation: r.dataLocation, tags: r.tags }));
   }
-  const subs = Array.isArray(b.subscriptions) ? new Set((b.subscriptions as string[]).map((s) => s.toLowerCase())) : undefined;
-  const rows = estate.resources.filter((r) => subs === undefined || subs.has(r.subscription.toLowerCase()));
-  const top = typeof b.options?.$top === 'number' ? b.options.$top : 100;
+  const top = typeof b!.options?.$top === 'number' ? b!.options.$top : 100;
   const size = Math.min(top, estate.pageSize);
-  const offset = typeof b.options?.$skipToken === 'string' ? Number(Buffer.from(b.options.$skipToken, 'base64').toString('utf8')) : 0;
-  const page = rows.slice(offset, offset + size);
+  const offset = typeof b!.options?.$skipToken === 'string' ? Number(Buffer.from(b!.options.$skipToken, 'base64').toString('utf8')) : 0;
+  const data = rows.slice(offset, offset + size);
   const more = offset + size < rows.length;
-  const data = page.map((r) => ({
-    id: r.id,
-    name: r.name,
-    subscriptionId: r.subscription,
-    resourceGroup: r.resourceGroup,
-    location: r.location,
-    dataLocation: r.dataLocation,
-    tags: r.tags,
-  }));
-  if (estate.truncate) return { status: 200, headers, body: { totalRecords: rows.length, count: page.length, resultTruncated: more ? 'true' : 'false', data } };
+  if (estate.truncate) return { status: 200, headers, body: { totalRecords: rows.length, count: data.length, resultTruncated: more ? 'true' : 'false', data } };
   return {
     status: 200,
     headers,
     body: {
       totalRecords: rows.length,
-      count: page.length,
+      count: data.length,
       resultTruncated: 'false',
       ...(more ? { $skipToken: Buffer.from(String(offset + size)).toString('base64') } : {}),
       data,

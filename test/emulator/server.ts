@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Socket } from 'node:net';
 import type { Dataset } from './dataset.js';
 import { answerDefinitions, answerMetrics, API_VERSION, type Answer } from './metrics-api.js';
-import { answerBatch, answerGraph, type EstateResource, type EstateSettings } from './estate-api.js';
+import { answerBatch, answerGraph, defaultSubscriptions, type EstateResource, type EstateSettings } from './estate-api.js';
 
 type Api = 'metrics' | 'definitions' | 'batch' | 'graph';
 import type { TestCert } from './certs.js';
@@ -111,6 +111,7 @@ export class Emulator {
     this.definitions = opts.definitions;
     this.estate = {
       resources: opts.estate ?? [],
+      subscriptions: defaultSubscriptions([...(opts.estate ?? []), { subscription: opts.resource.split('/')[2] ?? '' }]),
       batchForbidden: new Set((opts.batchForbidden ?? []).map((s) => s.toLowerCase())),
       pageSize: 1000,
       truncate: false,

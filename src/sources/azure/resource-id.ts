@@ -64,17 +64,23 @@ export function parseResourceId(text: string): ResourceId {
   };
 }
 
-/** Builds the id from --subscription, --resource-group and --name, checking each part. */
+/** Whether --subscription is a subscription id (a GUID) rather than a display name. */
+export function isSubscriptionId(text: string): boolean {
+  return GUID.test(text);
+}
+
+/** Checks one part of an id given on its own (--resource-group, --name): a UsageError says what is wrong. */
+export function checkIdPart(option: string, value: string): void {
+  if (value.includes('/') || FORBIDDEN.test(value) || value === '' || value.includes('..')) {
+    throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: expected a single name without "/", "..", "?", "#", "%" or spaces`);
+  }
+}
+
+/** Builds the id from --subscription (an id: names are resolved before), --resource-group and --name, checking each part. */
 export function buildResourceId(subscription: string, resourceGroup: string, name: string): ResourceId {
-  if (!GUID.test(subscription)) {
-    throw new UsageError(`invalid --subscription "${subscription}": expected a subscription id (a GUID); for a subscription name, get its id with: az account show --subscription "${subscription}" --query id -o tsv`);
-  }
+  if (!GUID.test(subscription)) throw new UsageError(`invalid --subscription "${subscription}": expected a subscription id (a GUID)`);
   const parts: [string, string][] = [['--subscription', subscription], ['--resource-group', resourceGroup], ['--name', name]];
-  for (const [option, value] of parts) {
-    if (value.includes('/') || FORBIDDEN.test(value) || value === '' || value.includes('..')) {
-      throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: expected a single name without "/", "..", "?", "#", "%" or spaces`);
-    }
-  }
+  for (const [option, value] of parts) checkIdPart(option, value);
   return parseResourceId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${RESOURCE_TYPE}/${name}`);
 }
 
