@@ -79,6 +79,19 @@ describe('the built binary against the emulator', () => {
     expect(h.emulator.metricRequests).toHaveLength(1);
   });
 
+  it('takes a subscription by name (the bundle resolves it through Resource Graph) and answers as with the id', async () => {
+    const [, , sub, , rg, , , , name] = RESOURCE.split('/');
+    // A fixed window inside the data, so that both runs ask for the same minutes.
+    const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000).toISOString();
+    const window = ['-m', 'chat', '--end', end, '--since', '2h', '-o', 'json'];
+    const byName = await runBin(['query', '--subscription', 'SUBSCRIPTION 1', '-g', rg!, '--name', name!, ...window], env());
+    expect(h.emulator.graphRequests).toHaveLength(1);
+    const byId = await runBin(['query', '--resource', RESOURCE, ...window], env());
+    expect(byName).toEqual(byId);
+    expect(byName.code).toBe(0);
+    expect(sub).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('prints JSON', async () => {
     const r = await runBin([...query, '-o', 'json'], env());
     expect(r.code).toBe(0);
