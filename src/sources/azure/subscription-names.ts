@@ -7,11 +7,10 @@
 import { type Candidate, didYouMean, suggest } from '../../catalog/names.js';
 import { CliError, DataError } from '../../errors.js';
 import { safeText } from '../../render/safe.js';
-import type { Log } from './client.js';
+import type { ClientSettings } from './client.js';
 import { checkCredential, makeCredential } from './credentials.js';
 import { toCliError } from './errors.js';
 import { openHttp } from './http.js';
-import type { RetrySettings } from './pipeline.js';
 import { queryGraph } from './resource-graph.js';
 
 export const SUBSCRIPTIONS_QUERY = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId, name";
@@ -64,17 +63,8 @@ function toSubscription(row: unknown): VisibleSubscription | undefined {
   return { subscriptionId: r.subscriptionId, name: r.name };
 }
 
-export interface LookupOptions {
-  /** https origin of ARM (and Resource Graph). */
-  readonly endpoint: string;
-  readonly timeoutMs: number;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly now: number;
-  readonly log: Log;
-  readonly signal?: AbortSignal;
-  /** A seam for tests; the CLI never sets it. */
-  readonly retry?: Partial<RetrySettings>;
-}
+/** What the lookup needs: the settings of a Metrics client, without its credential seam. */
+export type LookupOptions = Omit<ClientSettings, 'credential'>;
 
 /** The ids of these subscription display names, from one Resource Graph query. */
 export async function resolveSubscriptionNames(names: readonly string[], o: LookupOptions): Promise<Map<string, string>> {
