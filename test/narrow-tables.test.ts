@@ -98,7 +98,8 @@ describe('below the narrowest fit', () => {
       }),
       { numRuns: 40 },
     );
-   }, 60_000); // each run draws a whole table through main(); under a loaded CI they take seconds
+  }, 60_000); // each run draws a whole table through main(); under a loaded CI they take seconds
+
   it('never cuts JSON or CSV at 40 columns', async () => {
     for (const argv of [USAGE, STATUS]) {
       for (const output of ['json', 'csv']) {
@@ -171,7 +172,8 @@ describe('long names and tags (the emulator)', () => {
       }),
       { numRuns: 10 },
     );
-   }, 60_000); // each run draws a whole table through main(); under a loaded CI they take seconds
+  }, 60_000); // each run draws a whole table through main(); under a loaded CI they take seconds
+
 
   it('the default estate fits 40 columns whole', async () => {
     const h2 = await openEstateHarness(makeEstate(3));
