@@ -52,6 +52,17 @@ describe('credentials from the environment', () => {
     }
   });
 
+  it('makes one DefaultAzureCredential per run (per environment object), shared by every step of it', async () => {
+    const run1 = { HOME: '/nowhere' };
+    const run2 = { HOME: '/nowhere' };
+    const a = await makeCredential(run1, 0);
+    expect(a.kind).toBe('default');
+    // The subscription lookup, discovery and the metrics client of one run get the same credential
+    // (one token cache); another run gets its own.
+    expect(await makeCredential(run1, 0)).toBe(a);
+    expect(await makeCredential(run2, 0)).not.toBe(a);
+  });
+
   it('refuses a token with spaces or control characters without showing it', async () => {
     await expect(makeCredential({ ACS_METRICS_ACCESS_TOKEN: 'abc def' }, 0)).rejects.toThrow(
       'ACS_METRICS_ACCESS_TOKEN is not a usable bearer token: it contains spaces or control characters',

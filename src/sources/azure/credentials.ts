@@ -37,7 +37,14 @@ export function cachingCredential(inner: TokenCredential): TokenCredential {
   };
 }
 
-/** The credential for a run: the env token when set, else DefaultAzureCredential. */
+/**
+ * One DefaultAzureCredential (and its token cache) per run, keyed by the run's environment object:
+ * the subscription-name lookup, discovery and the metrics requests of a run (every tick of a --watch)
+ * share it, so `az login` is asked for a token once per scope rather than once per step.
+ */
+const defaults = new WeakMap<object, Credential>();
+
+/** The credential for a run: the env token when set, else DefaultAzureCredential (one per run). */
 export async function makeCredential(env: Readonly<Record<string, string | undefined>>, now: number): Promise<Credential> {
   const raw = env[TOKEN_ENV];
   if (raw !== undefined && raw.trim() !== '') {
@@ -49,9 +56,13 @@ export async function makeCredential(env: Readonly<Record<string, string | undef
     // The real expiry is unknown; the service says 401 when it has passed.
     return { credential: staticTokenCredential(token, now + 60 * 60_000), kind: 'env-token' };
   }
+  const known = defaults.get(env);
+  if (known) return known;
   try {
     const { DefaultAzureCredential } = await import('@azure/identity');
-    return { credential: cachingCredential(new DefaultAzureCredential()), kind: 'default' };
+    const made: Credential = { credential: cachingCredential(new DefaultAzureCredential()), kind: 'default' };
+    defaults.set(env, made);
+    return made;
   } catch (err) {
     // For example AZURE_TOKEN_CREDENTIALS set to a value @azure/identity does not know.
     throw new DataError(`cannot set up Azure credentials: ${oneLine(err instanceof Error ? err.message : String(err))}`, { cause: err });
