@@ -1,7 +1,7 @@
 /** `acs-metrics resources`: the ACS resources a selection resolves to (Resource Graph for subscriptions). */
 import { EXIT, UsageError } from '../errors.js';
 import { renderResourcesCsv, renderResourcesJson, renderResourcesTable } from '../render/resources.js';
-import { outputWidth, parseWidth } from './width.js';
+import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
@@ -17,7 +17,7 @@ export const registerResources: Register = (program, action) => {
   const cmd = program.command('resources').description('list the ACS resources a selection resolves to (name, subscription, resource group, data location, tags)');
   addLiveOptions(cmd);
   cmd.option('-o, --output <format>', 'table, json or csv (json is what --resources-from reads)', 'table');
-  cmd.option('--width <columns>', "fit the table to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)");
+  cmd.option('--width <columns>', TABLE_WIDTH_HELP);
   cmd.addHelpText(
     'after',
     `

@@ -13,7 +13,7 @@ import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
-import { outputWidth, parseWidth } from './width.js';
+import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
@@ -39,7 +39,7 @@ export const registerStatus: Register = (program, action) => {
     .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
     .option('--end <time>', 'window end, ISO 8601')
     .option('-o, --output <format>', 'table, json or csv', 'table')
-    .option('--width <columns>', "fit the table to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)");
+    .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',

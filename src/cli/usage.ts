@@ -15,7 +15,7 @@ import { safeText } from '../render/safe.js';
 import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
-import { outputWidth, parseWidth } from './width.js';
+import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
@@ -44,7 +44,7 @@ export const registerUsage: Register = (program, action) => {
     .option('--fail-on <lifecycles>', 'exit 1 when a channel of this lifecycle had traffic: retiring, breaking (comma list)', collectList)
     .option('--top-operations <n>', 'how many of the busiest operations to show per channel (default 3)')
     .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
-    .option('--width <columns>', "fit the table to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)");
+    .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
   cmd.addHelpText(
     'after',

@@ -25,3 +25,6 @@ export function outputWidth(io: Io, flag: number | undefined): number | undefine
   if (Number.isInteger(env) && env > 0) return Math.min(Math.max(env, MIN_WIDTH), MAX_WIDTH);
   return undefined;
 }
+
+/** The help of --width for a command that prints one table. */
+export const TABLE_WIDTH_HELP = `fit the table to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`;
