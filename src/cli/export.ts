@@ -22,7 +22,7 @@ import { parseResourceId } from '../sources/azure/resource-id.js';
 import { version } from '../version.js';
 import type { Context } from './context.js';
 import type { Register } from './main.js';
-import { collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
+import { addWindowOptions, collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
 
 const DEFAULT_SINCE = '93d';
@@ -43,10 +43,8 @@ export const registerExport: Register = (program, action) => {
     .description('save every metric of a resource, every dimension split, as files that replay offline (resumable)')
     .argument('<dir>', 'the export folder: new or empty, or an export to continue')
     .option('--verify', 'check the files of an export against its manifest (sha256), fetch nothing')
-    .option('-m, --metric <names>', 'only these metrics (comma list; default: every current metric)', collectList)
-    .option('--since <duration>', `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
-    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
-    .option('--end <time>', 'window end, ISO 8601')
+    .option('-m, --metric <names>', 'only these metrics (comma list; default: every current metric)', collectList);
+  addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
     .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
   addLiveOptions(cmd);
   cmd.addHelpText(

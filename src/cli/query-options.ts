@@ -76,16 +76,23 @@ export function checkFilterValues(opts: FilterOptions, problems: Problems): bool
   return results.every(Boolean);
 }
 
-export function addFilterOptions(cmd: Command): Command {
+/** --since (its help says what it counts back from), --start and --end: the window options of every command. */
+export function addWindowOptions(cmd: Command, sinceHelp: string): Command {
   return cmd
+    .option('--since <duration>', sinceHelp)
+    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
+    .option('--end <time>', 'window end, ISO 8601');
+}
+
+export function addFilterOptions(cmd: Command): Command {
+  cmd
     .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all')
     .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
     .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
-    .option('--resource-name <names>', 'only these resources, by name or full id, when the data holds several', collectList)
-    .option('--since <duration>', 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)')
-    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
-    .option('--end <time>', 'window end, ISO 8601')
+    .option('--resource-name <names>', 'only these resources, by name or full id, when the data holds several', collectList);
+  addWindowOptions(cmd, 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)');
+  return cmd
     .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")')
     .addOption(cmd.createOption('--start-time <time>', 'az: --start').hideHelp())
     .addOption(cmd.createOption('--end-time <time>', 'az: --end').hideHelp())

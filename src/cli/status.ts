@@ -15,7 +15,7 @@ import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
-import { parseMetricList, parseRange } from './query-options.js';
+import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
@@ -34,10 +34,8 @@ export const registerStatus: Register = (program, action) => {
   const cmd = program
     .command('status')
     .description('is anything failing? requests, errors, error rate and worst operation per resource and metric, problems first')
-    .option('-m, --metric <names>', 'metrics: a comma list of aliases or REST names, or all (default all)')
-    .option('--since <duration>', 'the last 24h (default), 7d, 90m, PT6H')
-    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
-    .option('--end <time>', 'window end, ISO 8601')
+    .option('-m, --metric <names>', 'metrics: a comma list of aliases or REST names, or all (default all)');
+  addWindowOptions(cmd, 'the last 24h (default), 7d, 90m, PT6H')
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);

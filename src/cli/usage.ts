@@ -16,7 +16,7 @@ import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable 
 import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
-import { collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
+import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
@@ -37,10 +37,8 @@ export const registerUsage: Register = (program, action) => {
   const cmd = program
     .command('usage')
     .description('retirement readiness: traffic per resource and channel over 90 days, with each channel\'s lifecycle')
-    .option('-m, --metric <names>', 'only these metrics (comma list or repeatable; default: every current metric)', collectList)
-    .option('--since <duration>', `the window, counted back from now (live; default ${DEFAULT_SINCE}, Azure keeps 93 days) or from the end of the data (files; default all of it)`)
-    .option('--start <time>', 'window start, ISO 8601 (UTC unless an offset is given)')
-    .option('--end <time>', 'window end, ISO 8601')
+    .option('-m, --metric <names>', 'only these metrics (comma list or repeatable; default: every current metric)', collectList);
+  addWindowOptions(cmd, `the window, counted back from now (live; default ${DEFAULT_SINCE}, Azure keeps 93 days) or from the end of the data (files; default all of it)`)
     .option('--fail-on <lifecycles>', 'exit 1 when a channel of this lifecycle had traffic: retiring, breaking (comma list)', collectList)
     .option('--top-operations <n>', 'how many of the busiest operations to show per channel (default 3)')
     .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
