@@ -50,6 +50,7 @@ import {
   resolveMetricOption,
 } from './query-options.js';
 import { addSourceOptions, fetchWindows, type SourceOptions } from './source-options.js';
+import { addDryRunOption, checkDryRun, showPlan } from './dry-run.js';
 import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
@@ -107,6 +108,7 @@ export const registerCheck: Register = (program, action) => {
   addChangeOptions(cmd);
   addWatchOptions(cmd);
   addSourceOptions(cmd);
+  addDryRunOption(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -120,7 +122,8 @@ Examples:
   acs-metrics check --resource "$ACS_RESOURCE_ID" -m sms --since 30m --min-total 1 --rule-name "sms traffic"
   acs-metrics check --resource "$ACS_RESOURCE_ID" --config gates.json --since 1h --junit gates.xml
   acs-metrics check --resource "$ACS_RESOURCE_ID" -m chat --since 1h --baseline 7d --max-error-rate-increase 0.5pp
-  acs-metrics check --subscription "$SUB" --metric all --max-error-rate 1%     (every resource and metric)`,
+  acs-metrics check --subscription "$SUB" --metric all --max-error-rate 1%     (every resource and metric)
+  acs-metrics check --subscription "$SUB" --metric all --max-error-rate 1% --dry-run   (the requests it would send)`,
   );
   cmd.action(action<CheckOptions>(runCheckCommand));
 };
@@ -248,6 +251,13 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   }
   const watch = parseWatch(opts, problems);
   problems.throwIfAny();
+  checkDryRun(opts);
+  if (opts.dryRun) {
+    const list = rules ?? [];
+    const compared = list.filter((r) => r.change !== undefined);
+    const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
+    return showPlan('check', opts, ctx, list.map((r) => ruleQuery(r)), output !== 'text', baselines);
+  }
   // --junit is checked before anything is fetched or printed: a report is never followed by a failure to write it.
   if (opts.junit !== undefined) await resolveOutputTarget(resolve(ctx.io.cwd, opts.junit), safeText(opts.junit));
 

@@ -24,6 +24,8 @@ import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { addWindowOptions, collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
+import { addPlans } from '../core/dry-run.js';
+import { addDryRunOption, printPlan } from './dry-run.js';
 
 const DEFAULT_SINCE = '93d';
 const GRAINS: Readonly<Record<string, number>> = { PT1M: 60_000, PT1H: 3_600_000 };
@@ -35,6 +37,7 @@ interface ExportOptions extends LiveOptions {
   end?: string;
   interval?: string;
   verify?: boolean;
+  output?: string;
 }
 
 export const registerExport: Register = (program, action) => {
@@ -47,6 +50,7 @@ export const registerExport: Register = (program, action) => {
   addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
     .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
   addLiveOptions(cmd);
+  addDryRunOption(cmd).option('-o, --output <format>', 'with --dry-run: text (default) or json');
   cmd.addHelpText(
     'after',
     `
@@ -58,6 +62,7 @@ Examples:
   acs-metrics export ./acs-telemetry --all-subscriptions
   acs-metrics export ./acs-telemetry --resource "$ACS_RESOURCE_ID" --interval PT1H --since 30d
   acs-metrics export --verify ./acs-telemetry
+  acs-metrics export ./acs-telemetry --all-subscriptions --dry-run     (the requests, and the quotas)
   acs-metrics query --fixture ./acs-telemetry -m chat --since 7d`,
   );
   cmd.action(action<ExportOptions>(runExportCommand));
@@ -86,6 +91,8 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   const grainText = (opts.interval ?? 'PT1M').trim().toUpperCase();
   const grainMs = GRAINS[grainText] ?? (grainText === '1M' ? GRAINS.PT1M : grainText === '1H' ? GRAINS.PT1H : undefined);
   if (grainMs === undefined) problems.add(`invalid --interval "${opts.interval}": an export is at PT1M (default) or PT1H`);
+  if (opts.output !== undefined && !opts.dryRun) problems.add('-o/--output goes with --dry-run (an export writes files, not stdout)');
+  else if (opts.output !== undefined && !['text', 'json'].includes(opts.output.toLowerCase())) problems.add(`invalid --output "${opts.output}": expected text or json`);
   const explicitWindow = opts.since !== undefined || opts.start !== undefined || opts.end !== undefined;
   const range = parseRange({ since: opts.since ?? (opts.start === undefined ? DEFAULT_SINCE : undefined), start: opts.start, end: opts.end }, problems);
   problems.throwIfAny();
@@ -100,9 +107,11 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
     if (!(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
     const window = floorToMinutes(resolveWindow(range, now));
     // The selection is resolved once (Resource Graph for subscriptions); the manifest keeps the list.
-    const found = await new EstateSource(settings).resources(ctx.io.signal);
+    const finder = new EstateSource(settings);
+    const found = await finder.resources(ctx.io.signal);
     const resources: ExportResource[] = found.map((r) => ({ ...r.resource, id: `/${r.resource.id}` }));
     const items: ManifestItem[] = exportItems(resources, metrics, window, grainMs!).map((i) => ({ ...i, status: 'pending' }));
+    if (opts.dryRun) return planExport(items, grainMs!, settings, finder.graphPagesRead + settings.lookupPages, opts.output?.toLowerCase() === 'json', ctx);
     const stamp = formatTime(now);
     manifest = {
       schemaVersion: 1,
@@ -119,6 +128,7 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
     await writeManifest(dir, manifest);
   } else {
     checkSamePlan(manifest, { metrics, grainMs: grainMs!, window: explicitWindow ? floorToMinutes(resolveWindow(range, now)) : undefined }, shownDir);
+    if (opts.dryRun) return planExport(manifest.items.filter((i) => i.status !== 'done'), grainMs!, settings, settings.lookupPages, opts.output?.toLowerCase() === 'json', ctx);
   }
   return runItems(dir, shownDir, manifest, settings, ctx);
 }
@@ -143,23 +153,16 @@ function checkSamePlan(m: Manifest, asked: { metrics: readonly MetricDef[]; grai
  */
 const resourcesPerStep = (grainMs: number): number => (grainMs >= 3_600_000 ? 50 : 25);
 
-/**
- * Fetches what is not done, window by window, in steps of up to 50 resources (one batch call per
- * metric group): each step writes its files, then the manifest.
- */
-async function runItems(dir: string, shownDir: string, manifest: Manifest, settings: Awaited<ReturnType<typeof estateSettings>>, ctx: Context): Promise<number> {
-  const total = manifest.items.length;
-  const todo = manifest.items.filter((i) => i.status !== 'done');
-  if (todo.length === 0) {
-    ctx.note(`${shownDir}: the export is complete (${total} files); check it with: acs-metrics export --verify ${shownDir}`);
-    return EXIT.OK;
-  }
-  if (todo.length < total) ctx.note(`${shownDir}: continuing the export: ${total - todo.length} of ${total} files already done`);
-  const { EstateSource } = await import('../sources/azure/estate-source.js');
-  const grainMs = parseDuration(manifest.grain)!;
-  const byKey = new Map(manifest.items.map((i) => [`${i.resource.toLowerCase()}|${i.metric}|${i.start}`, i]));
-  // Steps: per window, the pending resources in groups of one subscription, at most 50 each.
-  const steps: { start: number; end: number; resources: string[]; metrics: Set<string> }[] = [];
+interface Step {
+  readonly start: number;
+  readonly end: number;
+  readonly resources: string[];
+  readonly metrics: Set<string>;
+}
+
+/** Steps: per window, the pending resources in groups of one subscription, at most 50 (25 at PT1M) each. */
+function exportSteps(todo: readonly ManifestItem[], grainMs: number): Step[] {
+  const steps: Step[] = [];
   const windows = [...new Set(todo.map((i) => `${i.start}|${i.end}`))];
   for (const w of windows) {
     const [start, end] = w.split('|').map(Number) as [number, number];
@@ -176,6 +179,47 @@ async function runItems(dir: string, shownDir: string, manifest: Manifest, setti
       }
     }
   }
+  return steps;
+}
+
+/** The queries of a step: every item query of its metrics over its window. */
+const stepQueries = (step: Step, grainMs: number): Query[] => [...step.metrics].flatMap((m) => itemQueries(metricByRestName(m)!, step, grainMs));
+
+/** --dry-run: the steps' calls added up (Resource Graph ran once, to find the resources of a new export). */
+async function planExport(todo: readonly ManifestItem[], grainMs: number, settings: Awaited<ReturnType<typeof estateSettings>>, graphPages: number, json: boolean, ctx: Context): Promise<number> {
+  const { EstateSource } = await import('../sources/azure/estate-source.js');
+  const plans = [];
+  for (const step of exportSteps(todo, grainMs)) {
+    const source = new EstateSource({ ...settings, selection: { kind: 'ids', ids: step.resources.map((r) => parseResourceId(r)) } });
+    plans.push(await source.plan(stepQueries(step, grainMs)));
+  }
+  const resources = [...new Set(todo.map((i) => i.resource))];
+  const plan = addPlans(plans, {
+    graphPages,
+    lookupPages: settings.lookupPages,
+    discovered: settings.selection.kind === 'discover',
+    subscriptions: resources.map((r) => r.split('/')[2]!),
+    windows: new Set(todo.map((i) => i.start)).size,
+  });
+  return printPlan('export', plan, json, ctx);
+}
+
+/**
+ * Fetches what is not done, window by window, in steps of up to 50 resources (one batch call per
+ * metric group): each step writes its files, then the manifest.
+ */
+async function runItems(dir: string, shownDir: string, manifest: Manifest, settings: Awaited<ReturnType<typeof estateSettings>>, ctx: Context): Promise<number> {
+  const total = manifest.items.length;
+  const todo = manifest.items.filter((i) => i.status !== 'done');
+  if (todo.length === 0) {
+    ctx.note(`${shownDir}: the export is complete (${total} files); check it with: acs-metrics export --verify ${shownDir}`);
+    return EXIT.OK;
+  }
+  if (todo.length < total) ctx.note(`${shownDir}: continuing the export: ${total - todo.length} of ${total} files already done`);
+  const { EstateSource } = await import('../sources/azure/estate-source.js');
+  const grainMs = parseDuration(manifest.grain)!;
+  const byKey = new Map(manifest.items.map((i) => [`${i.resource.toLowerCase()}|${i.metric}|${i.start}`, i]));
+  const steps = exportSteps(todo, grainMs);
   const progress = new Progress(ctx, steps.length);
   let interrupted = false;
   try {
@@ -185,10 +229,9 @@ async function runItems(dir: string, shownDir: string, manifest: Manifest, setti
         break;
       }
       const source = new EstateSource({ ...settings, selection: { kind: 'ids', ids: step.resources.map((r) => parseResourceId(r)) } });
-      const metrics = [...step.metrics].map((m) => metricByRestName(m)!);
       let result;
       try {
-        result = await source.fetch(metrics.flatMap((m) => itemQueries(m, step, grainMs)), ctx.io.signal);
+        result = await source.fetch(stepQueries(step, grainMs), ctx.io.signal);
       } catch (err) {
         if (err instanceof InterruptedError || ctx.io.signal?.aborted) {
           interrupted = true;

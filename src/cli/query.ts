@@ -33,6 +33,7 @@ import {
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
+import { addDryRunOption, checkDryRun, showPlan } from './dry-run.js';
 import { outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
@@ -106,6 +107,7 @@ export const registerQuery: Register = (program, action) => {
     .option('--baseline-start <time>', 'compare with this baseline window instead (with --baseline-end; as long as the current window)')
     .option('--baseline-end <time>', 'the end of the --baseline-start window');
   addSourceOptions(cmd);
+  addDryRunOption(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -114,7 +116,8 @@ Examples:
   acs-metrics query --fixture fixtures/sample-week.json -m chat --status-class 5xx --split-by operation,statuscode -o chart
   acs-metrics query --fixture fixtures/sample-week.json -m sms --interval 1d --output csv > sms.csv
   acs-metrics query --fixture fixtures/sample-week.json -m chat --since 1d --compare 1d
-  acs-metrics query --resource "$ACS_RESOURCE_ID" -m chat --since 24h --output json | jq '.series[] | {op: .dimensions.Operation, errorRate}'`,
+  acs-metrics query --resource "$ACS_RESOURCE_ID" -m chat --since 24h --output json | jq '.series[] | {op: .dimensions.Operation, errorRate}'
+  acs-metrics query --all-subscriptions -m chat --since 7d --dry-run     (the requests it would send, and the quotas)`,
   );
   cmd.action(action<QueryOptions>(runQueryCommand));
 };
@@ -145,7 +148,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const baseline = parseBaseline('--compare', opts.compare, opts, problems);
   if (baseline && (output === 'tsv' || output === 'yaml')) problems.add(`--compare has no -o ${output} form: use -o json (schema version 2) or -o csv (with a window column)`);
   problems.throwIfAny();
-  if (watchMs !== undefined && !ctx.io.stdout.isTTY) {
+  if (watchMs !== undefined && !opts.dryRun && !ctx.io.stdout.isTTY) {
     throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
   }
 
@@ -160,6 +163,13 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     top,
     errors: p.errors!,
   });
+
+  if (opts.dryRun) {
+    checkDryRun(opts);
+    if (!metric || !parts) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
+    const q = build(metric, parts);
+    return showPlan('query', opts, ctx, [q], output === 'json', baseline ? baselineQueries([q], baseline) : undefined);
+  }
 
   const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined }> => {
   let data;

@@ -35,6 +35,8 @@ export interface LiveOptions extends SelectionOptions {
   batch?: boolean;
   /** Hidden: one request per resource and metric (the az CLI's way), for the benchmark's baseline. */
   perMetric?: boolean;
+  /** --dry-run: print the plan, send no metrics request (dry-run.ts). */
+  dryRun?: boolean;
 }
 
 export interface SourceOptions extends LiveOptions {
@@ -110,7 +112,13 @@ export function batchTarget(opts: LiveOptions, arm: string, env: Context['io']['
  * The ids of subscription display names given to --subscription (keys in lower case): one Resource
  * Graph query, only when there are names (the Azure packages load only then).
  */
-export async function lookUpSubscriptions(names: readonly string[], endpoint: string, timeoutMs: number, ctx: Context): Promise<ReadonlyMap<string, string>> {
+export async function lookUpSubscriptions(
+  names: readonly string[],
+  endpoint: string,
+  timeoutMs: number,
+  ctx: Context,
+  counter?: { pages: number },
+): Promise<ReadonlyMap<string, string>> {
   if (names.length === 0) return new Map();
   const { resolveSubscriptionNames } = await import('../sources/azure/subscription-names.js');
   return resolveSubscriptionNames(names, {
@@ -120,6 +128,7 @@ export async function lookUpSubscriptions(names: readonly string[], endpoint: st
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
     signal: ctx.io.signal,
+    onPage: () => void (counter !== undefined && counter.pages++),
   });
 }
 
@@ -130,8 +139,11 @@ export async function estateSettings(opts: LiveOptions, ctx: Context) {
   const batch = batchTarget(opts, endpoint, ctx.io.env);
   const concurrency = parseConcurrency(opts.concurrency);
   const timeoutMs = parseTimeout(opts.timeout);
+  const lookup = { pages: 0 };
+  const selection = parsed.build(await lookUpSubscriptions(parsed.subscriptionNames, endpoint, timeoutMs, ctx, lookup));
   return {
-    selection: parsed.build(await lookUpSubscriptions(parsed.subscriptionNames, endpoint, timeoutMs, ctx)),
+    selection,
+    lookupPages: lookup.pages,
     endpoint,
     ...batch,
     concurrency,

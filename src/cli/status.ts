@@ -17,6 +17,7 @@ import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addDryRunOption, showPlan } from './dry-run.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
@@ -39,6 +40,7 @@ export const registerStatus: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  addDryRunOption(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -46,7 +48,8 @@ Examples:
   acs-metrics status --all-subscriptions
   acs-metrics status --subscription "$SUB" --metric chat,sms --since 1h -o json
   acs-metrics status --resource "$ACS_RESOURCE_ID"            (every metric of one resource)
-  acs-metrics status --fixture estate.json                      (a file saved with --save)`,
+  acs-metrics status --fixture estate.json                      (a file saved with --save)
+  acs-metrics status --all-subscriptions --dry-run              (the requests it would send, and the quotas)`,
   );
   cmd.action(action<StatusOptions>(runStatus));
 };
@@ -65,6 +68,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   if (range.start === undefined && range.sinceMs === undefined) range = { ...range, sinceMs: DEFAULT_SINCE_MS };
 
   const queries = metrics.map((m) => statusQuery(m, range));
+  if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
   const data = await fetchData(opts, ctx, queries);
   const selected = (data as { resources?: readonly { resource: { id: string } }[] }).resources;
   const resources = selected ? selected.map((r) => `/${r.resource.id}`) : dataResources(data.metrics);

@@ -18,6 +18,7 @@ import type { Register } from './main.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addDryRunOption, showPlan } from './dry-run.js';
 
 const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
 const DEFAULT_SINCE = '90d';
@@ -44,6 +45,7 @@ export const registerUsage: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  addDryRunOption(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -53,7 +55,8 @@ Exit codes: 0 done (with --fail-on: no traffic on those channels), 1 --fail-on f
 Examples:
   acs-metrics usage --fixture fixtures/sample-week.json
   acs-metrics usage --fixture fixtures/sample-week.json -o markdown > acs-migration.md
-  acs-metrics usage --resource "$ACS_RESOURCE_ID" --since 30d --fail-on retiring`,
+  acs-metrics usage --resource "$ACS_RESOURCE_ID" --since 30d --fail-on retiring
+  acs-metrics usage --all-subscriptions --dry-run            (the requests it would send, and the quotas)`,
   );
   cmd.action(action<UsageOptions>(runUsageCommand));
 };
@@ -87,6 +90,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   problems.throwIfAny();
 
   const wanted = named ?? (live ? currentMetrics() : undefined);
+  if (opts.dryRun) return showPlan('usage', opts, ctx, (wanted ?? []).map((m) => liveQuery(m, range)), output === 'json');
   const data = await fetchData(opts, ctx, (wanted ?? []).map((m) => liveQuery(m, range)));
   // Files: the catalog metrics the data holds (or those named that it holds, the others noted).
   const inData = new Set(data.metrics.filter((m) => m.errorCode === undefined).map((m) => metricByRestName(m.name)));

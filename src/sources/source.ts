@@ -1,4 +1,5 @@
 /** Where metric data comes from: fixture files or Azure Monitor, behind one interface. */
+import type { CallPlan } from '../core/dry-run.js';
 import type { MetricData, Query } from '../core/model.js';
 
 export interface SourceResult {
@@ -8,12 +9,23 @@ export interface SourceResult {
   readonly raw: readonly unknown[];
   /** "now" for live data (so --since counts back from it); undefined for files (the data's last timestamp). */
   readonly anchor?: number;
+  /** Live: the sum of the `cost` fields Azure's answers carried (undefined: none carried one). */
+  readonly cost?: CostSum;
+}
+
+/** The `cost` fields of a live run's answers, added up. */
+export interface CostSum {
+  readonly total: number;
+  /** How many answers (batch entries or Metrics - List bodies) carried one. */
+  readonly answers: number;
 }
 
 export interface MetricsSource {
   /** A short description for messages: "fixtures/chat.json" or "Azure Monitor". */
   readonly label: string;
   fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult>;
+  /** Live sources: what fetch would send, without sending a metrics request (--dry-run). */
+  plan?(queries: readonly Query[], signal?: AbortSignal): Promise<CallPlan>;
 }
 
 /** What a file source needs of the command's world (cli's Io has it): where relative paths start, stdin for "-", and Ctrl-C. */

@@ -7,7 +7,9 @@ import type { TokenCredential } from '@azure/identity';
 import type { MetricData, Query } from '../../core/model.js';
 import { CliError, DataError, InterruptedError } from '../../errors.js';
 import { parseMetricsBody } from '../parse-response.js';
-import type { MetricsSource, SourceResult } from '../source.js';
+import type { CallPlan } from '../../core/dry-run.js';
+import type { CostSum, MetricsSource, SourceResult } from '../source.js';
+import { addCost, costLine } from './cost.js';
 import { type Log, openClient, type OpenClient } from './client.js';
 import { type ErrorContext, toCliError } from './errors.js';
 import { mergeBodies } from './merge-bodies.js';
@@ -28,6 +30,8 @@ export interface AzureSourceOptions {
   /** The run's "now": windows count back from it, and it is the result's anchor. */
   readonly now: number;
   readonly log: Log;
+  /** Resource Graph pages read to resolve a subscription display name (for the plan). */
+  readonly lookupPages?: number;
   /** Seams for tests of this module; the CLI never sets them. */
   readonly credential?: TokenCredential;
   readonly retry?: Partial<RetrySettings>;
@@ -43,7 +47,8 @@ export class AzureSource implements MetricsSource {
   private opened: Promise<OpenClient> | undefined;
   constructor(private readonly opts: AzureSourceOptions) {}
 
-  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
+  /** The requests of the queries (the last 24 h where they give no window). */
+  private plans(queries: readonly Query[]): RequestPlan[] {
     const { now, log } = this.opts;
     const withRange = queries.map((q) => {
       if (q.range.start !== undefined || q.range.sinceMs !== undefined) return q;
@@ -51,7 +56,29 @@ export class AzureSource implements MetricsSource {
     });
     if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
     // Bad windows are usage errors, found before any credential or network work.
-    const plans = planRequests(withRange, now);
+    return planRequests(withRange, now);
+  }
+
+  /** What fetch would send (--dry-run): one Metrics - List request per metric and window of at most 30 days. */
+  async plan(queries: readonly Query[]): Promise<CallPlan> {
+    const plans = this.plans(queries);
+    const calls = plans.reduce((n, p) => n + p.windows.length, 0);
+    const r = this.opts.resource;
+    return {
+      graphPages: this.opts.lookupPages ?? 0,
+      lookupPages: this.opts.lookupPages ?? 0,
+      discovered: false,
+      resources: 1,
+      path: 'per-resource',
+      groups: plans.length,
+      windows: Math.max(0, ...plans.map((p) => p.windows.length)),
+      subscriptions: [{ subscription: r.subscription, resources: 1, batchCalls: 0, perResourceCalls: calls, fallbackCalls: 0, largestBatch: 0, largestSeries: 0 }],
+    };
+  }
+
+  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult> {
+    const { now, log } = this.opts;
+    const plans = this.plans(queries);
     if (plans.length === 0) return { metrics: [], raw: [], anchor: now };
     // One client (and one credential check) for every fetch of this source.
     const open = await (this.opened ??= this.open(signal).catch((err: unknown) => {
@@ -61,13 +88,16 @@ export class AzureSource implements MetricsSource {
     const bodies = await this.runAll(open, plans, signal);
     const raw: unknown[] = [];
     const metrics: MetricData[] = [];
+    let cost: CostSum | undefined;
+    for (const b of bodies.flat()) cost = addCost(cost, (b as { cost?: unknown })?.cost);
+    if (cost) log.trace(costLine(cost));
     plans.forEach((plan, i) => {
       const body = mergeBodies(bodies[i]!);
       raw.push(body);
       metrics.push(...parseMetricsBody(body, ORIGIN));
       warnIfCut(plan, bodies[i]!, log);
     });
-    return { metrics, raw, anchor: now };
+    return { metrics, raw, anchor: now, ...(cost ? { cost } : {}) };
   }
 
   private async open(signal?: AbortSignal): Promise<OpenClient> {

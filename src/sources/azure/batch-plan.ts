@@ -30,23 +30,25 @@ export function groupPlans(plans: readonly RequestPlan[], perCall = MAX_METRICS_
   }
   const out: MetricGroup[] = [];
   for (const list of byKey.values()) {
-    for (let i = 0; i < list.length; i += perCall) {
-      const chunk = list.slice(i, i + perCall);
-      const p = chunk[0]!;
-      out.push({
-        plans: chunk,
-        metricnames: chunk.map((c) => c.metricnames).join(','),
-        metricnamespace: p.metricnamespace,
-        aggregation: p.aggregation,
-        interval: p.interval,
-        filter: p.filter,
-        top: Math.max(...chunk.map((c) => c.top)),
-        orderby: p.orderby,
-        windows: p.windows,
-      });
-    }
+    for (let i = 0; i < list.length; i += perCall) out.push(groupOf(list.slice(i, i + perCall)));
   }
   return out;
+}
+
+/** One request for plans that agree on everything but the metric name and top. */
+export function groupOf(chunk: readonly RequestPlan[]): MetricGroup {
+  const p = chunk[0]!;
+  return {
+    plans: chunk,
+    metricnames: chunk.map((c) => c.metricnames).join(','),
+    metricnamespace: p.metricnamespace,
+    aggregation: p.aggregation,
+    interval: p.interval,
+    filter: p.filter,
+    top: Math.max(...chunk.map((c) => c.top)),
+    orderby: p.orderby,
+    windows: p.windows,
+  };
 }
 
 export interface ResourceBatch {

@@ -28,6 +28,8 @@ export interface DiscoverOptions {
   readonly signal?: AbortSignal;
   /** Waits (tests replace it). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Told of every Resource Graph page requested. */
+  readonly onPage?: () => void;
 }
 
 function toInfo(row: unknown): ResourceInfo | undefined {

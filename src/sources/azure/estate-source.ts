@@ -19,8 +19,11 @@ import type { MetricData, Query } from '../../core/model.js';
 import type { Window } from '../../core/window.js';
 import { CliError, DataError, InterruptedError } from '../../errors.js';
 import { parseMetricsBody } from '../parse-response.js';
-import type { MetricsSource, SourceResult } from '../source.js';
-import { batchResources, groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
+import type { CostSum, MetricsSource, SourceResult } from '../source.js';
+import type { CallPlan } from '../../core/dry-run.js';
+import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
+import { batchCalls, capGroups, estatePlan, resourceCalls } from './call-plan.js';
+import { addCost, costLine } from './cost.js';
 import type { Log } from './client.js';
 import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
 import { discover } from './discovery.js';
@@ -53,6 +56,8 @@ export interface EstateOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: number;
   readonly log: Log;
+  /** Resource Graph pages read to resolve subscription display names (for the plan). */
+  readonly lookupPages?: number;
   /** Seams for tests; the CLI never sets them. */
   readonly retry?: Partial<RetrySettings>;
 }
@@ -62,6 +67,7 @@ export interface EstateResult extends SourceResult {
   /** Requests sent (first attempts), by API. */
   readonly calls: { batch: number; perResource: number };
 }
+
 
 /** An entry of the combined batch body. */
 interface Entry {
@@ -112,7 +118,14 @@ function serviceError(res: JsonResponse): { code?: string; message?: string } {
 function httpFailure(res: JsonResponse): Failure {
   const { code, message } = serviceError(res);
   const tag = `HTTP ${res.status}${code ? ` ${code}` : ''}`;
+  if (code === 'QueryThrottledException' || /QueryThrottledException/.test(message ?? '')) {
+    return {
+      code: 'QueryThrottledException',
+      message: `the batch call asked for more time series than Azure Monitor answers in one query (500,000; ${tag}${message ? `: ${oneLine(message, 160)}` : ''}): narrow the query (fewer split dimensions, --operation) and run again`,
+    };
+  }
   if (res.status === 403) return { code: code ?? 'AuthorizationFailed', message: `access denied (${tag}): reading metrics needs the Monitoring Reader role` };
+  if (res.status === 404 && code === 'PathNotFound') return { code, message: `the endpoint has no such path (${tag}): check --batch-endpoint` };
   if (res.status === 404) return { code: code ?? 'ResourceNotFound', message: `resource not found (${tag})` };
   return { code: code ?? `HTTP${res.status}`, message: `Azure Monitor answered ${tag}${message ? `: ${oneLine(message, 200)}` : ''}` };
 }
@@ -130,7 +143,16 @@ function requestFailure(err: unknown): Failure | undefined {
 export class EstateSource implements MetricsSource {
   readonly label = ORIGIN;
   private clients: Clients | undefined;
+  /** Resource Graph pages read by this source. */
+  private graphPages = 0;
+  /** The sum of the `cost` fields of the answers of the current fetch. */
+  private cost: CostSum | undefined;
   constructor(private readonly opts: EstateOptions) {}
+
+  /** Resource Graph pages this source has read. */
+  get graphPagesRead(): number {
+    return this.graphPages;
+  }
 
   private async credential(signal?: AbortSignal): Promise<Clients> {
     if (this.clients) return this.clients;
@@ -175,22 +197,44 @@ export class EstateSource implements MetricsSource {
   private async discover(d: Discovery, signal?: AbortSignal): Promise<ResourceInfo[]> {
     const http = await this.arm(signal);
     try {
-      return await discover({ http, endpoint: this.opts.endpoint, subscriptions: d.subscriptions, log: this.opts.log, signal });
+      return await discover({ http, endpoint: this.opts.endpoint, subscriptions: d.subscriptions, log: this.opts.log, signal, onPage: () => this.graphPages++ });
     } catch (err) {
       if (err instanceof CliError) throw err;
       throw toCliError(err, { host: new URL(this.opts.endpoint).host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: this.clients!.cred.kind, signal });
     }
   }
 
-  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<EstateResult> {
+  /** The request groups of the queries (the last 24 h where they give no window), split under the series cap. */
+  private groups(queries: readonly Query[]): MetricGroup[] {
     const { now, log } = this.opts;
     const withRange = queries.map((q) => (q.range.start !== undefined || q.range.sinceMs !== undefined ? q : { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } }));
     if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
-    const groups = groupPlans(planRequests(withRange, now), this.opts.metricsPerCall);
+    return capGroups(groupPlans(planRequests(withRange, now), this.opts.metricsPerCall));
+  }
+
+  /** What fetch would send (--dry-run): Resource Graph runs (the plan depends on what it finds), nothing else. */
+  async plan(queries: readonly Query[], signal?: AbortSignal): Promise<CallPlan> {
+    const groups = this.groups(queries);
+    const resources = await this.resources(signal);
+    const s = this.opts.selection;
+    return estatePlan(resources, groups, {
+      batch: this.opts.batchEndpoint !== undefined,
+      graphPages: this.graphPages + (this.opts.lookupPages ?? 0),
+      lookupPages: this.opts.lookupPages ?? 0,
+      discovered: s.kind === 'discover',
+    });
+  }
+
+  async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<EstateResult> {
+    const { now, log } = this.opts;
+    const groups = this.groups(queries);
     const resources = await this.resources(signal);
     const calls = { batch: 0, perResource: 0 };
     if (groups.length === 0 || resources.length === 0) return { metrics: [], raw: [], anchor: now, resources, calls };
+    this.cost = undefined;
     const entries = await this.run(resources, groups, calls, signal);
+    const cost = this.cost as CostSum | undefined;
+    if (cost) log.trace(costLine(cost));
     warnIfCut(groups, entries, log);
     const body = { values: entries };
     const metrics: MetricData[] = parseMetricsBody(body, ORIGIN);
@@ -200,7 +244,7 @@ export class EstateSource implements MetricsSource {
       const id = entries[0]!.resourceid;
       throw new DataError(resources.length === 1 ? `${id}: ${first}` : `every resource failed; the first, ${id}: ${first}`);
     }
-    return { metrics, raw: [body], anchor: now, resources, calls };
+    return { metrics, raw: [body], anchor: now, resources, calls, ...(cost ? { cost } : {}) };
   }
 
   /** Every call, --concurrency at a time: batch first, then per-resource for what batch could not serve. */
@@ -215,17 +259,17 @@ export class EstateSource implements MetricsSource {
       if (o.noBatchReason) o.log.note(o.noBatchReason);
       perResource.push(...resources);
     } else {
-      const batches = batchResources(resources);
-      const tasks = batches.flatMap((b) => groups.flatMap((g, gi) => g.windows.map((w, wi) => ({ b, g, gi, w, wi }))));
-      await this.pool(tasks, signal, async (t) => {
-        if (refused.has(t.b.subscription.toLowerCase())) return;
+      await this.pool(batchCalls(resources, groups), signal, async (t) => {
+        if (refused.has(t.subscription.toLowerCase())) return;
         calls.batch++;
-        const res = await this.callBatch(t.b.subscription, t.b.resources, t.g, t.w, signal);
+        const g = groups[t.gi]!;
+        const w = g.windows[t.wi]!;
+        const res = await this.callBatch(t.subscription, t.resources, g, w, signal);
         if ('refused' in res) {
-          if (!refused.has(t.b.subscription.toLowerCase())) refused.set(t.b.subscription.toLowerCase(), res.refused);
+          if (!refused.has(t.subscription.toLowerCase())) refused.set(t.subscription.toLowerCase(), res.refused);
           return;
         }
-        for (const r of t.b.resources) got.set(key(t.gi, r, t.wi), res.entries.get(`/${r.resource.id}`.toLowerCase()) ?? failedEntry(r, t.g, t.w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }));
+        for (const r of t.resources) got.set(key(t.gi, r, t.wi), res.entries.get(`/${r.resource.id}`.toLowerCase()) ?? failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }));
       });
       for (const [sub, why] of refused) {
         o.log.note(
@@ -234,10 +278,10 @@ export class EstateSource implements MetricsSource {
         perResource.push(...resources.filter((r) => r.resource.subscription.toLowerCase() === sub));
       }
     }
-    const tasks = perResource.flatMap((r) => groups.flatMap((g, gi) => g.windows.map((w, wi) => ({ r, g, gi, w, wi }))));
-    await this.pool(tasks, signal, async (t) => {
+    await this.pool(resourceCalls(perResource, groups), signal, async (t) => {
       calls.perResource++;
-      got.set(key(t.gi, t.r, t.wi), await this.callOne(t.r, t.g, t.w, signal));
+      const g = groups[t.gi]!;
+      got.set(key(t.gi, t.resource, t.wi), await this.callOne(t.resource, g, g.windows[t.wi]!, signal));
     });
     // One entry per resource and group, the windows merged, in resource then group order.
     const out: Entry[] = [];
@@ -303,6 +347,7 @@ export class EstateSource implements MetricsSource {
     if (res.status === 401 || res.status === 403) return { refused: `HTTP ${res.status}${serviceError(res).code ? ` ${serviceError(res).code}` : ''}` };
     if (res.status !== 200) return { entries: new Map(), failure: httpFailure(res) };
     const values = (res.body as { values?: unknown })?.values;
+    this.cost = addCost(this.cost, (res.body as { cost?: unknown })?.cost);
     if (!Array.isArray(values)) throw new DataError(`the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)`);
     const entries = new Map<string, Entry>();
     for (const v of values as Record<string, unknown>[]) {
@@ -310,6 +355,7 @@ export class EstateSource implements MetricsSource {
       const id = `/${v.resourceid.replace(/^\//, '')}`;
       const r = resources.find((x) => `/${x.resource.id}`.toLowerCase() === id.toLowerCase());
       if (!r) continue;
+      this.cost = addCost(this.cost, v.cost);
       const error = v.error as { code?: unknown; message?: unknown } | undefined;
       if (error && typeof error === 'object') {
         const code = typeof error.code === 'string' ? error.code : 'Error';
@@ -355,7 +401,8 @@ export class EstateSource implements MetricsSource {
     }
     if (res.status === 401) this.wrap(Object.assign(new Error(serviceError(res).message ?? 'unauthorized'), { name: 'RestError', statusCode: 401, code: serviceError(res).code }), new URL(o.endpoint).host, signal);
     if (res.status !== 200) return failedEntry(r, g, w, httpFailure(res));
-    const body = res.body as { timespan?: unknown; interval?: unknown; value?: unknown; namespace?: unknown; resourceregion?: unknown } | undefined;
+    const body = res.body as { cost?: unknown; timespan?: unknown; interval?: unknown; value?: unknown; namespace?: unknown; resourceregion?: unknown } | undefined;
+    this.cost = addCost(this.cost, body?.cost);
     if (!body || !Array.isArray(body.value)) throw new DataError(`the answer from ${new URL(o.endpoint).host} for /${r.resource.id} is not a Metrics - List response`);
     const [start, end] = typeof body.timespan === 'string' ? body.timespan.split('/') : [];
     return {

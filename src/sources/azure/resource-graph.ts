@@ -26,6 +26,8 @@ export interface GraphOptions {
   readonly signal?: AbortSignal;
   /** Waits (tests replace it). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Told of every page requested (the --dry-run plan counts them). */
+  readonly onPage?: () => void;
 }
 
 export interface GraphQuery {
@@ -54,10 +56,32 @@ export function parseResetsAfter(text: string | undefined): number | undefined {
   return Math.ceil((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000);
 }
 
+/** error.details[] of a Resource Graph error (InvalidQuery and the like): "code: message" each. */
+function details(o: { details?: unknown } | undefined): string {
+  if (!Array.isArray(o?.details)) return '';
+  const parts = (o.details as { code?: unknown; message?: unknown }[])
+    .filter((d) => d && typeof d === 'object')
+    .map((d) => [d.code, d.message].filter((x) => typeof x === 'string').join(': '))
+    .filter((t) => t !== '');
+  return parts.length > 0 ? ` (${oneLine(parts.join('; '), 300)})` : '';
+}
+
+/**
+ * The rows of a page: objectArray (`data: [{...}]`), or the table format older api-versions answer
+ * (`data: {columns: [{name, type}], rows: [[...]]}`), as objects; undefined when it is neither.
+ */
+export function pageRows(data: unknown): unknown[] | undefined {
+  if (Array.isArray(data)) return data;
+  const t = data as { columns?: unknown; rows?: unknown } | undefined;
+  if (!t || !Array.isArray(t.columns) || !Array.isArray(t.rows)) return undefined;
+  const names = (t.columns as { name?: unknown }[]).map((c) => (typeof c?.name === 'string' ? c.name : ''));
+  return (t.rows as unknown[]).map((row) => (Array.isArray(row) ? Object.fromEntries(names.map((n, i) => [n, row[i]])) : row));
+}
+
 function failure(res: JsonResponse, host: string): DataError {
-  const o = (res.body as { error?: { code?: unknown; message?: unknown } })?.error;
+  const o = (res.body as { error?: { code?: unknown; message?: unknown; details?: unknown } })?.error;
   const code = typeof o?.code === 'string' ? ` ${o.code}` : '';
-  const message = typeof o?.message === 'string' ? `: ${oneLine(o.message, 200)}` : '';
+  const message = typeof o?.message === 'string' ? `: ${oneLine(o.message, 200)}${details(o)}` : details(o);
   if (res.status === 401) return new DataError(`Azure rejected the access token for Resource Graph (HTTP 401${code}): sign in again (az login)`);
   if (res.status === 403) {
     return new DataError(`access denied to Resource Graph on ${host} (HTTP 403${code}): listing resources needs the Reader role on the subscriptions`);
@@ -85,6 +109,7 @@ export async function queryGraph(o: GraphOptions, q: GraphQuery): Promise<unknow
         await wait(waitMs, o.signal);
         waitMs = 0;
       }
+      o.onPage?.();
       const res = await o.http.post(
         url,
         {
@@ -96,9 +121,10 @@ export async function queryGraph(o: GraphOptions, q: GraphQuery): Promise<unknow
       );
       if (res.status !== 200) throw failure(res, host);
       const body = res.body as { data?: unknown; totalRecords?: unknown; resultTruncated?: unknown; $skipToken?: unknown } | undefined;
-      if (!body || !Array.isArray(body.data)) throw new DataError(`the answer from Resource Graph on ${host} is not a Resource Graph result (no "data" list)`);
-      rows.push(...body.data);
-      seen += body.data.length;
+      const data = pageRows(body?.data);
+      if (!body || !data) throw new DataError(`the answer from Resource Graph on ${host} is not a Resource Graph result (no "data" list or table)`);
+      rows.push(...data);
+      seen += data.length;
       const remaining = Number(res.headers.get('x-ms-user-quota-remaining'));
       if (res.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0) waitMs = parseResetsAfter(res.headers.get('x-ms-user-quota-resets-after')) ?? 5000;
       skipToken = typeof body.$skipToken === 'string' && body.$skipToken !== '' ? body.$skipToken : undefined;

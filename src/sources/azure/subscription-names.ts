@@ -64,7 +64,7 @@ function toSubscription(row: unknown): VisibleSubscription | undefined {
 }
 
 /** What the lookup needs: the settings of a Metrics client, without its credential seam. */
-export type LookupOptions = Omit<ClientSettings, 'credential'>;
+export type LookupOptions = Omit<ClientSettings, 'credential'> & { readonly onPage?: () => void };
 
 /** The ids of these subscription display names, from one Resource Graph query. */
 export async function resolveSubscriptionNames(names: readonly string[], o: LookupOptions): Promise<Map<string, string>> {
@@ -80,7 +80,7 @@ export async function resolveSubscriptionNames(names: readonly string[], o: Look
     await checkCredential(cred, scope, o.signal);
     const http = await openHttp({ credential: cred.credential, scope, timeoutMs: o.timeoutMs, log: o.log, signal: o.signal, retry: o.retry });
     const rows = await queryGraph(
-      { http, endpoint: o.endpoint, log: o.log, signal: o.signal },
+      { http, endpoint: o.endpoint, log: o.log, signal: o.signal, onPage: o.onPage },
       { query: SUBSCRIPTIONS_QUERY, rows: 'subscriptions', narrow: 'give --subscription the subscription id instead of its name' },
     );
     visible = rows.map(toSubscription).filter((s) => s !== undefined);
