@@ -141,8 +141,8 @@ describe('--dry-run plans match the requests of the real run', () => {
     const dir = tempDir('acs-dry-export-');
     const exportArgs = ['export', dir, '--subscription', B, '-m', 'chat,rooms', '--interval', 'PT1H', '--since', '45d'];
     const e = await plan(exportArgs);
-    // 43 resources in one step per window (45 days: 30 + 15); chat and rooms split by different dimensions: 2 groups.
-    expect([e.resources, e.windows, e.metricGroups, e.totals.batchCalls, e.totals.resourceGraphPages]).toEqual([43, 2, 2, 4, 1]);
+    // 43 resources in one step per window (45 days: 30 + 15); chat and rooms have the same dimensions: one group, one call per window.
+    expect([e.resources, e.windows, e.metricGroups, e.totals.batchCalls, e.totals.resourceGraphPages]).toEqual([43, 2, 1, 2, 1]);
     const real = await run(exportArgs, { env: liveEnv(h) });
     expect(real.code).toBe(0);
     expect(h.emulator.graphRequests).toHaveLength(e.totals.resourceGraphPages);
