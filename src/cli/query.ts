@@ -203,10 +203,10 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   if (eol && (output === 'table' || output === 'chart')) notes.push(eol);
   switch (output as Output) {
     case 'json':
-      text = renderJson(result);
+      text = renderJson(result, data.cost);
       break;
     case 'yaml':
-      text = await jsonToYaml(renderJson(result));
+      text = await jsonToYaml(renderJson(result, data.cost));
       break;
     case 'tsv':
       text = renderTsv(result);

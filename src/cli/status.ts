@@ -93,7 +93,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
     everyMetric: resources.length === 1 && opts.metric === undefined,
     window: { start: results[0]!.start, end: results[0]!.end },
   });
-  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
+  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report, data.cost) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
   return EXIT.OK;

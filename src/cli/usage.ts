@@ -104,7 +104,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   for (const note of report.notes) ctx.note(safeText(note));
   switch (output) {
     case 'json':
-      ctx.io.stdout.write(renderUsageJson(report));
+      ctx.io.stdout.write(renderUsageJson(report, data.cost));
       break;
     case 'csv':
       ctx.io.stdout.write(renderUsageCsv(report));

@@ -28,7 +28,8 @@ import { resourceName } from '../catalog/resource.js';
 
 export const QUERY_SCHEMA_VERSION = 1;
 
-export function renderJson(result: QueryResult): string {
+/** `cost`: live runs, the sum of the `cost` fields Azure's answers carried. */
+export function renderJson(result: QueryResult, cost?: { total: number; answers: number }): string {
   const q = result.query;
   const filters: Record<string, string[]> = {};
   for (const f of q.filters) (filters[f.dimension.name] ??= []).push(...f.values);
@@ -66,6 +67,7 @@ export function renderJson(result: QueryResult): string {
     ...(result.resources
       ? { partial: result.partial === true, resources: result.resources.map((r) => ({ id: r.id, name: resourceName(r.id), error: r.error ?? null })) }
       : {}),
+    ...(cost ? { cost } : {}),
   };
   return `${jsonTerminalSafe(JSON.stringify(doc, null, 2))}\n`;
 }

@@ -96,7 +96,8 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
   return `${width !== undefined ? wrapLines(statusCaption(report), width) : statusCaption(report)}\n${table}`;
 }
 
-export function renderStatusJson(report: StatusReport): string {
+/** `cost`: live runs, the sum of the `cost` fields Azure's answers carried. */
+export function renderStatusJson(report: StatusReport, cost?: { total: number; answers: number }): string {
   const doc = {
     schemaVersion: STATUS_SCHEMA_VERSION,
     start: formatTime(report.start),
@@ -120,6 +121,7 @@ export function renderStatusJson(report: StatusReport): string {
         error: x.error ?? null,
       })),
     })),
+    ...(cost ? { cost } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

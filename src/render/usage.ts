@@ -95,8 +95,9 @@ export function usageJson(report: UsageReport): object {
   };
 }
 
-export function renderUsageJson(report: UsageReport): string {
-  return `${JSON.stringify(usageJson(report), null, 2)}\n`;
+/** `cost`: live runs, the sum of the `cost` fields Azure's answers carried. */
+export function renderUsageJson(report: UsageReport, cost?: { total: number; answers: number }): string {
+  return `${JSON.stringify({ ...usageJson(report), ...(cost ? { cost } : {}) }, null, 2)}\n`;
 }
 
 /** One row per resource and channel with traffic; a clear resource without any traffic gets one row with no channel. */

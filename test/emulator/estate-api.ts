@@ -8,6 +8,11 @@
  */
 import type { Dataset } from './dataset.js';
 import { answerMetrics, API_VERSION, type Answer } from './metrics-api.js';
+import { batchError, type BatchShapes, QUERY_THROTTLED, SERIES_CAP, shapeEntry } from './batch-shapes.js';
+import { type GraphShapes, graphPage, INVALID_QUERY, projectRow, readSkipToken } from './graph-shapes.js';
+
+/** The shapes of real answers, each on or off (the Azure SDK recordings and REST examples differ among themselves). */
+export type Shapes = GraphShapes & BatchShapes;
 
 export const GRAPH_API_VERSION = '2024-04-01';
 export const MAX_BATCH_IDS = 50;
@@ -53,6 +58,10 @@ export interface EstateSettings {
   quota: number;
   /** Seconds until the quota resets, in x-ms-user-quota-resets-after. */
   quotaResetSeconds: number;
+  /** Azure's recorded shapes to answer in (graph-shapes.ts, batch-shapes.ts); none: the plain shapes. */
+  shapes?: Shapes;
+  /** Time series one getBatch query may answer (QueryThrottledException above it; default 500,000). */
+  seriesCap?: number;
 }
 
 const bad = (code: string, message: string, status = 400): Answer => ({ status, body: { error: { code, message } } });
@@ -71,37 +80,28 @@ export function answerGraph(estate: EstateSettings, body: unknown, used: number)
   const acs = /type\s*=~\s*'microsoft\.communication\/communicationservices'/i.test(query);
   // The subscription list, exactly as acs-metrics asks for it (at tenant scope, as Azure scopes it anyway).
   const containers = /^resourcecontainers\s*\|\s*where type\s*=~\s*'microsoft\.resources\/subscriptions'\s*\|\s*project subscriptionId, name$/i.test(query);
-  if (!acs && !containers) return { ...bad('BadRequest', 'this emulator answers only the ACS resource query and the subscription query'), headers };
+  if (!acs && !containers) return { status: 400, body: INVALID_QUERY, headers };
   const subs = Array.isArray(b!.subscriptions) ? new Set((b!.subscriptions as string[]).map((s) => s.toLowerCase())) : undefined;
   let rows: Record<string, unknown>[];
   if (containers) {
     rows = estate.subscriptions.filter((s) => subs === undefined || subs.has(s.subscriptionId.toLowerCase())).map((s) => ({ subscriptionId: s.subscriptionId, name: s.name }));
   } else {
-    rows = estate.resources
-      .filter((r) => subs === undefined || subs.has(r.subscription.toLowerCase()))
-      .map((r) => ({ id: r.id, name: r.name, subscriptionId: r.subscription, resourceGroup: r.resourceGroup, location: r.location, dataLocation: r.dataLocation, tags: r.tags }));
+    rows = estate.resources.filter((r) => subs === undefined || subs.has(r.subscription.toLowerCase())).map((r) => projectRow(query, r));
   }
   const top = typeof b!.options?.$top === 'number' ? b!.options.$top : 100;
   const size = Math.min(top, estate.pageSize);
-  const offset = typeof b!.options?.$skipToken === 'string' ? Number(Buffer.from(b!.options.$skipToken, 'base64').toString('utf8')) : 0;
+  const token = b!.options?.$skipToken;
+  const offset = token === undefined ? 0 : readSkipToken(token);
+  if (offset === undefined) return { ...bad('BadRequest', `Invalid $skipToken '${String(token)}': send back the token of the previous page as it came`), headers };
   const data = rows.slice(offset, offset + size);
   const more = offset + size < rows.length;
-  if (estate.truncate) return { status: 200, headers, body: { totalRecords: rows.length, count: data.length, resultTruncated: more ? 'true' : 'false', data } };
-  return {
-    status: 200,
-    headers,
-    body: {
-      totalRecords: rows.length,
-      count: data.length,
-      resultTruncated: 'false',
-      ...(more ? { $skipToken: Buffer.from(String(offset + size)).toString('base64') } : {}),
-      data,
-    },
-  };
+  return { status: 200, headers, body: graphPage(estate.shapes ?? {}, { rows, data, offset, more, truncate: estate.truncate }) };
 }
 
 /** The answer to POST /subscriptions/{sub}/metrics:getBatch. */
 export function answerBatch(estate: EstateSettings, subscription: string, params: URLSearchParams, body: unknown, now: number): Answer {
+  const bad = batchError;
+  if (estate.shapes?.pathNotFound) return { status: 404, body: { error: { code: 'PathNotFound', message: 'The requested path does not exist' } } };
   if (params.get('api-version') !== API_VERSION) return bad('InvalidApiVersion', `api-version ${params.get('api-version')} is not supported`);
   if (estate.batchForbidden.has(subscription.toLowerCase())) {
     return bad('AuthorizationFailed', `The client does not have authorization to perform action 'Microsoft.Insights/Metrics/Read' over scope '/subscriptions/${subscription}'`, 403);
@@ -134,7 +134,9 @@ export function answerBatch(estate: EstateSettings, subscription: string, params
     if (answer.status !== 200) return answer;
     const b = answer.body as { timespan: string; interval: string; value: unknown[]; namespace: string; resourceregion: string };
     const [starttime, endtime] = b.timespan.split('/');
-    values.push({ resourceid: r.id, starttime, endtime, interval: b.interval, namespace: b.namespace, resourceregion: b.resourceregion, value: b.value });
+    values.push(shapeEntry(estate.shapes ?? {}, values.length, { resourceid: r.id, starttime: starttime!, endtime: endtime!, interval: b.interval, namespace: b.namespace, resourceregion: b.resourceregion, value: b.value }));
   }
+  const series = values.reduce((n: number, v) => n + ((v as { value?: { timeseries?: unknown[] }[] }).value ?? []).reduce((k, m) => k + (m.timeseries?.length ?? 0), 0), 0);
+  if (series > (estate.seriesCap ?? SERIES_CAP)) return QUERY_THROTTLED(series, estate.seriesCap ?? SERIES_CAP);
   return { status: 200, body: { values } };
 }

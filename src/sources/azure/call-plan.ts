@@ -10,7 +10,7 @@ import { BATCH_LIMITS, type CallPlan, type PlanSubscription } from '../../core/d
 import { batchResources, groupOf, MAX_IDS_PER_BATCH, type MetricGroup } from './batch-plan.js';
 import type { ResourceInfo } from './resource-info.js';
 
-export const SERIES_CAP = BATCH_LIMITS.series;
+export const SERIES_CAP: number = BATCH_LIMITS.series;
 
 /** Series one resource can answer for a group: each metric's top when split, else one. */
 export function seriesPerResource(g: MetricGroup): number {
@@ -96,7 +96,7 @@ export function summarize(resources: readonly ResourceInfo[], groups: readonly M
 export function estatePlan(
   resources: readonly ResourceInfo[],
   groups: readonly MetricGroup[],
-  o: { batch: boolean; graphPages: number; lookupPages: number; discovered: boolean },
+  o: { batch: boolean; graphPages: number; lookupPages: number; discovered: boolean; cap?: number },
 ): CallPlan {
   return {
     graphPages: o.graphPages,
@@ -106,6 +106,6 @@ export function estatePlan(
     path: o.batch ? 'batch' : 'per-resource',
     groups: groups.length,
     windows: Math.max(0, ...groups.map((g) => g.windows.length)),
-    subscriptions: summarize(resources, groups, o.batch),
+    subscriptions: summarize(resources, groups, o.batch, o.cap),
   };
 }

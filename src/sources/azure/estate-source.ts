@@ -22,7 +22,7 @@ import { parseMetricsBody } from '../parse-response.js';
 import type { CostSum, MetricsSource, SourceResult } from '../source.js';
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
-import { batchCalls, capGroups, estatePlan, resourceCalls } from './call-plan.js';
+import { batchCalls, capGroups, estatePlan, resourceCalls, SERIES_CAP } from './call-plan.js';
 import { addCost, costLine } from './cost.js';
 import type { Log } from './client.js';
 import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
@@ -60,6 +60,8 @@ export interface EstateOptions {
   readonly lookupPages?: number;
   /** Seams for tests; the CLI never sets them. */
   readonly retry?: Partial<RetrySettings>;
+  /** The batch API's cap on time series per query (default SERIES_CAP, 500,000). */
+  readonly seriesCap?: number;
 }
 
 export interface EstateResult extends SourceResult {
@@ -114,15 +116,16 @@ function serviceError(res: JsonResponse): { code?: string; message?: string } {
   return { code: typeof o?.code === 'string' ? o.code : undefined, message: typeof o?.message === 'string' ? o.message : undefined };
 }
 
+/** The batch API's 500,000-series cap, met although the calls were cut under it by estimate. */
+const seriesCapMessage = (what: string): string =>
+  `the batch call asked for more time series than Azure Monitor answers in one query (500,000; ${what}): narrow the query (fewer split dimensions, --operation) and run again`;
+
 /** What a non-200 answer means for the resources it was about. */
 function httpFailure(res: JsonResponse): Failure {
   const { code, message } = serviceError(res);
   const tag = `HTTP ${res.status}${code ? ` ${code}` : ''}`;
   if (code === 'QueryThrottledException' || /QueryThrottledException/.test(message ?? '')) {
-    return {
-      code: 'QueryThrottledException',
-      message: `the batch call asked for more time series than Azure Monitor answers in one query (500,000; ${tag}${message ? `: ${oneLine(message, 160)}` : ''}): narrow the query (fewer split dimensions, --operation) and run again`,
-    };
+    return { code: 'QueryThrottledException', message: seriesCapMessage(`${tag}${message ? `: ${oneLine(message, 160)}` : ''}`) };
   }
   if (res.status === 403) return { code: code ?? 'AuthorizationFailed', message: `access denied (${tag}): reading metrics needs the Monitoring Reader role` };
   if (res.status === 404 && code === 'PathNotFound') return { code, message: `the endpoint has no such path (${tag}): check --batch-endpoint` };
@@ -132,6 +135,9 @@ function httpFailure(res: JsonResponse): Failure {
 
 /** Failures that stay with the resources of one request; anything else stops the run. */
 function requestFailure(err: unknown): Failure | undefined {
+  if (err instanceof RetriesExhaustedError && err.serviceCode === 'QueryThrottledException') {
+    return { code: err.serviceCode, message: seriesCapMessage(`HTTP ${err.status} QueryThrottledException, still after ${err.retries} retries`) };
+  }
   if (err instanceof RetriesExhaustedError) {
     const what = err.status === 429 || err.status === 529 || err.status === 503 ? `throttled out (HTTP ${err.status})` : `HTTP ${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ''}`;
     return { code: err.status === 429 ? 'TooManyRequests' : `HTTP${err.status}`, message: `${what}, still after ${err.retries} retries` };
@@ -148,6 +154,10 @@ export class EstateSource implements MetricsSource {
   /** The sum of the `cost` fields of the answers of the current fetch. */
   private cost: CostSum | undefined;
   constructor(private readonly opts: EstateOptions) {}
+
+  private get cap(): number {
+    return this.opts.seriesCap ?? SERIES_CAP;
+  }
 
   /** Resource Graph pages this source has read. */
   get graphPagesRead(): number {
@@ -209,7 +219,7 @@ export class EstateSource implements MetricsSource {
     const { now, log } = this.opts;
     const withRange = queries.map((q) => (q.range.start !== undefined || q.range.sinceMs !== undefined ? q : { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } }));
     if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
-    return capGroups(groupPlans(planRequests(withRange, now), this.opts.metricsPerCall));
+    return capGroups(groupPlans(planRequests(withRange, now), this.opts.metricsPerCall), this.cap);
   }
 
   /** What fetch would send (--dry-run): Resource Graph runs (the plan depends on what it finds), nothing else. */
@@ -222,6 +232,7 @@ export class EstateSource implements MetricsSource {
       graphPages: this.graphPages + (this.opts.lookupPages ?? 0),
       lookupPages: this.opts.lookupPages ?? 0,
       discovered: s.kind === 'discover',
+      cap: this.cap,
     });
   }
 
@@ -259,7 +270,7 @@ export class EstateSource implements MetricsSource {
       if (o.noBatchReason) o.log.note(o.noBatchReason);
       perResource.push(...resources);
     } else {
-      await this.pool(batchCalls(resources, groups), signal, async (t) => {
+      await this.pool(batchCalls(resources, groups, this.cap), signal, async (t) => {
         if (refused.has(t.subscription.toLowerCase())) return;
         calls.batch++;
         const g = groups[t.gi]!;
