@@ -3,6 +3,7 @@
  * real run that follows makes exactly the requests the plan counted: the batch path, the per-resource
  * path (--no-batch), the 403 fallback, the single-resource path, and export.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, liveEnv, openEstateHarness } from './emulator/harness.js';
 import { makeEstate, SUBS } from './emulator/estate.js';
@@ -141,6 +142,8 @@ describe('--dry-run plans match the requests of the real run', () => {
     const dir = tempDir('acs-dry-export-');
     const exportArgs = ['export', dir, '--subscription', B, '-m', 'chat,rooms', '--interval', 'PT1H', '--since', '45d'];
     const e = await plan(exportArgs);
+    // The plan writes nothing: no manifest, no file.
+    expect(readdirSync(dir)).toEqual([]);
     // 43 resources in one step per window (45 days: 30 + 15); chat and rooms have the same dimensions: one group, one call per window.
     expect([e.resources, e.windows, e.metricGroups, e.totals.batchCalls, e.totals.resourceGraphPages]).toEqual([43, 2, 1, 2, 1]);
     const real = await run(exportArgs, { env: liveEnv(h) });
@@ -184,6 +187,12 @@ describe('--dry-run text', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('export takes -o only with --dry-run', async () => {
+    const r = await run(['export', tempDir('acs-dry-o-'), '--subscription', A, '-o', 'json'], { env: liveEnv(h) });
+    expect([r.code, r.stderr]).toEqual([2, 'error: -o/--output goes with --dry-run (an export writes files, not stdout)\n']);
+    expect(h.emulator.requests).toHaveLength(0);
   });
 
   it('is refused with --fixture', async () => {
