@@ -133,6 +133,14 @@ describe('batch shapes: the same numbers in every shape', () => {
     expect((JSON.parse(plain) as Status).cost).toBeUndefined();
   });
 
+  it('one resource: the cost of its Metrics - List answers (two windows of a 45-day range)', async () => {
+    const r = await run(['query', '--resource', estate[0]!.id, '-m', 'chat', '--since', '45d', '-o', 'json'], { env: liveEnv(h) });
+    expect(r.code).toBe(0);
+    expect(h.emulator.metricRequests).toHaveLength(2);
+    // The emulator's Metrics - List bodies say "cost": 0.
+    expect((JSON.parse(r.stdout) as Status).cost).toEqual({ total: 0, answers: 2 });
+  });
+
   it('529 (the data plane throttling) is retried: the same numbers', async () => {
     h.emulator.inject({ kind: 'status', status: 529, headers: { 'retry-after': '0' } }, 2, 'batch');
     const r = await run(STATUS, { env: liveEnv(h) });
