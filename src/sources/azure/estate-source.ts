@@ -70,7 +70,6 @@ export interface EstateResult extends SourceResult {
   readonly calls: { batch: number; perResource: number };
 }
 
-
 /** An entry of the combined batch body. */
 interface Entry {
   resourceid: string;
