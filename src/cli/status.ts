@@ -17,11 +17,12 @@ import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions } from './partial.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
 
-interface StatusOptions extends SourceOptions {
+interface StatusOptions extends SourceOptions, PartialOptions {
   metric?: string;
   since?: string;
   start?: string;
@@ -39,9 +40,12 @@ export const registerStatus: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  addPartialOption(cmd);
   cmd.addHelpText(
     'after',
     `
+${PARTIAL_EXIT_HELP}
+
 Examples:
   acs-metrics status --all-subscriptions
   acs-metrics status --subscription "$SUB" --metric chat,sms --since 1h -o json
@@ -92,5 +96,5 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
-  return EXIT.OK;
+  return partialExit(ctx, opts, { failed: report.resources.filter((r) => r.failed > 0).length, of: report.resources.length });
 }
