@@ -199,7 +199,7 @@ export class EstateSource implements MetricsSource {
     warnIfCut(groups, entries, log);
     const body = { values: entries };
     const metrics: MetricData[] = parseMetricsBody(body, ORIGIN);
-    const failed = entries.filter((e) => e.value.every((m) => typeof (m as { errorCode?: unknown }).errorCode === 'string' && (m as { errorCode: string }).errorCode !== 'Success'));
+    const failed = entries.filter((e) => e.value.every((m) => isFailure((m as { errorCode?: unknown }).errorCode)));
     if (failed.length === entries.length) {
       const first = (entries[0]!.value[0] as { errorMessage?: string }).errorMessage ?? 'no data';
       const id = entries[0]!.resourceid;
@@ -378,6 +378,9 @@ export class EstateSource implements MetricsSource {
     };
   }
 }
+
+/** A metric's errorCode that says it failed (no errorCode, or "Success" in any case, is success). */
+const isFailure = (code: unknown): boolean => typeof code === 'string' && code.toLowerCase() !== 'success';
 
 /** A metric answered with exactly `top` series (per resource) may have lost some: say so once per metric. */
 function warnIfCut(groups: readonly MetricGroup[], entries: readonly Entry[], log: Log): void {
