@@ -6,8 +6,7 @@
 import type { MetricDef } from '../catalog/types.js';
 import { dataResources, failureNotes, resourceFailures } from '../core/estate.js';
 import type { Query, QueryResult } from '../core/model.js';
-import { runQuery } from '../core/run-query.js';
-import { buildStatus } from '../core/status.js';
+import { buildStatus, statusResults } from '../core/status.js';
 import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
@@ -77,7 +76,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   const failedMetrics: { metric: MetricDef; message: string }[] = [];
   for (const q of queries) {
     try {
-      results.push(runQuery(q, data));
+      results.push(...statusResults(q, data));
     } catch (err) {
       if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
       failedMetrics.push({ metric: q.metric, message: err.problems.join('; ') });
