@@ -4,7 +4,7 @@
  * problems first. Live (one batch call per 50 resources and metric group) or from saved files.
  */
 import type { MetricDef } from '../catalog/types.js';
-import { dataResources, failureNotes, resourceFailures } from '../core/estate.js';
+import { dataResources, failureNotes, resourceFailures, shortfall } from '../core/estate.js';
 import type { Query, QueryResult } from '../core/model.js';
 import { buildStatus, statusResults } from '../core/status.js';
 import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
@@ -95,5 +95,6 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
-  return partialExit(ctx, opts, { failed: report.resources.filter((r) => r.failed > 0).length, of: report.resources.length });
+  // Partial: data that could not be fetched (an errorCode in the data), not a metric the files lack.
+  return partialExit(ctx, opts, { failed: shortfall(data.metrics).failed, of: resources.length });
 }
