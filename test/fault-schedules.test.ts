@@ -107,7 +107,7 @@ function checkResources(doc: Doc, stderr: string): string[] {
 }
 
 describe('fault schedules (property)', () => {
-  it('absorbed schedules give every resource exactly; any other is exact or named, partial (4) or all failed (3); within the bound', { timeout: 90_000 }, async () => {
+  it('absorbed schedules give every resource exactly; any other is exact or named, partial (4) or all failed (3); within the bound', { timeout: Math.max(90_000, (Number(process.env.FAULT_RUNS) || 0) * 9000) }, async () => {
     const seen = new Set<number>();
     await fc.assert(
       fc.asyncProperty(scheduleArb, fc.boolean(), async (schedule, batch) => {
@@ -156,11 +156,11 @@ describe('fault schedules (property)', () => {
         expect(failed.length).toBeLessThan(COUNT);
         expect(r.stderr.endsWith(`note: the results are partial: ${failed.length} of ${COUNT} resources failed (named above); exit 4 (--allow-partial: 0)\n`)).toBe(true);
       }),
-      // About 1 s a run (hung answers cost a --timeout each); FAULT_SEED=n replays a run. The examples
+      // About 1 s a run (hung answers cost a --timeout each); FAULT_SEED=n replays a run, FAULT_RUNS=n runs more. The examples
       // make sure that each outcome is seen: absorbed, partial (the first batch call fails for good),
       // and all failed (Resource Graph refuses to be waited for).
       {
-        numRuns: 10,
+        numRuns: Number(process.env.FAULT_RUNS) || 10,
         seed: Number(process.env.FAULT_SEED) || undefined,
         examples: [
           [[{ api: 'batch', index: 0, fault: { kind: 'cut' } }, { api: 'graph', index: 0, fault: { kind: 'graph-quota', resetSeconds: 5 } }], true],
