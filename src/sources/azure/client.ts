@@ -8,9 +8,9 @@ import { debugPolicy, DEFAULT_RETRY, retryNotice, retryPolicy, type RetrySetting
 export { DEFAULT_ENDPOINT } from './endpoint.js';
 
 export interface Log {
-  warn(message: string): void;
-  note(message: string): void;
-  trace(message: string): void;
+  readonly warn: (message: string) => void;
+  readonly note: (message: string) => void;
+  readonly trace: (message: string) => void;
 }
 
 export interface ClientSettings {
