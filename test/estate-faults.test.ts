@@ -187,3 +187,14 @@ describe('Resource Graph quota exhaustion', () => {
   });
 });
 
+
+describe('--help tells of exit 4 and --allow-partial', () => {
+  for (const command of ['query', 'status', 'usage', 'export']) {
+    it(command, async () => {
+      const r = await run([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('--allow-partial');
+      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/4 partial: .*--allow-partial makes it 0/);
+    });
+  }
+});

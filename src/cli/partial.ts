@@ -12,7 +12,9 @@ export interface PartialOptions {
 }
 
 /** The exit codes line of the --help of a command that can print partial results. */
-export const PARTIAL_EXIT_HELP = 'Exit codes: 0 done, 2 usage error, 3 no data could be fetched (or read), 4 partial: the data was printed but some resources or metrics failed (each named on stderr; --allow-partial makes it 0).';
+export const PARTIAL_EXIT_HELP = `Exit codes: 0 done, 2 usage error, 3 no data could be fetched (or read), 4 partial: the data
+was printed but some resources or metrics failed (each named on stderr; --allow-partial makes it 0),
+130 interrupted.`;
 
 export function addPartialOption(cmd: Command): Command {
   return cmd.option('--allow-partial', 'exit 0 instead of 4 when some resources or metrics could not be fetched (they are still named on stderr)');
