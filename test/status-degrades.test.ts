@@ -64,3 +64,20 @@ describe('status when a resource\'s data lacks the Operation split', () => {
     ]);
   });
 });
+
+describe('a batch entry whose metric has no errorCode key (or "success" in any case) answered', () => {
+  it('counts its data, is not a failure, and the run is not partial', async () => {
+    const noKey = entry('acs-nokey', [{ dims: { operation: 'SendChatMessage', statuscode: '201', statuscodeclass: '2xx' }, counts: [3, 3, 3, 3] }]);
+    delete (noKey.value[0] as { errorCode?: string }).errorCode;
+    const lower = entry('acs-lower', [{ dims: { operation: 'SendChatMessage', statuscode: '201', statuscodeclass: '2xx' }, counts: [1, 1, 1, 1] }]);
+    (lower.value[0] as { errorCode?: string }).errorCode = 'success';
+    const r = await run(['status', '--fixture', writeFixture({ values: [noKey, lower] }), '--metric', 'chat', '-o', 'json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(doc.partial).toBe(false);
+    expect(doc.resources.map((x) => [x.name, x.requests, x.metrics[0]!.error])).toEqual([
+      ['acs-nokey', 12, null],
+      ['acs-lower', 4, null],
+    ]);
+  });
+});
