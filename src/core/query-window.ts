@@ -62,7 +62,8 @@ function queryInterval(query: Query, window: Window, grid: DataGrid | undefined,
   }
   if (intervalMs !== null && nativeMs !== null && query.interval.kind === 'fixed') {
     if (intervalMs < nativeMs || intervalMs % nativeMs !== 0) {
-      throw new DataError(
+      // A bad value for this data: a usage error (exit 2), as every bad value is.
+      throw new UsageError(
         `--interval ${toIsoDuration(intervalMs)} does not fit the data's ${toIsoDuration(nativeMs)} buckets: use ${toIsoDuration(nativeMs)} or a multiple of it`,
       );
     }
