@@ -200,6 +200,9 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   const output = (opts.output ?? 'text').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
+  if (opts.ruleName !== undefined && opts.ruleName.trim() === '') {
+    problems.add('--rule-name is empty: give a name, e.g. --rule-name "chat errors", or leave it out for the default (the metric and its operations)');
+  }
 
   let rules: GateRule[] | undefined;
   let pending: { opts: CheckOptions; parts: FlagParts } | undefined;

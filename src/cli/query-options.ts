@@ -18,7 +18,7 @@ import { parseDuration } from '../core/duration.js';
 import { defaultErrors } from '../core/classify.js';
 import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
-import { metricByRestName } from '../catalog/resolve.js';
+import { metricByRestName, operationDimension } from '../catalog/resolve.js';
 import { METRICS } from '../catalog/metrics.js';
 import { DataError, type Problems, UsageError } from '../errors.js';
 import { parseODataFilter } from './odata-filter.js';
@@ -57,6 +57,7 @@ const LIST_EXAMPLES: Record<string, string> = {
   '--status-code': 'status codes separated by commas, e.g. --status-code 429,503',
   '--status-class': 'status classes separated by commas, e.g. --status-class 4xx,5xx',
   '--split-by': 'dimensions separated by commas, e.g. --split-by operation,statuscode (or none for one series)',
+  '--resource-name': 'resource names or ids separated by commas, e.g. --resource-name acs-prod,acs-test',
 };
 
 /** Adds a problem when a list option (collectList) has an empty value; true when it has none. */
@@ -66,12 +67,13 @@ export function checkListValues(flag: string, values: readonly string[] | undefi
   return false;
 }
 
-/** Rejects empty values of --operation, --status-code and --status-class; true when there are none. */
+/** Rejects empty values of --operation, --status-code, --status-class and --resource-name; true when there are none. */
 export function checkFilterValues(opts: FilterOptions, problems: Problems): boolean {
   const results = [
     checkListValues('--operation', opts.operation, problems),
     checkListValues('--status-code', opts.statusCode, problems),
     checkListValues('--status-class', opts.statusClass, problems),
+    checkListValues('--resource-name', opts.resourceName, problems),
   ];
   return results.every(Boolean);
 }
@@ -121,9 +123,28 @@ export function resolveMetricOption(opts: FilterOptions, problems: Problems): Me
   }
   if (!checkFilterValues(opts, problems) && opts.metric === undefined) return undefined;
   if (opts.metric !== undefined) return problems.try(() => resolveMetric(opts.metric!));
-  const first = opts.operation?.[0];
+  const first = opts.operation?.[0] ?? filterOperation(opts.filter);
   if (first !== undefined) return problems.try(() => resolveOperationAnywhere(first).metric);
   return undefined;
+}
+
+/** The names an operation-like dimension goes by in some metric (Operation, OperationName, EventTypeName...), in lower case. */
+const OPERATION_DIMENSIONS = new Set(
+  METRICS.flatMap((m) => {
+    const d = operationDimension(m);
+    return d ? [d.name, d.rest].map((n) => n.toLowerCase()) : [];
+  }),
+);
+
+/** The first operation a --filter names (`Operation eq 'SendChatMessage'`); a bad filter is reported by parseFilters. */
+function filterOperation(filter: string | undefined): string | undefined {
+  if (filter === undefined) return undefined;
+  try {
+    const term = parseODataFilter(filter).find((t) => OPERATION_DIMENSIONS.has(t.dimension.toLowerCase()) && t.values !== '*');
+    return term === undefined ? undefined : (term.values as readonly string[])[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** --metric as a list: aliases, REST or display names separated by commas, or "all" (every catalog metric). */
