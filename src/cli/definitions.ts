@@ -42,6 +42,15 @@ const STATUS_LABEL: Record<MetricComparison['status'], string> = {
   'resource-only': 'resource only',
 };
 
+/** What the operator can do about a difference: the values the catalog lacks, and how to report the rest. */
+export const WHAT_TO_DO = [
+  'Operations the catalog lacks: "acs-metrics definitions --values --write-extra extra.json" saves them,',
+  'and "--catalog-extra extra.json" makes query and check accept them.',
+  'Anything else needs a new catalog: report it in an issue on the acs-metrics project, with the',
+  'output of "acs-metrics definitions --json" (with the resource id left out if it is private).',
+  '',
+].join('\n');
+
 export function definitionsTable(diff: DefinitionsDiff, resource: string, c: ChalkInstance): string {
   // One row per difference, so that each reads on its own line.
   const rows = diff.metrics.flatMap((m) => {
@@ -57,7 +66,7 @@ export function definitionsTable(diff: DefinitionsDiff, resource: string, c: Cha
   const summary =
     diff.differing === 0
       ? 'The catalog matches the resource.\n'
-      : `${diff.differing} of ${diff.metrics.length} metrics differ; correct src/catalog/metrics.ts where the service is right.\n`;
+      : `${diff.differing} of ${diff.metrics.length} metrics differ from the built-in catalog.\n${WHAT_TO_DO}`;
   return head + table + summary;
 }
 
