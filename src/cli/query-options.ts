@@ -318,11 +318,18 @@ export function noErrorRateProblem(metric: MetricDef, flag = '--max-error-rate')
   return `${flag} does not apply to ${metric.alias} (${metric.rest}): it has no error rate (${rule.reason}); gate its volume with --min-total or --max-total`;
 }
 
+/** Digits only (1e-400 would read as 0, 0x10 as 16); undefined beyond 2^53. */
+function wholeNumber(text: string): number | undefined {
+  if (!/^\s*\+?\d+\s*$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** A positive whole number option (--top, --min-total...); an empty value is not 0. */
 export function parsePositiveInt(flag: string, text: string | undefined, problems: Problems, min = 1): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min) {
+  const n = wholeNumber(text);
+  if (n === undefined || n < min) {
     problems.add(`invalid ${flag} "${text}": expected a whole number of at least ${min}`);
     return undefined;
   }
@@ -332,8 +339,8 @@ export function parsePositiveInt(flag: string, text: string | undefined, problem
 /** A whole number from min to max (--width, --height); `unit` ends the message: "(columns)". */
 export function parseIntInRange(flag: string, text: string | undefined, problems: Problems, min: number, max: number, unit: string): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+  const n = wholeNumber(text);
+  if (n === undefined || n < min || n > max) {
     problems.add(`invalid ${flag} "${text}": expected a whole number from ${min} to ${max} (${unit})`);
     return undefined;
   }
