@@ -53,6 +53,7 @@ import { addSourceOptions, fetchWindows, type SourceOptions } from './source-opt
 import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const OUTPUTS = ['text', 'json', 'yaml'] as const;
 
@@ -107,6 +108,9 @@ export const registerCheck: Register = (program, action) => {
   addChangeOptions(cmd);
   addWatchOptions(cmd);
   addSourceOptions(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--level', LEVELS);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `

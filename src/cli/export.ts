@@ -24,6 +24,7 @@ import type { Context } from './context.js';
 import type { Register } from './main.js';
 import { addWindowOptions, collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const DEFAULT_SINCE = '93d';
 const GRAINS: Readonly<Record<string, number>> = { PT1M: 60_000, PT1H: 3_600_000 };
@@ -47,6 +48,8 @@ export const registerExport: Register = (program, action) => {
   addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
     .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
   addLiveOptions(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--interval', Object.keys(GRAINS));
   cmd.addHelpText(
     'after',
     `

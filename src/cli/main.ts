@@ -30,7 +30,7 @@ export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Prom
   ['status', async () => (await import('./status.js')).registerStatus],
   ['resources', async () => (await import('./resources.js')).registerResources],
 ];
-const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+export const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
   ...COMMAND_LOADERS,
   ['completion', async () => (await import('./completion.js')).registerCompletion],
 ];
@@ -46,8 +46,8 @@ function commandsFor(argv: readonly string[]): typeof COMMANDS {
   return named.length === 1 && (dashDash === -1 || dashDash > at) ? named : COMMANDS;
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
-  let exitCode: number = EXIT.OK;
+/** The program and its global options, before any command is registered: what main runs and completion reads. */
+export function newProgram(io?: Io): Command {
   const program = new Command('acs-metrics');
   program
     .description('Query, chart and gate Azure Communication Services request metrics (Azure Monitor or fixture files).')
@@ -57,13 +57,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .helpOption('-h, --help', 'show help')
     .addHelpCommand(false)
     .exitOverride()
-    .configureOutput({
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.');
+  if (io !== undefined) {
+    program.configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
       outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
-    })
-    .showSuggestionAfterError(true)
-    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.');
+    });
+  }
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = newProgram(io);
 
   const action =
     <O>(handler: Handler<O>) =>

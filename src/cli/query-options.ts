@@ -22,6 +22,7 @@ import { metricByRestName, operationDimension } from '../catalog/resolve.js';
 import { METRICS } from '../catalog/metrics.js';
 import { DataError, type Problems, UsageError } from '../errors.js';
 import { parseODataFilter } from './odata-filter.js';
+import { METRIC_ALIASES, offer, operationsOfMetric, STATUS_CLASSES } from './option-values.js';
 
 export interface FilterOptions {
   metric?: string;
@@ -94,13 +95,17 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
     .option('--resource-name <names>', 'only these resources, by name or full id, when the data holds several', collectList);
   addWindowOptions(cmd, 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)');
-  return cmd
+  cmd
     .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")')
     .addOption(cmd.createOption('--start-time <time>', 'az: --start').hideHelp())
     .addOption(cmd.createOption('--end-time <time>', 'az: --end').hideHelp())
     .addOption(cmd.createOption('--offset <duration>', 'az: counts back from --end-time or now, or forward from --start-time').hideHelp())
     .addOption(cmd.createOption('--metrics <names...>', 'az: --metric').hideHelp())
     .option('--filter <odata>', "az's dimension filter, e.g. \"Operation eq 'SendChatMessage' and StatusCode eq '*'\" (see the README)");
+  offer(cmd, '--metric', METRIC_ALIASES);
+  offer(cmd, '--metrics', METRIC_ALIASES);
+  offer(cmd, '--operation', operationsOfMetric);
+  return offer(cmd, '--status-class', STATUS_CLASSES);
 }
 
 /** A value given under our name or az's, not both. */

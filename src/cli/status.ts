@@ -17,6 +17,7 @@ import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
@@ -39,6 +40,8 @@ export const registerStatus: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `

@@ -18,6 +18,7 @@ import type { Register } from './main.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
 const DEFAULT_SINCE = '90d';
@@ -44,6 +45,9 @@ export const registerUsage: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--fail-on', FAIL_ON);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `
