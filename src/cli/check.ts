@@ -54,6 +54,7 @@ import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, typ
 import { baselineQuery } from '../core/compare.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
 import { METRIC_ALIASES, offer } from './option-values.js';
+import { MAX_WIDTH, MIN_WIDTH, outputWidth, parseWidth } from './width.js';
 
 const OUTPUTS = ['text', 'json', 'yaml'] as const;
 
@@ -67,6 +68,7 @@ interface CheckOptions extends FilterOptions, SourceOptions, ChangeOptions, Watc
   failOnNoData?: boolean;
   level?: string;
   ruleName?: string;
+  width?: string;
   output?: string;
   junit?: string;
 }
@@ -104,7 +106,8 @@ export const registerCheck: Register = (program, action) => {
     .option('--rule-name <text>', 'the rule name in reports (default: the metric and operations)')
     .option('-c, --config <file>', 'a rules file (JSON, or YAML for .yml/.yaml) with several rules; see the README')
     .option('-o, --output <format>', 'text, json or yaml (the JSON document)', 'text')
-    .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)');
+    .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)')
+    .option('--width <columns>', `fit the report's lines to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`);
   addChangeOptions(cmd);
   addWatchOptions(cmd);
   addSourceOptions(cmd);
@@ -204,6 +207,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   const output = (opts.output ?? 'text').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
+  problems.try(() => parseWidth(opts.width));
   if (opts.ruleName !== undefined && opts.ruleName.trim() === '') {
     problems.add('--rule-name is empty: give a name, e.g. --rule-name "chat errors", or leave it out for the default (the metric and its operations)');
   }
@@ -305,7 +309,7 @@ async function report(outcome: CheckOutcome, data: SourceResult | undefined, opt
   // Machine output (json, yaml) keeps stdout to the document.
   const json = output !== 'text';
   const doc = json ? renderCheckJson(outcome) : undefined;
-  ctx.io.stdout.write(doc === undefined ? renderCheckText(outcome, ctx.out) : output === 'yaml' ? await (await import('../render/yaml.js')).jsonToYaml(doc) : doc);
+  ctx.io.stdout.write(doc === undefined ? renderCheckText(outcome, ctx.out, outputWidth(ctx.io, parseWidth(opts.width))) : output === 'yaml' ? await (await import('../render/yaml.js')).jsonToYaml(doc) : doc);
 
   const failures = new Set<string>();
   for (const r of outcome.results) {
