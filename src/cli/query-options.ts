@@ -23,6 +23,7 @@ import { METRICS } from '../catalog/metrics.js';
 import { DataError, type Problems, UsageError } from '../errors.js';
 import { parseODataFilter } from './odata-filter.js';
 import { METRIC_ALIASES, offer, operationsOfMetric, STATUS_CLASSES } from './option-values.js';
+import { fewFiles } from '../core/few.js';
 
 export interface FilterOptions {
   metric?: string;
@@ -183,7 +184,7 @@ export function inferMetric(data: readonly MetricData[], fixtures: readonly stri
     const files = fixtures.length > 0 ? fixtures.map((f) => (f === '-' ? 'stdin' : f)) : data.map((m) => m.origin);
     const names = [...new Set(data.map((m) => m.name))];
     throw new DataError(
-      `${[...new Set(files)].join(', ') || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
+      `${fewFiles(files) || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
     );
   }
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);

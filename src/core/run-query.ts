@@ -18,6 +18,7 @@ import { isResourceDimension, resourceName } from '../catalog/resource.js';
 import { dataResources, failureOf, resourceFailures } from './estate.js';
 import { clipToData, dataGrid, floorToMinutes, offGridError, snapToGrid, tooManyBuckets } from './grid.js';
 import { chooseIntervalMs, MAX_BUCKETS, resolveWindow } from './window.js';
+import { fewFiles } from './few.js';
 
 export interface QueryData {
   readonly metrics: readonly MetricData[];
@@ -30,7 +31,7 @@ export function selectMetric(metric: MetricDef, data: readonly MetricData[], not
   const key = metric.rest.toLowerCase();
   const matching = data.filter((m) => m.name.toLowerCase() === key);
   if (matching.length === 0) {
-    const origins = [...new Set(data.map((m) => m.origin))].join(', ') || 'the data';
+    const origins = fewFiles(data.map((m) => m.origin)) || 'the data';
     const present = [...new Set(data.map((m) => m.name))];
     throw new DataError(
       `${origins}: no data for ${metric.alias} (${metric.rest})${present.length ? `; the data holds ${present.join(', ')}` : '; it holds no metrics'}`,
@@ -80,7 +81,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const metrics = deduplicated.metrics;
   let query = resourceQuery(asked, metrics, notes);
   const allSeries = metrics.flatMap((m) => m.series);
-  const origin = [...new Set(metrics.map((m) => m.origin))].join(', ');
+  const origin = fewFiles(metrics.map((m) => m.origin));
 
   if (query.defaultSplit && allSeries.length > 0) {
     // The default split (Operation) on data saved without it (a plain `az monitor metrics list`):
