@@ -89,6 +89,27 @@ describe('acs-metrics definitions', () => {
     expect(r.stdout).not.toContain('src/catalog');
   });
 
+  it('fits --width, the terminal or COLUMNS like the other tables (the values table too)', async () => {
+    const unlimited = await run(['definitions', '--resource', RESOURCE, '--values'], { env: liveEnv(h) });
+    const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+    expect(widest(unlimited.stdout)).toBeGreaterThan(100);
+    for (const [argv, env] of [
+      [['--width', '60'], {}],
+      [[], { COLUMNS: '60' }],
+    ] as const) {
+      const r = await run(['definitions', '--resource', RESOURCE, '--values', ...argv], { env: { ...liveEnv(h), ...env } });
+      expect(r.code).toBe(0);
+      // The resource id is never cut (it stays copyable, as URLs do): it gets a line of its own.
+      expect(r.stdout.split('\n').slice(0, 3)).toEqual(['Metric definitions of', RESOURCE, 'compared with the built-in catalog']);
+      expect(widest(r.stdout.replace(RESOURCE, ''))).toBeLessThanOrEqual(60);
+      // REST names are cut in the middle as a last resort; differences and values wrap.
+      expect(r.stdout).toMatch(/^│ router +│ ApiReq…outer │ different +│ \w+ +│$/m);
+      expect(r.stdout).toContain("│ chat   │ Operation │ O'Brien          │ 24    │ not in  │\n│        │           │                  │       │ catalog │\n");
+    }
+    const bad = await run(['definitions', '--resource', RESOURCE, '--width', '5'], { env: liveEnv(h) });
+    expect([bad.code, bad.stderr]).toEqual([2, 'error: invalid --width "5": expected a whole number of columns from 20 to 1000\n']);
+  });
+
   it('prints JSON for scripts', async () => {
     const r = await run(['definitions', '--resource', RESOURCE, '--json'], { env: liveEnv(h) });
     expect(r.code).toBe(0);
