@@ -179,6 +179,20 @@ describe('check with out-of-range thresholds: exit 2, one line', () => {
     }
   });
 
+  it('a duration beyond 100,000 years is refused (exit 2), never an internal error on an invalid date', async () => {
+    const message = (flag: string, v: string) => `error: invalid ${flag} "${v}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H (at most 100,000 years)\n`;
+    for (const v of ['99999999999999999999d', 'P99999999999D', '36500001d']) {
+      for (const command of [['query', '-m', 'chat'], ['check', '-m', 'chat', '--max-error-rate', '1%'], ['status'], ['usage']]) {
+        const r = await run([...command, '--fixture', chat, '--since', v]);
+        expect([r.code, r.stdout, r.stderr]).toEqual([2, '', message('--since', v)]);
+      }
+    }
+    // 100,000 years is still a window (of all the data).
+    expect((await run(['query', '--fixture', chat, '-m', 'chat', '--since', '36500000d', '-o', 'json'])).code).toBe(0);
+    const compare = await run(['query', '--fixture', chat, '-m', 'chat', '--compare', '99999999999999999999d']);
+    expect(compare.code).toBe(2);
+  });
+
   it('the finest accepted threshold works end to end: 0.000001%', async () => {
     // Chat: 9 errors in 137 requests.
     const r = await run(['check', '--fixture', chat, '-m', 'chat', '--max-error-rate', '0.000001%']);

@@ -14,7 +14,7 @@ import {
   resolveStatusCode,
 } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
-import { parseDuration } from '../core/duration.js';
+import { isTooLong, parseDuration } from '../core/duration.js';
 import { defaultErrors } from '../core/classify.js';
 import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
@@ -256,7 +256,7 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
   let sinceMs: number | undefined;
   if (sinceText !== undefined) {
     sinceMs = parseDuration(sinceText);
-    if (sinceMs === undefined) problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H`);
+    if (sinceMs === undefined) problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H${tooLong(sinceText)}`);
     if (sinceFlag === '--offset' && startText !== undefined) {
       if (endText !== undefined) problems.add(`give at most two of ${startFlag}, ${endFlag} and --offset`);
       // az: with a start time, the offset counts forward from it.
@@ -267,6 +267,9 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
   if (start !== undefined && end !== undefined && start >= end && endText !== undefined) problems.add(`${startFlag} ${startText} is not before ${endFlag} ${endText}`);
   return { start, end, sinceMs };
 }
+
+/** " (at most 100,000 years)" when the text is a duration, only too long to be one. */
+const tooLong = (text: string): string => (isTooLong(text) ? ' (at most 100,000 years)' : '');
 
 /** --interval: auto, FULL, ISO 8601 (PT5M) or short (5m, 1h, 1d). */
 export function parseInterval(text: string | undefined, problems: Problems): IntervalSpec {
