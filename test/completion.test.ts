@@ -97,6 +97,12 @@ describe('__complete: generated from the commands --help shows', () => {
     expect(await words('query', '--start')).toEqual(['--start']);
   });
 
+  it('comma lists: the value after the last comma', async () => {
+    expect(await words('status', '-m', 'chat,s')).toEqual(['chat,sms']);
+    expect(await words('query', '-m', 'chat', '--split-by', 'operation,status')).toEqual(['operation,StatusCode', 'operation,StatusSubClass']);
+    expect(await words('usage', '--fail-on', 'retiring,')).toEqual(['retiring,retiring', 'retiring,breaking']);
+  });
+
   it('--operation: the operations of the chosen metric, or of all', async () => {
     expect(await words('query', '-m', 'chat', '--operation', 'Send')).toEqual(['SendChatMessage', 'SendReadReceipt', 'SendTypingIndicator']);
     expect(await words('query', '--metric', 'APIRequestSMS', '--operation', '')).toEqual(SMS_OPS);

@@ -89,7 +89,11 @@ export async function complete(words: readonly string[]): Promise<string[]> {
   else if (cmd === undefined) candidates = [];
   else {
     const option = findOption(cmd, before[before.length - 1]);
-    if (option !== undefined && (option.required || option.optional)) candidates = valuesOf(option, before) ?? [];
+    if (option !== undefined && (option.required || option.optional)) {
+      // A comma list (--metric chat,sms, --split-by operation,statuscode): the value after the last comma.
+      const done = cur.slice(0, cur.lastIndexOf(',') + 1);
+      candidates = (valuesOf(option, before) ?? []).map((v) => done + v);
+    }
     else if (cur.startsWith('-')) candidates = longNames(help.visibleOptions(cmd));
     else {
       const argument = cmd.registeredArguments[positionals(cmd, before.slice(at + 1))];
