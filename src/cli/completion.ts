@@ -93,8 +93,7 @@ export async function complete(words: readonly string[]): Promise<string[]> {
       // A comma list (--metric chat,sms, --split-by operation,statuscode): the value after the last comma.
       const done = cur.slice(0, cur.lastIndexOf(',') + 1);
       candidates = (valuesOf(option, before) ?? []).map((v) => done + v);
-    }
-    else if (cur.startsWith('-')) candidates = longNames(help.visibleOptions(cmd));
+    } else if (cur.startsWith('-')) candidates = longNames(help.visibleOptions(cmd));
     else {
       const argument = cmd.registeredArguments[positionals(cmd, before.slice(at + 1))];
       candidates = argument === undefined ? [] : (valuesOf(argument, before) ?? []);
