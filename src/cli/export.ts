@@ -80,7 +80,7 @@ function itemQueries(metric: MetricDef, item: { start: number; end: number }, gr
 }
 
 async function runExportCommand(args: string[], opts: ExportOptions, ctx: Context): Promise<number> {
-  if (args[0]!.trim() === '') throw new UsageError('export needs a folder name, not an empty one: e.g. acs-metrics export ./acs-telemetry');
+  if (args[0]!.trim() === '') throw new UsageError('the folder name is empty: give one, e.g. acs-metrics export ./acs-telemetry');
   const dir = resolve(ctx.io.cwd, args[0]!);
   const shownDir = safeText(args[0]!);
   if (opts.verify) return verify(dir, shownDir, opts, ctx);
