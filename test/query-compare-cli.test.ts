@@ -173,7 +173,7 @@ describe('query --compare: what cannot be compared', () => {
     expect(r.code).toBe(2);
     // The cause is the shift, not the length asked for.
     expect(r.stderr).toBe(
-      "error: --compare 1h 30m is not a whole number of the data's buckets: the baseline 2026-01-01T00:30:00Z to 2026-01-01T02:30:00Z was widened to the data's buckets, 2026-01-01T00:00:00Z to 2026-01-01T03:00:00Z (3h), not as long as the current window (2h); give a shift of whole buckets of the data\n",
+      "error: --compare 1h 30m is not a whole number of the data's buckets: the baseline 2026-01-01T00:30:00Z to 2026-01-01T02:30:00Z was widened to the data's buckets, 2026-01-01T00:00:00Z to 2026-01-01T03:00:00Z (3h), not as long as the current window (2h); give a shift of whole buckets of the data, e.g. --compare 1h or 2h\n",
     );
   });
 

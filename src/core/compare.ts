@@ -37,7 +37,7 @@ export function shapeProblem(current: QueryResult, baseline: QueryResult, shiftF
     const widened = asked !== undefined && (asked.start !== baseline.start || asked.end !== baseline.end);
     const became = `was widened to the data's buckets, ${span(baseline)} (${humanDuration(base)}), not as long as the current window (${humanDuration(cur)})`;
     if (widened && spec?.kind === 'shift') {
-      return `${shiftFlag} ${humanDuration(spec.ms)} is not a whole number of the data's buckets: the baseline ${span(asked)} ${became}; give a shift of whole buckets of the data`;
+      return `${shiftFlag} ${humanDuration(spec.ms)} is not a whole number of the data's buckets: the baseline ${span(asked)} ${became}; give a shift of whole buckets of the data${shiftsNear(spec.ms, current.intervalMs, shiftFlag)}`;
     }
     if (widened) {
       return `the baseline window ${span(asked)} does not start and end on the data's buckets: it ${became}; give a baseline on whole buckets, ${humanDuration(cur)} long`;
@@ -48,6 +48,14 @@ export function shapeProblem(current: QueryResult, baseline: QueryResult, shiftF
     return `the baseline's buckets (${baseline.interval}) are not the current window's (${current.interval}): give --interval ${current.interval === 'FULL' ? 'FULL' : current.interval} or a baseline from data of the same grain`;
   }
   return undefined;
+}
+
+/** ", e.g. --compare 1h or 2h": the whole numbers of the current buckets (whole data buckets too) around a shift. */
+function shiftsNear(ms: number, bucketMs: number | null, flag: string): string {
+  if (bucketMs === null || bucketMs <= 0) return '';
+  const below = Math.floor(ms / bucketMs) * bucketMs;
+  const shifts = [below, below + bucketMs].filter((x) => x > 0).map(humanDuration);
+  return `, e.g. ${flag} ${shifts.join(' or ')}`;
 }
 
 export type PairStatus = 'both' | 'new' | 'gone';
