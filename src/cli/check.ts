@@ -52,6 +52,7 @@ import {
 import { addSourceOptions, fetchWindows, type SourceOptions } from './source-options.js';
 import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
+import type { Query } from '../core/model.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
 import { METRIC_ALIASES, offer } from './option-values.js';
 import { MAX_WIDTH, MIN_WIDTH, outputWidth, parseWidth } from './width.js';
@@ -259,6 +260,8 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   }
   const watch = parseWatch(opts, problems);
   problems.throwIfAny();
+  // A rules file live: a window beyond the retention names its rule (and whether it is the baseline's).
+  if (rules && opts.config !== undefined && !opts.fixture?.length) await checkRuleWindows(rules, ctx.io.now().getTime());
   // --junit is checked before anything is fetched or printed: a report is never followed by a failure to write it.
   if (opts.junit !== undefined) await resolveOutputTarget(resolve(ctx.io.cwd, opts.junit), safeText(opts.junit));
 
@@ -299,6 +302,26 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
   const { outcome, data } = await evaluate(rules ?? []);
   return report(outcome, data, opts, output, ctx);
+}
+
+/** Each rule's windows as they would be asked of Azure (retention, empty windows), every problem named by its rule. */
+async function checkRuleWindows(rules: readonly GateRule[], now: number): Promise<void> {
+  const { queryWindow } = await import('../sources/azure/request-plan.js');
+  const problems = new Problems();
+  const check = (rule: GateRule, query: Query, baseline: boolean): void => {
+    try {
+      queryWindow(query, now);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      const message = baseline ? err.message.replace(/^the (time )?window /, 'the baseline window ') : err.message;
+      problems.add(`rule "${safeText(rule.name)}": ${message}`);
+    }
+  };
+  for (const rule of rules) {
+    check(rule, ruleQuery(rule), false);
+    if (rule.change) check(rule, baselineQuery(ruleQuery(rule), rule.change.baseline, now), true);
+  }
+  problems.throwIfAny();
 }
 
 /** The usual report of an outcome (stdout, stderr, GitHub, JUnit); returns the exit code. */
