@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import type * as AsciichartNs from 'asciichart';
 import type { ChalkInstance } from 'chalk';
-import type { QueryResult, ResultSeries } from '../core/model.js';
+import type { QueryResult } from '../core/model.js';
 import { barLines, palette } from './chart-bars.js';
 import { CAPTION_SEPARATOR, captionParts, formatFixed, seriesLabel, seriesValues } from './format.js';
 import { safeText } from './safe.js';
@@ -53,7 +53,6 @@ const LINE_STYLES: readonly Symbols[] = [
   ['┼', '┤', '╶', '╴', '┄', '└', '┌', '┐', '┘', '┆'],
 ];
 const AXIS = LINE_STYLES[0]!;
-
 
 interface Cell {
   ch: string;
@@ -279,7 +278,7 @@ export function renderChart(
     (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
   );
   // A long label wraps under itself: what tells series apart is often at its end.
-  const legend = ranked.flatMap((s: ResultSeries, j) => {
+  const legend = ranked.flatMap((_series, j) => {
     const sample = paint(j, styleOf(j)[4].repeat(2));
     return wrapText(labelOf(j), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
