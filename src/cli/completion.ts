@@ -8,7 +8,7 @@
  */
 import type { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { offerArgument, valuesOf } from './option-values.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const;
@@ -46,14 +46,14 @@ Register-ArgumentCompleter -Native -CommandName acs-metrics -ScriptBlock {
 };
 
 /**
- * The program as --help sees it: every command registered on the same root, with the same options.
- * A command added to main.ts's COMMANDS is completed without any change here.
+ * The program as --help sees it: the same root (program.ts), every command of commands.ts and this
+ * one, with the same options. A command added to commands.ts is completed without any change here.
  */
 async function programTree(): Promise<Command> {
-  const { COMMANDS, newProgram } = await import('./main.js');
+  const [{ COMMAND_LOADERS }, { newProgram }] = await Promise.all([import('./commands.js'), import('./program.js')]);
   const program = newProgram();
-  const registers = await Promise.all(COMMANDS.map(([, load]) => load()));
-  for (const register of registers) register(program, () => async () => {});
+  const registers = await Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
+  for (const register of [...registers, registerCompletion]) register(program, () => async () => {});
   return program;
 }
 

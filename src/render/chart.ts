@@ -180,7 +180,10 @@ export function renderChart(
   if (known.length === 0) {
     return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
   }
-  const look = (j: number) => opts.looks?.[result.series.indexOf(ranked[j]!)];
+  const look = (j: number) => {
+    const s = ranked[j];
+    return opts.looks?.[s === undefined ? j : result.series.indexOf(s)];
+  };
   const colors = palette(c);
   const paint = (j: number, text: string): string => {
     if (!colorOn) return text;
