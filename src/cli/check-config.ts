@@ -42,7 +42,7 @@ import { CliError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { parseJson } from '../sources/parse-response.js';
 import type { Io } from './io.js';
-import { mayHoldUnreadable, type UnreadableNumber, unreadableNumbers } from './rules-numbers.js';
+import { refuseUnreadable } from './rules-numbers.js';
 
 /** Keys of a rule; `defaults` takes the same except name and operations. */
 export const RULE_KEYS = [
@@ -132,10 +132,7 @@ export async function parseRulesText(text: string, origin: string, format: 'json
       if (err instanceof CliError) throw new UsageError(err.problems, { cause: err });
       throw err;
     }
-    if (mayHoldUnreadable(value)) {
-      const doc = (await import('yaml')).parseDocument(body);
-      if (doc.errors.length === 0) refuseUnreadable(await unreadableNumbers(doc), origin);
-    }
+    await refuseUnreadable(value, body, origin);
     return value;
   }
   const { parseDocument } = await import('yaml');
@@ -145,21 +142,8 @@ export async function parseRulesText(text: string, origin: string, format: 'json
     throw new UsageError(doc.errors.map((e) => `${origin}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`));
   }
   const value: unknown = doc.toJS();
-  if (mayHoldUnreadable(value)) refuseUnreadable(await unreadableNumbers(doc), origin);
+  await refuseUnreadable(value, doc, origin);
   return value;
-}
-
-/** A number a double cannot hold is refused as its text would be (maxErrorRate: as the string and the flag are). */
-function refuseUnreadable(numbers: readonly UnreadableNumber[], origin: string): void {
-  if (numbers.length === 0) return;
-  throw new UsageError(
-    numbers.map(({ place, token, reads }) => {
-      const rate = /(^|\.)maxErrorRate$/.test(place) ? parseRate(token) : undefined;
-      if (rate !== undefined && !isRate(rate)) return `${origin}: ${place}: invalid error rate ${token}: ${rate.error}`;
-      const why = reads === 0 ? 'too small for a number: it would read as 0' : `too large for a number: it would read as ${reads}`;
-      return `${origin}: ${place}: ${token} is ${why}; give a value in range`;
-    }),
-  );
 }
 
 /** Checks a parsed rules file against the catalog; returns the rules or throws every problem at once. */

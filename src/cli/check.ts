@@ -205,13 +205,7 @@ async function parseFlagParts(opts: CheckOptions, problems: Problems, ctx: Conte
 async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric, or rules with --config`);
   const problems = new Problems();
-  const output = (opts.output ?? 'text').toLowerCase();
-  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
-  if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
-  problems.try(() => parseWidth(opts.width));
-  if (opts.ruleName !== undefined && opts.ruleName.trim() === '') {
-    problems.add('--rule-name is empty: give a name, e.g. --rule-name "chat errors", or leave it out for the default (the metric and its operations)');
-  }
+  const output = reportOptions(opts, problems);
 
   let rules: GateRule[] | undefined;
   let pending: { opts: CheckOptions; parts: FlagParts } | undefined;
@@ -302,6 +296,18 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
   const { outcome, data } = await evaluate(rules ?? []);
   return report(outcome, data, opts, output, ctx);
+}
+
+/** The report's options (--output, --junit, --width, --rule-name) checked; returns the output format. */
+function reportOptions(opts: CheckOptions, problems: Problems): string {
+  const output = (opts.output ?? 'text').toLowerCase();
+  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
+  if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
+  problems.try(() => parseWidth(opts.width));
+  if (opts.ruleName !== undefined && opts.ruleName.trim() === '') {
+    problems.add('--rule-name is empty: give a name, e.g. --rule-name "chat errors", or leave it out for the default (the metric and its operations)');
+  }
+  return output;
 }
 
 /** Each rule's windows as they would be asked of Azure (retention, empty windows), every problem named by its rule. */

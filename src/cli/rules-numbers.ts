@@ -5,6 +5,8 @@
  * string or a flag.
  */
 import type { Document } from 'yaml';
+import { isRate, parseRate } from '../core/gate.js';
+import { UsageError } from '../errors.js';
 
 export interface UnreadableNumber {
   /** Where it is: `rules[1].maxErrorRate`. */
@@ -20,7 +22,7 @@ const suspect = (n: number): boolean => n === 0 || !Number.isFinite(n);
 const isZeroLiteral = (token: string): boolean => !/[1-9]/.test(token.replace(/[eE].*$/, ''));
 
 /** True when a parsed value holds a number that may come from an unreadable literal (cheap: no second parse otherwise). */
-export function mayHoldUnreadable(v: unknown): boolean {
+function mayHoldUnreadable(v: unknown): boolean {
   if (typeof v === 'number') return suspect(v);
   if (Array.isArray(v)) return v.some(mayHoldUnreadable);
   if (typeof v === 'object' && v !== null) return Object.values(v).some(mayHoldUnreadable);
@@ -28,14 +30,13 @@ export function mayHoldUnreadable(v: unknown): boolean {
 }
 
 /** The unreadable numbers of a parsed document, in the order of the file. */
-export async function unreadableNumbers(doc: Document): Promise<UnreadableNumber[]> {
+async function unreadableNumbers(doc: Document): Promise<UnreadableNumber[]> {
   const { isMap, isPair, isScalar, isSeq, visit } = await import('yaml');
   const found: UnreadableNumber[] = [];
   visit(doc, {
     Scalar(_key, node, path) {
       if (typeof node.value !== 'number' || !suspect(node.value) || node.source === undefined || isZeroLiteral(node.source)) return;
       // The place: keys of the maps and indexes of the lists on the way down.
-      let place = '';
       let child: unknown = node;
       const parts: string[] = [];
       for (let i = path.length - 1; i >= 0; i--) {
@@ -44,13 +45,33 @@ export async function unreadableNumbers(doc: Document): Promise<UnreadableNumber
           if (parent.key === child) return; // a number as a key, not a value
           const key = isScalar(parent.key) ? String(parent.key.value) : String(parent.key);
           parts.unshift(`.${key}`);
-        } else if (isSeq(parent)) parts.unshift(`[${parent.items.indexOf(child as never)}]`);
+        } else if (isSeq(parent)) parts.unshift(`[${parent.items.indexOf(child)}]`);
         else if (!isMap(parent)) break;
         child = parent;
       }
-      place = parts.join('').replace(/^\./, '');
-      found.push({ place, token: node.source, reads: node.value });
+      found.push({ place: parts.join('').replace(/^\./, ''), token: node.source, reads: node.value });
     },
   });
   return found;
+}
+
+/**
+ * Throws a UsageError naming every number of the rules file (its value, and its text or YAML
+ * document) that a double cannot hold; maxErrorRate is refused as its text would be, as the string
+ * and the flag are.
+ */
+export async function refuseUnreadable(value: unknown, source: string | Document, origin: string): Promise<void> {
+  if (!mayHoldUnreadable(value)) return;
+  const doc = typeof source === 'string' ? (await import('yaml')).parseDocument(source) : source;
+  if (doc.errors.length > 0) return;
+  const numbers = await unreadableNumbers(doc);
+  if (numbers.length === 0) return;
+  throw new UsageError(
+    numbers.map(({ place, token, reads }) => {
+      const rate = /(^|\.)maxErrorRate$/.test(place) ? parseRate(token) : undefined;
+      if (rate !== undefined && !isRate(rate)) return `${origin}: ${place}: invalid error rate ${token}: ${rate.error}`;
+      const why = reads === 0 ? 'too small for a number: it would read as 0' : `too large for a number: it would read as ${reads}`;
+      return `${origin}: ${place}: ${token} is ${why}; give a value in range`;
+    }),
+  );
 }

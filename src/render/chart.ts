@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import type * as AsciichartNs from 'asciichart';
 import type { ChalkInstance } from 'chalk';
-import type { QueryResult } from '../core/model.js';
+import type { QueryResult, ResultSeries } from '../core/model.js';
 import { barLines, palette } from './chart-bars.js';
 import { CAPTION_SEPARATOR, captionParts, formatFixed, seriesLabel, seriesValues } from './format.js';
 import { safeText } from './safe.js';
@@ -153,6 +153,24 @@ export function niceStep(raw: number, integers: boolean): number {
   return integers ? Math.max(1, step) : step;
 }
 
+/** How the j-th charted series looks: its `looks` entry, its colour (dimmed when dotted) and its label. */
+function seriesLooks(result: QueryResult, ranked: readonly ResultSeries[], opts: ChartOptions) {
+  const c = opts.color;
+  const look = (j: number) => {
+    const s = ranked[j];
+    return opts.looks?.[s === undefined ? j : result.series.indexOf(s)];
+  };
+  const colors = palette(c);
+  const paint = (j: number, text: string): string => {
+    if (c.level === 0) return text;
+    const l = look(j);
+    const painted = colors[(l?.colour ?? j) % colors.length]!(text);
+    return l?.dotted ? c.dim(painted) : painted;
+  };
+  const labelOf = (j: number): string => safeText(look(j)?.label ?? seriesLabel(ranked[j]!, result.query.splitBy));
+  return { look, paint, labelOf };
+}
+
 export function renderChart(
   result: QueryResult,
   opts: ChartOptions,
@@ -180,18 +198,7 @@ export function renderChart(
   if (known.length === 0) {
     return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
   }
-  const look = (j: number) => {
-    const s = ranked[j];
-    return opts.looks?.[s === undefined ? j : result.series.indexOf(s)];
-  };
-  const colors = palette(c);
-  const paint = (j: number, text: string): string => {
-    if (!colorOn) return text;
-    const l = look(j);
-    const painted = colors[(l?.colour ?? j) % colors.length]!(text);
-    return l?.dotted ? c.dim(painted) : painted;
-  };
-  const labelOf = (j: number): string => safeText(look(j)?.label ?? seriesLabel(ranked[j]!, result.query.splitBy));
+  const { look, paint, labelOf } = seriesLooks(result, ranked, opts);
   if (result.timestamps.length === 1) {
     // One bucket: a line needs two points; its value is what there is to show.
     const bars = ranked.map((_, j) => ({ label: labelOf(j), value: raw[j]![0] ?? null, paint: (t: string) => paint(j, t), dotted: look(j)?.dotted ?? false }));
