@@ -25,6 +25,7 @@ import type { Register } from './register.js';
 import { addWindowOptions, collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
 import { addPartialOption, partialExit, type PartialOptions } from './partial.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const DEFAULT_SINCE = '93d';
 const GRAINS: Readonly<Record<string, number>> = { PT1M: 60_000, PT1H: 3_600_000 };
@@ -49,6 +50,8 @@ export const registerExport: Register = (program, action) => {
     .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
   addLiveOptions(cmd);
   addPartialOption(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--interval', Object.keys(GRAINS));
   cmd.addHelpText(
     'after',
     `
@@ -80,6 +83,7 @@ function itemQueries(metric: MetricDef, item: { start: number; end: number }, gr
 }
 
 async function runExportCommand(args: string[], opts: ExportOptions, ctx: Context): Promise<number> {
+  if (args[0]!.trim() === '') throw new UsageError('the folder name is empty: give one, e.g. acs-metrics export ./acs-telemetry');
   const dir = resolve(ctx.io.cwd, args[0]!);
   const shownDir = safeText(args[0]!);
   if (opts.verify) return verify(dir, shownDir, opts, ctx);
