@@ -42,6 +42,7 @@ import { CliError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { parseJson } from '../sources/parse-response.js';
 import type { Io } from './io.js';
+import { refuseUnreadable } from './rules-numbers.js';
 
 /** Keys of a rule; `defaults` takes the same except name and operations. */
 export const RULE_KEYS = [
@@ -101,7 +102,7 @@ function found(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}...` : v}"`;
-  return String(v);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
 }
 
 /** Reads and validates a rules file; a UsageError lists every problem. */
@@ -124,12 +125,15 @@ export async function parseRulesText(text: string, origin: string, format: 'json
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new UsageError(`${origin}: empty rules file`);
   if (format === 'json') {
+    let value: unknown;
     try {
-      return parseJson(body, origin);
+      value = parseJson(body, origin);
     } catch (err) {
       if (err instanceof CliError) throw new UsageError(err.problems, { cause: err });
       throw err;
     }
+    await refuseUnreadable(value, body, origin);
+    return value;
   }
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(body);
@@ -137,7 +141,9 @@ export async function parseRulesText(text: string, origin: string, format: 'json
     // The first line of each message: "Map keys must be unique at line 2, column 1:".
     throw new UsageError(doc.errors.map((e) => `${origin}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`));
   }
-  return doc.toJS();
+  const value: unknown = doc.toJS();
+  await refuseUnreadable(value, doc, origin);
+  return value;
 }
 
 /** Checks a parsed rules file against the catalog; returns the rules or throws every problem at once. */
@@ -349,12 +355,12 @@ function readFields(o: Obj, place: string, add: Add): Fields {
   const codes = readStringList(o, 'statusCodes', at, add, true);
   if (codes) {
     const ok = codes.map((c, i) => catchUsage(`statusCodes[${i}]`, () => resolveStatusCode(c)));
-    if (ok.every((c) => c !== undefined)) f.statusCodes = [...new Set(ok as string[])];
+    if (ok.every((c) => c !== undefined)) f.statusCodes = [...new Set(ok)];
   }
   const classes = readStringList(o, 'statusClasses', at, add, false);
   if (classes) {
     const ok = classes.map((c, i) => catchUsage(`statusClasses[${i}]`, () => resolveStatusClass(c)));
-    if (ok.every((c) => c !== undefined)) f.statusClasses = [...new Set(ok as string[])];
+    if (ok.every((c) => c !== undefined)) f.statusClasses = [...new Set(ok)];
   }
 
   // Window: since, or start/end.
@@ -421,7 +427,7 @@ function readFields(o: Obj, place: string, add: Add): Fields {
 
 /** The baseline (a duration, or baselineStart/baselineEnd), the change thresholds and the confidence. */
 function readChange(o: Obj, at: (k: string) => string, add: Add, f: Fields): void {
-  const thresholds: [keyof Fields & string, (v: string | number) => Parsed][] = [
+  const thresholds: [Extract<keyof Fields, string>, (v: string | number) => Parsed][] = [
     ['maxErrorRateIncrease', parsePoints],
     ['maxErrorRateRatio', parseTimes],
     ['maxTrafficDrop', (v) => parseChangePercent(v, 'drop')],

@@ -129,6 +129,7 @@ export async function lookUpSubscriptions(
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
     signal: ctx.io.signal,
     onPage: () => void (counter !== undefined && counter.pages++),
+    sleep: ctx.io.sleep,
   });
 }
 
@@ -152,6 +153,7 @@ export async function estateSettings(opts: LiveOptions, ctx: Context) {
     env: ctx.io.env,
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+    sleep: ctx.io.sleep,
   };
 }
 
@@ -256,6 +258,7 @@ export function liveSettings(target: Awaited<ReturnType<typeof azureTarget>> & {
     env: ctx.io.env,
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+    sleep: ctx.io.sleep,
   };
 }
 
@@ -308,6 +311,16 @@ export async function fetchData(opts: SourceOptions, ctx: Context, queries: read
   return (await fetchWindows(opts, ctx, queries)).data;
 }
 
+/** A usage error about the baseline's window (beyond the retention, empty) says it is the baseline's. */
+async function asBaseline<T>(fetch: () => Promise<T>): Promise<T> {
+  try {
+    return await fetch();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    throw new UsageError(/^the (time )?window /.test(err.message) ? err.message.replace(/^the (time )?window /, 'the baseline window ') : `the baseline window: ${err.message}`);
+  }
+}
+
 /**
  * fetchData for a comparison: files hold both windows (the baseline data is the same data); a live
  * source fetches the baseline queries (made from "now") separately. --save writes every response.
@@ -323,7 +336,7 @@ export async function fetchWindows(
   const data = await source.fetch(queries, ctx.io.signal);
   let baseline: SourceResult | undefined;
   if (baselineQueries !== undefined) {
-    baseline = source instanceof FixtureSource ? data : await source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal);
+    baseline = source instanceof FixtureSource ? data : await asBaseline(() => source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal));
   }
   if (savePath !== undefined) {
     if (ctx.io.signal?.aborted) throw new InterruptedError();
