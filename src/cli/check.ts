@@ -205,6 +205,13 @@ async function parseFlagParts(opts: CheckOptions, problems: Problems, ctx: Conte
   return { range, errors, extra, warn, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level, change };
 }
 
+/** --dry-run: the plan of fetching every rule's data (and the baselines of the rules that compare). */
+function planCheck(list: readonly GateRule[], opts: CheckOptions, json: boolean, ctx: Context): Promise<number> {
+  const compared = list.filter((r) => r.change !== undefined);
+  const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
+  return showPlan('check', opts, ctx, list.map((r) => ruleQuery(r)), json, baselines);
+}
+
 async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric, or rules with --config`);
   const problems = new Problems();
@@ -260,12 +267,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   // A rules file live: a window beyond the retention names its rule (and whether it is the baseline's).
   if (rules && opts.config !== undefined && !opts.fixture?.length) await checkRuleWindows(rules, ctx.io.now().getTime());
   checkDryRun(opts);
-  if (opts.dryRun) {
-    const list = rules ?? [];
-    const compared = list.filter((r) => r.change !== undefined);
-    const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
-    return showPlan('check', opts, ctx, list.map((r) => ruleQuery(r)), output !== 'text', baselines);
-  }
+  if (opts.dryRun) return planCheck(rules ?? [], opts, output !== 'text', ctx);
   // --junit is checked before anything is fetched or printed: a report is never followed by a failure to write it.
   if (opts.junit !== undefined) await resolveOutputTarget(resolve(ctx.io.cwd, opts.junit), safeText(opts.junit));
 

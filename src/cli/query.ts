@@ -133,6 +133,13 @@ Examples:
   cmd.action(action<QueryOptions>(runQueryCommand));
 };
 
+/** --dry-run: the plan of fetching the query (and its baseline with --compare). */
+function planQuery(q: Query | undefined, baseline: Parameters<typeof baselineQueries>[1] | undefined, opts: QueryOptions, json: boolean, ctx: Context): Promise<number> {
+  checkDryRun(opts);
+  if (!q) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
+  return showPlan('query', opts, ctx, [q], json, baseline ? baselineQueries([q], baseline) : undefined);
+}
+
 async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
   if (opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all')) {
@@ -175,12 +182,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     errors: p.errors!,
   });
 
-  if (opts.dryRun) {
-    checkDryRun(opts);
-    if (!metric || !parts) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
-    const q = build(metric, parts);
-    return showPlan('query', opts, ctx, [q], output === 'json', baseline ? baselineQueries([q], baseline) : undefined);
-  }
+  if (opts.dryRun) return planQuery(metric && parts ? build(metric, parts) : undefined, baseline, opts, output === 'json', ctx);
 
   const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined; shortfall: Shortfall }> => {
   let data;

@@ -71,7 +71,7 @@ function details(o: { details?: unknown } | undefined): string {
  * (`data: {columns: [{name, type}], rows: [[...]]}`), as objects; undefined when it is neither.
  */
 export function pageRows(data: unknown): unknown[] | undefined {
-  if (Array.isArray(data)) return data;
+  if (Array.isArray(data)) return data as unknown[];
   const t = data as { columns?: unknown; rows?: unknown } | undefined;
   if (!t || !Array.isArray(t.columns) || !Array.isArray(t.rows)) return undefined;
   const names = (t.columns as { name?: unknown }[]).map((c) => (typeof c?.name === 'string' ? c.name : ''));
