@@ -5,9 +5,9 @@
  * half-written file and continues where it stopped.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { ExportItem } from '../core/export-plan.js';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ExportGap, ExportItem } from '../core/export-plan.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { writeOutputFile } from './save.js';
@@ -22,20 +22,39 @@ export interface ManifestItem extends ExportItem {
   error?: string;
 }
 
+/** A span lost for good, as the manifest records it (UTC times). */
+export interface ManifestGap {
+  readonly resource: string;
+  readonly metric: string;
+  readonly start: string;
+  readonly end: string;
+  /** When the run that found it ran. */
+  readonly found: string;
+}
+
 export interface Manifest {
-  readonly schemaVersion: 1;
-  readonly tool: string;
+  schemaVersion: 1 | 2;
+  tool: string;
   readonly created: string;
   updated: string;
-  /** The export's window (UTC) and grain, resources (full ids) and metrics (REST names). */
-  readonly window: { readonly start: string; readonly end: string };
+  /** The export's window (UTC): its first minute, and the end of the latest run. */
+  window: { readonly start: string; end: string };
   readonly grain: string;
-  readonly resources: readonly string[];
-  readonly metrics: readonly string[];
+  /** The trailing overlap each run fetches again and replaces (ISO 8601). */
+  overlap?: string;
+  /** The selection of the latest run (full ids) and metrics (REST names); others are kept, not extended. */
+  resources: string[];
+  metrics: string[];
   /** Metrics - List requests made so far, over every run. */
   requests: number;
-  readonly items: ManifestItem[];
+  items: ManifestItem[];
+  /** Spans that can no longer be exported (the export was not run within 93 days). */
+  gaps?: ManifestGap[];
+  /** Files no longer part of the export, removed after this manifest is written. */
+  obsolete?: string[];
 }
+
+export type { ExportGap };
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -55,10 +74,50 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
     throw new DataError(`${safeText(join(dir, MANIFEST))}: not valid JSON: the export's manifest is damaged`);
   }
   const m = doc as Partial<Manifest>;
-  if (m?.schemaVersion !== 1 || !Array.isArray(m.items) || typeof m.grain !== 'string' || !m.window) {
-    throw new DataError(`${safeText(join(dir, MANIFEST))}: not an acs-metrics export manifest (schema version 1)`);
+  if ((m?.schemaVersion !== 1 && m?.schemaVersion !== 2) || !Array.isArray(m.items) || typeof m.grain !== 'string' || !m.window) {
+    throw new DataError(`${safeText(join(dir, MANIFEST))}: not an acs-metrics export manifest (schema version 1 or 2)`);
   }
+  // Version 1 had one request per file and no tails.
+  for (const item of m.items) if (item.fetch === undefined) Object.assign(item, { fetch: { start: item.start, end: item.end } });
   return m as Manifest;
+}
+
+/** The files of the export that are done (what a reader of the folder reads), relative, "/"-separated. */
+export const doneFiles = (m: Manifest): string[] => m.items.filter((i) => i.status === 'done').map((i) => i.file);
+
+/** Removes files of the export that the manifest no longer lists (its `obsolete` list), then forgets them. */
+export async function removeObsolete(dir: string, manifest: Manifest): Promise<void> {
+  const keep = new Set(manifest.items.map((i) => i.file));
+  for (const file of manifest.obsolete ?? []) if (!keep.has(file)) await rm(join(dir, ...file.split('/')), { force: true });
+  delete manifest.obsolete;
+}
+
+/** Our temp files: `.<name>.<pid>.<8 hex>.tmp` beside <name> (see save.ts). */
+const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temp files a killed run left beside the export's own files (an item's file, the
+ * manifest): only names of our own pattern, for files the export writes, of a process that is gone.
+ * Returns how many were removed.
+ */
+export async function removeStaleTemps(dir: string, manifest: Manifest, alive: (pid: number) => boolean): Promise<number> {
+  const ours = new Map<string, Set<string>>([['', new Set([MANIFEST])]]);
+  for (const item of manifest.items) {
+    const folder = dirname(item.file);
+    ours.set(folder, (ours.get(folder) ?? new Set()).add(basename(item.file)));
+  }
+  let removed = 0;
+  for (const [folder, names] of ours) {
+    const path = folder === '' || folder === '.' ? dir : join(dir, ...folder.split('/'));
+    const entries = await readdir(path).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const m = TEMP.exec(entry);
+      if (!m || !names.has(m[1]!) || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+      await rm(join(path, entry), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
