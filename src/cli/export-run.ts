@@ -9,7 +9,10 @@ import { metricByRestName } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import { defaultErrors } from '../core/classify.js';
 import { humanDuration, parseDuration, toIsoDuration } from '../core/duration.js';
-import { type BatchEntry, itemBody } from '../core/export-split.js';
+import { toColumns } from '../core/archive-rows.js';
+import { type BatchEntry, type BatchMetric, itemBody } from '../core/export-split.js';
+import type { Window } from '../core/window.js';
+import { version } from '../version.js';
 import type { Query } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { CliError, EXIT, InterruptedError } from '../errors.js';
@@ -112,8 +115,7 @@ export async function runPending(dir: string, manifest: Manifest, settings: Sett
             continue;
           }
           for (const item of items) {
-            const whole = item.start === step.start && item.end === step.end;
-            const written = await writeItem(dir, item, itemBody(entry, metric, item, whole), ctx.io.signal);
+            const written = await writeItem(dir, item, await encodeItem(manifest, entry, metric, item, step), ctx.io.signal);
             Object.assign(item, { status: 'done', ...written });
             delete item.error;
             outcome.written++;
@@ -129,6 +131,17 @@ export async function runPending(dir: string, manifest: Manifest, settings: Sett
   } finally {
     progress.end();
   }
+}
+
+/** An item's file: the response cut to its window, as a Metrics body or as Parquet rows. */
+export async function encodeItem(manifest: Manifest, entry: BatchEntry, metric: BatchMetric, item: ManifestItem, fetched: Window): Promise<string | Uint8Array> {
+  if (manifest.format !== 'parquet') return itemBody(entry, metric, item, item.start === fetched.start && item.end === fetched.end);
+  const { encodeParquet } = await import('../sources/parquet-archive.js');
+  const r = parseResourceId(item.resource);
+  const resource = { id: item.resource, subscription: r.subscription, resourceGroup: r.resourceGroup, name: r.name };
+  const interval = typeof entry.interval === 'string' ? entry.interval : manifest.grain;
+  const columns = toColumns(metricByRestName(item.metric)!, metric, resource, interval, item);
+  return encodeParquet(columns, { resource: item.resource, start: formatTime(item.start), end: formatTime(item.end), interval }, `acs-metrics ${version()}`);
 }
 
 /**

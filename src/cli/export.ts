@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { metricByRestName } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import { humanDuration, parseDuration, toIsoDuration } from '../core/duration.js';
-import { type ExportResource, planExtension, RETENTION_MS, TAIL_MS } from '../core/export-plan.js';
+import { type ExportFormat, type ExportResource, planExtension, RETENTION_MS, TAIL_MS } from '../core/export-plan.js';
 import { floorMinute, floorToMinutes } from '../core/grid.js';
 import { formatTime } from '../core/time.js';
 import { resolveWindow, type Window } from '../core/window.js';
@@ -48,6 +48,8 @@ interface ExportOptions extends LiveOptions {
   end?: string;
   interval?: string;
   verify?: boolean;
+  format?: string;
+  from?: string;
 }
 
 export const registerExport: Register = (program, action) => {
@@ -56,6 +58,8 @@ export const registerExport: Register = (program, action) => {
     .description('save every metric of a resource, every dimension split, as files that replay offline (resumable)')
     .argument('<dir>', 'the export folder: new or empty, or an export to continue')
     .option('--verify', 'check the files of an export against its manifest (sha256), fetch nothing')
+    .option('--format <format>', 'json (Azure Monitor response bodies, the default) or parquet (one table, Hive partitions by metric and month)')
+    .option('--from <dir>', 'with --format parquet: convert this json export into <dir>, fetching nothing')
     .option('-m, --metric <names>', 'only these metrics (comma list; default: every current metric)', collectList);
   addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
     .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
@@ -82,6 +86,15 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   const dir = resolve(ctx.io.cwd, args[0]!);
   const shownDir = safeText(args[0]!);
   if (opts.verify) return verify(dir, shownDir, opts, ctx);
+  const format = opts.format?.trim().toLowerCase();
+  if (format !== undefined && format !== 'json' && format !== 'parquet') throw new UsageError(`invalid --format "${opts.format}": json or parquet`);
+  if (opts.from !== undefined) {
+    if (format !== 'parquet') throw new UsageError('--from converts a json export to Parquet: add --format parquet');
+    const others = (['metric', 'since', 'start', 'end', 'interval', 'resource', 'subscription'] as const).filter((k) => opts[k] !== undefined);
+    if (others.length > 0) throw new UsageError(`--from converts an export as it is: drop --${others[0]}`);
+    const { convertExport } = await import('./export-convert.js');
+    return convertExport(dir, shownDir, opts.from, ctx);
+  }
 
   const problems = new Problems();
   const askedMetrics = parseMetricNames(opts.metric, problems);
@@ -98,6 +111,9 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
     throw new UsageError('export needs resources: give --resource ID (repeatable), --subscription S, --all-subscriptions or --resources-from FILE (or set ACS_METRICS_RESOURCE)');
   }
   if (manifest === undefined && !(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
+  if (manifest !== undefined && format !== undefined && format !== (manifest.format ?? 'json')) {
+    throw new UsageError(`${shownDir} holds a ${manifest.format ?? 'json'} export, not ${format}: convert it to another folder with --format parquet --from ${shownDir}`);
+  }
   if (manifest !== undefined && opts.interval !== undefined && toIsoDuration(grainMs!) !== manifest.grain) {
     throw new UsageError(`${shownDir} holds an export at ${manifest.grain}, not ${toIsoDuration(grainMs!)}: run it without --interval to extend it, or export to another folder`);
   }
@@ -107,7 +123,7 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   const release = await lockExport(dir, shownDir, { now: ctx.io.now(), signal: ctx.io.signal, onStale: (o) => ctx.note(`${shownDir}: took over the lock of a run that is gone (${o})`) });
   try {
     manifest ??= await readManifest(dir); // another run may have made it while this one waited
-    if (manifest === undefined) manifest = newManifest(window, grainMs!, now);
+    if (manifest === undefined) manifest = newManifest(window, grainMs!, now, format === 'parquet' ? 'parquet' : 'json');
     else await tidy(dir, shownDir, manifest, ctx);
     const outcome: RunOutcome = { written: 0, failed: 0 };
     const before = manifest.items.filter((i) => i.status === 'done').length;
@@ -129,7 +145,7 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   }
 }
 
-function newManifest(window: Window, grainMs: number, now: number): Manifest {
+function newManifest(window: Window, grainMs: number, now: number, format: ExportFormat): Manifest {
   const stamp = formatTime(now);
   return {
     schemaVersion: 2,
@@ -138,6 +154,7 @@ function newManifest(window: Window, grainMs: number, now: number): Manifest {
     updated: stamp,
     window: { start: formatTime(window.start), end: formatTime(window.start) },
     grain: toIsoDuration(grainMs),
+    ...(format === 'parquet' ? { format } : {}),
     overlap: toIsoDuration(TAIL_MS),
     resources: [],
     metrics: [],
@@ -195,7 +212,7 @@ async function extend(dir: string, shownDir: string, manifest: Manifest, req: Ex
   if (origin < oldest && (firstRun || resources.some((r) => !known.has(r.id.toLowerCase())))) {
     ctx.note(`Azure keeps 93 days: new resources are exported from ${formatTime(Math.ceil((oldest - origin) / parseDuration(manifest.grain)!) * parseDuration(manifest.grain)! + origin)}`);
   }
-  const plan = planExtension({ items: manifest.items, origin, grainMs: parseDuration(manifest.grain)!, resources, metrics, end: req.end, oldest });
+  const plan = planExtension({ items: manifest.items, origin, grainMs: parseDuration(manifest.grain)!, resources, metrics, end: req.end, oldest, format: manifest.format ?? 'json' });
   for (const t of plan.settled) delete (t as ManifestItem).tail;
   const found = formatTime(req.now);
   const gaps = plan.gaps.map((g) => ({ resource: g.resource, metric: g.metric, start: formatTime(g.start), end: formatTime(g.end), found }));
@@ -261,7 +278,7 @@ function groupGaps(gaps: readonly ManifestGap[]): string[] {
 }
 
 async function verify(dir: string, shownDir: string, opts: ExportOptions, ctx: Context): Promise<number> {
-  const others = (['metric', 'since', 'start', 'end', 'interval', 'resource', 'subscription'] as const).filter((k) => opts[k] !== undefined);
+  const others = (['metric', 'since', 'start', 'end', 'interval', 'resource', 'subscription', 'format', 'from'] as const).filter((k) => opts[k] !== undefined);
   if (others.length > 0) throw new UsageError(`--verify checks an export and fetches nothing: drop --${others[0]}`);
   const manifest = await readManifest(dir);
   if (manifest === undefined) throw new DataError(`${shownDir}: no acs-metrics export here (no ${MANIFEST})`);

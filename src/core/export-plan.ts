@@ -60,9 +60,38 @@ export function resourceFolder(resource: ExportResource): string {
   return [resource.subscription, resource.resourceGroup, resource.name].map(segment).join('/');
 }
 
-/** A settled file: `<start>-<end>-<grain>.json`; a tail: `<start>-<end>-<grain>-tail.json` (never the same name). */
-export function itemFile(resource: ExportResource, metric: MetricDef, w: Window, grainMs: number, tail = false): string {
-  return `${resourceFolder(resource)}/${metric.rest}/${stamp(w.start)}-${stamp(w.end)}-${toIsoDuration(grainMs)}${tail ? '-tail' : ''}.json`;
+/** How an export stores its data: Metrics API bodies, or Parquet files in Hive partitions. */
+export type ExportFormat = 'json' | 'parquet';
+
+/** 2026-01 for a time in January 2026 (UTC). */
+export const monthOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
+
+/**
+ * A settled file: `<sub>/<group>/<name>/<metric>/<start>-<end>-<grain>.json`, or in Parquet
+ * `metric=<metric>/month=<YYYY-MM>/part-<sub>.<group>.<name>.<start>-<end>-<grain>.parquet`;
+ * a tail has `-tail` before the extension (never a settled file's name).
+ */
+export function itemFile(resource: ExportResource, metric: MetricDef, w: Window, grainMs: number, tail = false, format: ExportFormat = 'json'): string {
+  const span = `${stamp(w.start)}-${stamp(w.end)}-${toIsoDuration(grainMs)}${tail ? '-tail' : ''}`;
+  if (format === 'json') return `${resourceFolder(resource)}/${metric.rest}/${span}.json`;
+  const who = [resource.subscription, resource.resourceGroup, resource.name].map(segment).join('.');
+  return `metric=${metric.rest}/month=${monthOf(w.start)}/part-${who}.${span}.parquet`;
+}
+
+/**
+ * Where [start, end) is cut into months: the first bucket start of each month after start's (buckets
+ * on the grid origin + k grains), so that every bucket lies in the month it starts in.
+ */
+export function monthStarts(start: number, end: number, origin: number, grainMs: number): number[] {
+  const out: number[] = [];
+  const d = new Date(start);
+  for (let month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1); ; ) {
+    const cut = origin + Math.ceil((month - origin) / grainMs) * grainMs;
+    if (cut >= end) return out;
+    if (cut > start) out.push(cut);
+    const n = new Date(month);
+    month = Date.UTC(n.getUTCFullYear(), n.getUTCMonth() + 1, 1);
+  }
 }
 
 export interface ExtendInput {
@@ -77,6 +106,8 @@ export interface ExtendInput {
   readonly end: number;
   /** The first minute Azure still holds (now - 93 days). */
   readonly oldest: number;
+  /** Parquet files are cut at month boundaries too (one month partition each). */
+  readonly format?: ExportFormat;
 }
 
 export interface Extension {
@@ -117,7 +148,9 @@ export function planExtension(input: ExtendInput): Extension {
         if (from > settledEnd) out.gaps.push({ resource: r.id, metric: m.rest, start: settledEnd, end: from });
       }
       if (from >= end) continue;
-      out.items.push(...seriesItems(r, m, { start: from, end }, Math.max(from, floorGrid(end - TAIL_MS)), grainMs, replaces));
+      const settledEnd = Math.max(from, floorGrid(end - TAIL_MS));
+      const cutMonths = input.format === 'parquet' ? (w: Window) => monthStarts(w.start, w.end, origin, grainMs) : () => [];
+      out.items.push(...seriesItems(r, m, { start: from, end }, settledEnd, grainMs, input.format ?? 'json', cutMonths, replaces));
     }
   }
   return out;
@@ -128,20 +161,27 @@ export function planExtension(input: ExtendInput): Extension {
  * settledEnd), the last one stretched to the end when the tail fits in it; each request gives a
  * settled item and, the last, the tail.
  */
-function seriesItems(r: ExportResource, m: MetricDef, w: Window, settledEnd: number, grainMs: number, replaces?: string): ExportItem[] {
+function seriesItems(
+  r: ExportResource,
+  m: MetricDef,
+  w: Window,
+  settledEnd: number,
+  grainMs: number,
+  format: ExportFormat,
+  cutMonths: (w: Window) => number[],
+  replaces?: string,
+): ExportItem[] {
   const fetches = settledEnd > w.start ? splitWindow({ start: w.start, end: settledEnd }, EXPORT_WINDOW_MS) : [];
   const lastFetch = fetches.at(-1);
   if (lastFetch && w.end - lastFetch.start <= EXPORT_WINDOW_MS) fetches[fetches.length - 1] = { start: lastFetch.start, end: w.end };
   else if (w.end > settledEnd) fetches.push({ start: settledEnd, end: w.end });
   const items: ExportItem[] = [];
   for (const f of fetches) {
-    const parts: [Window, boolean][] = [
-      [{ start: f.start, end: Math.min(f.end, settledEnd) }, false],
-      [{ start: Math.max(f.start, settledEnd), end: f.end }, true],
-    ];
-    for (const [part, tail] of parts) {
-      if (part.end <= part.start) continue;
-      const item: ExportItem = { resource: r.id, metric: m.rest, start: part.start, end: part.end, file: itemFile(r, m, part, grainMs, tail), fetch: f };
+    const cuts = [...new Set([f.start, ...cutMonths(f), settledEnd, f.end])].filter((t) => t >= f.start && t <= f.end).sort((a, b) => a - b);
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const part = { start: cuts[k]!, end: cuts[k + 1]! };
+      const tail = part.start >= settledEnd;
+      const item: ExportItem = { resource: r.id, metric: m.rest, start: part.start, end: part.end, file: itemFile(r, m, part, grainMs, tail, format), fetch: f };
       if (tail) item.tail = true;
       if (replaces !== undefined && f === fetches[0]) item.replaces = replaces;
       items.push(item);

@@ -15,7 +15,7 @@ export interface BatchEntry {
 }
 
 export interface BatchMetric {
-  name: { value: string };
+  name: { value: string; localizedValue?: string };
   errorCode?: string;
   errorMessage?: string;
   timeseries?: { data?: { timeStamp: string }[]; [key: string]: unknown }[];

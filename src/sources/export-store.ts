@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ExportGap, ExportItem } from '../core/export-plan.js';
+import type { ExportFormat, ExportGap, ExportItem } from '../core/export-plan.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { writeOutputFile } from './save.js';
@@ -40,6 +40,8 @@ export interface Manifest {
   /** The export's window (UTC): its first minute, and the end of the latest run. */
   window: { readonly start: string; end: string };
   readonly grain: string;
+  /** How the data is stored (default json). */
+  format?: ExportFormat;
   /** The trailing overlap each run fetches again and replaces (ISO 8601). */
   overlap?: string;
   /** The selection of the latest run (full ids) and metrics (REST names); others are kept, not extended. */
@@ -56,7 +58,7 @@ export interface Manifest {
 
 export type { ExportGap };
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (data: string | Uint8Array): string => (typeof data === 'string' ? createHash('sha256').update(data, 'utf8') : createHash('sha256').update(data)).digest('hex');
 
 /** The manifest of a folder; undefined when the folder has none (or does not exist). */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
@@ -137,11 +139,11 @@ export async function isEmptyFolder(dir: string): Promise<boolean> {
 }
 
 /** Writes one item's file (folders made as needed); returns its sha256 and size. */
-export async function writeItem(dir: string, item: ExportItem, text: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+export async function writeItem(dir: string, item: ExportItem, data: string | Uint8Array, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
   const path = join(dir, ...item.file.split('/'));
   await mkdir(dirname(path), { recursive: true });
-  await writeOutputFile(path, text, { signal, shown: safeText(path) });
-  return { sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8') };
+  await writeOutputFile(path, data, { signal, shown: safeText(path) });
+  return { sha256: sha256(data), bytes: typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength };
 }
 
 export interface Verification {
@@ -159,9 +161,9 @@ export async function verifyExport(dir: string, manifest: Manifest): Promise<Ver
       problems.push(`${item.file}: ${item.status === 'failed' ? `failed: ${item.error ?? 'no reason recorded'}` : 'not exported yet'}`);
       continue;
     }
-    let text: string;
+    let text: Buffer;
     try {
-      text = await readFile(join(dir, ...item.file.split('/')), 'utf8');
+      text = await readFile(join(dir, ...item.file.split('/')));
     } catch {
       problems.push(`${item.file}: missing`);
       continue;
