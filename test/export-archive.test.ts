@@ -123,6 +123,19 @@ describe('export keeps itself current', () => {
     expect(await run(['export', '--verify', dir])).toMatchObject({ code: 0, stderr: '' });
   });
 
+  it('--fixture DIR reads the files the manifest lists as done, not a file a killed run left half-way', async () => {
+    const dir = join(tempDir(), 'reader');
+    expect((await at(NOW, [...args(dir), '--since', '1d'])).code).toBe(0);
+    const query = ['-m', 'chat', '--split-by', 'operation', '-o', 'csv'];
+    const before = await chatJson(NOW, ['--fixture', dir]);
+    const csv = await at(NOW, ['query', '--fixture', dir, ...query]);
+    // A replacement of the tail written by a run killed before its manifest update: other numbers.
+    const tail = readTree(dir).get(`${FOLDER}/20260107T2100Z-20260108T0000Z-PT1H-tail.json`)!;
+    writeFileSync(join(dir, FOLDER, '20260107T2100Z-20260108T0300Z-PT1H.json'), tail.replace(/"count": (\d+)/g, (_, n) => `"count": ${Number(n) + 1}`));
+    expect(await chatJson(NOW, ['--fixture', dir])).toEqual(before);
+    expect(await at(NOW, ['query', '--fixture', dir, ...query])).toEqual(csv);
+  });
+
   it('a run after more than 93 days reports the exact span lost, in its output and the manifest (exit 4)', async () => {
     const dir = join(tempDir(), 'late');
     expect((await at(NOW, [...args(dir), '--since', '1d'])).code).toBe(0);
