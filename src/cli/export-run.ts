@@ -149,14 +149,15 @@ export async function encodeItem(manifest: Manifest, entry: BatchEntry, metric: 
  * the same manifest write as those replacements: a reader never sees both.
  */
 function retireReplacedTails(manifest: Manifest): void {
-  const replaced = new Set(manifest.items.filter((i) => i.replaces !== undefined).map((i) => i.replaces!));
+  const replaced = new Set(manifest.items.flatMap((i) => i.replaces ?? []));
   for (const file of replaced) {
-    const by = manifest.items.filter((i) => i.replaces === file);
+    const by = manifest.items.filter((i) => i.replaces?.includes(file));
     if (by.some((i) => i.status !== 'done')) continue;
-    for (const i of by) delete i.replaces;
     manifest.items = manifest.items.filter((i) => i.file !== file);
     manifest.obsolete = [...(manifest.obsolete ?? []), file];
   }
+  const present = new Set(manifest.items.map((i) => i.file));
+  for (const i of manifest.items) if (i.replaces !== undefined && !i.replaces.some((f) => present.has(f))) delete i.replaces;
 }
 
 function markFailed(items: readonly ManifestItem[] | undefined, reason: string): number {

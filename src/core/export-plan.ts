@@ -38,8 +38,8 @@ export interface ExportItem {
   readonly fetch: { readonly start: number; readonly end: number };
   /** A tail: fetched again and replaced by the next run. */
   tail?: boolean;
-  /** The old tail file this item (with the others of its request) replaces once they are all written. */
-  replaces?: string;
+  /** The old tail files this item (with the others of its request) replaces once they are all written. */
+  replaces?: string[];
 }
 
 /** A span of one series that can no longer be exported (Azure no longer holds it). */
@@ -133,16 +133,19 @@ export function planExtension(input: ExtendInput): Extension {
       const last = own.reduce<ExportItem | undefined>((a, b) => (a === undefined || b.end > a.end ? b : a), undefined);
       if (last !== undefined && last.end >= end) continue;
       let from: number;
-      let replaces: string | undefined;
+      let replaces: string[] | undefined;
       if (last === undefined) {
         from = ceilGrid(Math.max(origin, input.oldest));
       } else {
+        // The tail: one file, or one per month in Parquet.
+        const tails = own.filter((i) => i.tail);
+        const tailStart = Math.min(...tails.map((t) => t.start));
         let settledEnd = last.end;
-        if (last.tail && last.start >= input.oldest) {
-          settledEnd = last.start;
-          replaces = last.file;
-        } else if (last.tail) {
-          out.settled.push(last);
+        if (tails.length > 0 && tailStart >= input.oldest) {
+          settledEnd = tailStart;
+          replaces = tails.map((t) => t.file);
+        } else {
+          out.settled.push(...tails);
         }
         from = ceilGrid(Math.max(settledEnd, input.oldest));
         if (from > settledEnd) out.gaps.push({ resource: r.id, metric: m.rest, start: settledEnd, end: from });
@@ -169,7 +172,7 @@ function seriesItems(
   grainMs: number,
   format: ExportFormat,
   cutMonths: (w: Window) => number[],
-  replaces?: string,
+  replaces?: string[],
 ): ExportItem[] {
   const fetches = settledEnd > w.start ? splitWindow({ start: w.start, end: settledEnd }, EXPORT_WINDOW_MS) : [];
   const lastFetch = fetches.at(-1);
