@@ -123,6 +123,31 @@ describe('export keeps itself current', () => {
     expect(await run(['export', '--verify', dir])).toMatchObject({ code: 0, stderr: '' });
   });
 
+  it('a series whose last files failed is retried, not extended over them, until they are written', async () => {
+    const dir = join(tempDir(), 'retry');
+    expect((await at(NOW, [...args(dir), '--since', '1d'])).code).toBe(0);
+    // Planned files that overlap: the old tail with its replacements (while they are not written) only.
+    const overlaps = () => {
+      const items = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).items.sort((a: { start: number }, b: { start: number }) => a.start - b.start);
+      return items.filter((x: { start: number; replaces?: string[] }, k: number) => k > 0 && x.start < items[k - 1].end && !x.replaces?.includes(items[k - 1].file)).length;
+    };
+    h.emulator.inject({ kind: 'status', status: 400, body: { error: { code: 'BadRequest', message: 'no' } } }, 1000);
+    try {
+      expect((await at(NOW + DAY, args(dir))).code).toBe(3);
+      expect((await at(NOW + 2 * DAY, args(dir))).code).toBe(3);
+      expect(overlaps()).toBe(0);
+    } finally {
+      h.emulator.reset();
+    }
+    const r = await at(NOW + 2 * DAY, args(dir));
+    expect(r.code).toBe(0);
+    expect(overlaps()).toBe(0);
+    const points = storedPoints(dir);
+    expect(new Set(points).size).toBe(points.length);
+    const window = ['--start', '2026-01-07T00:00:00Z', '--end', '2026-01-10T00:00:00Z'];
+    expect((await chatJson(NOW + 2 * DAY, ['--fixture', dir, ...window])).stdout).toBe((await chatJson(NOW + 2 * DAY, ['--resource', RESOURCE, ...window])).stdout);
+  });
+
   it('--fixture DIR reads the files the manifest lists as done, not a file a killed run left half-way', async () => {
     const dir = join(tempDir(), 'reader');
     expect((await at(NOW, [...args(dir), '--since', '1d'])).code).toBe(0);

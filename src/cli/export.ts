@@ -212,7 +212,8 @@ async function extend(dir: string, shownDir: string, manifest: Manifest, req: Ex
   if (origin < oldest && (firstRun || resources.some((r) => !known.has(r.id.toLowerCase())))) {
     ctx.note(`Azure keeps 93 days: new resources are exported from ${formatTime(Math.ceil((oldest - origin) / parseDuration(manifest.grain)!) * parseDuration(manifest.grain)! + origin)}`);
   }
-  const plan = planExtension({ items: manifest.items, origin, grainMs: parseDuration(manifest.grain)!, resources, metrics, end: req.end, oldest, format: manifest.format ?? 'json' });
+  const unfinished = new Set(manifest.items.filter((i) => i.status !== 'done').map((i) => `${i.resource.toLowerCase()}|${i.metric}`));
+  const plan = planExtension({ items: manifest.items, origin, grainMs: parseDuration(manifest.grain)!, resources, metrics, end: req.end, oldest, format: manifest.format ?? 'json', unfinished });
   for (const t of plan.settled) delete (t as ManifestItem).tail;
   const found = formatTime(req.now);
   const gaps = plan.gaps.map((g) => ({ resource: g.resource, metric: g.metric, start: formatTime(g.start), end: formatTime(g.end), found }));

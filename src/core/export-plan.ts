@@ -108,6 +108,11 @@ export interface ExtendInput {
   readonly oldest: number;
   /** Parquet files are cut at month boundaries too (one month partition each). */
   readonly format?: ExportFormat;
+  /**
+   * Series (`<resource id, lower case>|<metric>`) with files not written yet (a failed request):
+   * they are not extended until those are, so that no two plans of a series overlap.
+   */
+  readonly unfinished?: ReadonlySet<string>;
 }
 
 export interface Extension {
@@ -129,6 +134,7 @@ export function planExtension(input: ExtendInput): Extension {
   const out: Extension = { items: [], gaps: [], settled: [] };
   for (const r of input.resources) {
     for (const m of input.metrics) {
+      if (input.unfinished?.has(`${r.id.toLowerCase()}|${m.rest}`)) continue;
       const own = input.items.filter((i) => i.metric === m.rest && i.resource.toLowerCase() === r.id.toLowerCase());
       const last = own.reduce<ExportItem | undefined>((a, b) => (a === undefined || b.end > a.end ? b : a), undefined);
       if (last !== undefined && last.end >= end) continue;
