@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ExportFormat, ExportGap, ExportItem } from '../core/export-plan.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
+import { LOCK } from './export-lock.js';
 import { writeOutputFile } from './save.js';
 
 /** The manifest's name: JSON, but not *.json, so that `--fixture DIR` reads only the data files. */
@@ -127,10 +128,10 @@ export async function writeManifest(dir: string, manifest: Manifest): Promise<vo
   await writeOutputFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { shown: safeText(join(dir, MANIFEST)) });
 }
 
-/** Whether a folder is missing or empty (an export may start there). */
+/** Whether a folder is missing or empty (an export may start there); a lock left by a killed first run does not count. */
 export async function isEmptyFolder(dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length === 0;
+    return (await readdir(dir)).every((name) => name === LOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new DataError(`cannot export to ${safeText(dir)}: not a folder`);
