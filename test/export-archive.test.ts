@@ -54,7 +54,7 @@ describe('export keeps itself current', () => {
   beforeAll(async () => {
     h = await openHarness(longDataset());
     h.emulator.estate.lateMs = 150 * MINUTE; // the last 2.5 hours before the clock are half there
-  });
+  }, 60_000);
   afterAll(async () => {
     await h.close();
   });
@@ -121,7 +121,7 @@ describe('export keeps itself current', () => {
     expect(live.code).toBe(0);
     expect(replay.stdout).toBe(live.stdout);
     expect(await run(['export', '--verify', dir])).toMatchObject({ code: 0, stderr: '' });
-  });
+  }, 60_000);
 
   it('a series whose last files failed is retried, not extended over them, until they are written', async () => {
     const dir = join(tempDir(), 'retry');
@@ -146,7 +146,7 @@ describe('export keeps itself current', () => {
     expect(new Set(points).size).toBe(points.length);
     const window = ['--start', '2026-01-07T00:00:00Z', '--end', '2026-01-10T00:00:00Z'];
     expect((await chatJson(NOW + 2 * DAY, ['--fixture', dir, ...window])).stdout).toBe((await chatJson(NOW + 2 * DAY, ['--resource', RESOURCE, ...window])).stdout);
-  });
+  }, 60_000);
 
   it('--fixture DIR reads the files the manifest lists as done, not a file a killed run left half-way', async () => {
     const dir = join(tempDir(), 'reader');
@@ -159,7 +159,7 @@ describe('export keeps itself current', () => {
     writeFileSync(join(dir, FOLDER, '20260107T2100Z-20260108T0300Z-PT1H.json'), tail.replace(/"count": (\d+)/g, (_, n) => `"count": ${Number(n) + 1}`));
     expect(await chatJson(NOW, ['--fixture', dir])).toEqual(before);
     expect(await at(NOW, ['query', '--fixture', dir, ...query])).toEqual(csv);
-  });
+  }, 60_000);
 
   it('a run after more than 93 days reports the exact span lost, in its output and the manifest (exit 4)', async () => {
     const dir = join(tempDir(), 'late');
@@ -180,7 +180,7 @@ describe('export keeps itself current', () => {
     expect(points.some((p) => p.endsWith('|2026-01-15T00:00:00Z'))).toBe(true);
     // The next run has nothing lost: exit 0.
     expect((await at(later + DAY, args(dir))).code).toBe(0);
-  });
+  }, 60_000);
 
   it('an interrupted extension continues and gives byte-identical files', async () => {
     const whole = join(tempDir(), 'whole');
@@ -241,7 +241,7 @@ describe('export: a changed selection, temp files, the lock', () => {
     const bare = await live(['export', dir]);
     expect(bare.code).toBe(0);
     expect(bare.stderr).toMatch(/the export is up to date \(6 files/);
-  });
+  }, 60_000);
 
   it('temp files a killed run left are removed on resume; other files are not (issue 19 item 15)', async () => {
     const dir = join(tempDir(), 'temps');
@@ -264,7 +264,7 @@ describe('export: a changed selection, temp files, the lock', () => {
     const left = [...readTree(dir).keys()].map((f) => join(dir, f));
     for (const f of stale) expect(left).not.toContain(f);
     for (const f of kept) expect(left).toContain(f);
-  });
+  }, 60_000);
 
   it('two runs at once: the second waits for the first; a live lock refuses; a dead one is taken over', async () => {
     const dir = join(tempDir(), 'locked');

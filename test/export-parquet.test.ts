@@ -55,10 +55,10 @@ describe('export --format parquet', () => {
     js = join(tempDir(), 'js');
     expect(await run(['export', pq, ...args, '--format', 'parquet'], { env: liveEnv(h) })).toMatchObject({ code: 0, stdout: '' });
     expect((await run(['export', js, ...args], { env: liveEnv(h) })).code).toBe(0);
-  });
+  }, 60_000);
   afterAll(async () => {
     await h.close();
-  });
+  }, 60_000);
 
   it('writes Hive partitions by metric and month, one file per resource and month part, and a tail', () => {
     const files = [...readTree(pq).keys()].filter((f) => f !== MANIFEST).sort();
@@ -77,7 +77,7 @@ describe('export --format parquet', () => {
     expect(files).toHaveLength(24);
     expect(JSON.parse(readFileSync(join(pq, MANIFEST), 'utf8'))).toMatchObject({ format: 'parquet', grain: 'PT1H', overlap: 'PT3H' });
     expect(readFileSync(join(pq, chat[0]!)).subarray(0, 4).toString()).toBe('PAR1');
-  });
+  }, 60_000);
 
   it('DuckDB reads the schema of the contract, and its sums equal acs-metrics and the emulator', async () => {
     const source = `read_parquet('${pq}/**/*.parquet', hive_partitioning = true)`;
@@ -116,7 +116,7 @@ describe('export --format parquet', () => {
         for (const s of answer.series) expect(s.total, `${metric} ${s.dimensions.Operation}`).toBe(byDuck[`${answer.query.metric}|${s.dimensions.Operation}`]);
       }
     }
-  });
+  }, 60_000);
 
   it('every command reads the archive with --fixture DIR as it reads the json export, and as live', async () => {
     const commands = [
@@ -144,7 +144,7 @@ describe('export --format parquet', () => {
     const argv = ['query', '-m', 'chat', '--since', '1d', '--interval', '1h', '--split-by', 'operation,statuscode'];
     const live = await run([...argv, '--resource', RESOURCE], { env: liveEnv(h) });
     expect((await run([...argv, '--fixture', pq])).stdout).toBe(live.stdout);
-  });
+  }, 60_000);
 
   it('the built binary reads the archive (hyparquet loads lazily in the command bundle)', async () => {
     const argv = ['query', '--fixture', pq, '-m', 'chat', '--since', '1d', '-o', 'json'];
@@ -152,7 +152,7 @@ describe('export --format parquet', () => {
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout).toBe((await run(argv)).stdout);
-  });
+  }, 60_000);
 
   it('reads only the partitions a query needs: one metric over one month opens that month of that metric', async () => {
     const before = parquetReads.files;
@@ -163,7 +163,7 @@ describe('export --format parquet', () => {
     const since = parquetReads.files;
     expect((await run(['query', '--fixture', pq, '-m', 'chat', '--since', '1d'])).code).toBe(0);
     expect(parquetReads.files - since).toBe(3); // month=2026-01 of chat
-  });
+  }, 60_000);
 
   it('export --format parquet --from converts a json export into the same files as a Parquet export', async () => {
     const converted = join(tempDir(), 'converted');
@@ -231,5 +231,5 @@ describe('a Parquet archive over months', () => {
     } finally {
       await h.close();
     }
-  });
+  }, 60_000);
 });
