@@ -146,12 +146,18 @@ describe('export --format parquet', () => {
     expect((await run([...argv, '--fixture', pq])).stdout).toBe(live.stdout);
   }, 60_000);
 
-  it('the built binary reads the archive (hyparquet loads lazily in the command bundle)', async () => {
+  it('the built binary reads the archive; hyparquet loads only for Parquet, and its writer only to write', async () => {
+    const bin = (argv: string[]) =>
+      spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'acs-metrics.js'), ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_DEBUG: 'esm,module' } });
     const argv = ['query', '--fixture', pq, '-m', 'chat', '--since', '1d', '-o', 'json'];
-    const child = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'acs-metrics.js'), ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(child.stderr).toBe('');
+    const child = bin(argv);
     expect(child.status).toBe(0);
     expect(child.stdout).toBe((await run(argv)).stdout);
+    expect(child.stderr).toContain('node_modules/hyparquet/');
+    expect(child.stderr).not.toContain('node_modules/hyparquet-writer/');
+    const sample = bin(['query', '--fixture', join(__dirname, '..', 'fixtures', 'sample-week.json'), '-m', 'chat', '--since', '24h']);
+    expect(sample.status).toBe(0);
+    expect(sample.stderr).not.toContain('hyparquet');
   }, 60_000);
 
   it('reads only the partitions a query needs: one metric over one month opens that month of that metric', async () => {
@@ -163,6 +169,10 @@ describe('export --format parquet', () => {
     const since = parquetReads.files;
     expect((await run(['query', '--fixture', pq, '-m', 'chat', '--since', '1d'])).code).toBe(0);
     expect(parquetReads.files - since).toBe(3); // month=2026-01 of chat
+    // A partition folder of its own is an archive too.
+    const sub = await run(['query', '--fixture', join(pq, 'metric=ApiRequestRooms'), '-m', 'rooms', '--split-by', 'operation', '-o', 'csv']);
+    const whole = await run(['query', '--fixture', pq, '-m', 'rooms', '--split-by', 'operation', '-o', 'csv']);
+    expect(sub).toMatchObject({ code: 0, stdout: whole.stdout });
   }, 60_000);
 
   it('export --format parquet --from converts a json export into the same files as a Parquet export', async () => {

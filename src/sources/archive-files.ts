@@ -7,7 +7,7 @@
  *   for, and with a manifest, only the month=<YYYY-MM> folders that can hold the queries' windows.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { metricByRestName } from '../catalog/resolve.js';
 import type { Query } from '../core/model.js';
 import { DataError, InterruptedError } from '../errors.js';
@@ -33,7 +33,7 @@ export async function archiveFiles(dir: string, queries: readonly Query[], signa
     const from = manifest ? earliestNeeded(manifest, queries) : undefined;
     const until = latestNeeded(queries);
     files = files.filter((f) => {
-      const [metric, month] = partitions(f);
+      const [metric, month] = partitions(`${dir.split(sep).join('/')}/${f}`);
       if (queries.length > 0 && (metric === undefined || !metrics.has(metric.toLowerCase()))) return false;
       if (month === undefined || !/^\d{4}-\d{2}$/.test(month)) return true;
       const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
@@ -43,9 +43,9 @@ export async function archiveFiles(dir: string, queries: readonly Query[], signa
   return { format, files: files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
 }
 
-/** The metric=<name> and month=<YYYY-MM> parts of an archive file's path. */
+/** The metric=<name> and month=<YYYY-MM> parts of an archive file's path (the innermost of each). */
 function partitions(file: string): [string | undefined, string | undefined] {
-  const parts = file.split('/');
+  const parts = file.split('/').reverse();
   const value = (key: string) => parts.find((p) => p.startsWith(`${key}=`))?.slice(key.length + 1);
   return [value('metric'), value('month')];
 }
