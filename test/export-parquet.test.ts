@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveMetric } from '../src/catalog/resolve.js';
 import { parquetReads } from '../src/sources/parquet-archive.js';
 import { buildMetric, type Dataset } from './emulator/dataset.js';
-import { DAY, type Harness, HOUR, liveEnv, NOW, NOW_MINUTE, openHarness, RESOURCE, testDataset } from './emulator/harness.js';
+import { chatErrorsPerHour, chatPerHour, makeEstate, resourceName, SUBS } from './emulator/estate.js';
+import { DAY, type Harness, HOUR, liveEnv, NOW, NOW_MINUTE, openEstateHarness, openHarness, RESOURCE, testDataset } from './emulator/harness.js';
 import { run } from './helpers/io.js';
 import { readTree, tempDir } from './helpers/temp.js';
 
@@ -60,21 +61,20 @@ describe('export --format parquet', () => {
     await h.close();
   }, 60_000);
 
-  it('writes Hive partitions by metric and month, one file per resource and month part, and a tail', () => {
+  it('writes Hive partitions by metric and month, one file per resource and month part and a tail; settled months compacted', () => {
     const files = [...readTree(pq).keys()].filter((f) => f !== MANIFEST).sort();
     const chat = files.filter((f) => f.startsWith('metric=APIRequestChat/'));
     const who = 'part-00000000-0000-4000-8000-000000000001.rg-test.acs-test';
+    // November and December were fetched in two requests each (30-day windows): one file each once compacted.
     expect(chat).toEqual([
       `metric=APIRequestChat/month=2025-10/${who}.20251007T0000Z-20251101T0000Z-PT1H.parquet`,
-      `metric=APIRequestChat/month=2025-11/${who}.20251101T0000Z-20251106T0000Z-PT1H.parquet`,
-      `metric=APIRequestChat/month=2025-11/${who}.20251106T0000Z-20251201T0000Z-PT1H.parquet`,
-      `metric=APIRequestChat/month=2025-12/${who}.20251201T0000Z-20251206T0000Z-PT1H.parquet`,
-      `metric=APIRequestChat/month=2025-12/${who}.20251206T0000Z-20260101T0000Z-PT1H.parquet`,
+      'metric=APIRequestChat/month=2025-11/part-compact-2025-11-2.parquet',
+      'metric=APIRequestChat/month=2025-12/part-compact-2025-12-2.parquet',
       `metric=APIRequestChat/month=2026-01/${who}.20260101T0000Z-20260105T0000Z-PT1H.parquet`,
       `metric=APIRequestChat/month=2026-01/${who}.20260105T0000Z-20260107T2100Z-PT1H.parquet`,
       `metric=APIRequestChat/month=2026-01/${who}.20260107T2100Z-20260108T0000Z-PT1H-tail.parquet`,
     ]);
-    expect(files).toHaveLength(24);
+    expect(files).toHaveLength(18);
     expect(JSON.parse(readFileSync(join(pq, MANIFEST), 'utf8'))).toMatchObject({ format: 'parquet', grain: 'PT1H', overlap: 'PT3H' });
     expect(readFileSync(join(pq, chat[0]!)).subarray(0, 4).toString()).toBe('PAR1');
   }, 60_000);
@@ -164,7 +164,7 @@ describe('export --format parquet', () => {
     const before = parquetReads.files;
     const r = await run(['query', '--fixture', pq, '-m', 'rooms', '--start', '2025-11-10T00:00:00Z', '--end', '2025-11-20T00:00:00Z', '--split-by', 'operation', '-o', 'csv']);
     expect(r.code).toBe(0);
-    expect(parquetReads.files - before).toBe(2); // month=2025-11 of rooms: 20251101-20251106 and 20251106-20251201
+    expect(parquetReads.files - before).toBe(1); // month=2025-11 of rooms, compacted
     expect(r.stdout).toContain('CreateRoom');
     const since = parquetReads.files;
     expect((await run(['query', '--fixture', pq, '-m', 'chat', '--since', '1d'])).code).toBe(0);
@@ -179,6 +179,7 @@ describe('export --format parquet', () => {
     const converted = join(tempDir(), 'converted');
     const r = await run(['export', converted, '--format', 'parquet', '--from', js]);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: `note: converted ${js} to Parquet in ${converted}: 24 files\n` });
+    expect(readTree(converted).size).toBe(18 + 1);
     const a = readTree(pq);
     const b = readTree(converted);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
@@ -189,6 +190,33 @@ describe('export --format parquet', () => {
     const other = await run(['export', pq, '--format', 'json']);
     expect(other).toMatchObject({ code: 2, stderr: `error: ${pq} holds a parquet export, not json: convert it to another folder with --format parquet --from ${pq}\n` });
   });
+});
+
+describe('a compacted month of several resources', () => {
+  it('holds each resource once, reads back as the json export, and DuckDB sums each resource', async () => {
+    const estate = makeEstate(3, Date.UTC(2025, 11, 31, 12));
+    const h = await openEstateHarness(estate);
+    try {
+      const pqDir = join(tempDir(), 'pq');
+      const jsDir = join(tempDir(), 'js');
+      const argv = ['--subscription', SUBS[0], '--subscription', SUBS[1], '--subscription', SUBS[2], '-m', 'chat', '--interval', 'PT1H', '--since', '40d'];
+      expect((await run(['export', pqDir, ...argv, '--format', 'parquet'], { env: liveEnv(h) })).code).toBe(0);
+      expect((await run(['export', jsDir, ...argv], { env: liveEnv(h) })).code).toBe(0);
+      const december = [...readTree(pqDir).keys()].filter((f) => f.includes('month=2025-12'));
+      expect(december).toEqual(['metric=APIRequestChat/month=2025-12/part-compact-2025-12-6.parquet']);
+      const sums = await duck(`SELECT resource_name, SUM(count) AS n, COUNT(*) AS rows FROM read_parquet('${pqDir}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`);
+      // One series each (i % 10 !== 3), with a bucket every hour of the request that holds data:
+      // 2025-12-29 to 2026-01-08, 240 hours.
+      expect(sums).toEqual([0, 1, 2].map((i) => ({ resource_name: resourceName(i), n: 48 * (chatPerHour(i) + chatErrorsPerHour(i)), rows: 240 })));
+      for (const q of [['query', '-m', 'chat', '--split-by', 'resource,operation', '-o', 'json'], ['usage', '-o', 'json']]) {
+        const a = await run([...q, '--fixture', pqDir]);
+        expect(a.code).toBe(0);
+        expect(a.stdout).toBe((await run([...q, '--fixture', jsDir])).stdout);
+      }
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });
 
 describe('a Parquet archive over months', () => {
@@ -215,6 +243,19 @@ describe('a Parquet archive over months', () => {
       }
       const last = runs.at(-1)!;
       const end = Math.floor(last / 60_000) * 60_000;
+      // Every month before the last run's is one file; the last month holds its runs' files and the tail.
+      const byMonth = new Map<string, number>();
+      for (const f of readTree(dir).keys()) if (f.endsWith('.parquet')) byMonth.set(f.split('/')[1]!, (byMonth.get(f.split('/')[1]!) ?? 0) + 1);
+      expect([...byMonth].sort()).toEqual([
+        ['month=2025-12', 1],
+        ['month=2026-01', 1],
+        ['month=2026-02', 1],
+        ['month=2026-03', 1],
+        ['month=2026-04', 1],
+        ['month=2026-05', 1],
+        ['month=2026-06', 2],
+      ]);
+      expect(await run(['export', '--verify', dir])).toMatchObject({ code: 0, stderr: '' });
       const source = `read_parquet('${dir}/**/*.parquet', hive_partitioning = true)`;
       const [once] = await duck(`SELECT COUNT(*) AS n, COUNT(DISTINCT (resource_id, operation, status_code, "timestamp")) AS d FROM ${source}`);
       expect(once!.n).toBe(once!.d);

@@ -18,6 +18,7 @@ import { metricByRestName } from '../catalog/resolve.js';
 import { parseDuration } from '../core/duration.js';
 import { version } from '../version.js';
 import type { Context } from './context.js';
+import { compactMonths } from './export-compact.js';
 import { encodeItem } from './export-run.js';
 
 export async function convertExport(dir: string, shownDir: string, from: string, ctx: Context): Promise<number> {
@@ -51,6 +52,7 @@ export async function convertExport(dir: string, shownDir: string, from: string,
         }
       }
       await writeManifest(dir, manifest);
+      await compactMonths(dir, manifest, ctx.io.signal);
       const done = manifest.items.filter((i) => i.status === 'done').length;
       ctx.note(`converted ${shownSrc} to Parquet in ${shownDir}: ${done} files${done < manifest.items.length ? `, ${manifest.items.length - done} to fetch (run: acs-metrics export ${shownDir})` : ''}`);
       return EXIT.OK;

@@ -133,6 +133,10 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
       const end = opts.end !== undefined ? Math.min(window.end, floorMinute(now)) : floorMinute(now);
       const gaps = await extend(dir, shownDir, manifest, { settings, metrics: askedMetrics, end, now, askedStart: opts.since !== undefined || opts.start !== undefined ? window.start : undefined }, ctx);
       await runPending(dir, manifest, settings, ctx, outcome);
+      if (manifest.format === 'parquet') {
+        const { compactMonths } = await import('./export-compact.js');
+        await compactMonths(dir, manifest, ctx.io.signal);
+      }
       return summary(shownDir, manifest, outcome, gaps, ctx);
     } catch (err) {
       if (!(err instanceof InterruptedError)) throw err;
@@ -246,7 +250,7 @@ async function selectionResources(manifest: Manifest, settings: Awaited<ReturnTy
 function summary(shownDir: string, manifest: Manifest, outcome: RunOutcome, gaps: readonly ManifestGap[], ctx: Context): number {
   const total = manifest.items.length;
   const done = manifest.items.filter((i) => i.status === 'done').length;
-  const bytes = manifest.items.reduce((sum, i) => sum + (i.bytes ?? 0), 0);
+  const bytes = [...new Map(manifest.items.map((i) => [i.file, i.bytes ?? 0])).values()].reduce((sum, b) => sum + b, 0);
   for (const g of groupGaps(gaps)) {
     ctx.warn(g);
   }
@@ -283,11 +287,11 @@ async function verify(dir: string, shownDir: string, opts: ExportOptions, ctx: C
   if (others.length > 0) throw new UsageError(`--verify checks an export and fetches nothing: drop --${others[0]}`);
   const manifest = await readManifest(dir);
   if (manifest === undefined) throw new DataError(`${shownDir}: no acs-metrics export here (no ${MANIFEST})`);
-  const { matched, problems } = await verifyExport(dir, manifest);
+  const { matched, files, problems } = await verifyExport(dir, manifest);
   for (const p of problems.slice(0, 20)) ctx.io.stderr.write(`${ctx.err.red('error:')} ${safeText(p)}\n`);
   if (problems.length > 20) ctx.io.stderr.write(`${ctx.err.red('error:')} ... and ${problems.length - 20} more\n`);
   ctx.io.stdout.write(
-    `${problems.length === 0 ? 'OK' : 'FAILED'}: ${matched} of ${manifest.items.length} files match their sha256; ${manifest.resources.length} resource${manifest.resources.length === 1 ? '' : 's'}, ${manifest.metrics.length} metrics, ${manifest.window.start} to ${manifest.window.end} at ${manifest.grain}\n`,
+    `${problems.length === 0 ? 'OK' : 'FAILED'}: ${matched} of ${files} files match their sha256; ${manifest.resources.length} resource${manifest.resources.length === 1 ? '' : 's'}, ${manifest.metrics.length} metrics, ${manifest.window.start} to ${manifest.window.end} at ${manifest.grain}\n`,
   );
   return problems.length === 0 ? EXIT.OK : EXIT.DATA;
 }

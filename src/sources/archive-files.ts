@@ -27,7 +27,8 @@ export async function archiveFiles(dir: string, queries: readonly Query[], signa
   const manifest = await readManifest(dir);
   const format = manifest ? (manifest.format ?? 'json') : (await listParquet(dir, signal)).length > 0 ? 'parquet' : undefined;
   if (format === undefined) return undefined;
-  let files = manifest ? manifest.items.filter((i) => i.status === 'done').map((i) => i.file) : await listParquet(dir, signal);
+  // A compacted month is one file that several items name.
+  let files = manifest ? [...new Set(manifest.items.filter((i) => i.status === 'done').map((i) => i.file))] : await listParquet(dir, signal);
   if (format === 'parquet') {
     const metrics = new Set(queries.map((q) => q.metric.rest.toLowerCase()));
     const from = manifest ? earliestNeeded(manifest, queries) : undefined;

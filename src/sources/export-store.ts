@@ -86,7 +86,6 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 }
 
 /** The files of the export that are done (what a reader of the folder reads), relative, "/"-separated. */
-export const doneFiles = (m: Manifest): string[] => m.items.filter((i) => i.status === 'done').map((i) => i.file);
 
 /** Removes files of the export that the manifest no longer lists (its `obsolete` list), then forgets them. */
 export async function removeObsolete(dir: string, manifest: Manifest): Promise<void> {
@@ -150,6 +149,8 @@ export async function writeItem(dir: string, item: ExportItem, data: string | Ui
 export interface Verification {
   /** Files whose content matches their recorded sha256. */
   readonly matched: number;
+  /** Files checked (a compacted month, named by several items, counts once). */
+  readonly files: number;
   readonly problems: readonly string[];
 }
 
@@ -157,7 +158,9 @@ export interface Verification {
 export async function verifyExport(dir: string, manifest: Manifest): Promise<Verification> {
   const problems: string[] = [];
   let matched = 0;
-  for (const item of manifest.items) {
+  // A compacted month is one file that several items name: checked once.
+  const once = [...new Map(manifest.items.map((i) => [`${i.status}|${i.file}`, i])).values()];
+  for (const item of once) {
     if (item.status !== 'done') {
       problems.push(`${item.file}: ${item.status === 'failed' ? `failed: ${item.error ?? 'no reason recorded'}` : 'not exported yet'}`);
       continue;
@@ -172,5 +175,5 @@ export async function verifyExport(dir: string, manifest: Manifest): Promise<Ver
     if (sha256(text) === item.sha256) matched++;
     else problems.push(`${item.file}: changed since it was exported (sha256 differs)`);
   }
-  return { matched, problems };
+  return { matched, files: once.length, problems };
 }

@@ -238,8 +238,8 @@ async function readParquetBody(path: string, origin: string): Promise<{ values: 
   const metric = /(?:^|[\\/])metric=([^\\/]+)[\\/]/.exec(path)?.[1];
   const def = metric === undefined ? undefined : metricByRestName(metric);
   if (def === undefined) throw new DataError(`${origin}: not in a metric=<name> folder of a known metric: an acs-metrics Parquet archive keeps each metric in its own folder`);
-  const { readParquetEntry } = await import('./parquet-archive.js');
-  return { values: [await readParquetEntry(path, origin, def)] };
+  const { readParquetEntries } = await import('./parquet-archive.js');
+  return { values: await readParquetEntries(path, origin, def) };
 }
 
 function originOf(path: string): string {
