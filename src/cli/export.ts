@@ -68,15 +68,18 @@ export const registerExport: Register = (program, action) => {
     'after',
     `
 Run the same command again (or just \`export DIR\`) to continue an interrupted export and to extend
-it up to now: only the minutes since the last run are fetched, and the last 3 hours again (Azure fills
-them in late). The manifest (${MANIFEST}) records what is done. Exit codes: 0 every file exported
-(or verified), 2 usage error, 3 nothing could be fetched, 4 some files failed (the others are kept; run
-again to retry) or a span was lost (not run within 93 days), 130 interrupted (run again to continue).
+it up to now: only the minutes since the last run are fetched, and the last 3 hours again (Azure
+fills them in late). The manifest (${MANIFEST}) records what is done.
+Exit codes: 0 every file exported (or verified), 2 usage error, 3 nothing could be fetched, 4 some
+files failed (the others are kept; run again to retry) or a span was lost (not run within 93 days),
+130 interrupted (run again to continue).
 
 Examples:
   acs-metrics export ./acs-telemetry --all-subscriptions
   acs-metrics export ./acs-telemetry --resource "$ACS_RESOURCE_ID" --interval PT1H --since 30d
+  acs-metrics export ./acs-telemetry                 # later, daily: only what came since
   acs-metrics export --verify ./acs-telemetry
+  acs-metrics export ./acs-archive --format parquet --from ./acs-telemetry
   acs-metrics query --fixture ./acs-telemetry -m chat --since 7d`,
   );
   cmd.action(action<ExportOptions>(runExportCommand));
