@@ -14,7 +14,7 @@ import { formatNumber } from '../render/format.js';
 import { safeText } from '../render/safe.js';
 import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';

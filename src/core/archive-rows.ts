@@ -75,7 +75,7 @@ export function toColumns(def: MetricDef, metric: BatchMetric, resource: Archive
       cols.get('timestamp')!.data.push(new Date(t));
       cols.get('interval')!.data.push(interval);
       for (const d of DIMENSION_COLUMNS) cols.get(d)!.data.push(dims.get(d) ?? null);
-      for (const a of AGGREGATION_COLUMNS) cols.get(a)!.data.push(typeof p[a] === 'number' ? p[a]! : null);
+      for (const a of AGGREGATION_COLUMNS) cols.get(a)!.data.push(typeof p[a] === 'number' ? p[a] : null);
     }
   }
   return [...cols.values()];
@@ -109,7 +109,7 @@ export function fromRows(def: MetricDef, rows: readonly ArchiveRow[], info: Arch
     }
     const ts = row.timestamp instanceof Date ? row.timestamp.getTime() : Number(row.timestamp);
     const point: Point = { timeStamp: new Date(ts).toISOString().replace('.000Z', 'Z') };
-    for (const a of AGGREGATION_COLUMNS) if (typeof row[a] === 'number') point[a] = row[a] as number;
+    for (const a of AGGREGATION_COLUMNS) if (typeof row[a] === 'number') point[a] = row[a];
     s.data.push(point);
   }
   return {
