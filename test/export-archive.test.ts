@@ -159,6 +159,11 @@ describe('export keeps itself current', () => {
     writeFileSync(join(dir, FOLDER, '20260107T2100Z-20260108T0300Z-PT1H.json'), tail.replace(/"count": (\d+)/g, (_, n) => `"count": ${Number(n) + 1}`));
     expect(await chatJson(NOW, ['--fixture', dir])).toEqual(before);
     expect(await at(NOW, ['query', '--fixture', dir, ...query])).toEqual(csv);
+    // An export whose first run wrote nothing yet.
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
+    for (const i of manifest.items) i.status = 'pending';
+    writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest));
+    expect(await at(NOW, ['query', '--fixture', dir, '-m', 'chat'])).toMatchObject({ code: 3, stderr: `error: ${dir}: the export holds no finished file yet: run acs-metrics export ${dir}\n` });
   }, 60_000);
 
   it('a run after more than 93 days reports the exact span lost, in its output and the manifest (exit 4)', async () => {

@@ -20,6 +20,8 @@ export interface ArchiveListing {
   readonly format: 'json' | 'parquet';
   /** Paths relative to the folder, "/"-separated, in path order. */
   readonly files: readonly string[];
+  /** The files of the archive before pruning. */
+  readonly total: number;
 }
 
 /** The files to read of an export or Parquet archive; undefined for any other folder. */
@@ -29,6 +31,7 @@ export async function archiveFiles(dir: string, queries: readonly Query[], signa
   if (format === undefined) return undefined;
   // A compacted month is one file that several items name.
   let files = manifest ? [...new Set(manifest.items.filter((i) => i.status === 'done').map((i) => i.file))] : await listParquet(dir, signal);
+  const total = files.length;
   if (format === 'parquet') {
     const metrics = new Set(queries.map((q) => q.metric.rest.toLowerCase()));
     const from = manifest ? earliestNeeded(manifest, queries) : undefined;
@@ -41,7 +44,7 @@ export async function archiveFiles(dir: string, queries: readonly Query[], signa
       return (from === undefined || Date.UTC(y, m, 1) > from) && (until === undefined || Date.UTC(y, m - 1, 1) < until);
     });
   }
-  return { format, files: files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+  return { format, files: files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), total };
 }
 
 /** The metric=<name> and month=<YYYY-MM> parts of an archive file's path (the innermost of each). */

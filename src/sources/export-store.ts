@@ -85,8 +85,6 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
   return m as Manifest;
 }
 
-/** The files of the export that are done (what a reader of the folder reads), relative, "/"-separated. */
-
 /** Removes files of the export that the manifest no longer lists (its `obsolete` list), then forgets them. */
 export async function removeObsolete(dir: string, manifest: Manifest): Promise<void> {
   const keep = new Set(manifest.items.map((i) => i.file));

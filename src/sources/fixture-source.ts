@@ -129,6 +129,7 @@ export class FixtureSource implements MetricsSource {
       }
       const archive = await archiveFiles(resolve(this.io.cwd, path), queries, signal);
       if (archive !== undefined) {
+        if (archive.total === 0) throw new DataError(`${safeText(path)}: the export holds no finished file yet: run acs-metrics export ${safeText(path)}`);
         for (const f of archive.files) out.push(join(path, ...f.split('/')));
         continue;
       }
