@@ -178,7 +178,7 @@ describe('export --format parquet', () => {
   it('export --format parquet --from converts a json export into the same files as a Parquet export', async () => {
     const converted = join(tempDir(), 'converted');
     const r = await run(['export', converted, '--format', 'parquet', '--from', js]);
-    expect(r).toMatchObject({ code: 0, stdout: '', stderr: `note: converted ${js} to Parquet in ${converted}: 24 files\n` });
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: `note: converted ${js} to Parquet in ${converted}: 18 files\n` });
     expect(readTree(converted).size).toBe(18 + 1);
     const a = readTree(pq);
     const b = readTree(converted);

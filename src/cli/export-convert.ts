@@ -4,7 +4,7 @@
  * has not fetched yet (pending or failed) are planned in DIR, so that `export DIR` fetches them. DIR
  * then extends like any export.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { itemFile, monthStarts } from '../core/export-plan.js';
 import type { BatchEntry } from '../core/export-split.js';
@@ -29,7 +29,6 @@ export async function convertExport(dir: string, shownDir: string, from: string,
   if ((source.format ?? 'json') !== 'json') throw new UsageError(`--from ${shownSrc}: already a ${source.format} export`);
   if (source.items.some((i) => i.replaces !== undefined)) throw new UsageError(`--from ${shownSrc}: a run of it was interrupted; finish it first (acs-metrics export ${shownSrc})`);
   if ((await readManifest(dir)) !== undefined || !(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty: convert to a new or empty folder`);
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(dir, { recursive: true });
   const releaseSource = await lockExport(src, shownSrc, { now: ctx.io.now(), signal: ctx.io.signal });
   try {
@@ -53,8 +52,9 @@ export async function convertExport(dir: string, shownDir: string, from: string,
       }
       await writeManifest(dir, manifest);
       await compactMonths(dir, manifest, ctx.io.signal);
-      const done = manifest.items.filter((i) => i.status === 'done').length;
-      ctx.note(`converted ${shownSrc} to Parquet in ${shownDir}: ${done} files${done < manifest.items.length ? `, ${manifest.items.length - done} to fetch (run: acs-metrics export ${shownDir})` : ''}`);
+      const done = new Set(manifest.items.filter((i) => i.status === 'done').map((i) => i.file)).size;
+      const todo = manifest.items.filter((i) => i.status !== 'done').length;
+      ctx.note(`converted ${shownSrc} to Parquet in ${shownDir}: ${done} files${todo > 0 ? `, ${todo} to fetch (run: acs-metrics export ${shownDir})` : ''}`);
       return EXIT.OK;
     } finally {
       await release();
