@@ -76,9 +76,9 @@ export const registerExport: Register = (program, action) => {
 Run the same command again (or just \`export DIR\`) to continue an interrupted export and to extend
 it up to now: only the minutes since the last run are fetched, and the last 3 hours again (Azure
 fills them in late). The manifest (${MANIFEST}) records what is done.
-Exit codes: 0 every file exported (or verified), 2 usage error, 3 nothing could be fetched, 4 some
-files failed (the others are kept; run again to retry) or a span was lost (not run within 93 days;
---allow-partial makes it 0), 130 interrupted (run again to continue).
+Exit codes: 0 every file exported (or verified), 2 usage error, 3 nothing could be fetched, 4
+partial: some files failed (the others are kept; run again to retry) or a span was lost (not run
+within 93 days); --allow-partial makes it 0, 130 interrupted (run again to continue).
 
 Examples:
   acs-metrics export ./acs-telemetry --all-subscriptions
