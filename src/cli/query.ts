@@ -34,16 +34,13 @@ import {
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
-import { outputWidth, parseWidth } from './width.js';
+import { CHART_HEIGHT, CHART_WIDTH, outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
 import { baselineQueries, compareOutput } from './query-compare.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics'] as const;
 
-/** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
-export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
-export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;
 type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions {

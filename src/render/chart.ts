@@ -35,6 +35,12 @@ export interface ChartOptions {
    * comparison's baseline), and its legend label. Default: colour j, solid, the series' label.
    */
   readonly looks?: readonly { readonly colour: number; readonly dotted: boolean; readonly label: string }[];
+  /** Caption parts instead of the query's (metric, aggregation, window, filters). */
+  readonly title?: readonly string[];
+  /** A time-axis label per bucket (weeks, months) instead of round times; drawn where there is room. */
+  readonly bucketLabels?: readonly string[];
+  /** A bucket whose first column is marked with a dotted vertical line (┊) behind the series. */
+  readonly markBucket?: number;
 }
 
 export const DEFAULT_MAX_SERIES = 8;
@@ -107,14 +113,16 @@ function tickLabel(ms: number, withYear: boolean): string {
  * days: the smallest step that leaves room between labels) and the labels starting at those columns;
  * "UTC" in the gutter under the y labels.
  */
-function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number): string[] {
+function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number, fixed?: [col: number, label: string][]): string[] {
   const first = times[0];
   const last = times[times.length - 1];
   if (first === undefined || last === undefined) return [];
   const withYear = new Date(first).getUTCFullYear() !== new Date(last).getUTCFullYear();
   const room = width - gutter;
   const ticks: [col: number, label: string][] = [];
-  if (colMs === null || colMs <= 0 || times.length === 1) {
+  if (fixed !== undefined) {
+    ticks.push(...fixed);
+  } else if (colMs === null || colMs <= 0 || times.length === 1) {
     ticks.push([0, tickLabel(first, withYear)]);
   } else {
     const maxLabel = withYear ? 10 : 5;
@@ -164,7 +172,7 @@ export function renderChart(
   const height = Math.max(Math.floor(opts.height), 2);
   const maxSeries = Math.max(opts.maxSeries ?? DEFAULT_MAX_SERIES, 1);
   const notes: string[] = [];
-  const title = wrapParts(captionParts(result).map(safeText), width);
+  const title = wrapParts((opts.title ?? captionParts(result)).map(safeText), width);
 
   // The largest series by total, kept in the result's order.
   const ranked = result.series
@@ -226,6 +234,8 @@ export function renderChart(
   // when the scale starts at zero: the axis column is drawn here instead, ┼ on the zero row.
   const axisChar = (row: number): string => (row === rowOf(0) ? AXIS[0] : AXIS[1]);
   const canvas: Cell[][] = frame.map((_, row) => times.map((_, col) => ({ ch: col === 0 ? axisChar(row) : ' ', owner: -1 })));
+  const columnOf = (bucket: number): number => (group > 1 ? Math.floor(bucket / group) : bucket * stretch);
+  if (opts.markBucket !== undefined) for (const line of canvas) if (line[columnOf(opts.markBucket)]?.ch === ' ') line[columnOf(opts.markBucket)]!.ch = '┊';
   const useStyles = !colorOn && data.length > 1;
   if (useStyles && data.length > LINE_STYLES.length) {
     notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
@@ -277,6 +287,7 @@ export function renderChart(
     const sample = paint(j, styleOf(j)[4].repeat(2));
     return wrapText(safeText(look(j)?.label ?? seriesLabel(s, result.query.splitBy)), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
-  const axis = timeAxis(times, colMs, gutter, width);
+  const fixedTicks = opts.bucketLabels?.flatMap((label, i): [number, string][] => (group > 1 && i % group !== 0 ? [] : [[columnOf(i), label]]));
+  const axis = timeAxis(times, colMs, gutter, width, fixedTicks);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };
 }
