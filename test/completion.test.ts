@@ -26,7 +26,8 @@ describe('__complete', () => {
   it('metric aliases, outputs, aggregations', async () => {
     expect(await words('query', '-m', 'email')).toEqual(['email', 'email-delivery', 'email-engagement']);
     expect(await words('catalog', 'call')).toEqual(['callautomation', 'callbacks']);
-    expect(await words('query', '-o', '')).toEqual(['table', 'chart', 'json', 'csv', 'tsv', 'yaml']);
+    expect(await words('query', '-o', '')).toEqual(['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics']);
+    expect(await words('usage', '-o', '')).toEqual(['table', 'json', 'csv', 'markdown', 'chart']);
     expect(await words('check', '--output', '')).toEqual(['text', 'json', 'yaml']);
     expect(await words('query', '-a', 'm')).toEqual(['min', 'max']);
   });

@@ -45,7 +45,11 @@ Register-ArgumentCompleter -Native -CommandName acs-metrics -ScriptBlock {
 `,
 };
 
-const OUTPUTS: Record<string, readonly string[]> = { query: ['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics'], check: ['text', 'json', 'yaml'] };
+const OUTPUTS: Record<string, readonly string[]> = {
+  query: ['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics'],
+  check: ['text', 'json', 'yaml'],
+  usage: ['table', 'json', 'csv', 'markdown', 'chart'],
+};
 
 /** Every command's visible long options, read from the commands' own definitions. */
 async function commandOptions(): Promise<Map<string, string[]>> {
