@@ -4,7 +4,8 @@
  * periods add up to the usage total and each equals the sum of the points that start in it.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, liveEnv, openHarness, RESOURCE, testDataset } from './emulator/harness.js';
 import { metricsBody, writeFixture } from './helpers/fixture.js';
 import { run } from './helpers/io.js';
 
@@ -206,4 +207,36 @@ describe('usage burndown property', () => {
       { numRuns: 100 },
     );
   }, 120_000);
+});
+
+describe('usage burndown live (emulator), the clock off the hour', () => {
+  // 92 days of Rooms at PT1H on the clock's minute grid (:37): CreateRoom 1 and GetRoom 2 an hour.
+  const clock = new Date('2026-01-08T13:37:37.250Z');
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness(testDataset(clock.getTime()));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('sums the hourly buckets per week where each starts, notes that some cross a week\'s edge, and adds up to the total', async () => {
+    const r = await run(['usage', '--resource', RESOURCE, '-m', 'rooms', '--since', '90d', '-o', 'json'], { env: liveEnv(h), now: clock });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'note: the last bucket (2026-01-08T12:37:00Z) may be incomplete: Azure Monitor data arrives a few minutes late\n' +
+        'note: some buckets cross the edge of a week (the window does not start on a whole hour): each counts in the week that holds its start\n',
+    );
+    const doc = JSON.parse(r.stdout);
+    expect(doc.trend).toBe('week');
+    const rooms = doc.resources[0].channels[0] as Channel;
+    // 90 days of hours from 2025-10-10T13:37Z, 3 requests each.
+    const start = Date.parse('2025-10-10T13:37:00Z');
+    expect(rooms.requests).toBe(90 * 24 * 3);
+    const expected = new Map<number, number>();
+    for (let i = 0; i < 90 * 24; i++) expected.set(weekIndex(start + i * 3_600_000), (expected.get(weekIndex(start + i * 3_600_000)) ?? 0) + 3);
+    expect(rooms.trend.map((p) => [weekIndex(Date.parse(p.start)), p.requests])).toEqual([...expected]);
+    expect(rooms.trend[0]).toMatchObject({ period: '2025-W41', start: '2025-10-10T13:37:00Z', end: '2025-10-13T00:00:00Z', partial: true });
+    expect(rooms.trend.at(-1)).toMatchObject({ period: '2026-W02', start: '2026-01-05T00:00:00Z', end: '2026-01-08T13:37:00Z', partial: true });
+  });
 });
