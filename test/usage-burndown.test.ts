@@ -85,6 +85,10 @@ describe('usage burndown on a 35-day estate', () => {
     expect(r.stdout).toContain(
       'Trend: requests per ISO week (Monday 00:00 UTC), 2026-W01 to 2026-W06, first and last week shown as numbers; * a partial week: the window holds only part of it.\n',
     );
+    // At 60 columns the trend column goes, and its explanation with it.
+    const narrow = await run(['usage', '--fixture', estate, '--width', '60']);
+    expect(narrow.stdout).not.toContain('Requests per');
+    expect(narrow.stdout).not.toContain('Trend:');
   });
 
   it('CSV has a column per period; Markdown a trend column and a table per week for the retiring channels', async () => {

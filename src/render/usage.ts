@@ -71,7 +71,9 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
         });
   const clear = report.resources.filter((r) => r.clear).map((r) => nameOf(r.resourceId));
   const legend = trendLegend(report.trend, allPeriods(channels.map((ch) => ch.trend)));
-  const footer = `${clear.length > 0 ? `${c.green('clear')} (no traffic on a retiring channel): ${safeText(clear.join(', '))}\n` : ''}${legend !== '' && rows.length > 0 ? `${legend}\n` : ''}`;
+  // The legend explains the trend column, unless a narrow terminal left it out.
+  const shown = legend !== '' && channels.length > 0 && table.includes(trendCell(channels[0]!.trend));
+  const footer = `${clear.length > 0 ? `${c.green('clear')} (no traffic on a retiring channel): ${safeText(clear.join(', '))}\n` : ''}${shown ? `${legend}\n` : ''}`;
   return `${opts.width !== undefined ? wrapLines(caption, opts.width) : caption}${table}${opts.width !== undefined ? wrapLines(footer, opts.width) : footer}`;
 }
 
