@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, liveEnv, NOW, openHarness, RESOURCE, SUBSCRIPTION } from './emulator/harness.js';
 import { metricsBody, writeFixture } from './helpers/fixture.js';
 import { run } from './helpers/io.js';
 import { tempDir } from './helpers/temp.js';
@@ -81,6 +82,42 @@ describe('query -o openmetrics', () => {
       `acs_requests{metric="APIRequestChat",interval="PT1H",resource="acs-a",resource_group="rg-Chat",subscription="${SUB}",operation="SendChatMessage"} 1 ${T0}`,
       `acs_requests{metric="APIRequestChat",interval="PT1H",resource="acs-a",resource_group="rg-Chat",subscription="${SUB}",operation="SendChatMessage"} 2 ${T0 + 3600}`,
     ]);
+  });
+
+  it('leaves the resource labels out when a chosen split combines several resources', async () => {
+    const two = writeFixture({ values: [entry(id('acs-a'), [s('SendChatMessage', '201', [1, 2])]), entry(id('acs-b'), [s('SendChatMessage', '201', [3, 4])])] });
+    const r = await run(['query', '--fixture', two, '-m', 'chat', '--split-by', 'operation', '-o', 'openmetrics']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((x) => x.startsWith('acs_'))).toEqual([
+      `acs_requests{metric="APIRequestChat",interval="PT1H",operation="SendChatMessage"} 4 ${T0}`,
+      `acs_requests{metric="APIRequestChat",interval="PT1H",operation="SendChatMessage"} 6 ${T0 + 3600}`,
+    ]);
+  });
+
+  describe('live (emulator)', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await openHarness();
+    });
+    afterAll(async () => {
+      await h.close();
+    });
+    it('names the resource the request was about', async () => {
+      const r = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '2m', '--split-by', 'operation,statuscode', '--operation', 'SendChatMessage', '-o', 'openmetrics'], {
+        env: liveEnv(h),
+        now: new Date(NOW),
+      });
+      expect(r.code).toBe(0);
+      // 3 a minute with 200; 1 per 10 minutes with 429 (at 23:58 and 23:59 neither is a tenth minute).
+      const l = `metric="APIRequestChat",interval="PT1M",resource="acs-test",resource_group="rg-test",subscription="${SUBSCRIPTION}",operation="SendChatMessage"`;
+      const t = (NOW - 37_250) / 1000;
+      expect(r.stdout.split('\n').filter((x) => x.startsWith('acs_'))).toEqual([
+        `acs_requests{${l},status_code="200"} 3 ${t - 120}`,
+        `acs_requests{${l},status_code="200"} 3 ${t - 60}`,
+        `acs_requests{${l},status_code="429"} 0 ${t - 120}`,
+        `acs_requests{${l},status_code="429"} 0 ${t - 60}`,
+      ]);
+    });
   });
 
   it('is refused with --compare and --watch', async () => {
