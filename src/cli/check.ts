@@ -35,7 +35,7 @@ import { defaultErrors } from '../core/classify.js';
 import { loadCatalogExtra } from './catalog-extra.js';
 import { DEFAULT_MIN_REQUESTS, loadRulesFile } from './check-config.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import {
   addFilterOptions,
   errorsFor,

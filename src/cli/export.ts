@@ -21,7 +21,7 @@ import { isEmptyFolder, type Manifest, MANIFEST, type ManifestItem, readManifest
 import { parseResourceId } from '../sources/azure/resource-id.js';
 import { version } from '../version.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { addWindowOptions, collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
 

@@ -15,7 +15,7 @@ import { renderTable } from '../render/table.js';
 import { renderTsv } from '../render/tsv.js';
 import { jsonToYaml } from '../render/yaml.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import {
   addFilterOptions,
   checkListValues,

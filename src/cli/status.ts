@@ -12,7 +12,7 @@ import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';

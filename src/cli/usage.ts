@@ -16,7 +16,7 @@ import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable 
 import { renderBurndownChart } from '../render/burndown-chart.js';
 import { TREND_CHOICES, type TrendChoice } from '../core/trend.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { CHART_HEIGHT, CHART_WIDTH, outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';

@@ -33,7 +33,7 @@ function linesOf(report: UsageReport, channels: readonly MetricDef[] | undefined
   const lines = new Map<MetricDef, Line>();
   for (const ch of report.resources.flatMap((r) => r.channels)) {
     if (channels ? !channels.includes(ch.metric) : !isEndOfLife(ch.metric.lifecycle)) continue;
-    const line = lines.get(ch.metric) ?? { metric: ch.metric, byLabel: new Map() };
+    const line = lines.get(ch.metric) ?? { metric: ch.metric, byLabel: new Map<string, number | null>() };
     for (const p of ch.trend) {
       const was = line.byLabel.get(p.label) ?? null;
       line.byLabel.set(p.label, p.requests === null ? was : (was ?? 0) + p.requests);

@@ -53,17 +53,19 @@ export function labelName(dim: DimensionDef): string {
   return /^[a-z_]/.test(snake) ? snake : `_${snake}`;
 }
 
+/** What OpenMetrics escapes in a label value (\ " and line feed), and controls, shown as visible \x.. text. */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPED = /[\\"\n\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const OWN: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n' };
 
-/** A label value as OpenMetrics writes it inside quotes: \ " and line feed escaped, other controls as \x.. text. */
+/** A label value as OpenMetrics writes it inside quotes: \ " and line feed escaped, other controls as the text \x1b (its backslash escaped). */
 export function escapeLabelValue(value: string): string {
-  const visible = value.replace(CONTROL, (c) => {
+  return value.replace(ESCAPED, (c) => {
+    const own = OWN[c];
+    if (own !== undefined) return own;
     const code = c.charCodeAt(0);
-    return code <= 0xff ? `\u0000x${code.toString(16).padStart(2, '0')}` : `\u0000u${code.toString(16).padStart(4, '0')}`;
+    return code <= 0xff ? `\\\\x${code.toString(16).padStart(2, '0')}` : `\\\\u${code.toString(16).padStart(4, '0')}`;
   });
-  // \u0000 marks the backslash of a visible escape, so that it is escaped once, like any other.
-  return visible.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 /** A sample value: OpenMetrics numbers (JavaScript's shortest form reads back to the same double). */

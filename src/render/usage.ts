@@ -43,7 +43,7 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
   const table =
     rows.length === 0
       ? ''
-      : renderGrid(['Resource', 'Channel', 'Lifecycle', 'Requests', 'Errors', 'Error rate', 'First day', 'Last day', 'Busiest operations', ...(trended ? [trendHeading(report.trend as TrendUnit)] : [])], rows, {
+      : renderGrid(['Resource', 'Channel', 'Lifecycle', 'Requests', 'Errors', 'Error rate', 'First day', 'Last day', 'Busiest operations', ...(trended ? [trendHeading(report.trend)] : [])], rows, {
           color: c.level > 0,
           headStyle: c.bold,
           align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left', 'left'],
@@ -169,7 +169,7 @@ export function renderUsageMarkdown(report: UsageReport): string {
       out.push('No traffic on any channel in the window.', '');
       continue;
     }
-    const trendHead = trended ? ` ${trendHeading(report.trend as TrendUnit)} |` : '';
+    const trendHead = trended ? ` ${trendHeading(report.trend)} |` : '';
     out.push(`| Channel | Lifecycle | Requests | Errors | First day | Last day | Busiest operations |${trendHead}`, `|---|---|--:|--:|---|---|---|${trended ? '---|' : ''}`);
     for (const ch of r.channels) {
       out.push(
@@ -177,7 +177,7 @@ export function renderUsageMarkdown(report: UsageReport): string {
       );
     }
     out.push('');
-    if (trended) out.push(...burndownTable(r.channels.filter((ch) => isEndOfLife(ch.metric.lifecycle)), report.trend as TrendUnit));
+    if (trended) out.push(...burndownTable(r.channels.filter((ch) => isEndOfLife(ch.metric.lifecycle)), report.trend));
     const actions = r.channels.filter((ch) => ch.metric.lifecycle.status === 'retiring' || ch.metric.lifecycle.status === 'breaking');
     if (actions.length > 0) {
       out.push('What the retirement guide says for these channels:', '');

@@ -9,9 +9,9 @@ import { debugPolicy, DEFAULT_RETRY, retryPolicy, type RetrySettings } from './p
 export { DEFAULT_ENDPOINT } from './endpoint.js';
 
 export interface Log {
-  warn(message: string): void;
-  note(message: string): void;
-  trace(message: string): void;
+  readonly warn: (message: string) => void;
+  readonly note: (message: string) => void;
+  readonly trace: (message: string) => void;
 }
 
 export interface ClientSettings {

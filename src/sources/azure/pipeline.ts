@@ -184,7 +184,7 @@ export function debugPolicy(trace: (line: string) => void): PipelinePolicy {
         return response;
       } catch (e) {
         const err = e as { code?: unknown; name?: unknown };
-        trace(`no answer after ${Date.now() - started} ms: ${String(err.code ?? err.name ?? 'error')}`);
+        trace(`no answer after ${Date.now() - started} ms: ${String(err.code ?? err.name ?? 'error') /* eslint-disable-line @typescript-eslint/no-base-to-string -- a code or a name, whatever the error carries */}`);
         throw e;
       }
     },
