@@ -31,6 +31,8 @@ export interface AzureSourceOptions {
   /** Seams for tests of this module; the CLI never sets them. */
   readonly credential?: TokenCredential;
   readonly retry?: Partial<RetrySettings>;
+  /** Waits between retries (Io.sleep: tests scale them); default a timer. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 interface Task {
