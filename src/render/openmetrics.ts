@@ -23,6 +23,7 @@
  * The text is produced by a generator, a chunk per series, so that it can be streamed.
  */
 import type { DimensionDef } from '../catalog/types.js';
+import { dimensionColumn } from '../core/dimension-column.js';
 import { isResourceDimension, resourceName, resourceScope } from '../catalog/resource.js';
 import type { QueryResult, ResultSeries } from '../core/model.js';
 
@@ -38,20 +39,8 @@ const FAMILIES: Readonly<Record<string, { name: string; help: string }>> = {
 const HELP_TAIL =
   ' of the metric named by the metric label in the interval (interval label) that starts at the sample timestamp. A gauge: one interval each, not a running total; add intervals with sum_over_time.';
 
-/** Label names that Azure's REST dimension names would give badly, so that channels share labels. */
-const LABEL_NAMES: Readonly<Record<string, string>> = { operationname: 'operation', statuscodesubclass: 'status_code_class' };
-
-/** A dimension's label name: its REST name in snake case (StatusCodeClass -> status_code_class). */
-export function labelName(dim: DimensionDef): string {
-  const mapped = LABEL_NAMES[dim.rest.toLowerCase()];
-  if (mapped !== undefined) return mapped;
-  const snake = dim.rest
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9_]/g, '_')
-    .toLowerCase();
-  return /^[a-z_]/.test(snake) ? snake : `_${snake}`;
-}
+/** A dimension's label name: the same name as the archive's column (core/dimension-column.ts). */
+export const labelName = (dim: DimensionDef): string => dimensionColumn(dim);
 
 /** What OpenMetrics escapes in a label value (\ " and line feed), and controls, shown as visible \x.. text. */
 // eslint-disable-next-line no-control-regex
