@@ -296,6 +296,7 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const resources = resourceList(asked.metric, data.metrics);
   return {
     ...(resources ? { resources, partial: resources.some((r) => r.error !== undefined) } : {}),
+    ...(grid && query.clipToData === false ? { dataCovers: { start: grid.start, end: grid.end } } : {}),
     query,
     intervalMs,
     interval: intervalMs === null ? 'FULL' : toIsoDuration(intervalMs),
