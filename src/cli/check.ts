@@ -23,7 +23,7 @@ import {
   ruleQuery,
   type CheckOutcome,
 } from '../core/gate.js';
-import { CliError, EXIT, Problems, UsageError } from '../errors.js';
+import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckText } from '../render/check-report.js';
 import { githubAnnotations, githubStepSummary } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
@@ -53,6 +53,7 @@ import { addSourceOptions, fetchWindows, type SourceOptions } from './source-opt
 import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
+import { absentNote, metricsInFiles } from './metrics-in-files.js';
 
 const OUTPUTS = ['text', 'json', 'yaml'] as const;
 
@@ -202,6 +203,8 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
 
   let rules: GateRule[] | undefined;
+  /** With --metric all: every metric; with files, those the files hold (the others are noted). */
+  let everyMetric = false;
   let pending: { opts: CheckOptions; parts: FlagParts } | undefined;
   if (opts.config !== undefined) {
     for (const [key, flag, fileKey] of RULE_FLAGS) {
@@ -235,6 +238,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     if (list) {
       // Several metrics: a rule each; with "all", metrics without an error rate are left out of an error-rate check.
       const all = opts.metric!.trim().toLowerCase() === 'all';
+      everyMetric = all;
       const metrics = parseMetricList(opts.metric!, problems).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
       rules = metrics.map((m) => {
         const rule = ruleFromFlags(m, opts, parts, problems);
@@ -272,6 +276,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       list = rules;
     }
     if (!data) return { outcome: outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data'))) };
+    if (everyMetric && opts.fixture?.length) list = heldRules(list, data, ctx);
     // Over several resources each rule is judged per resource.
     const perResource = checkRulesPerResource(list, data, baselineData ?? data);
     if (perResource.quiet > 0) {
@@ -288,6 +293,15 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
   const { outcome, data } = await evaluate(rules ?? []);
   return report(outcome, data, opts, output, ctx);
+}
+
+/** `--metric all` on files: the rules of the metrics the files hold; the others are noted, not failed. */
+function heldRules(list: readonly GateRule[], data: SourceResult, ctx: Context): readonly GateRule[] {
+  const { held, absent } = metricsInFiles([...new Set(list.map((r) => r.metric))], data.metrics);
+  if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${absent.map((m) => m.alias).join(', ')})`);
+  const note = absentNote(absent, 'not checked');
+  if (note) ctx.note(note);
+  return list.filter((r) => held.includes(r.metric));
 }
 
 /** The usual report of an outcome (stdout, stderr, GitHub, JUnit); returns the exit code. */
