@@ -137,8 +137,19 @@ export async function parseRulesText(text: string, origin: string, format: 'json
     // The first line of each message: "Map keys must be unique at line 2, column 1:".
     throw new UsageError(doc.errors.map((e) => `${origin}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`));
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+  } catch (err) {
+    // An alias bomb ("billion laughs") or an alias the document cannot resolve: an invalid rules file.
+    const why = /alias count/i.test((err as Error).message)
+      ? `aliases expand too far (more than ${YAML_MAX_ALIASES} times a node): a rules file needs few aliases`
+      : (err as Error).message.split('\n')[0]!;
+    throw new UsageError(`${origin}: not valid YAML: ${why}`, { cause: err });
+  }
 }
+
+/** The most expansions of one alias (the yaml package's default, said here so that the message names it). */
+const YAML_MAX_ALIASES = 100;
 
 /** Checks a parsed rules file against the catalog; returns the rules or throws every problem at once. */
 export function validateRules(doc: unknown, origin: string, options: RulesFileOptions = {}): GateRule[] {
