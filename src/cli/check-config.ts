@@ -17,6 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { findDuplicateKeys, pathText } from '../sources/json-duplicates.js';
 import { type Candidate, didYouMean, suggest } from '../catalog/names.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
 import {
@@ -124,12 +125,21 @@ export async function parseRulesText(text: string, origin: string, format: 'json
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new UsageError(`${origin}: empty rules file`);
   if (format === 'json') {
+    let doc: unknown;
     try {
-      return parseJson(body, origin);
+      doc = parseJson(body, origin);
     } catch (err) {
       if (err instanceof CliError) throw new UsageError(err.problems, { cause: err });
       throw err;
     }
+    // JSON.parse keeps the last of a key given twice; YAML refuses it, and so does a JSON rules file.
+    const twice = findDuplicateKeys(body);
+    if (twice.length > 0) {
+      throw new UsageError(
+        twice.map((d) => `${origin}: ${pathText([...d.path, d.key])} is given twice (line ${d.line}, column ${d.column}; ${d.first}, then ${d.second}): give each key once`),
+      );
+    }
+    return doc;
   }
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(body);
