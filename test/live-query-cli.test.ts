@@ -113,6 +113,8 @@ describe('live query refusals before any request', () => {
     ['an endpoint with a path', ['--resource', RESOURCE, '--endpoint', 'https://management.azure.com/x'], {}, 'error: invalid --endpoint "https://management.azure.com/x": give only the scheme and host, e.g. https://management.chinacloudapi.cn\n'],
     ['a bad timeout', ['--resource', RESOURCE, '--timeout', 'soon'], {}, 'error: invalid --timeout "soon": expected a duration from 1s to 1h, such as 30s, 2m or PT30S\n'],
     ['a start beyond the retention', ['--resource', RESOURCE, '--since', '100d'], {}, 'error: the window starts at 2025-09-30T00:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)\n'],
+    // The clock is at 2026-01-08T00:00:37.250Z: a window after it has no data yet (it was an empty table, exit 0).
+    ['a window after now', ['--resource', RESOURCE, '--start', '2026-01-09T00:00:00Z', '--end', '2026-01-10T00:00:00Z'], {}, 'error: the window starts at 2026-01-09T00:00:00Z, after now (2026-01-08T00:00:37Z): Azure Monitor has no data for it yet; give a --start in the past, or --since\n'],
     ['--save into a missing directory', ['--resource', RESOURCE, '--save', 'nowhere/x.json'], {}, 'error: cannot write nowhere/x.json: no such directory\n'],
   ];
   for (const [label, args, env, stderr] of refusals) {
@@ -138,7 +140,7 @@ describe('live query errors: one line, exit 3', () => {
     ['404', { kind: 'status', status: 404 }, 1, `error: resource not found: ${RESOURCE} (HTTP 404 ResourceNotFound): check the subscription, resource group and name\n`],
     ['429 for good', { kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 10, 'error: Azure Monitor is throttling requests (HTTP 429), still after 3 retries; try again later\n'],
     ['a per-metric failure', { kind: 'metric-error', errorCode: 'InvalidSamplingType', errorMessage: 'Sampling type is not found.' }, 1, 'error: Azure Monitor: APIRequestChat failed: InvalidSamplingType: Sampling type is not found.\n'],
-    ['a cut-short body', { kind: 'truncated' }, 1, 'error: the answer from HOST was cut short or is not valid JSON; try again\n'],
+    ['a cut-short body, every attempt', { kind: 'cut', keep: 100 }, 10, 'error: the answer from HOST is not valid JSON: it ends after 100 bytes (4 attempts); try again\n'],
   ];
   for (const [label, fault, times, stderr] of cases) {
     it(`reports ${label}`, async () => {
@@ -171,10 +173,16 @@ describe('live query errors: one line, exit 3', () => {
     expect(r.stderr).toContain('debug: throttled (HTTP 529): retrying in 2s (retry 2 of 3)\n');
   });
 
-  it('times out with the host and the timeout', async () => {
+  it('retries a request that timed out, then times out with the host, the timeout and the attempts', async () => {
     h.emulator.inject({ kind: 'slow', delayMs: 5000 });
-    const r = await live([...chat, '--timeout', '1s']);
-    expect(r.stderr).toBe(`error: no answer from ${host()} within 1s; raise --timeout\n`);
+    expect((await live([...chat, '--timeout', '1s'])).code).toBe(0);
+    expect(h.emulator.requests.map((x) => x.status)).toEqual([0, 200]);
+    h.emulator.reset();
+    h.emulator.inject({ kind: 'hang' }, 10);
+    const waits: number[] = [];
+    const r = await run([...chat, '--timeout', '1s'], { env: liveEnv(h), cwd: dir, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1000, 2000, 4000]);
+    expect(r.stderr).toBe(`error: no answer from ${host()} within 1s (4 attempts); raise --timeout\n`);
     expect(r.code).toBe(3);
   });
 

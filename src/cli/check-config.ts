@@ -43,6 +43,7 @@ import { CliError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { parseJson } from '../sources/parse-response.js';
 import type { Io } from './io.js';
+import { refuseUnreadable } from './rules-numbers.js';
 
 /** Keys of a rule; `defaults` takes the same except name and operations. */
 export const RULE_KEYS = [
@@ -102,7 +103,7 @@ function found(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}...` : v}"`;
-  return String(v);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
 }
 
 /** Reads and validates a rules file; a UsageError lists every problem. */
@@ -125,9 +126,9 @@ export async function parseRulesText(text: string, origin: string, format: 'json
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new UsageError(`${origin}: empty rules file`);
   if (format === 'json') {
-    let doc: unknown;
+    let value: unknown;
     try {
-      doc = parseJson(body, origin);
+      value = parseJson(body, origin);
     } catch (err) {
       if (err instanceof CliError) throw new UsageError(err.problems, { cause: err });
       throw err;
@@ -139,7 +140,8 @@ export async function parseRulesText(text: string, origin: string, format: 'json
         twice.map((d) => `${origin}: ${pathText([...d.path, d.key])} is given twice (line ${d.line}, column ${d.column}; ${d.first}, then ${d.second}): give each key once`),
       );
     }
-    return doc;
+    await refuseUnreadable(value, body, origin);
+    return value;
   }
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(body);
@@ -147,8 +149,9 @@ export async function parseRulesText(text: string, origin: string, format: 'json
     // The first line of each message: "Map keys must be unique at line 2, column 1:".
     throw new UsageError(doc.errors.map((e) => `${origin}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`));
   }
+  let value: unknown;
   try {
-    return doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+    value = doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
   } catch (err) {
     // An alias bomb ("billion laughs") or an alias the document cannot resolve: an invalid rules file.
     const why = /alias count/i.test((err as Error).message)
@@ -156,6 +159,8 @@ export async function parseRulesText(text: string, origin: string, format: 'json
       : (err as Error).message.split('\n')[0]!;
     throw new UsageError(`${origin}: not valid YAML: ${why}`, { cause: err });
   }
+  await refuseUnreadable(value, doc, origin);
+  return value;
 }
 
 /** The most expansions of one alias (the yaml package's default, said here so that the message names it). */
@@ -370,12 +375,12 @@ function readFields(o: Obj, place: string, add: Add): Fields {
   const codes = readStringList(o, 'statusCodes', at, add, true);
   if (codes) {
     const ok = codes.map((c, i) => catchUsage(`statusCodes[${i}]`, () => resolveStatusCode(c)));
-    if (ok.every((c) => c !== undefined)) f.statusCodes = [...new Set(ok as string[])];
+    if (ok.every((c) => c !== undefined)) f.statusCodes = [...new Set(ok)];
   }
   const classes = readStringList(o, 'statusClasses', at, add, false);
   if (classes) {
     const ok = classes.map((c, i) => catchUsage(`statusClasses[${i}]`, () => resolveStatusClass(c)));
-    if (ok.every((c) => c !== undefined)) f.statusClasses = [...new Set(ok as string[])];
+    if (ok.every((c) => c !== undefined)) f.statusClasses = [...new Set(ok)];
   }
 
   // Window: since, or start/end.
@@ -442,7 +447,7 @@ function readFields(o: Obj, place: string, add: Add): Fields {
 
 /** The baseline (a duration, or baselineStart/baselineEnd), the change thresholds and the confidence. */
 function readChange(o: Obj, at: (k: string) => string, add: Add, f: Fields): void {
-  const thresholds: [keyof Fields & string, (v: string | number) => Parsed][] = [
+  const thresholds: [Extract<keyof Fields, string>, (v: string | number) => Parsed][] = [
     ['maxErrorRateIncrease', parsePoints],
     ['maxErrorRateRatio', parseTimes],
     ['maxTrafficDrop', (v) => parseChangePercent(v, 'drop')],

@@ -2,34 +2,17 @@
  * The command line: commander wiring. main(argv, io) runs one command and returns its exit code; it
  * never exits the process (entry.ts does) so that tests can call it directly.
  */
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { CliError, EXIT, InterruptedError } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { version } from '../version.js';
 import { makeChalk } from './color.js';
-import { type Context, type GlobalOptions, makeContext } from './context.js';
+import { type GlobalOptions, makeContext } from './context.js';
 import type { Io } from './io.js';
+import { COMMAND_LOADERS } from './commands.js';
+import type { Handler, Register } from './register.js';
+import { newProgram } from './program.js';
 
-/** What a command module registers: its handler gets positional args, options and the context. */
-export type Handler<O> = (args: string[], opts: O & GlobalOptions, ctx: Context) => Promise<number>;
-
-export type Register = (program: Command, action: <O>(handler: Handler<O>) => (...a: unknown[]) => Promise<void>) => void;
-
-/**
- * The commands, in the order help lists them, each with how to load its module. Only the module of the
- * command being run is loaded (start-up time: `catalog` does not load the query engine, renderers or
- * the rules-file reader); help, no command or an unknown one load them all.
- */
-export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
-  ['catalog', async () => (await import('./catalog.js')).registerCatalog],
-  ['query', async () => (await import('./query.js')).registerQuery],
-  ['check', async () => (await import('./check.js')).registerCheck],
-  ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
-  ['usage', async () => (await import('./usage.js')).registerUsage],
-  ['export', async () => (await import('./export.js')).registerExport],
-  ['status', async () => (await import('./status.js')).registerStatus],
-  ['resources', async () => (await import('./resources.js')).registerResources],
-];
+/** Every command: the loaders, and completion, which lists them. */
 const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
   ...COMMAND_LOADERS,
   ['completion', async () => (await import('./completion.js')).registerCompletion],
@@ -48,22 +31,7 @@ function commandsFor(argv: readonly string[]): typeof COMMANDS {
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = new Command('acs-metrics');
-  program
-    .description('Query, chart and gate Azure Communication Services request metrics (Azure Monitor or fixture files).')
-    .version(version(), '-V, --version', 'print the version')
-    .option('--no-color', 'never colour the output (also NO_COLOR=1)')
-    .option('--debug', 'log requests and show stack traces on stderr')
-    .helpOption('-h, --help', 'show help')
-    .addHelpCommand(false)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
-    })
-    .showSuggestionAfterError(true)
-    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.');
+  const program = newProgram(io);
 
   const action =
     <O>(handler: Handler<O>) =>

@@ -13,6 +13,7 @@ import { safeText } from '../render/safe.js';
 import { type ParsedDocument, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
 import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
 import type { FileIo, MetricsSource, SourceResult } from './source.js';
+import { fewFiles } from '../core/few.js';
 
 const MiB = 1024 * 1024;
 
@@ -52,7 +53,7 @@ export class FixtureSource implements MetricsSource {
     private readonly io: FileIo,
     options: FixtureSourceOptions = {},
   ) {
-    this.label = paths.map(originOf).join(', ');
+    this.label = fewFiles(paths.map(originOf));
     this.maxBytes = options.maxBytes ?? MAX_FIXTURE_BYTES;
     this.streamLimit = options.maxBytes ?? Infinity;
     this.keepBodies = options.keepBodies ?? false;
@@ -258,7 +259,7 @@ async function readLimited(stream: NodeJS.ReadableStream, origin: string, max: n
   let size = 0;
   try {
     for await (const chunk of stream) {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk);
       size += b.length;
       if (size > max) {
         destroy();
