@@ -68,6 +68,11 @@ describe('a data point with a key given twice', () => {
     expect(JSON.parse(sms.stdout).total).toBe(10);
   });
 
+  it('another key given twice is left alone by both readers alike (JSON.parse keeps the last)', async () => {
+    const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","count":1,"note":"a","note":"b"}'])]), ['APIRequestChat']);
+    expect(r).toEqual({ stream: 'read', whole: 'read' });
+  });
+
   it('the same key in different points, or "count" as a value, is not a duplicate', async () => {
     const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), ok(1, 20), '{"timeStamp":"2026-01-01T02:00:00Z","count":1,"note":"count"}'])]), ['APIRequestChat']);
     expect(r).toEqual({ stream: 'read', whole: 'read' });

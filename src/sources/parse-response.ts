@@ -233,6 +233,8 @@ export function markDuplicate(point: object, duplicate: PointDuplicate): void {
  * whole text (a tenth of what JSON.parse takes), so that the exact walk runs only when it may find one.
  */
 const MAYBE_TWICE = /"(count|total|average|minimum|maximum|timeStamp|timestamp)"[^}]*"\1"/;
+/** The keys of a point that are checked for being given twice (the same in both readers). */
+export const POINT_KEYS: ReadonlySet<string> = new Set(['count', 'total', 'average', 'minimum', 'maximum', 'timeStamp', 'timestamp']);
 const asJson = (raw: string): string => (raw === '{…}' || raw === '[…]' ? raw : JSON.stringify(JSON.parse(raw)));
 
 /** Marks the points of a parsed body that hold a key twice in its text (see MAYBE_TWICE). */
@@ -240,7 +242,7 @@ function markDuplicatePoints(body: unknown, text: string): void {
   if (!MAYBE_TWICE.test(text)) return;
   for (const d of findDuplicateKeys(text, Infinity)) {
     const n = d.path.length;
-    if (n < 2 || typeof d.path[n - 1] !== 'number' || d.path[n - 2] !== 'data') continue;
+    if (n < 2 || typeof d.path[n - 1] !== 'number' || d.path[n - 2] !== 'data' || !POINT_KEYS.has(d.key)) continue;
     let point: unknown = body;
     for (const step of d.path) point = (point as Record<string | number, unknown> | undefined)?.[step];
     if (point !== null && typeof point === 'object') markDuplicate(point, { key: d.key, first: asJson(d.first), second: asJson(d.second) });

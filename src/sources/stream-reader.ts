@@ -22,7 +22,7 @@
 import type { AggregationKey } from '../catalog/types.js';
 import { IndexedColumns, type PointValues } from '../core/points.js';
 import { daysInMonth } from '../core/time.js';
-import { checkPoint, daysFromCivil, markDuplicate, ScannedPoints, toMillis } from './parse-response.js';
+import { checkPoint, daysFromCivil, markDuplicate, POINT_KEYS, ScannedPoints, toMillis } from './parse-response.js';
 
 export class StreamSyntaxError extends Error {
   constructor(
@@ -458,7 +458,7 @@ export class StreamReader {
     } else {
       const k = frame.key;
       // A key given twice in a data point: marked, and reported as checkPoint reports a bad point.
-      if (frame.parent?.tag === DATA && Object.hasOwn(c, k)) markDuplicate(c, { key: k, first: JSON.stringify(c[k]) ?? 'undefined', second: JSON.stringify(v) ?? 'undefined' });
+      if (frame.parent?.tag === DATA && POINT_KEYS.has(k) && Object.hasOwn(c, k)) markDuplicate(c, { key: k, first: JSON.stringify(c[k]) ?? 'undefined', second: JSON.stringify(v) ?? 'undefined' });
       if (k === '__proto__') Object.defineProperty(c, k, { value: v, enumerable: true, writable: true, configurable: true });
       else c[k] = v;
       this.state = OBJ_NEXT;
