@@ -43,6 +43,12 @@ export interface ChartOptions {
    * comparison's baseline), and its legend label. Default: colour j, solid, the series' label.
    */
   readonly looks?: readonly SeriesLook[];
+  /** Caption parts instead of the query's (metric, aggregation, window, filters). */
+  readonly title?: readonly string[];
+  /** A time-axis label per bucket (weeks, months) instead of round times; drawn where there is room. */
+  readonly bucketLabels?: readonly string[];
+  /** A bucket whose first column is marked with a dotted vertical line (┊) behind the series. */
+  readonly markBucket?: number;
 }
 
 export const DEFAULT_MAX_SERIES = 8;
@@ -113,14 +119,16 @@ function tickLabel(ms: number, withYear: boolean): string {
  * days: the smallest step that leaves room between labels) and the labels starting at those columns;
  * "UTC" in the gutter under the y labels.
  */
-function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number): string[] {
+function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number, fixed?: [col: number, label: string][]): string[] {
   const first = times[0];
   const last = times[times.length - 1];
   if (first === undefined || last === undefined) return [];
   const withYear = new Date(first).getUTCFullYear() !== new Date(last).getUTCFullYear();
   const room = width - gutter;
   const ticks: [col: number, label: string][] = [];
-  if (colMs === null || colMs <= 0 || times.length === 1) {
+  if (fixed !== undefined) {
+    ticks.push(...fixed);
+  } else if (colMs === null || colMs <= 0 || times.length === 1) {
     ticks.push([0, tickLabel(first, withYear)]);
   } else {
     const maxLabel = withYear ? 10 : 5;
@@ -234,7 +242,9 @@ function chartColumns(result: QueryResult, raw: readonly (number | null)[][], co
   if (group > 1) {
     notes.push(`${result.timestamps.length} points shown in ${times.length} columns: each column is the maximum of ${group} buckets`);
   }
-  return { data, colMs, times };
+  // The column where a bucket starts.
+  const columnOf = (bucket: number): number => (group > 1 ? Math.floor(bucket / group) : bucket * stretch);
+  return { data, colMs, times, group, columnOf };
 }
 
 /** The line style of the j-th series: its look's, else one per series without colour (they repeat, said in a note). */
@@ -284,6 +294,14 @@ function drawCanvas(frame: readonly string[], times: readonly number[], data: re
   return canvas;
 }
 
+/** A dotted vertical line (┊) in a column, where no series is drawn. */
+function markColumn(canvas: Cell[][], col: number): void {
+  for (const line of canvas) {
+    const cell = line[col];
+    if (cell && cell.owner < 0 && cell.ch === ' ') cell.ch = '┊';
+  }
+}
+
 export function renderChart(
   result: QueryResult,
   opts: ChartOptions,
@@ -292,7 +310,7 @@ export function renderChart(
   const width = Math.max(Math.floor(opts.width), 20);
   const height = Math.max(Math.floor(opts.height), 2);
   const notes: string[] = [];
-  const title = wrapParts(captionParts(result).map(safeText), width);
+  const title = wrapParts((opts.title ?? captionParts(result)).map(safeText), width);
   const ranked = chartedSeries(result, Math.max(opts.maxSeries ?? DEFAULT_MAX_SERIES, 1), notes);
   const raw = ranked.map((s) => seriesValues(s, result.timestamps).map((v) => (v !== null && Number.isFinite(v) ? v : null)));
   const known = raw.flat().filter((v): v is number => v !== null);
@@ -306,13 +324,14 @@ export function renderChart(
     return { text: `${[...title, truncate(ONE_BUCKET, width), ...barLines(bars, width)].join('\n')}\n`, notes };
   }
   const scale = chartScale(known, height);
-  const { data, colMs, times } = chartColumns(result, raw, Math.max(width - scale.gutter, 2), opts.fill === true, notes);
+  const { data, colMs, times, group, columnOf } = chartColumns(result, raw, Math.max(width - scale.gutter, 2), opts.fill === true, notes);
   asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
   const { step, decimals, labelWidth } = scale;
   const cfg = { min: scale.min, max: scale.max, height: scale.plotHeight, offset: 3, format: (x: number) => formatFixed(Math.round(x / step) * step, decimals).padStart(labelWidth) };
   const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
   const styleOf = lineStyles(look, c.level > 0, data.length, notes);
   const canvas = drawCanvas(frame, times, data, scale, cfg, styleOf);
+  if (opts.markBucket !== undefined) markColumn(canvas, columnOf(opts.markBucket));
   const gutter = scale.gutter;
   const plot = frame.map((line, row) =>
     (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
@@ -322,6 +341,7 @@ export function renderChart(
     const sample = paint(j, styleOf(j)[4].repeat(2));
     return wrapText(labelOf(j), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
-  const axis = timeAxis(times, colMs, gutter, width);
+  const fixedTicks = opts.bucketLabels?.flatMap((label, i): [number, string][] => (group > 1 && i % group !== 0 ? [] : [[columnOf(i), label]]));
+  const axis = timeAxis(times, colMs, gutter, width, fixedTicks);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };
 }
