@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeText } from '../src/render/safe.js';
-import { drawSimple, drawWithCliTable3, type GridOptions, renderGrid } from '../src/render/grid.js';
+import { drawByLines, drawSimple, drawWithCliTable3, type GridOptions, renderGrid } from '../src/render/grid.js';
 
 const colour = fc.constantFrom('', '\u001b[31m', '\u001b[1m', '\u001b[38;5;208m', '\u001b[39m', '\u001b[22m');
 const text = fc.oneof(
@@ -21,7 +21,14 @@ const text = fc.oneof(
         return `${styles.map((s) => `\u001b[${s}m`).join('')}${t}${[...styles].reverse().map((s) => `\u001b[${close[s]}m`).join('')}`;
       }),
   },
-  { weight: 1, arbitrary: fc.constantFrom('ü', '日本', '😀', 'e\u0301', 'a\nb', '') },
+  { weight: 1, arbitrary: fc.constantFrom('ü', '日本', '😀', 'e\u0301', 'a\nb', '', '😀\ne\u0301x\n', '\u001b[1mé😀\u001b[22m\nz', 'acs-cont…ope-00', '+4.27pp ▲', 'ñandú', 'カナ한국') },
+  // Wrapped cells: lines, as layoutGrid joins them, some coloured line by line as chalk does.
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.oneof(fc.string({ unit: fc.constantFrom(...'ab …日é▲'.split('')), maxLength: 9 }), fc.constant('\u001b[31mred\u001b[39m')), { minLength: 2, maxLength: 4 })
+      .map((lines) => lines.join('\n')),
+  },
 );
 
 describe('renderGrid', () => {
@@ -34,14 +41,18 @@ describe('renderGrid', () => {
             rows: fc.array(fc.array(text, { minLength: 1, maxLength: n }), { maxLength: 5 }),
             align: fc.option(fc.array(fc.constantFrom('left' as const, 'right' as const, 'center' as const), { minLength: n, maxLength: n }), { nil: undefined }),
             colWidths: fc.option(fc.array(fc.option(fc.integer({ min: 3, max: 20 }), { nil: null }), { minLength: n, maxLength: n }), { nil: undefined }),
+            compact: fc.boolean(),
           }),
         ),
-        ({ head, rows, align, colWidths }) => {
+        ({ head, rows, align, colWidths, compact }) => {
           if (head.length === 0 && rows.length === 0) return;
           const opts: GridOptions = { color: false, ...(align ? { align } : {}), ...(colWidths ? { colWidths } : {}) };
-          const oracle = drawWithCliTable3(head, rows, opts);
-          const own = drawSimple(head, rows, opts);
+          const oracle = drawWithCliTable3(head, rows, opts, compact);
+          const own = drawSimple(head, rows, opts, compact);
           if (own !== undefined) expect(own).toBe(oracle);
+          // Cells of several lines are given to cli-table3 a line at a time (linear): the same drawing.
+          const full = rows.every((r) => r.length === Math.max(head.length, ...rows.map((x) => x.length)));
+          if (full && (head.length === 0 || rows.every((r) => r.length === head.length))) expect(drawByLines(head, rows, opts, compact)).toBe(oracle);
           // renderGrid makes every cell safe (control characters shown, not sent) before drawing it; it
           // pads a short row to the header's columns (fitting the width works on whole columns), where
           // cli-table3 stretches its last cell, so full rows are compared.
@@ -53,7 +64,7 @@ describe('renderGrid', () => {
     );
   });
 
-  it('draws ASCII tables itself, and leaves wide characters and wrapping to cli-table3', () => {
+  it('draws simple tables itself, and leaves emoji, combining marks and fixed-width wrapping to cli-table3', () => {
     const opts: GridOptions = { color: false, align: ['left', 'right'] };
     expect(drawSimple(['Operation', 'Requests'], [['SendChatMessage', '1,234'], ['Get', '7']], opts)).toBe(
       [
@@ -66,7 +77,8 @@ describe('renderGrid', () => {
         '',
       ].join('\n'),
     );
-    expect(drawSimple(['日本'], [], opts)).toBeUndefined();
+    expect(drawSimple(['😀'], [], opts)).toBeUndefined();
+    expect(drawSimple(['e\u0301'], [], opts)).toBeUndefined();
     expect(drawSimple(['a'], [['a long cell']], { color: false, colWidths: [6] })).toBeUndefined();
   });
 });

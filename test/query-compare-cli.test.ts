@@ -65,12 +65,24 @@ describe('query --compare: the table', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
-  it('a baseline without data: every series is new, said once', async () => {
-    const r = await q('--compare', '1d');
+  it('a baseline the data covers but holds no point in: every series is new, said once', async () => {
+    // The same data, its timespan from a day earlier: the baseline is covered, and empty.
+    const body = metricsBody([{ name: 'APIRequestChat', series: [s('SendChatMessage', '201', [100, 100, 90, 90]), s('SendChatMessage', '503', [1, 1, 5, 5])] }]) as { timespan: string };
+    const early = writeFixture({ ...body, timespan: '2025-12-31T00:00:00Z/2026-01-01T04:00:00Z' });
+    const r = await run(['query', '--fixture', early, '-m', 'chat', ...current, '--compare', '1d']);
     expect(r.code).toBe(0);
     expect(rowOf(r.stdout, 'SendChatMessage')).toEqual(['SendChatMessage', '190', '-', 'new', '-', '5.3%', '-', '-']);
-    expect(r.stdout).not.toContain('GetChatMessage');
     expect(r.stderr).toBe('note: the baseline window 2025-12-31T02:00:00Z to 2025-12-31T04:00:00Z has no data: every series is new\n');
+  });
+
+  it('a baseline before the data is refused, not shown as "every series is new"', async () => {
+    const r = await q('--compare', '1d');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'error: the baseline window 2025-12-31T02:00:00Z to 2025-12-31T04:00:00Z is not in the data; the data covers 2026-01-01T00:00:00Z to 2026-01-01T04:00:00Z: ' +
+        'a baseline is compared only when the data covers all of it; give a shorter --compare or --since, or a baseline window inside the data\n',
+    );
   });
 });
 

@@ -17,6 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { findDuplicateKeys, pathText } from '../sources/json-duplicates.js';
 import { type Candidate, didYouMean, suggest } from '../catalog/names.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
 import {
@@ -132,6 +133,13 @@ export async function parseRulesText(text: string, origin: string, format: 'json
       if (err instanceof CliError) throw new UsageError(err.problems, { cause: err });
       throw err;
     }
+    // JSON.parse keeps the last of a key given twice; YAML refuses it, and so does a JSON rules file.
+    const twice = findDuplicateKeys(body);
+    if (twice.length > 0) {
+      throw new UsageError(
+        twice.map((d) => `${origin}: ${pathText([...d.path, d.key])} is given twice (line ${d.line}, column ${d.column}; ${d.first}, then ${d.second}): give each key once`),
+      );
+    }
     await refuseUnreadable(value, body, origin);
     return value;
   }
@@ -141,10 +149,22 @@ export async function parseRulesText(text: string, origin: string, format: 'json
     // The first line of each message: "Map keys must be unique at line 2, column 1:".
     throw new UsageError(doc.errors.map((e) => `${origin}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`));
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+  } catch (err) {
+    // An alias bomb ("billion laughs") or an alias the document cannot resolve: an invalid rules file.
+    const why = /alias count/i.test((err as Error).message)
+      ? `aliases expand too far (more than ${YAML_MAX_ALIASES} times a node): a rules file needs few aliases`
+      : (err as Error).message.split('\n')[0]!;
+    throw new UsageError(`${origin}: not valid YAML: ${why}`, { cause: err });
+  }
   await refuseUnreadable(value, doc, origin);
   return value;
 }
+
+/** The most expansions of one alias (the yaml package's default, said here so that the message names it). */
+const YAML_MAX_ALIASES = 100;
 
 /** Checks a parsed rules file against the catalog; returns the rules or throws every problem at once. */
 export function validateRules(doc: unknown, origin: string, options: RulesFileOptions = {}): GateRule[] {

@@ -23,7 +23,7 @@ import {
   ruleQuery,
   type CheckOutcome,
 } from '../core/gate.js';
-import { CliError, EXIT, Problems, UsageError } from '../errors.js';
+import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckText } from '../render/check-report.js';
 import { githubAnnotations, githubStepSummary } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
@@ -55,6 +55,7 @@ import { addChangeOptions, CHANGE_FLAGS, type ChangeOptions, changeRulesFor, typ
 import { baselineQuery } from '../core/compare.js';
 import type { Query } from '../core/model.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
+import { absentNote, metricsInFiles } from './metrics-in-files.js';
 import { METRIC_ALIASES, offer } from './option-values.js';
 import { MAX_WIDTH, MIN_WIDTH, outputWidth, parseWidth } from './width.js';
 
@@ -218,6 +219,8 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   const output = reportOptions(opts, problems);
 
   let rules: GateRule[] | undefined;
+  /** With --metric all: every metric; with files, those the files hold (the others are noted). */
+  let everyMetric = false;
   let pending: { opts: CheckOptions; parts: FlagParts } | undefined;
   if (opts.config !== undefined) {
     for (const [key, flag, fileKey] of RULE_FLAGS) {
@@ -251,6 +254,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
     if (list) {
       // Several metrics: a rule each; with "all", metrics without an error rate are left out of an error-rate check.
       const all = opts.metric!.trim().toLowerCase() === 'all';
+      everyMetric = all;
       const metrics = parseMetricList(opts.metric!, problems).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
       rules = metrics.map((m) => {
         const rule = ruleFromFlags(m, opts, parts, problems);
@@ -292,6 +296,7 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
       list = rules;
     }
     if (!data) return { outcome: outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data'))) };
+    if (everyMetric && opts.fixture?.length) list = heldRules(list, data, ctx);
     // Over several resources each rule is judged per resource.
     const perResource = checkRulesPerResource(list, data, baselineData ?? data);
     if (perResource.quiet > 0) {
@@ -308,6 +313,15 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
   const { outcome, data } = await evaluate(rules ?? []);
   return report(outcome, data, opts, output, ctx);
+}
+
+/** `--metric all` on files: the rules of the metrics the files hold; the others are noted, not failed. */
+function heldRules(list: readonly GateRule[], data: SourceResult, ctx: Context): readonly GateRule[] {
+  const { held, absent } = metricsInFiles([...new Set(list.map((r) => r.metric))], data.metrics);
+  if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${absent.map((m) => m.alias).join(', ')})`);
+  const note = absentNote(absent, 'not checked');
+  if (note) ctx.note(note);
+  return list.filter((r) => held.includes(r.metric));
 }
 
 /** The report's options (--output, --junit, --width, --rule-name) checked; returns the output format. */

@@ -3,7 +3,7 @@
  * never exits the process (entry.ts does) so that tests can call it directly.
  */
 import { type Command, CommanderError } from 'commander';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, InterruptedError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { makeChalk } from './color.js';
 import { type GlobalOptions, makeContext } from './context.js';
@@ -60,6 +60,10 @@ export function reportError(err: unknown, io: Io, argv: readonly string[]): numb
     // commander has already printed its one-line message (with its own "did you mean").
     return EXIT.USAGE;
   }
+  if (!(err instanceof CliError) && io.signal?.aborted && isAbort(err, io.signal)) {
+    // Ctrl-C stops a request, a read or a write where it stands: an interrupt, never a bug.
+    return reportError(new InterruptedError(), io, argv);
+  }
   if (err instanceof CliError) {
     for (const problem of err.problems) io.stderr.write(`${color.red('error:')} ${safeText(problem)}\n`);
     if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
@@ -69,4 +73,14 @@ export function reportError(err: unknown, io: Io, argv: readonly string[]): numb
   io.stderr.write(`${color.red('internal error:')} ${safeText(e.message)}\n`);
   io.stderr.write(`${e.stack ?? ''}\nThis is a bug in acs-metrics; please report it with the command you ran.\n`);
   return EXIT.INTERNAL;
+}
+
+/** Whether an error is the abort of the run's signal (an AbortError, or one caused by it), at any depth of causes. */
+function isAbort(err: unknown, signal: AbortSignal): boolean {
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e === signal.reason) return true;
+    const { name, code } = e as { name?: unknown; code?: unknown };
+    if (name === 'AbortError' || code === 'ABORT_ERR') return true;
+  }
+  return false;
 }

@@ -17,6 +17,7 @@ import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { addDryRunOption, showPlan } from './dry-run.js';
+import { absentNote, metricsInFiles } from './metrics-in-files.js';
 import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions } from './partial.js';
 import { METRIC_ALIASES, offer } from './option-values.js';
 
@@ -73,9 +74,17 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   problems.throwIfAny();
   if (range.start === undefined && range.sinceMs === undefined) range = { ...range, sinceMs: DEFAULT_SINCE_MS };
 
-  const queries = metrics.map((m) => statusQuery(m, range));
+  let queries = metrics.map((m) => statusQuery(m, range));
   if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
   const data = await fetchData(opts, ctx, queries);
+  if ((opts.fixture ?? []).length > 0) {
+    // Files: a metric they do not hold is not in the data (as in usage), not a failed fetch.
+    const { held, absent } = metricsInFiles(metrics, data.metrics);
+    if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${metrics.map((m) => m.alias).join(', ')})`);
+    const note = absentNote(absent, 'not shown');
+    if (note) ctx.note(note);
+    queries = queries.filter((q) => held.includes(q.metric));
+  }
   const selected = (data as { resources?: readonly { resource: { id: string } }[] }).resources;
   const resources = selected ? selected.map((r) => `/${r.resource.id}`) : dataResources(data.metrics);
 

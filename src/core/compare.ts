@@ -47,7 +47,26 @@ export function shapeProblem(current: QueryResult, baseline: QueryResult, shiftF
   if (current.intervalMs !== baseline.intervalMs) {
     return `the baseline's buckets (${baseline.interval}) are not the current window's (${current.interval}): give --interval ${current.interval === 'FULL' ? 'FULL' : current.interval} or a baseline from data of the same grain`;
   }
-  return undefined;
+  return coverageProblem(baseline, shiftFlag);
+}
+
+/**
+ * A baseline the data does not cover whole (files that start or end inside it): its totals would be
+ * those of a shorter window, and a comparison with the whole current window (or a test of two counts
+ * over windows of equal length) would be wrong. Refused rather than cut: cutting the current window
+ * to match could leave out the very hours a gate is there to judge.
+ */
+function coverageProblem(baseline: QueryResult, shiftFlag: string): string | undefined {
+  const data = baseline.dataCovers;
+  if (data === undefined) return undefined;
+  const covered = Math.max(0, Math.min(baseline.end, data.end) - Math.max(baseline.start, data.start));
+  const span = baseline.end - baseline.start;
+  if (covered >= span) return undefined;
+  const how = covered === 0 ? 'is not in the data' : `is only partly in the data (${humanDuration(covered)} of ${humanDuration(span)})`;
+  return (
+    `the baseline window ${formatTime(baseline.start)} to ${formatTime(baseline.end)} ${how}; the data covers ${formatTime(data.start)} to ${formatTime(data.end)}: ` +
+    `a baseline is compared only when the data covers all of it; give a shorter ${shiftFlag} or --since, or a baseline window inside the data`
+  );
 }
 
 /** ", e.g. --compare 1h or 2h": the whole numbers of the current buckets (whole data buckets too) around a shift. */

@@ -138,4 +138,6 @@ export interface QueryResult {
   readonly resources?: readonly { readonly id: string; readonly error?: string }[];
   /** True when some resource's data failed: the totals leave it out. */
   readonly partial?: boolean;
+  /** With clipToData false (a baseline): the span the data covers, which may not hold the whole window. */
+  readonly dataCovers?: { readonly start: number; readonly end: number };
 }

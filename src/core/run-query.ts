@@ -111,7 +111,10 @@ export function runQuery(asked: Query, data: QueryData): QueryResult {
   const { query, metrics, origin } = selectData(asked, data, notes);
   const buckets = queryBuckets(query, metrics, data.anchor, origin, notes);
   const groups = groupSeries(query, metrics, buckets);
-  const result = shapeResult(query, buckets, groups, { anchor: data.anchor, origin, notes });
+  const shaped = shapeResult(query, buckets, groups, { anchor: data.anchor, origin, notes });
+  // A baseline (not cut to the data) carries what the data covers, for the comparison to check.
+  const grid = buckets.grid;
+  const result = grid && query.clipToData === false ? { ...shaped, dataCovers: { start: grid.start, end: grid.end } } : shaped;
   const resources = resourceList(asked.metric, data.metrics);
   return resources ? { resources, partial: resources.some((r) => r.error !== undefined), ...result } : result;
 }

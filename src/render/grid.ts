@@ -86,9 +86,9 @@ export function layoutGrid(head: readonly string[], rows: readonly (readonly Cel
     displayWidth(heads[i]!) <= widths[i]! ? style(heads[i]!) : wrapHeader(heads[i]!, widths[i]!).map((line) => style(line)).join('\n'),
   );
   const drawn = { color: opts.color, ...(align ? { align } : {}), ...(opts.colWidths && !opts.columns ? { colWidths: opts.colWidths } : {}) };
-  // One-line ASCII cells are drawn here, byte for byte as cli-table3 would; the rest by cli-table3.
+  // Simple cells (one line or several) are drawn here, byte for byte as cli-table3 would; the rest by cli-table3.
   const compact = !(wrapped && opts.ruleWrapped);
-  const text = (compact ? drawSimple(headCells, body, drawn) : undefined) ?? drawWithCliTable3(headCells, body, drawn, compact);
+  const text = drawSimple(headCells, body, drawn, compact) ?? drawByLines(headCells, body, drawn, compact);
   return { text, dropped: widths.flatMap((w, i) => (w === null ? [heads[i]!] : [])) };
 }
 
@@ -184,36 +184,64 @@ function balanced(text: string): boolean {
   return m[2] !== '' && opens.length === closes.length && opens.every((o, i) => closeOf(o) === closes[closes.length - 1 - i]);
 }
 
-/** Width of a one-line cell of printable ASCII (chalk's colour codes aside); undefined for anything else. */
-function asciiWidth(text: string): number | undefined {
+/**
+ * Width of one line of a cell whose characters string-width (cli-table3's measure) and displayWidth
+ * agree on: printable ASCII, Latin letters, the box, block and arrow characters of tables, the … of a
+ * cut cell (one column each), and CJK ideographs, kana and Hangul (two), chalk's colour codes aside;
+ * undefined for anything else.
+ */
+function simpleWidth(text: string): number | undefined {
   const coloured = text.includes('\u001b');
   if (coloured && !balanced(text)) return undefined;
   const plain = coloured ? text.replace(ANSI, '') : text;
+  let width = 0;
   for (let i = 0; i < plain.length; i++) {
     const c = plain.charCodeAt(i);
-    // Printable ASCII, and the box and block characters of sparklines and bars (one column each in string-width).
-    if ((c < 0x20 || c > 0x7e) && !(c >= 0x2500 && c <= 0x259f)) return undefined;
+    if ((c >= 0x20 && c <= 0x7e) || (c >= 0xc0 && c <= 0x24f) || c === 0x2026 || (c >= 0x2500 && c <= 0x25ff)) width += 1;
+    else if ((c >= 0x3041 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3)) width += 2;
+    else return undefined;
   }
-  return plain.length;
+  return width;
 }
 
-/** cli-table3's drawing (compact, no border colours, padding 1) of a table that needs no wrapping; undefined otherwise. */
-export function drawSimple(head: readonly string[], rows: readonly (readonly string[])[], opts: GridOptions): string | undefined {
+/** A cell's lines and their widths, when every line is simple (see simpleWidth); undefined otherwise. */
+function cellLines(text: string): { lines: string[]; widths: number[] } | undefined {
+  const lines = text.split('\n');
+  const widths: number[] = [];
+  for (const line of lines) {
+    const w = simpleWidth(line);
+    if (w === undefined) return undefined;
+    widths.push(w);
+  }
+  return { lines, widths };
+}
+
+/**
+ * cli-table3's drawing (no border colours, padding 1; compact: no rule between rows) of a table of
+ * simple cells (see simpleWidth), one line or several (each line drawn, shorter cells padded below);
+ * undefined otherwise. Linear in the size of the table, where cli-table3 measures a cell's whole text
+ * again for every line it draws.
+ */
+export function drawSimple(head: readonly string[], rows: readonly (readonly string[])[], opts: GridOptions, compact = true): string | undefined {
   let columns = head.length;
   for (const row of rows) if (row.length > columns) columns = row.length;
   if (columns === 0 || (head.length > 0 && head.length !== columns) || (opts.colWidths && opts.colWidths.length !== columns)) return undefined;
   const widths = new Array<number>(columns).fill(0);
   const all = head.length > 0 ? [head, ...rows] : rows;
+  const measured: { lines: string[]; widths: number[] }[][] = [];
   for (const row of all) {
     // Short rows: cli-table3 sometimes stretches their last cell over the rest.
     if (row.length !== columns) return undefined;
+    const cells: { lines: string[]; widths: number[] }[] = [];
     for (let i = 0; i < row.length; i++) {
       // With fixed widths cli-table3 wraps words, which drops colour codes even when the text fits.
-      if (opts.colWidths && row[i]!.includes('\u001b')) return undefined;
-      const w = asciiWidth(row[i]!);
-      if (w === undefined) return undefined;
-      if (w > widths[i]!) widths[i] = w;
+      if (opts.colWidths && (row[i]!.includes('\u001b') || row[i]!.includes('\n'))) return undefined;
+      const cell = cellLines(row[i]!);
+      if (cell === undefined) return undefined;
+      for (const w of cell.widths) if (w > widths[i]!) widths[i] = w;
+      cells.push(cell);
     }
+    measured.push(cells);
   }
   // Column widths with padding; a fixed width must hold every cell (else cli-table3 wraps).
   for (let i = 0; i < columns; i++) {
@@ -224,30 +252,67 @@ export function drawSimple(head: readonly string[], rows: readonly (readonly str
     } else widths[i] = widths[i]! + 2;
   }
   const rule = (l: string, m: string, r: string): string => `${l}${widths.map((w) => '─'.repeat(w)).join(m)}${r}`;
-  const line = (row: readonly string[]): string => {
-    let out = '│';
-    for (let i = 0; i < columns; i++) {
-      const text = row[i] ?? '';
-      const room = widths[i]! - 2 - asciiWidth(text)!;
-      const align = opts.align?.[i] ?? 'left';
-      let cell: string;
-      if (align === 'right') cell = ' '.repeat(room) + text;
-      else if (align === 'center') {
-        const right = Math.ceil(room / 2);
-        cell = ' '.repeat(room - right) + text + ' '.repeat(right);
-      } else cell = text + ' '.repeat(room);
-      out += ` ${cell} │`;
+  const pad = (text: string, room: number, align: string): string => {
+    if (align === 'right') return ' '.repeat(room) + text;
+    if (align === 'center') {
+      const right = Math.ceil(room / 2);
+      return ' '.repeat(room - right) + text + ' '.repeat(right);
+    }
+    return text + ' '.repeat(room);
+  };
+  const rowLines = (cells: readonly { lines: string[]; widths: number[] }[]): string[] => {
+    const height = Math.max(...cells.map((c) => c.lines.length));
+    const out: string[] = [];
+    for (let j = 0; j < height; j++) {
+      let line = '│';
+      for (let i = 0; i < columns; i++) {
+        const text = cells[i]!.lines[j] ?? '';
+        const room = widths[i]! - 2 - (cells[i]!.widths[j] ?? 0);
+        line += ` ${pad(text, room, opts.align?.[i] ?? 'left')} │`;
+      }
+      out.push(line);
     }
     return out;
   };
   const lines = [rule('┌', '┬', '┐')];
-  if (head.length > 0) {
-    lines.push(line(head));
-    if (rows.length > 0) lines.push(rule('├', '┼', '┤'));
-  }
-  for (const row of rows) lines.push(line(row));
+  measured.forEach((cells, r) => {
+    if (r > 0 && (!compact || (r === 1 && head.length > 0))) lines.push(rule('├', '┼', '┤'));
+    lines.push(...rowLines(cells));
+  });
   lines.push(rule('└', '┴', '┘'));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * cli-table3's drawing of cells of several lines, given to it one line per row: cli-table3 measures a
+ * cell's whole text again for each line it draws (quadratic in a wrapped cell's length), so a cell of
+ * 20,000 characters wrapped at 80 columns would take minutes. The rules between rows (after the
+ * header; between every row when not compact) are put back where cli-table3 draws them.
+ */
+export function drawByLines(head: readonly string[], rows: readonly (readonly string[])[], opts: GridOptions, compact = true): string {
+  const all = head.length > 0 ? [head, ...rows] : rows;
+  if (opts.colWidths || all.every((row) => row.every((cell) => !cell.includes('\n')))) return drawWithCliTable3(head, rows, opts, compact);
+  const columns = Math.max(...all.map((r) => r.length));
+  const lines: string[][] = [];
+  const heights: number[] = [];
+  for (const row of all) {
+    const cells = Array.from({ length: columns }, (_, i) => (row[i] ?? '').split('\n'));
+    const height = Math.max(...cells.map((c) => c.length));
+    heights.push(height);
+    for (let j = 0; j < height; j++) lines.push(cells.map((c) => c[j] ?? ''));
+  }
+  const drawn = drawWithCliTable3([], lines, opts, true).split('\n');
+  // drawn: the top border, one line per physical row, the bottom border, ''.
+  const rule = drawn[0]!.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
+  const out = [drawn[0]!];
+  let at = 1;
+  heights.forEach((height, r) => {
+    if (r > 0 && (!compact || (r === 1 && head.length > 0))) out.push(rule);
+    out.push(...drawn.slice(at, at + height));
+    at += height;
+  });
+  out.push(...drawn.slice(at));
+  return out.join('\n');
 }
 
 /** The table drawn by cli-table3 (loaded on first use). */

@@ -84,34 +84,50 @@ export function truncateMiddle(text: string, width: number): string {
 /**
  * Text wrapped into lines of at most `width` columns: breaks at spaces (a break after ", " keeps the
  * comma), a word longer than the line is cut into pieces (or, without breakWords, left whole on a
- * line of its own: a URL stays clickable). Plain text, no ANSI codes.
+ * line of its own: a URL stays clickable). Plain text, no ANSI codes. Linear in the text's length:
+ * each character is measured once.
  */
 export function wrapText(text: string, width: number, breakWords = true): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
+    let lineWidth = 0;
     for (const word of paragraph.split(/ +/)) {
       let rest = word;
-      while (breakWords && displayWidth(rest) > w) {
+      let restWidth = displayWidth(rest);
+      if (breakWords && restWidth > w) {
         if (line !== '') {
           lines.push(line);
           line = '';
+          lineWidth = 0;
         }
-        let piece = '';
-        for (const ch of rest) {
-          if (displayWidth(piece + ch) > w) break;
-          piece += ch;
+        const chars = [...rest];
+        let k = 0;
+        // Whole pieces while what is left is wider than a line; a character wider than the line goes alone.
+        while (restWidth > w) {
+          let piece = '';
+          let pieceWidth = 0;
+          while (k < chars.length && (piece === '' || pieceWidth + charWidth(chars[k]!) <= w)) {
+            pieceWidth += charWidth(chars[k]!);
+            piece += chars[k++];
+          }
+          lines.push(piece);
+          restWidth -= pieceWidth;
         }
-        lines.push(piece);
-        rest = rest.slice(piece.length);
+        rest = chars.slice(k).join('');
       }
       if (rest === '') continue;
-      if (line === '') line = rest;
-      else if (displayWidth(line) + 1 + displayWidth(rest) <= w) line = `${line} ${rest}`;
-      else {
+      if (line === '') {
+        line = rest;
+        lineWidth = restWidth;
+      } else if (lineWidth + 1 + restWidth <= w) {
+        line = `${line} ${rest}`;
+        lineWidth += 1 + restWidth;
+      } else {
         lines.push(line);
         line = rest;
+        lineWidth = restWidth;
       }
     }
     lines.push(line);

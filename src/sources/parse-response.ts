@@ -21,6 +21,7 @@ import { columnarSeries, IndexedColumns, type PointColumns, type PointValues, va
 import { daysInMonth, isRealDate, parseTime } from '../core/time.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
+import { findDuplicateKeys } from './json-duplicates.js';
 
 /** What a document holds: the response bodies as parsed (an array is one body per element) and their metrics. */
 export interface ParsedDocument {
@@ -45,12 +46,13 @@ export function parseJson(text: string, origin: string): unknown {
 
 /** Parses a file's text (JSON) and reads every metric in it. */
 export function parseMetricsDocument(text: string, origin: string): MetricData[] {
-  return parseMetricsBody(parseJson(text, origin), origin);
+  return readMetricsDocument(text, origin).metrics;
 }
 
 /** Like parseMetricsDocument, and also returns the bodies (one per element when the document is an array). */
 export function readMetricsDocument(text: string, origin: string, wanted?: Wanted): ParsedDocument {
   const body = parseJson(text, origin);
+  markDuplicatePoints(body, text);
   const metrics = parseMetricsBody(body, origin, wanted);
   return { bodies: Array.isArray(body) ? body : [body], metrics };
 }
@@ -210,6 +212,43 @@ function readSeries(s: unknown, metricPlace: string, index: number, origin: stri
   return columnsToSeries(dimensions, { timestamps, values: data as readonly PointValues[] }, sorted);
 }
 
+/** A key given twice in a data point (JSON.parse and the reader keep the last): reported by checkPoint. */
+export const DUPLICATE = Symbol('a key given twice');
+export interface PointDuplicate {
+  readonly key: string;
+  /** The two values, as JSON. */
+  readonly first: string;
+  readonly second: string;
+}
+
+/** Marks a point (a parsed object) as holding `key` twice; the first key given twice is the one named. */
+export function markDuplicate(point: object, duplicate: PointDuplicate): void {
+  if ((point as { [DUPLICATE]?: PointDuplicate })[DUPLICATE] === undefined) {
+    Object.defineProperty(point, DUPLICATE, { value: duplicate, enumerable: false, configurable: true });
+  }
+}
+
+/**
+ * Two of a point's own keys (an aggregation, its timestamp) within one flat object: a cheap test of the
+ * whole text (a tenth of what JSON.parse takes), so that the exact walk runs only when it may find one.
+ */
+const MAYBE_TWICE = /"(count|total|average|minimum|maximum|timeStamp|timestamp)"[^}]*"\1"/;
+/** The keys of a point that are checked for being given twice (the same in both readers). */
+export const POINT_KEYS: ReadonlySet<string> = new Set(['count', 'total', 'average', 'minimum', 'maximum', 'timeStamp', 'timestamp']);
+const asJson = (raw: string): string => (raw === '{…}' || raw === '[…]' ? raw : JSON.stringify(JSON.parse(raw)));
+
+/** Marks the points of a parsed body that hold a key twice in its text (see MAYBE_TWICE). */
+function markDuplicatePoints(body: unknown, text: string): void {
+  if (!MAYBE_TWICE.test(text)) return;
+  for (const d of findDuplicateKeys(text, Infinity)) {
+    const n = d.path.length;
+    if (n < 2 || typeof d.path[n - 1] !== 'number' || d.path[n - 2] !== 'data' || !POINT_KEYS.has(d.key)) continue;
+    let point: unknown = body;
+    for (const step of d.path) point = (point as Record<string | number, unknown> | undefined)?.[step];
+    if (point !== null && typeof point === 'object') markDuplicate(point, { key: d.key, first: asJson(d.first), second: asJson(d.second) });
+  }
+}
+
 /**
  * The data array of a series as the streaming reader (stream-reader.ts) read it: the points already
  * checked by checkPoint, their timestamps in a column and their values (shared objects: points with
@@ -233,6 +272,10 @@ export function checkPoint(d: unknown, place: () => string, k: number, origin: s
     fail(origin, `${place()}.data[${k}] is not a data point (${found(d)})`);
   }
   const o = d as Obj;
+  const twice = (d as { [DUPLICATE]?: PointDuplicate })[DUPLICATE];
+  if (twice !== undefined) {
+    fail(origin, `${place()}.data[${k}].${twice.key} is given twice in one point (${twice.first}, then ${twice.second}): a point holds one value per aggregation; keep one`);
+  }
   let key = 'timeStamp';
   let raw = o.timeStamp;
   if (raw === undefined) {

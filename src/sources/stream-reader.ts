@@ -22,7 +22,7 @@
 import type { AggregationKey } from '../catalog/types.js';
 import { IndexedColumns, type PointValues } from '../core/points.js';
 import { daysInMonth } from '../core/time.js';
-import { checkPoint, daysFromCivil, ScannedPoints, toMillis } from './parse-response.js';
+import { checkPoint, daysFromCivil, markDuplicate, POINT_KEYS, ScannedPoints, toMillis } from './parse-response.js';
 
 export class StreamSyntaxError extends Error {
   constructor(
@@ -457,6 +457,8 @@ export class StreamReader {
       this.state = ARR_NEXT;
     } else {
       const k = frame.key;
+      // A key given twice in a data point: marked, and reported as checkPoint reports a bad point.
+      if (frame.parent?.tag === DATA && POINT_KEYS.has(k) && Object.hasOwn(c, k)) markDuplicate(c, { key: k, first: JSON.stringify(c[k]) ?? 'undefined', second: JSON.stringify(v) ?? 'undefined' });
       if (k === '__proto__') Object.defineProperty(c, k, { value: v, enumerable: true, writable: true, configurable: true });
       else c[k] = v;
       this.state = OBJ_NEXT;
@@ -478,6 +480,8 @@ export class StreamReader {
     let mn: Agg;
     let mx: Agg;
     let b = 0;
+    // The keys seen, a bit each: a key given twice goes to the generic reader, which reports it.
+    let seen = 0;
     for (;;) {
       while (p < end && ((b = buf[p]!) === 32 || b === 10 || b === 13 || b === 9)) p++;
       if (p >= end) return NEED_MORE;
@@ -486,6 +490,8 @@ export class StreamReader {
       const ks = p + 1;
       const key = keyAt(buf, ks, end);
       if (key <= 0) return key === UNKNOWN ? GENERIC : NEED_MORE;
+      if ((seen & (1 << key)) !== 0) return GENERIC;
+      seen |= 1 << key;
       p = ks + KEY_BYTES[key]!.length + 1;
       while (p < end && ((b = buf[p]!) === 32 || b === 10 || b === 13 || b === 9)) p++;
       if (p >= end) return NEED_MORE;
