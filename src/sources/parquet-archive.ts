@@ -4,6 +4,7 @@
  * only when a Parquet archive is written or read. Each file records its resource, window and grain
  * in its key-value metadata (`acs-metrics`), so that a file with no rows still says what it covers.
  */
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
 import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows, snakeCase } from '../core/archive-rows.js';
 import type { BatchEntry } from '../core/export-split.js';
@@ -57,16 +58,32 @@ export async function readParquetEntries(path: string, shown: string, def: Metri
 
 /** A file's parts and rows (these columns, and resource_id when it has several parts; every column without a list). */
 export async function readParquetRows(path: string, shown: string, columns?: readonly string[]): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  const { parquetReadObjects } = await import('hyparquet');
+  return readable(shown, async () => {
+    const { file, metadata, parts } = await openArchiveFile(path, shown);
+    const wanted = columns === undefined ? undefined : parts.length > 1 ? ['resource_id', ...columns] : [...columns];
+    const rows = Number(metadata.num_rows) === 0 ? [] : await parquetReadObjects({ file, metadata, columns: wanted, utf8: true });
+    return { parts, rows };
+  });
+}
+
+/** An archive file opened: its bytes (read as needed), its Parquet metadata and its parts. Counts in parquetReads. */
+export async function openArchiveFile(path: string, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
+  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
-  try {
+  return readable(shown, async () => {
     const file = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(file);
     const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
     if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);
-    const wanted = columns === undefined ? undefined : parts.length > 1 ? ['resource_id', ...columns] : [...columns];
-    const rows = Number(metadata.num_rows) === 0 ? [] : await parquetReadObjects({ file, metadata, columns: wanted, utf8: true });
-    return { parts, rows };
+    return { file, metadata, parts };
+  });
+}
+
+/** What `read` gives, a failure of hyparquet (a damaged or foreign file) as a one-line DataError. */
+export async function readable<T>(shown: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(`${shown}: not a readable Parquet file: ${safeText(String((err as Error).message ?? err).split('\n')[0]!)}`, { cause: err });
