@@ -4,6 +4,7 @@
  * only when a Parquet archive is written or read. Each file records its resource, window and grain
  * in its key-value metadata (`acs-metrics`), so that a file with no rows still says what it covers.
  */
+import { readFile } from 'node:fs/promises';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
 import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows, snakeCase } from '../core/archive-rows.js';
@@ -69,10 +70,12 @@ export async function readParquetRows(path: string, shown: string, columns?: rea
 
 /** An archive file opened: its bytes (read as needed), its Parquet metadata and its parts. Counts in parquetReads. */
 export async function openArchiveFile(path: string, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
-  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+  const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
   return readable(shown, async () => {
-    const file = await asyncBufferFromFile(path);
+    // Read whole (a file is a month of one metric): no wait for each column chunk's read.
+    const bytes = await readFile(path);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     const metadata = await parquetMetadataAsync(file);
     const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
     if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);

@@ -90,10 +90,13 @@ function partFinder(parts: readonly ArchiveFileInfo[], resources: Column | undef
     const w = windows[i]!;
     return resources[r] === w.resource && t >= w.start && t < w.end;
   };
+  // Rows come part by part: the previous row's part, else the next one, else a search.
   return (r, t) => {
     if (previous >= 0 && holds(previous, r, t)) return previous;
-    previous = windows.findIndex((_, i) => holds(i, r, t));
-    return previous;
+    if (previous + 1 < windows.length && holds(previous + 1, r, t)) return ++previous;
+    const found = windows.findIndex((_, i) => holds(i, r, t));
+    if (found >= 0) previous = found;
+    return found;
   };
 }
 
