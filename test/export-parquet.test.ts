@@ -84,7 +84,7 @@ describe('export --format parquet', () => {
     const columns = await duck(`DESCRIBE SELECT * FROM ${source}`);
     const types = Object.fromEntries(columns.map((c) => [c.column_name, c.column_type]));
     expect(Object.keys(types).slice(0, 8)).toEqual(['resource_id', 'subscription_id', 'resource_group', 'resource_name', 'timestamp', 'interval', 'operation', 'status_code']);
-    expect(types).toMatchObject({ timestamp: 'TIMESTAMP', interval: 'VARCHAR', status_sub_class: 'VARCHAR', api_version: 'VARCHAR', event_type_name: 'VARCHAR', result: 'VARCHAR' });
+    expect(types).toMatchObject({ timestamp: 'TIMESTAMP', interval: 'VARCHAR', status_code_class: 'VARCHAR', api_version: 'VARCHAR', event_type_name: 'VARCHAR', result: 'VARCHAR' });
     for (const a of ['count', 'total', 'average', 'minimum', 'maximum']) expect(types[a]).toBe('DOUBLE');
     expect(Object.keys(types).slice(-7)).toEqual(['count', 'total', 'average', 'minimum', 'maximum', 'metric', 'month']);
 

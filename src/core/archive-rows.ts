@@ -2,7 +2,7 @@
  * The Parquet archive's schema (a contract: columns are only ever added) and the conversion between
  * a Metrics response and its rows. One row per series and bucket:
  *   resource_id, subscription_id, resource_group, resource_name (strings), timestamp (the bucket's
- *   start, UTC), interval (ISO 8601), one nullable string column per catalog dimension in snake case
+ *   start, UTC), interval (ISO 8601), one nullable string column per catalog dimension (its REST name in snake case)
  *   (null where the metric has no such dimension), count, total, average, minimum, maximum (doubles,
  *   null where Azure gave none).
  * The metric and the month are Hive partition columns, in the path (metric=X/month=YYYY-MM/), not in
@@ -10,6 +10,7 @@
  */
 import { METRICS } from '../catalog/metrics.js';
 import type { MetricDef } from '../catalog/types.js';
+import { dimensionColumn } from './dimension-column.js';
 import type { BatchEntry, BatchMetric } from './export-split.js';
 
 export type ColumnType = 'STRING' | 'TIMESTAMP' | 'DOUBLE';
@@ -21,11 +22,8 @@ export interface Column {
   readonly data: (string | number | Date | null)[];
 }
 
-/** PascalCase to snake_case: StatusSubClass -> status_sub_class. */
-export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-
-/** The dimension columns: every catalog dimension (by the catalog's name), in catalog order. */
-export const DIMENSION_COLUMNS: readonly string[] = [...new Set(METRICS.flatMap((m) => m.dimensions.map((d) => snakeCase(d.name))))];
+/** The dimension columns: every catalog dimension (core/dimension-column.ts names them), in catalog order. */
+export const DIMENSION_COLUMNS: readonly string[] = [...new Set(METRICS.flatMap((m) => m.dimensions.map(dimensionColumn)))];
 
 export const AGGREGATION_COLUMNS = ['count', 'total', 'average', 'minimum', 'maximum'] as const;
 
@@ -57,7 +55,7 @@ interface Series {
 /** The rows of one metric of a response entry, within [start, end), as columns. */
 export function toColumns(def: MetricDef, metric: BatchMetric, resource: ArchiveResource, interval: string, window: { start: number; end: number }): Column[] {
   const cols = new Map(ARCHIVE_COLUMNS.map((c) => [c.name, { ...c, data: [] as Column['data'] }]));
-  const dimColumn = new Map(def.dimensions.map((d) => [d.rest.toLowerCase(), snakeCase(d.name)]));
+  const dimColumn = new Map(def.dimensions.map((d) => [d.rest.toLowerCase(), dimensionColumn(d)]));
   for (const s of (metric.timeseries ?? []) as Series[]) {
     const dims = new Map<string, string>();
     for (const md of s.metadatavalues ?? []) {
@@ -98,7 +96,7 @@ export interface ArchiveFileInfo {
  */
 export function fromRows(def: MetricDef, rows: readonly ArchiveRow[], info: ArchiveFileInfo): BatchEntry {
   const series = new Map<string, { dims: [string, string][]; data: Point[] }>();
-  const dimCols = def.dimensions.map((d) => [d.rest, snakeCase(d.name)] as const);
+  const dimCols = def.dimensions.map((d) => [d.rest, dimensionColumn(d)] as const);
   for (const row of rows) {
     const dims = dimCols.filter(([, col]) => row[col] !== null && row[col] !== undefined).map(([rest, col]) => [rest, String(row[col])] as [string, string]);
     const key = JSON.stringify(dims);

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
-import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows, snakeCase } from '../core/archive-rows.js';
+import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows } from '../core/archive-rows.js';
+import { dimensionColumn } from '../core/dimension-column.js';
 import type { BatchEntry } from '../core/export-split.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
@@ -48,7 +49,7 @@ function fileParts(text: string | undefined): ArchiveFileInfo[] | undefined {
  * a compacted month).
  */
 export async function readParquetEntries(path: string, shown: string, def: MetricDef): Promise<BatchEntry[]> {
-  const { parts, rows } = await readParquetRows(path, shown, ['timestamp', ...def.dimensions.map((d) => snakeCase(d.name)), ...AGGREGATION_COLUMNS]);
+  const { parts, rows } = await readParquetRows(path, shown, ['timestamp', ...def.dimensions.map(dimensionColumn), ...AGGREGATION_COLUMNS]);
   if (parts.length === 1) return [fromRows(def, rows, parts[0]!)];
   return parts.map((p) => {
     const [start, end] = [Date.parse(p.start), Date.parse(p.end)];
