@@ -6,7 +6,8 @@
  * `usage --since 365d -o json` from the Parquet archive beside the same from the json export, in
  * rounds (the order alternating, so that a noisy neighbour slows both alike), both outputs checked to
  * be identical; wall time, peak RSS (GNU time) and the ratio json / Parquet of each round; and the
- * two archives' sizes. Writes the section between the bench:archive markers of BENCHMARKS.md.
+ * two archives' sizes. Writes the section between the bench:archive markers of BENCHMARKS.md (not
+ * with BENCH_ARCHIVE_RESOURCES=n, which measures n resources instead of 100).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { ARCHIVE, generateArchive } from './generate-archive.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, '.bench', 'archive-1y');
+const OUT = join(ROOT, '.bench', ARCHIVE.resources === 100 ? 'archive-1y' : `archive-1y-${ARCHIVE.resources}`);
 const BIN = join(ROOT, 'bin', 'acs-metrics.js');
 const argv = process.argv.slice(2);
 const runsArg = argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(argv[runsArg + 1]) : 3;
-const WRITE = !argv.includes('--no-write');
+const WRITE = !argv.includes('--no-write') && ARCHIVE.resources === 100;
 const TARGETS = { seconds: 5, rssMB: 300, speedup: 10, smaller: 5 };
 
 function newerThan(path, ...sources) {

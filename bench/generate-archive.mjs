@@ -11,6 +11,9 @@
  *   144 files), written by toColumns and encodeParquet as `export --format parquet` writes them.
  *
  *   node bench/generate-archive.mjs [OUT]     (default .bench/archive-1y)
+ *
+ * BENCH_ARCHIVE_RESOURCES=n writes n resources instead of 100 (a quick look; archive.mjs then uses
+ * .bench/archive-1y-<n>).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '../scripts/prng.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const ARCHIVE = { resources: 100, metrics: 12, seriesPerMetric: 2, start: Date.UTC(2025, 0, 1), end: Date.UTC(2026, 0, 1) };
+export const ARCHIVE = { resources: Number(process.env.BENCH_ARCHIVE_RESOURCES) || 100, metrics: 12, seriesPerMetric: 2, start: Date.UTC(2025, 0, 1), end: Date.UTC(2026, 0, 1) };
 const HOUR = 3_600_000;
 const WINDOW = 30 * 24 * HOUR;
 
@@ -86,7 +89,7 @@ function metricOf(def, resource, series, start, end) {
   };
 }
 
-export async function generateArchive(out = join(ROOT, '.bench', 'archive-1y')) {
+export async function generateArchive(out = join(ROOT, '.bench', ARCHIVE.resources === 100 ? 'archive-1y' : `archive-1y-${ARCHIVE.resources}`)) {
   const { METRICS } = await dist('catalog/metrics.js');
   const { toColumns, ARCHIVE_COLUMNS } = await dist('core/archive-rows.js');
   const { encodeParquet } = await dist('sources/parquet-archive.js');

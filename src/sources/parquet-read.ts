@@ -8,7 +8,8 @@
  */
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
-import { AGGREGATION_COLUMNS, type ArchiveFileInfo, snakeCase } from '../core/archive-rows.js';
+import { AGGREGATION_COLUMNS, type ArchiveFileInfo } from '../core/archive-rows.js';
+import { dimensionColumn } from '../core/dimension-column.js';
 import type { MetricData, RawSeries } from '../core/model.js';
 import { DataError } from '../errors.js';
 import { openArchiveFile, readable } from './parquet-archive.js';
@@ -20,7 +21,7 @@ type Column = ArrayLike<unknown>;
 /** The metrics (one per part) of one archive file of metric `def`. */
 export async function readParquetMetrics(path: string, shown: string, def: MetricDef): Promise<MetricData[]> {
   const { file, metadata, parts } = await openArchiveFile(path, shown);
-  const dims = def.dimensions.map((d) => ({ key: d.rest.toLowerCase(), column: snakeCase(d.name) }));
+  const dims = def.dimensions.map((d) => ({ key: d.rest.toLowerCase(), column: dimensionColumn(d) }));
   const names = ['timestamp', ...dims.map((d) => d.column), ...AGGREGATION_COLUMNS, ...(parts.length > 1 ? ['resource_id'] : [])];
   const columns = await readable(shown, () => readColumns(file, metadata, names));
   const rows = Number(metadata.num_rows);
