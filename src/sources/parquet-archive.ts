@@ -69,7 +69,7 @@ export async function readParquetRows(path: string, shown: string, columns?: rea
   });
 }
 
-/** An archive file opened: its bytes (read as needed), its Parquet metadata and its parts. Counts in parquetReads. */
+/** An archive file opened: its bytes (read whole), its Parquet metadata and its parts. Counts in parquetReads. */
 export async function openArchiveFile(path: string, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
   const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
