@@ -4,9 +4,10 @@
  * times the built CLI (node bin/acs-metrics.js) beside a baseline run in the same session, and
  * writes the medians, the ratios and whether each target is met into BENCHMARKS.md.
  *
- *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,peers,scaling,estate] [--no-write] [--check]
+ *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,peers,scaling,estate,archive] [--no-write] [--check]
  *
- * The estate group (status over 200 resources against the emulator) is bench/estate.mjs.
+ * The estate group (status over 200 resources against the emulator) is bench/estate.mjs; the archive
+ * group (usage over a year of 100 resources, Parquet beside json) is bench/archive.mjs.
  *
  *   --runs N    timed runs per command (default: 21 for start-up, 11 for the sample, 7 for the large
  *               file, 3 for the peers (jq takes a minute a run) and for the scaling inputs)
@@ -543,6 +544,11 @@ try {
   if (only === undefined || only.includes('estate')) {
     // status over 200 resources against the emulator: its own script and BENCHMARKS.md section.
     const r = spawnSync(NODE, [join(ROOT, 'bench', 'estate.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+  if (only === undefined || only.includes('archive')) {
+    // usage over a year of 100 resources from Parquet and from json: its own script and section.
+    const r = spawnSync(NODE, [join(ROOT, 'bench', 'archive.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1'] : [])], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 } finally {

@@ -7,6 +7,7 @@ import { closeSync, constants, createReadStream, open, openSync, readSync } from
 import { type FileHandle, open as openFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+import type { MetricDef } from '../catalog/types.js';
 import type { MetricData, Query } from '../core/model.js';
 import { CliError, DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
@@ -82,9 +83,7 @@ export class FixtureSource implements MetricsSource {
       if (abort?.aborted) throw new InterruptedError();
       const origin = originOf(path);
       if (path.endsWith('.parquet')) {
-        const body = await readParquetBody(resolve(this.io.cwd, path), origin);
-        for (const m of parseMetricsBody(body, origin, wanted)) metrics.push(m);
-        if (this.keepBodies) raw.push(body);
+        await this.readParquet(resolve(this.io.cwd, path), origin, metrics, raw, wanted);
         continue;
       }
       if (stream && path !== '-') {
@@ -99,6 +98,24 @@ export class FixtureSource implements MetricsSource {
       for (const b of doc.bodies) raw.push(b);
     }
     return { metrics, raw };
+  }
+
+  /**
+   * A Parquet archive file: read straight into series, or (to keep the bodies, for --save) as the
+   * batch body the json export holds for the same data.
+   */
+  private async readParquet(path: string, origin: string, metrics: MetricData[], raw: unknown[], wanted: Wanted | undefined): Promise<void> {
+    const def = archiveMetric(path, origin);
+    if (!this.keepBodies) {
+      const { readParquetMetrics } = await import('./parquet-read.js');
+      // Only the queries' metrics are opened (archive-files.ts), so every one read is wanted.
+      for (const m of await readParquetMetrics(path, origin, def)) metrics.push(m);
+      return;
+    }
+    const { readParquetEntries } = await import('./parquet-archive.js');
+    const body = { values: await readParquetEntries(path, origin, def) };
+    for (const m of parseMetricsBody(body, origin, wanted)) metrics.push(m);
+    raw.push(body);
   }
 
   /** The bytes of the regular files among the paths (others count as none). */
@@ -235,13 +252,12 @@ export class FixtureSource implements MetricsSource {
   }
 }
 
-/** A Parquet archive file as a batch-shaped body. */
-async function readParquetBody(path: string, origin: string): Promise<{ values: unknown[] }> {
+/** The catalog metric of an archive file, from its metric=<name> folder. */
+function archiveMetric(path: string, origin: string): MetricDef {
   const metric = /(?:^|[\\/])metric=([^\\/]+)[\\/]/.exec(path)?.[1];
   const def = metric === undefined ? undefined : metricByRestName(metric);
   if (def === undefined) throw new DataError(`${origin}: not in a metric=<name> folder of a known metric: an acs-metrics Parquet archive keeps each metric in its own folder`);
-  const { readParquetEntries } = await import('./parquet-archive.js');
-  return { values: await readParquetEntries(path, origin, def) };
+  return def;
 }
 
 function originOf(path: string): string {

@@ -4,6 +4,8 @@
  * only when a Parquet archive is written or read. Each file records its resource, window and grain
  * in its key-value metadata (`acs-metrics`), so that a file with no rows still says what it covers.
  */
+import { readFile } from 'node:fs/promises';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
 import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows } from '../core/archive-rows.js';
 import { dimensionColumn } from '../core/dimension-column.js';
@@ -58,16 +60,34 @@ export async function readParquetEntries(path: string, shown: string, def: Metri
 
 /** A file's parts and rows (these columns, and resource_id when it has several parts; every column without a list). */
 export async function readParquetRows(path: string, shown: string, columns?: readonly string[]): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
-  parquetReads.files++;
-  try {
-    const file = await asyncBufferFromFile(path);
-    const metadata = await parquetMetadataAsync(file);
-    const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
-    if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);
+  const { parquetReadObjects } = await import('hyparquet');
+  return readable(shown, async () => {
+    const { file, metadata, parts } = await openArchiveFile(path, shown);
     const wanted = columns === undefined ? undefined : parts.length > 1 ? ['resource_id', ...columns] : [...columns];
     const rows = Number(metadata.num_rows) === 0 ? [] : await parquetReadObjects({ file, metadata, columns: wanted, utf8: true });
     return { parts, rows };
+  });
+}
+
+/** An archive file opened: its bytes (read whole), its Parquet metadata and its parts. Counts in parquetReads. */
+export async function openArchiveFile(path: string, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
+  const { parquetMetadataAsync } = await import('hyparquet');
+  parquetReads.files++;
+  return readable(shown, async () => {
+    // Read whole (a file is a month of one metric): no wait for each column chunk's read.
+    const bytes = await readFile(path);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const metadata = await parquetMetadataAsync(file);
+    const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
+    if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);
+    return { file, metadata, parts };
+  });
+}
+
+/** What `read` gives, a failure of hyparquet (a damaged or foreign file) as a one-line DataError. */
+export async function readable<T>(shown: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(`${shown}: not a readable Parquet file: ${safeText(String((err as Error).message ?? err).split('\n')[0]!)}`, { cause: err });

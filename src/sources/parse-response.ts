@@ -305,7 +305,8 @@ export function checkPoint(d: unknown, place: () => string, k: number, origin: s
   return t;
 }
 
-function columnsToSeries(dimensions: Record<string, string>, columns: PointColumns | IndexedColumns, sorted: boolean): RawSeries {
+/** A series over columns (points built only when read); unsorted ones (rare) as plain sorted points. */
+export function columnsToSeries(dimensions: Record<string, string>, columns: PointColumns | IndexedColumns, sorted: boolean): RawSeries {
   const materialize = (): RawPoint[] => {
     const points: MutablePoint[] = [];
     const timestamps = columns.timestamps; // read here: IndexedColumns builds them on every read
