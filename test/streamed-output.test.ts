@@ -76,6 +76,16 @@ describe('streamed output is byte for byte the string renderers\' output', () =>
     for (const r of samples) expect([...renderYamlChunks(r, stringify)].join('')).toBe(await jsonToYaml(oldRenderJson(r)));
   });
 
+  it('yaml: numbers JSON writes oddly, seconds and milliseconds, and a stamp past year 9999 (which the package is asked for)', async () => {
+    const stringify = await loadYaml();
+    const values = [-0, 1e21, 5e-324, Number.NaN, Number.POSITIVE_INFINITY, 0.1 + 0.2, -5, null];
+    for (const start of [Date.UTC(2026, 0, 7), Date.UTC(2026, 0, 7, 0, 0, 30, 250), 253_402_300_800_000 - 3 * 3_600_000]) {
+      const r = result({ start, splitBy: ['Operation'], series: [{ dims: { Operation: 'a: b' }, values }] });
+      expect([...renderYamlChunks(r, stringify)].join('')).toBe(await jsonToYaml(oldRenderJson(r)));
+      expect([...renderJsonChunks(r)].join('')).toBe(oldRenderJson(r));
+    }
+  });
+
   it('pieces stay small: a 3,000-point series comes in several pieces of at most about 64 KB', () => {
     const r = result({ series: [{ values: Array.from({ length: 3000 }, (_, i) => i) }] });
     const pieces = [...renderJsonChunks(r)];

@@ -1,10 +1,11 @@
 /**
  * Output as YAML (`-o yaml`): the same document as JSON, written by the yaml package (loaded only when
- * asked for). A query result is written in pieces (its head, then each series with its points a
- * slice at a time, then its totals), byte for byte what stringifying the whole document writes.
+ * asked for). A query result is written in pieces (its head, then each series with its points,
+ * then its totals), byte for byte what stringifying the whole document writes.
  */
 import type { QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
+import { CHUNK_CHARS } from './chunks.js';
 import { documentEnds, seriesFields } from './json.js';
 
 type Stringify = (value: unknown, options: { lineWidth: number }) => string;
@@ -20,8 +21,6 @@ export async function loadYaml(): Promise<Stringify> {
   return (await import('yaml')).stringify as Stringify;
 }
 
-/** Points per slice handed to the yaml package. */
-const SLICE = 2000;
 
 /** A query result's YAML document in pieces. */
 export function* renderYamlChunks(result: QueryResult, stringify: Stringify): Generator<string> {
@@ -40,13 +39,32 @@ export function* renderYamlChunks(result: QueryResult, stringify: Stringify): Ge
         continue;
       }
       yield '    points:\n';
-      for (let i = 0; i < s.points.length; i += SLICE) {
-        const slice = s.points.slice(i, i + SLICE).map((p) => ({ timestamp: formatTime(p.timestamp), value: p.value }));
-        yield indent(yaml(slice), '      ');
-      }
+      yield* pointChunks(s.points, yaml);
     }
   }
   yield yaml(tail);
+}
+
+/** A timestamp the yaml package writes as a plain scalar (formatTime's 1970-9999). */
+const PLAIN_STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/**
+ * A series' points as the yaml package writes them four columns in: written here (1.7 million of
+ * them are a minute's work for the package), the package asked only for a stamp it might quote.
+ */
+function* pointChunks(points: QueryResult['series'][number]['points'], yaml: (value: unknown) => string): Generator<string> {
+  let out = '';
+  for (const p of points) {
+    const timestamp = formatTime(p.timestamp);
+    // The package writes a number as JSON.stringify does, and null as null (NaN went through JSON).
+    const value = p.value === null || !Number.isFinite(p.value) ? 'null' : JSON.stringify(p.value);
+    out += PLAIN_STAMP.test(timestamp) ? `      - timestamp: ${timestamp}\n        value: ${value}\n` : indent(yaml([{ timestamp, value: p.value }]), '      ');
+    if (out.length >= CHUNK_CHARS) {
+      yield out;
+      out = '';
+    }
+  }
+  yield out;
 }
 
 /** Every non-empty line `pad` further in (lines end at \n only: a regex's ^ would also break at \r and U+2028). */
