@@ -4,7 +4,7 @@
  * times the built CLI (node bin/acs-metrics.js) beside a baseline run in the same session, and
  * writes the medians, the ratios and whether each target is met into BENCHMARKS.md.
  *
- *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,peers,scaling,estate,archive] [--no-write] [--check]
+ *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,output,peers,scaling,estate,archive] [--no-write] [--check]
  *
  * The estate group (status over 200 resources against the emulator) is bench/estate.mjs; the archive
  * group (usage over a year of 100 resources, Parquet beside json) is bench/archive.mjs.
@@ -230,6 +230,9 @@ function group(name, { baseline, subjects, runs, warmup = 1, rss = false }) {
 
 const cli = (label, ...args) => ({ label, args: [BIN, ...args] });
 const LARGE_QUERY = ['-m', 'chat', '--split-by', 'operation,statuscode', '-i', 'PT1H', '-o', 'json'];
+const OUTPUT_QUERY = ['-m', 'chat', '--split-by', 'operation,statuscode', '-i', 'PT1M', '-o', 'json'];
+/** Peak memory the PT1M output of the large file must be written in. */
+const OUTPUT_RSS_MIB = 300;
 
 function checkJsonLarge(stdout) {
   const doc = JSON.parse(stdout);
@@ -271,7 +274,7 @@ function main() {
           { ...cli('catalog --json', 'catalog', '--json'), target: 1.2, check: (out) => assert(JSON.parse(out).metrics.length >= 10, 'catalog') },
           {
             ...cli('README query (table, sample week)', 'query', '--fixture', join(ROOT, 'fixtures', 'sample-week.json'), '--metric', 'chat', '--since', '24h'),
-            target: 2,
+            target: 1.5,
             allowStderr: true, // the catalog's retirement note
             check: (out) => assert(out.includes('SendChatMessage'), 'table'),
           },
@@ -331,6 +334,24 @@ function main() {
         baseline: { label: 'read+parse', args: [join(ROOT, 'bench', 'read-parse.mjs'), inputs.large] },
         subjects: peers,
         runs: runsFor(3, 1),
+        warmup: 1,
+        rss: true,
+      }),
+    );
+  }
+  if (want('output')) {
+    // Issue 22: a month of minutes written out (154 MB of JSON) streams in flat memory.
+    results.push(
+      group('large output', {
+        baseline: { label: 'read+parse', args: [join(ROOT, 'bench', 'read-parse.mjs'), inputs.large] },
+        subjects: [
+          {
+            ...cli('output: query -m chat --split-by operation,statuscode -i PT1M -o json (154 MB out)', 'query', '--fixture', inputs.large, ...OUTPUT_QUERY),
+            rssLimitMiB: OUTPUT_RSS_MIB,
+            check: (out) => assert(out.length > 150e6 && out.endsWith('}\n'), 'the PT1M document'),
+          },
+        ],
+        runs: runsFor(5, 3),
         warmup: 1,
         rss: true,
       }),
@@ -458,7 +479,17 @@ function tableRows(results) {
         met: target === undefined ? undefined : s.msRatio <= target,
         runs: g.runs,
       });
-      if (s.rssKiB !== undefined) {
+      if (s.rssKiB !== undefined && s.cmd.rssLimitMiB !== undefined) {
+        rows.push({
+          what: `${s.cmd.label}: peak RSS`,
+          baseline: `${g.baseline.cmd.label}: ${fmtMiB(g.baseline.rssKiB)}`,
+          subject: fmtMiB(s.rssKiB),
+          ratio: s.rssRatio,
+          target: `< ${s.cmd.rssLimitMiB} MiB`,
+          met: s.rssKiB / 1024 < s.cmd.rssLimitMiB,
+          runs: g.runs,
+        });
+      } else if (s.rssKiB !== undefined) {
         const t = s.cmd.rssTarget;
         rows.push({
           what: `${s.cmd.label}: peak RSS`,

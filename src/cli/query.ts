@@ -8,13 +8,14 @@ import { type QueryData, runQuery } from '../core/run-query.js';
 import { shortfall } from '../core/estate.js';
 import { EXIT, Problems, UsageError } from '../errors.js';
 import { renderChart } from '../render/chart.js';
-import { renderCsv } from '../render/csv.js';
-import { renderJson } from '../render/json.js';
-import { renderOpenMetrics } from '../render/openmetrics.js';
+import { renderCsvChunks } from '../render/csv.js';
+import { renderJsonChunks } from '../render/json.js';
+import { openMetricsChunks } from '../render/openmetrics.js';
 import { safeText } from '../render/safe.js';
 import { renderTable } from '../render/table.js';
-import { renderTsv } from '../render/tsv.js';
-import { jsonToYaml } from '../render/yaml.js';
+import { renderTsvChunks } from '../render/tsv.js';
+import { loadYaml, renderYamlChunks } from '../render/yaml.js';
+import { writeChunks } from './write-chunks.js';
 import type { Context } from './context.js';
 import type { Register } from './register.js';
 import {
@@ -190,7 +191,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
 
   if (opts.dryRun) return planQuery(metric && parts ? build(metric, parts) : undefined, baseline, opts, output === 'json', ctx);
 
-  const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined; shortfall: Shortfall }> => {
+  const once = async (): Promise<{ text: Iterable<string>; notes: string[]; latestComplete: number | undefined; shortfall: Shortfall }> => {
   let data;
   let baselineData;
   let query: Query;
@@ -213,29 +214,30 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     const tableWidth = outputWidth(ctx.io, width);
     const out = compareOutput(query, baseline, data, baselineData ?? data, { output, width: shown, height: height ?? CHART_HEIGHT.default, ...(tableWidth !== undefined ? { tableWidth } : {}) }, ctx);
     const missed = shortfall([...data.metrics, ...(baselineData && baselineData !== data ? baselineData.metrics : [])], query.metric.rest);
-    return { text: out.text, notes: out.notes, latestComplete: undefined, shortfall: missed };
+    return { text: [out.text], notes: out.notes, latestComplete: undefined, shortfall: missed };
   }
   const result = runQuery(query, data);
-  let text: string;
+  // JSON, YAML, CSV, TSV and OpenMetrics come in pieces, written as they are made (a month of minutes is 150 MB).
+  let text: Iterable<string>;
   const notes = [...result.notes];
   // Traffic on a channel that retires or breaks: a note for people (JSON carries query.lifecycle instead).
   const eol = result.requests ? endOfLifeNote(result.query.metric) : undefined;
   if (eol && (output === 'table' || output === 'chart')) notes.push(eol);
   switch (output as Output) {
     case 'json':
-      text = renderJson(result, data.cost);
+      text = renderJsonChunks(result, data.cost);
       break;
     case 'yaml':
-      text = await jsonToYaml(renderJson(result, data.cost));
+      text = renderYamlChunks(result, await loadYaml(), data.cost);
       break;
     case 'tsv':
-      text = renderTsv(result);
+      text = renderTsvChunks(result);
       break;
     case 'openmetrics':
-      text = renderOpenMetrics(result, { resourceId: oneResource(data, query) });
+      text = openMetricsChunks(result, { resourceId: oneResource(data, query) });
       break;
     case 'csv':
-      text = renderCsv(result);
+      text = renderCsvChunks(result);
       break;
     case 'chart': {
       const chart = renderChart(result, {
@@ -245,12 +247,12 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
         height: height ?? CHART_HEIGHT.default,
         fill: true,
       });
-      text = chart.text;
+      text = [chart.text];
       notes.push(...chart.notes);
       break;
     }
     default:
-      text = renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) });
+      text = [renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) })];
   }
     const last = [...result.timestamps].reverse().find((t) => result.intervalMs !== null && t + result.intervalMs <= ctx.io.now().getTime());
     return { text, notes, latestComplete: last, shortfall: shortfall(data.metrics, query.metric.rest) };
@@ -258,12 +260,12 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   if (watchMs !== undefined) {
     await watch(ctx.io, watchMs, async () => {
       const r = await once();
-      return { text: r.text + r.notes.map((n) => `note: ${safeText(n)}\n`).join(''), latestComplete: r.latestComplete };
+      return { text: [...r.text].join('') + r.notes.map((n) => `note: ${safeText(n)}\n`).join(''), latestComplete: r.latestComplete };
     });
     return EXIT.OK;
   }
   const { text, notes, shortfall: missed } = await once();
-  ctx.io.stdout.write(text);
+  await writeChunks(ctx.io.stdout, text);
   // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
   for (const note of notes) ctx.note(safeText(note));
   return partialExit(ctx, opts, missed);

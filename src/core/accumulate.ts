@@ -6,35 +6,65 @@
 import type { AggregationKey } from '../catalog/types.js';
 import type { PointValues } from './points.js';
 
-export class Accumulator {
-  /** NaN where no point brought that key. */
-  readonly count: Float64Array;
-  readonly total: Float64Array;
-  readonly minimum: Float64Array;
-  readonly maximum: Float64Array;
-  /** Sum and number of `average` values, for points without count and total. */
-  readonly avgSum: Float64Array;
-  readonly avgN: Float64Array;
+/** The aggregations an accumulator keeps; requests (count, else total) are always kept. */
+export type Kept = AggregationKey;
 
-  constructor(readonly size: number) {
-    this.count = new Float64Array(size).fill(Number.NaN);
-    this.total = new Float64Array(size).fill(Number.NaN);
-    this.minimum = new Float64Array(size).fill(Number.NaN);
-    this.maximum = new Float64Array(size).fill(Number.NaN);
-    this.avgSum = new Float64Array(size);
-    this.avgN = new Float64Array(size);
+export class Accumulator {
+  /**
+   * Each column is made when a point first brings its key (NaN where no point brought it; avgSum
+   * and avgN 0), and only for the keys kept: a month of minutes is 43,200 buckets, 346 KB a column,
+   * and a query has two accumulators a group.
+   */
+  private count: Float64Array | undefined;
+  private total: Float64Array | undefined;
+  private minimum: Float64Array | undefined;
+  private maximum: Float64Array | undefined;
+  /** Sum and number of `average` values, for points without count and total. */
+  private avgSum: Float64Array | undefined;
+  private avgN: Float64Array | undefined;
+  private readonly keepMin: boolean;
+  private readonly keepMax: boolean;
+  private readonly keepAvg: boolean;
+
+  /** keep: the aggregation read from this accumulator (default: every one). */
+  constructor(
+    readonly size: number,
+    keep?: Kept,
+  ) {
+    this.keepMin = keep === undefined || keep === 'minimum';
+    this.keepMax = keep === undefined || keep === 'maximum';
+    this.keepAvg = keep === undefined || keep === 'average';
+  }
+
+  /** Bytes its columns hold (they are made as keys arrive). */
+  get bytes(): number {
+    return [this.count, this.total, this.minimum, this.maximum, this.avgSum, this.avgN].reduce((n, c) => n + (c?.byteLength ?? 0), 0);
   }
 
   /** Adds a point's values (a RawPoint, or the values of a columnar series) to bucket i. */
   add(i: number, p: PointValues): void {
     const { count, total, minimum, maximum, average } = p;
-    if (count != null) this.count[i] = Number.isNaN(this.count[i]!) ? count : this.count[i]! + count;
-    if (total != null) this.total[i] = Number.isNaN(this.total[i]!) ? total : this.total[i]! + total;
-    if (minimum != null && !(this.minimum[i]! <= minimum)) this.minimum[i] = minimum;
-    if (maximum != null && !(this.maximum[i]! >= maximum)) this.maximum[i] = maximum;
-    if (average != null) {
-      this.avgSum[i] = this.avgSum[i]! + average;
-      this.avgN[i] = this.avgN[i]! + 1;
+    if (count != null) {
+      const c = (this.count ??= nanColumn(this.size));
+      c[i] = Number.isNaN(c[i]!) ? count : c[i]! + count;
+    }
+    if (total != null) {
+      const t = (this.total ??= nanColumn(this.size));
+      t[i] = Number.isNaN(t[i]!) ? total : t[i]! + total;
+    }
+    if (minimum != null && this.keepMin) {
+      const m = (this.minimum ??= nanColumn(this.size));
+      if (!(m[i]! <= minimum)) m[i] = minimum;
+    }
+    if (maximum != null && this.keepMax) {
+      const m = (this.maximum ??= nanColumn(this.size));
+      if (!(m[i]! >= maximum)) m[i] = maximum;
+    }
+    if (average != null && this.keepAvg) {
+      const sum = (this.avgSum ??= new Float64Array(this.size));
+      const n = (this.avgN ??= new Float64Array(this.size));
+      sum[i] = sum[i]! + average;
+      n[i] = n[i]! + 1;
     }
   }
 
@@ -42,15 +72,15 @@ export class Accumulator {
   value(i: number, key: AggregationKey): number | null {
     switch (key) {
       case 'count':
-        return nullIfNaN(this.count[i]!);
+        return nullIfNaN(at(this.count, i, Number.NaN));
       case 'total':
-        return nullIfNaN(this.total[i]!);
+        return nullIfNaN(at(this.total, i, Number.NaN));
       case 'minimum':
-        return nullIfNaN(this.minimum[i]!);
+        return nullIfNaN(at(this.minimum, i, Number.NaN));
       case 'maximum':
-        return nullIfNaN(this.maximum[i]!);
+        return nullIfNaN(at(this.maximum, i, Number.NaN));
       case 'average':
-        return weightedAverage(this.total[i]!, this.count[i]!, this.avgSum[i]!, this.avgN[i]!);
+        return weightedAverage(at(this.total, i, Number.NaN), at(this.count, i, Number.NaN), at(this.avgSum, i, 0), at(this.avgN, i, 0));
     }
   }
 
@@ -63,14 +93,16 @@ export class Accumulator {
     let avgSum = 0;
     let avgN = 0;
     for (let i = 0; i < this.size; i++) {
-      const c = this.count[i]!;
-      const t = this.total[i]!;
+      const c = at(this.count, i, Number.NaN);
+      const t = at(this.total, i, Number.NaN);
+      const lo = at(this.minimum, i, Number.NaN);
+      const hi = at(this.maximum, i, Number.NaN);
       if (!Number.isNaN(c)) count = Number.isNaN(count) ? c : count + c;
       if (!Number.isNaN(t)) total = Number.isNaN(total) ? t : total + t;
-      if (!(min <= this.minimum[i]!)) min = Number.isNaN(this.minimum[i]!) ? min : this.minimum[i]!;
-      if (!(max >= this.maximum[i]!)) max = Number.isNaN(this.maximum[i]!) ? max : this.maximum[i]!;
-      avgSum += this.avgSum[i]!;
-      avgN += this.avgN[i]!;
+      if (!(min <= lo)) min = Number.isNaN(lo) ? min : lo;
+      if (!(max >= hi)) max = Number.isNaN(hi) ? max : hi;
+      avgSum += at(this.avgSum, i, 0);
+      avgN += at(this.avgN, i, 0);
     }
     switch (key) {
       case 'count':
@@ -92,6 +124,11 @@ export class Accumulator {
     return c ?? this.overall('total');
   }
 }
+
+const nanColumn = (size: number): Float64Array => new Float64Array(size).fill(Number.NaN);
+
+/** Bucket i of a column, or what an unmade column holds. */
+const at = (column: Float64Array | undefined, i: number, none: number): number => (column === undefined ? none : column[i]!);
 
 function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;

@@ -40,9 +40,10 @@ function groupOf(into: Groups, query: Query, series: RawSeries, splitKeys: reado
   const key = JSON.stringify(values);
   let group = into.groups.get(key);
   if (!group) {
+    const keep = query.aggregation.key;
     const dims: Record<string, string> = {};
     query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
-    group = { dims, acc: new Accumulator(buckets), errors: new Accumulator(buckets), classified: true, second: new Accumulator(secondSize), secondKnown: true };
+    group = { dims, acc: new Accumulator(buckets, keep), errors: new Accumulator(buckets, keep), classified: true, second: new Accumulator(secondSize, keep), secondKnown: true };
     into.groups.set(key, group);
   }
   return group;
@@ -101,9 +102,9 @@ export function groupSeries(query: Query, metrics: readonly MetricData[], b: Que
   const secondSize = second === undefined ? 0 : buckets;
   const into: Groups = {
     groups: new Map(),
-    grand: new Accumulator(buckets),
-    grandErrors: new Accumulator(buckets),
-    grandSecond: new Accumulator(secondSize),
+    grand: new Accumulator(buckets, query.aggregation.key),
+    grandErrors: new Accumulator(buckets, query.aggregation.key),
+    grandSecond: new Accumulator(secondSize, query.aggregation.key),
     unclassified: false,
     secondKnown: second !== undefined,
   };

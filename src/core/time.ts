@@ -30,6 +30,27 @@ export function daysInMonth(y: number, mo: number): number {
 
 /** 2026-01-07T13:00:00Z (seconds only when not zero, never milliseconds unless present). */
 export function formatTime(ms: number): string {
+  // Whole minutes of 1970-9999 (every bucket of a query): the day's text is kept from the last call
+  // and the time of day written from numbers; a month of minutes is 1.7 million calls.
+  if (ms >= 0 && ms < YEAR_10000 && ms % MINUTE_MS === 0) {
+    const day = Math.floor(ms / DAY_MS);
+    if (day !== lastDay) {
+      lastDay = day;
+      lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    }
+    const minutes = (ms - day * DAY_MS) / MINUTE_MS;
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return `${lastDayText}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:00Z`;
+  }
   const s = new Date(ms).toISOString();
   return s.endsWith(':00.000Z') ? `${s.slice(0, 16)}:00Z` : s.replace(/\.000Z$/, 'Z');
 }
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** 10000-01-01T00:00:00Z: from there toISOString writes a six-digit year. */
+const YEAR_10000 = 253_402_300_800_000;
+let lastDay = Number.NaN;
+/** "2026-01-07T" of lastDay. */
+let lastDayText = '';

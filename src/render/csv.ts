@@ -14,6 +14,7 @@ import type { QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { shownValue } from './format.js';
 import { safeText } from './safe.js';
+import { CHUNK_CHARS } from './chunks.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -30,13 +31,25 @@ export function csvText(text: string): string {
 
 const csvNumber = (value: number | null): string => (value === null || !Number.isFinite(value) ? '' : String(value));
 
+/** The CSV as one string (tests); `-o csv` streams renderCsvChunks instead. */
 export function renderCsv(result: QueryResult): string {
+  return [...renderCsvChunks(result)].join('');
+}
+
+/** The CSV in pieces of about 64 KB, the same bytes as one string. */
+export function* renderCsvChunks(result: QueryResult): Generator<string> {
   const dims = result.query.splitBy;
-  const lines = [[...dims.map((d) => d.name), 'timestamp', 'value'].map(csvText).join(',')];
+  let out = `${[...dims.map((d) => d.name), 'timestamp', 'value'].map(csvText).join(',')}\r\n`;
   for (const s of result.series) {
     // A resource by its name, like tables (JSON keeps the full id).
-    const prefix = dims.map((d) => csvText(shownValue(d, s.dimensions[d.name] ?? '')));
-    for (const p of s.points) lines.push([...prefix, formatTime(p.timestamp), csvNumber(p.value)].join(','));
+    const prefix = dims.map((d) => `${csvText(shownValue(d, s.dimensions[d.name] ?? ''))},`).join('');
+    for (const p of s.points) {
+      out += `${prefix}${formatTime(p.timestamp)},${csvNumber(p.value)}\r\n`;
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
+    }
   }
-  return lines.map((l) => `${l}\r\n`).join('');
+  yield out;
 }

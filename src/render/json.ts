@@ -21,19 +21,51 @@
  * errors / requests, null when either is null or requests is 0.
  */
 import type { MetricDef } from '../catalog/types.js';
-import type { ErrorDefinition, QueryResult } from '../core/model.js';
+import type { ErrorDefinition, QueryResult, ResultSeries } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { ratioOf } from './format.js';
 import { resourceName } from '../catalog/resource.js';
+import { CHUNK_CHARS } from './chunks.js';
 
 export const QUERY_SCHEMA_VERSION = 1;
 
-/** `cost`: live runs, the sum of the `cost` fields Azure's answers carried. */
-export function renderJson(result: QueryResult, cost?: { total: number; answers: number }): string {
+/** Live runs' cost: the sum of the `cost` fields Azure's answers carried. */
+export interface CostSum {
+  readonly total: number;
+  readonly answers: number;
+}
+
+/** The document as one string (tests and `compare`); `-o json` streams renderJsonChunks instead. */
+export function renderJson(result: QueryResult, cost?: CostSum): string {
+  return [...renderJsonChunks(result, cost)].join('');
+}
+
+/**
+ * The document as JSON.stringify(doc, null, 2) writes it, byte for byte, in pieces of about 64 KB: the
+ * head and the totals are stringified whole, each series' points are written as they are formatted,
+ * so a month of minutes never becomes one string.
+ */
+export function* renderJsonChunks(result: QueryResult, cost?: CostSum): Generator<string> {
+  const { head, tail } = documentEnds(result, cost);
+  yield `{\n${members(head, '')},\n  "series": `;
+  if (result.series.length === 0) yield '[]';
+  else {
+    yield '[\n';
+    for (let i = 0; i < result.series.length; i++) {
+      if (i > 0) yield ',\n';
+      yield* seriesChunks(result.query.metric, result.series[i]!);
+    }
+    yield '\n  ]';
+  }
+  yield `,\n${members(tail, '')}\n}\n`;
+}
+
+/** The document's members before "series" (head) and after it (tail), as plain objects. */
+export function documentEnds(result: QueryResult, cost?: CostSum): { head: object; tail: object } {
   const q = result.query;
   const filters: Record<string, string[]> = {};
   for (const f of q.filters) (filters[f.dimension.name] ??= []).push(...f.values);
-  const doc = {
+  const head = {
     schemaVersion: QUERY_SCHEMA_VERSION,
     query: {
       metric: q.metric.rest,
@@ -49,15 +81,8 @@ export function renderJson(result: QueryResult, cost?: { total: number; answers:
       errors: errorDefinitionJson(q.metric, q.errors),
       lifecycle: { status: q.metric.lifecycle.status, date: q.metric.lifecycle.date ?? null },
     },
-    series: result.series.map((s) => ({
-      dimensions: { ...s.dimensions },
-      total: s.total,
-      requests: s.requests,
-      errors: s.errors,
-      errorRate: ratioOf(s.errors, s.requests),
-      ...secondaryJson(q.metric, s.secondary, s.requests),
-      points: s.points.map((p) => ({ timestamp: formatTime(p.timestamp), value: p.value })),
-    })),
+  };
+  const tail = {
     total: result.total,
     requests: result.requests,
     errors: result.errors,
@@ -69,7 +94,54 @@ export function renderJson(result: QueryResult, cost?: { total: number; answers:
       : {}),
     ...(cost ? { cost } : {}),
   };
-  return `${jsonTerminalSafe(JSON.stringify(doc, null, 2))}\n`;
+  return { head, tail };
+}
+
+/** A series' members before "points", as a plain object. */
+export function seriesFields(metric: MetricDef, s: ResultSeries): object {
+  return {
+    dimensions: { ...s.dimensions },
+    total: s.total,
+    requests: s.requests,
+    errors: s.errors,
+    errorRate: ratioOf(s.errors, s.requests),
+    ...secondaryJson(metric, s.secondary, s.requests),
+  };
+}
+
+/** One series at depth 2 ("    {...}"), its points last and in pieces. */
+function* seriesChunks(metric: MetricDef, s: ResultSeries): Generator<string> {
+  const fields = seriesFields(metric, s);
+  yield `    {\n${members(fields, '    ')},\n      "points": `;
+  if (s.points.length === 0) {
+    yield '[]\n    }';
+    return;
+  }
+  let out = '[\n';
+  for (let i = 0; i < s.points.length; i++) {
+    const p = s.points[i]!;
+    // formatTime gives ASCII without quotes or escapes; a value is a number or null.
+    out += `${i > 0 ? ',\n' : ''}        {\n          "timestamp": "${formatTime(p.timestamp)}",\n          "value": ${jsonNumber(p.value)}\n        }`;
+    if (out.length >= CHUNK_CHARS) {
+      yield out;
+      out = '';
+    }
+  }
+  yield `${out}\n      ]\n    }`;
+}
+
+/** A number as JSON.stringify writes it (null for NaN and the infinities). */
+const jsonNumber = (value: number | null): string => (value === null || !Number.isFinite(value) ? 'null' : String(value));
+
+/**
+ * The members of an object (non-empty) as JSON.stringify(obj, null, 2) writes them inside its
+ * braces, each line indented by `indent` more: strings hold no raw line breaks, so every line break
+ * is the layout's.
+ */
+function members(obj: object, indent: string): string {
+  const text = jsonTerminalSafe(JSON.stringify(obj, null, 2));
+  const inner = text.slice(2, -2);
+  return indent === '' ? inner : indent + inner.replace(/\n/g, `\n${indent}`);
 }
 
 /**

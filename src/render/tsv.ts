@@ -8,16 +8,27 @@ import type { QueryResult } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { shownValue } from './format.js';
 import { safeText } from './safe.js';
+import { CHUNK_CHARS } from './chunks.js';
 
+/** The TSV as one string (tests); `-o tsv` streams renderTsvChunks instead. */
 export function renderTsv(result: QueryResult): string {
+  return [...renderTsvChunks(result)].join('');
+}
+
+/** The TSV in pieces of about 64 KB, the same bytes as one string. */
+export function* renderTsvChunks(result: QueryResult): Generator<string> {
   const dims = result.query.splitBy;
   let out = '';
   for (const s of result.series) {
-    const prefix = dims.map((d) => safeText(shownValue(d, s.dimensions[d.name] ?? '')));
+    const prefix = dims.map((d) => `${safeText(shownValue(d, s.dimensions[d.name] ?? ''))}\t`).join('');
     for (const p of s.points) {
       const value = p.value === null || !Number.isFinite(p.value) ? '' : String(p.value);
-      out += `${[...prefix, formatTime(p.timestamp), value].join('\t')}\n`;
+      out += `${prefix}${formatTime(p.timestamp)}\t${value}\n`;
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
     }
   }
-  return out;
+  if (out !== '') yield out;
 }
