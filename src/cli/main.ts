@@ -2,7 +2,7 @@
  * The command line: commander wiring. main(argv, io) runs one command and returns its exit code; it
  * never exits the process (entry.ts does) so that tests can call it directly.
  */
-import { type Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { CliError, EXIT, InterruptedError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { makeChalk } from './color.js';
@@ -10,7 +10,7 @@ import { type GlobalOptions, makeContext } from './context.js';
 import type { Io } from './io.js';
 import { COMMAND_LOADERS } from './commands.js';
 import type { Handler, Register } from './register.js';
-import { newProgram } from './program.js';
+import { CommanderError, newProgram } from './program.js';
 
 /** Every command: the loaders, and completion, which lists them. */
 const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [

@@ -1,5 +1,9 @@
 /** The root command and its global options: what main runs and what completion reads (the same --help). */
 import { Command } from 'commander';
+
+// main.ts takes CommanderError from here: the build inlines commander into each module that imports
+// it (scripts/inline-deps.mjs), and two copies would make `instanceof CommanderError` fail.
+export { CommanderError } from 'commander';
 import { version } from '../version.js';
 import type { Io } from './io.js';
 
