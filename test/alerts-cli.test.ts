@@ -178,3 +178,17 @@ describe('exit codes', () => {
     expect(JSON.parse(r.stdout).parameters.scopes.defaultValue).toEqual([RESOURCE]);
   });
 });
+
+describe('the README', () => {
+  it("shows what alerts says for the README's rules file, as it says it", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rulesAt = readme.indexOf('#### Rules file (`--config`)');
+    const rules = /```json\n([\s\S]*?)```/.exec(readme.slice(rulesAt))![1]!;
+    const alertsAt = readme.indexOf('### `acs-metrics alerts`');
+    const shown = /`not mapped: <why>`, then a summary[\s\S]*?```\n([\s\S]*?)```/.exec(readme.slice(alertsAt))![1]!;
+    const dir = tempDir();
+    writeFileSync(join(dir, 'gates.json'), rules);
+    const r = await run(['alerts', '--config', 'gates.json'], { cwd: dir });
+    expect(r.stderr).toBe(shown);
+  });
+});
