@@ -156,6 +156,7 @@ describe('exit codes', () => {
         'error: --subscription "Prod": alerts calls no Azure API, give the subscription id (az account show --query id)\n',
       ],
       [['--min-total', '1'], 'error: --metric is required, e.g. --metric chat (or --config FILE with rules; see "acs-metrics catalog")\n'],
+      [['-m', 'chat', '--min-total', '1', '--resource-name', 'acs-prod'], 'error: --resource-name picks resources in data: alerts writes rules, name the resources with --resource\n'],
       [['-m', 'chat', '--since', '1h'], 'error: nothing to check: give --max-error-rate, --min-total or --max-total (or --config FILE with rules)\n'],
     ];
     for (const [argv, stderr] of cases) {

@@ -83,6 +83,7 @@ async function scopesOf(opts: AlertsOptions, ctx: Context): Promise<string[]> {
 async function runAlerts(args: string[], opts: AlertsOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric, or rules with --config`);
   const problems = new Problems();
+  if (opts.resourceName !== undefined) problems.add('--resource-name picks resources in data: alerts writes rules, name the resources with --resource');
   const output = (opts.output ?? 'arm').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
   const workspace = opts.workspace === undefined ? undefined : problems.try(() => parseWorkspace(opts.workspace!));
