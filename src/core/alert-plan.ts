@@ -156,6 +156,15 @@ function errorConditions(rule: GateRule): DimensionCondition[] | string {
     : [{ name: dimRest(e.codeDimension), operator: 'Include', values: [...codes] }];
 }
 
+/** The rule's conditions and the error conditions; one condition per dimension (the values both allow). */
+function withErrors(filters: readonly DimensionCondition[], errors: readonly DimensionCondition[]): DimensionCondition[] {
+  const out = filters.map((f) => {
+    const e = errors.find((x) => x.name === f.name);
+    return e ? { ...f, values: f.values.filter((v) => e.values.some((w) => w.toLowerCase() === v.toLowerCase())) } : f;
+  });
+  return [...out, ...errors.filter((e) => !filters.some((f) => f.name === e.name))];
+}
+
 function ratePart(rule: GateRule, base: Omit<AlertBase, 'name' | 'check' | 'description'>, options: AlertOptions): Part {
   const threshold = formatRateThreshold(rule.maxErrorRate!);
   const description = `acs-metrics rule "${rule.name}": error rate above ${threshold} in ${base.windowSize}`;
@@ -189,8 +198,10 @@ function ratePart(rule: GateRule, base: Omit<AlertBase, 'name' | 'check' | 'desc
     operator: 'GreaterThan',
     alertSensitivity: 'Medium',
     failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-    dimensions: [...filterConditions(rule), ...errors, ...(perOp ? [{ name: op.rest, operator: 'Include' as const, values: ['*'] }] : [])],
+    dimensions: [...withErrors(filterConditions(rule), errors), ...(perOp ? [{ name: op.rest, operator: 'Include' as const, values: ['*'] }] : [])],
   };
+  const empty = criterion.dimensions.find((d) => d.values.length === 0);
+  if (empty) return { mapping: { kind: 'not-mapped', why: `error rate: the ${empty.name} filter leaves no errors to count` } };
   return {
     mapping: {
       kind: 'approximate',
@@ -210,7 +221,8 @@ function combine(mappings: readonly Mapping[]): Mapping {
 
 /** One rule as alert rules. */
 export function planRule(rule: GateRule, options: AlertOptions): RulePlan {
-  const absolute = rule.range.start !== undefined || (rule.range.end !== undefined && rule.range.sinceMs === undefined);
+  // A start, or an end (which a since counts back from), is a fixed window.
+  const absolute = rule.range.start !== undefined || rule.range.end !== undefined;
   const window = alertWindow(rule.range.sinceMs, absolute);
   if (window.kind === 'not-mapped') return { rule, mapping: { kind: 'not-mapped', why: window.why }, alerts: [] };
   const base = { rule: rule.name, severity: rule.level === 'error' ? (1 as const) : (2 as const), windowSize: window.windowSize, evaluationFrequency: window.evaluationFrequency };
