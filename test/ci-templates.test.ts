@@ -6,12 +6,13 @@
  * and JUnit file they promise. The install steps (npm ci) are not run here: they would replace this
  * checkout's node_modules.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from './helpers/temp.js';
+import { type Harness, openHarness, RESOURCE, testDataset, TOKEN } from './emulator/harness.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SAMPLE = join(ROOT, 'fixtures', 'sample-week.json');
@@ -19,15 +20,26 @@ const SAMPLE = join(ROOT, 'fixtures', 'sample-week.json');
 /** Chat over the sample's last hour: 553 requests, 6 errors (1.08%). */
 const rules = (maxErrorRate: string) => JSON.stringify({ rules: [{ name: 'chat errors', metric: 'chat', maxErrorRate }, { name: 'chat traffic', metric: 'chat', minTotal: 1 }] });
 
-function runBash(script: string, env: Record<string, string>, cwd: string) {
-  // GitHub runs a composite bash step as `bash --noprofile --norc -eo pipefail {0}`.
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? cwd, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
+/** Runs a step's script as GitHub runs a composite bash step: `bash --noprofile --norc -eo pipefail {0}`. */
+function runBash(script: string, env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    // Not spawnSync: the emulator answers from this process.
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      env: { PATH: process.env.PATH!, HOME: cwd, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      done({ code, stdout, stderr });
+    });
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('action.yml (composite GitHub Action)', () => {
@@ -44,17 +56,18 @@ describe('action.yml (composite GitHub Action)', () => {
     );
   }
 
-  function runAction(maxErrorRate: string) {
+  async function runAction(maxErrorRate: string, inputs: Record<string, string> = { args: `--fixture ${SAMPLE}` }, live: Record<string, string> = {}) {
     const dir = tempDir();
     writeFileSync(join(dir, 'gates.json'), rules(maxErrorRate));
     const env = {
-      ...stepEnv({ rules: 'gates.json', args: `--fixture ${SAMPLE}`, junit: 'acs-check.xml' }),
+      ...live,
+      ...stepEnv({ rules: 'gates.json', junit: 'acs-check.xml', ...inputs }),
       GITHUB_ACTIONS: 'true',
       GITHUB_ACTION_PATH: ROOT,
       GITHUB_OUTPUT: join(dir, 'output'),
       GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
     };
-    const r = runBash(step.run, env, dir);
+    const r = await runBash(step.run, env, dir);
     const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
     return { ...r, output: read('output'), summary: read('summary.md'), junit: read('acs-check.xml') };
   }
@@ -66,8 +79,8 @@ describe('action.yml (composite GitHub Action)', () => {
     expect(action.outputs['exit-code'].value).toBe('${{ steps.check.outputs.exit-code }}');
   });
 
-  it('green: exit 0, exit-code=0, the summary table', () => {
-    const r = runAction('2%');
+  it('green: exit 0, exit-code=0, the summary table', async () => {
+    const r = await runAction('2%');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASS {2}chat errors +error rate 1\.08% <= 2\.00% +requests 553 +errors 6/m);
     expect(r.summary).toMatch(/^### acs-metrics check: PASSED\n/);
@@ -78,14 +91,39 @@ describe('action.yml (composite GitHub Action)', () => {
     expect(r.junit).toContain('<testcase');
   });
 
-  it('red: exit 1, exit-code=1, an ::error annotation for the failing rule', () => {
-    const r = runAction('1%');
+  it('red: exit 1, exit-code=1, an ::error annotation for the failing rule', async () => {
+    const r = await runAction('1%');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL {2}chat errors +error rate 1\.08% > 1\.00%/m);
     expect(r.stdout).toContain('::error title=acs-metrics check%3A chat errors::FAIL chat errors (chat): error rate 1.08%25 > 1.00%25 (requests 553, errors 6, worst RemoveChatThreadParticipant 50.00%25)\n');
     expect(r.output).toBe('exit-code=1\n');
     expect(r.summary).toContain('chat errors');
     expect(r.junit).toContain('<failure');
+  });
+  describe('against the emulator, with the resource input (the binary on the real clock)', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await openHarness(testDataset(Math.floor(Date.now() / 60_000) * 60_000));
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+    const live = () => ({ NODE_EXTRA_CA_CERTS: h.cert.caFile, ACS_METRICS_ACCESS_TOKEN: TOKEN, ACS_METRICS_ENDPOINT: h.emulator.endpoint, ACS_METRICS_BATCH_ENDPOINT: h.emulator.endpoint });
+
+    // Chat over any hour of the test data: 9 errors (429s, a 500, 404s) in about 310 requests, 2.9% (2% to 4% whatever the minute).
+    it('green: 5% passes', async () => {
+      const r = await runAction('5%', { resource: RESOURCE }, live());
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^PASS {2}chat errors +error rate 2\.9\d% <= 5\.00%/m);
+      expect(r.output).toBe('exit-code=0\n');
+    });
+
+    it('red: 1% fails with an annotation', async () => {
+      const r = await runAction('1%', { resource: RESOURCE }, live());
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^::error title=acs-metrics check%3A chat errors::FAIL chat errors/m);
+      expect(r.output).toBe('exit-code=1\n');
+    });
   });
 });
 
