@@ -114,7 +114,7 @@ describe('action.yml (composite GitHub Action)', () => {
     it('green: 5% passes', async () => {
       const r = await runAction('5%', { resource: RESOURCE }, live());
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/^PASS {2}chat errors +error rate 2\.9\d% <= 5\.00%/m);
+      expect(r.stdout).toMatch(/^PASS {2}chat errors +error rate [23]\.\d\d% <= 5\.00%/m);
       expect(r.output).toBe('exit-code=0\n');
     });
 
