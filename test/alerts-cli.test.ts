@@ -27,6 +27,8 @@ describe('golden templates', () => {
     ['alerts-workspace.bicep', ['-o', 'bicep', '--workspace', WORKSPACE]],
     ['alerts-workspace.tf.json', ['-o', 'terraform', '--workspace', WORKSPACE]],
     ['alerts-metrics-only.json', []],
+    ['alerts-metrics-only.bicep', ['-o', 'bicep']],
+    ['alerts-metrics-only.tf.json', ['-o', 'terraform']],
   ];
   for (const [file, extra] of cases) {
     it(file, async () => {

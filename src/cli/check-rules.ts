@@ -40,7 +40,7 @@ export interface RuleOptions extends FilterOptions, ChangeOptions {
 }
 
 /** Flags that define a rule on the command line, with their rules-file keys; not allowed with --config. */
-export const RULE_FLAGS: readonly [keyof RuleOptions, string, string][] = [
+const RULE_FLAGS: readonly [keyof RuleOptions, string, string][] = [
   ['metric', '--metric', 'metric'],
   ['operation', '--operation', 'operations'],
   ['statusCode', '--status-code', 'statusCodes'],
