@@ -195,3 +195,19 @@ describe('the README', () => {
     expect(r.stderr).toBe(shown);
   });
 });
+
+describe('values that each format would read as code are written as text', () => {
+  it('a leading [ in ARM, ${ in Terraform and Bicep, quotes in Bicep', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'rules.json');
+    // Call Recording lists no operations, so any value is accepted.
+    writeFileSync(file, JSON.stringify({ rules: [{ name: 'odd', metric: 'recording', operations: ["[concat('x')]", "${var.x} it's"], since: '1h', minTotal: 1 }] }));
+    const arm = await run(['alerts', '--config', file]);
+    const values = JSON.parse(arm.stdout).resources[0].properties.criteria.allOf[0].dimensions[0].values;
+    expect(values).toEqual(["[[concat('x')]", "${var.x} it's"]);
+    const tf = await run(['alerts', '--config', file, '-o', 'terraform']);
+    expect(JSON.parse(tf.stdout).resource.azurerm_monitor_metric_alert['acs-odd-min-total'].criteria[0].dimension[0].values).toEqual(["[concat('x')]", "$${var.x} it's"]);
+    const bicep = await run(['alerts', '--config', file, '-o', 'bicep']);
+    expect(bicep.stdout).toContain("                '[concat(\\'x\\')]'\n                '\\${var.x} it\\'s'\n");
+  });
+});

@@ -7,7 +7,7 @@ import { RESOURCE_TYPE } from '../catalog/metrics.js';
 import { alertsOf, GENERATED_NOTE, hasLogAlerts, type TemplateInputs } from './alert-resources.js';
 
 /** A literal in a Terraform string template: "${" and "%{" would start an interpolation or directive. */
-export const tfLiteral = (s: string): string => s.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+export const tfLiteral = (s: string): string => s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 
 const dimension = (d: DimensionCondition) => ({ name: tfLiteral(d.name), operator: d.operator, values: d.values.map(tfLiteral) });
 
