@@ -141,7 +141,7 @@ function staticPart(rule: GateRule, base: Omit<AlertBase, 'name' | 'check' | 'de
   return { mapping: splitFilters(rule), alert: { ...base, type: 'metric', name: alertName(rule, check), check, description, criterion } };
 }
 
-/** The dimension conditions that pick a rule's errors; undefined when one criterion cannot say it. */
+/** The dimension conditions that pick a rule's errors, or why one criterion cannot say it. */
 function errorConditions(rule: GateRule): DimensionCondition[] | string {
   const dimRest = (name: string): string => rule.metric.dimensions.find((d) => d.name === name)!.rest;
   const e = rule.metric.errors;
