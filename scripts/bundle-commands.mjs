@@ -37,7 +37,7 @@ try {
 }
 
 /**
- * Every command module (main.ts's COMMAND_LOADERS) and YAML output are loaded apart. Modules that
+ * Every command module (cli/commands.ts's COMMAND_LOADERS) and YAML output are loaded apart. Modules that
  * throw or catch our error classes (the live sources) stay in: a second copy of errors.js outside
  * the bundle would make its errors fail `instanceof` inside it.
  */

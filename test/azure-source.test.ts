@@ -276,20 +276,43 @@ describe('AzureSource failures', () => {
     expect(() => runQuery(q, r)).toThrow('Azure Monitor: APIRequestChat failed: InvalidSamplingType: Sampling type is not found.');
   });
 
-  it('times out a slow answer with the host and the timeout', async () => {
+  it('retries an answer slower than the timeout (reads are idempotent), then reports a request that never answers', async () => {
     h.emulator.inject({ kind: 'slow', delayMs: 4000 });
+    const r = await source({ timeoutMs: 1000 }).src.fetch([query('chat')]);
+    expect(r.metrics).toHaveLength(1);
+    expect(statuses()).toEqual([0, 200]);
+    h.emulator.reset();
+    h.emulator.inject({ kind: 'hang' }, 10);
     const started = Date.now();
     const f = await failure(source({ timeoutMs: 1000 }).src.fetch([query('chat')]));
-    expect(f).toEqual({ name: 'DataError', exitCode: 3, message: `no answer from ${new URL(h.emulator.endpoint).host} within 1s; raise --timeout` });
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(f).toEqual({ name: 'DataError', exitCode: 3, message: `no answer from ${new URL(h.emulator.endpoint).host} within 1s (4 attempts); raise --timeout` });
+    expect(h.emulator.requests).toHaveLength(4);
+    // 4 attempts of 1 s and 10 + 20 + 40 ms of back-off.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+    expect(Date.now() - started).toBeLessThan(6000);
   });
 
-  it('reports a cut-short or invalid body', async () => {
+  it('retries a cut-short or invalid body like a 500, then says what was wrong with it', async () => {
     const host = new URL(h.emulator.endpoint).host;
-    h.emulator.inject({ kind: 'truncated' });
-    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(`the answer from ${host} was cut short or is not valid JSON; try again`);
-    h.emulator.inject({ kind: 'invalid-json' });
-    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(`the answer from ${host} was cut short or is not valid JSON; try again`);
+    for (const kind of ['truncated', 'cut', 'invalid-json'] as const) {
+      h.emulator.reset();
+      h.emulator.inject({ kind });
+      expect((await source().src.fetch([query('chat')])).metrics).toHaveLength(1);
+      expect(statuses()).toEqual([200, 200]);
+    }
+    h.emulator.reset();
+    h.emulator.inject({ kind: 'cut', keep: 8123 }, 10);
+    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(`the answer from ${host} is not valid JSON: it ends after 8,123 bytes (4 attempts); try again`);
+    h.emulator.reset();
+    h.emulator.inject({ kind: 'truncated' }, 10);
+    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(
+      `the answer from ${host} was cut off: the connection closed before the end of its body (4 attempts); try again`,
+    );
+    h.emulator.reset();
+    h.emulator.inject({ kind: 'invalid-json' }, 10);
+    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(
+      `the answer from ${host} is not valid JSON: unexpected text in its 28 bytes (Unexpected token 'h', ..."alue": [ this is not"...) (4 attempts); try again`,
+    );
   });
 
   it('retries a reset connection, then reports it', async () => {

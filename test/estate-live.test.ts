@@ -52,7 +52,8 @@ describe('status over the estate', () => {
     h.emulator.inject({ kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 2, 'batch');
     h.emulator.inject({ kind: 'status', status: 503, headers: { 'retry-after': '0' } }, 1, 'metrics');
     const r = await run(['status', '--all-subscriptions', '-o', 'json'], { env: liveEnv(h) });
-    expect(r.code).toBe(0);
+    // Partial: printed, then exit 4.
+    expect(r.code).toBe(4);
     const doc = JSON.parse(r.stdout) as Doc;
     expect(doc.start).toBe('2026-01-07T00:00:00Z');
     expect(doc.end).toBe('2026-01-08T00:00:00Z');
@@ -105,7 +106,12 @@ describe('status over the estate', () => {
       `note: acs-gone-a (${estate[210]!.id}): no data for ${METRICS.length} metrics: ResourceNotFound: resource not found (ResourceNotFound); the results are partial`,
       `note: acs-gone-c (${estate[211]!.id}): no data for ${METRICS.length} metrics: ResourceNotFound: resource not found (HTTP 404 ResourceNotFound); the results are partial`,
     ]);
-    expect(notes).toHaveLength(3);
+    expect(notes.at(-1)).toBe('note: the results are partial: 2 of 212 resources failed (named above); exit 4 (--allow-partial: 0)');
+    expect(notes).toHaveLength(4);
+    const allowed = await run(['status', '--all-subscriptions', '-o', 'json', '--allow-partial'], { env: liveEnv(h) });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toBe(r.stdout);
+    expect(allowed.stderr.split('\n').filter((l) => l !== '').at(-1)).toBe('note: the results are partial: 2 of 212 resources failed (named above); --allow-partial: exit 0');
   });
 
   it('--no-batch asks per resource and gives the same report', async () => {
@@ -126,12 +132,12 @@ describe('status over the estate', () => {
   it('--save writes one batch body that replays to the same output', async () => {
     const file = join(dir, 'estate.json');
     const live = await run(['status', '--subscription', B, '--subscription', C, '--save', file], { env: liveEnv(h) });
-    expect(live.code).toBe(0);
+    expect(live.code).toBe(4);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { values: { resourceid: string }[] };
     // 70 resources of B and 71 of C, 5 entries (metric groups) each.
     expect(saved.values).toHaveLength(141 * 5);
     const replay = await run(['status', '--fixture', file], { env: { NO_COLOR: '1' } });
-    expect(replay.code).toBe(0);
+    expect(replay.code).toBe(4);
     expect(replay.stdout).toBe(live.stdout);
     expect(replay.stdout.split('\n')[0]).toBe('2026-01-07T00:00Z to 2026-01-08T00:00Z · 141 resources · 140 with traffic · 14 with errors · 1 failed: the results are partial');
   });
@@ -174,7 +180,8 @@ describe('bounds, throttling and query over several resources', () => {
 
   it('asks per resource, with one note, when no batch endpoint is known for --endpoint', async () => {
     const r = await run(['status', ...few, '--metric', 'chat'], { env: liveEnv(h, { ACS_METRICS_BATCH_ENDPOINT: undefined }) });
-    expect(r.code).toBe(0);
+    // acs-gone-a is not found: partial.
+    expect(r.code).toBe(4);
     expect(h.emulator.batchRequests).toHaveLength(0);
     expect(h.emulator.metricRequests).toHaveLength(5);
     const host = new URL(h.emulator.endpoint).host;
@@ -199,7 +206,7 @@ describe('bounds, throttling and query over several resources', () => {
   it('a call throttled out fails only its resources and metrics, named', async () => {
     h.emulator.inject({ kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 4, 'batch');
     const r = await run(['status', ...few, '--metric', 'chat,router', '--concurrency', '1', '-o', 'json'], { env: liveEnv(h) });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4);
     const doc = JSON.parse(r.stdout) as Doc;
     // The chat call (first) was throttled 4 times (3 retries): chat failed for acs-000, 003, 006, 009 and acs-gone-a;
     // router answered (no traffic), and acs-gone-a is not found there.
@@ -216,7 +223,7 @@ describe('bounds, throttling and query over several resources', () => {
 
   it('query splits by resource, and its JSON lists the resources with their failures', async () => {
     const r = await run(['query', ...few, '-m', 'chat', '--since', '24h', '-i', 'FULL', '-o', 'json'], { env: liveEnv(h) });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4);
     const doc = JSON.parse(r.stdout) as { partial: boolean; resources: { name: string; error: string | null }[]; series: { dimensions: Record<string, string>; requests: number }[]; requests: number };
     expect(doc.partial).toBe(true);
     // In id order: rg-0 before rg-1.
@@ -230,6 +237,7 @@ describe('bounds, throttling and query over several resources', () => {
     // 24 x (1 + 6 (4 + 2 errors) + 2 + 5) = 336.
     expect(doc.requests).toBe(24 * (1 + 6 + 2 + 5));
     expect(r.stderr).toContain('note: Azure Monitor: APIRequestChat failed for acs-gone-a: ResourceNotFound: resource not found (ResourceNotFound); the results are partial\n');
+    expect(r.stderr.endsWith('note: the results are partial: 1 of 5 resources failed (named above); exit 4 (--allow-partial: 0)\n')).toBe(true);
   });
 
   it('prints the status table, problems first, totals per resource', async () => {

@@ -70,3 +70,15 @@ describe('empty values of other options are usage errors (exit 2), not data erro
     expect(top).toEqual({ code: 2, stdout: '', stderr: 'error: invalid --top " ": expected a whole number of at least 1\n' });
   });
 });
+
+describe('a bad value is exit 2 wherever it is found (issue 18)', () => {
+  it('-i PT5M on hourly data (was exit 3): query, and query --compare', async () => {
+    const stderr = "error: --interval PT5M does not fit the data's PT1H buckets: use PT1H or a multiple of it\n";
+    expect(await run(['query', '--fixture', 'fixtures/sample-week.json', '-m', 'chat', '-i', 'PT5M'])).toEqual({ code: 2, stdout: '', stderr });
+    expect(await run(['query', '--fixture', 'fixtures/sample-week.json', '-m', 'sms', '-i', '7m', '--since', '1d', '--compare', '1d'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "error: --interval PT7M does not fit the data's PT1H buckets: use PT1H or a multiple of it\n",
+    });
+  });
+});

@@ -98,7 +98,7 @@ describe('export', () => {
   it('a metric the resource lacks fails alone; the rest is kept, and a rerun retries it', async () => {
     const dir = join(tempDir(), 'partial');
     const r = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d']);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^error: .*\/APIRequestSMS\/20260107T0000Z-20260108T0000Z-PT1H\.json: .*APIRequestSMS/m);
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
     expect(manifest.items.map((i: { metric: string; status: string }) => [i.metric, i.status])).toEqual([
@@ -106,8 +106,12 @@ describe('export', () => {
       ['APIRequestSMS', 'failed'],
     ]);
     const again = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d']);
-    expect(again.code).toBe(3);
+    expect(again.code).toBe(4);
     expect(again.stderr).toContain('continuing the export: 1 of 2 files already done');
+    expect(again.stderr).toContain('note: the results are partial: 1 of 2 files failed (named above); exit 4 (--allow-partial: 0)\n');
+    const allowed = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d', '--allow-partial']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain('note: the results are partial: 1 of 2 files failed (named above); --allow-partial: exit 0\n');
   });
 
   it('refuses a folder that holds other things, another plan, and a bad interval (exit 2, nothing fetched)', async () => {

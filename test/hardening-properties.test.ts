@@ -18,7 +18,7 @@ import { chatBody } from './helpers/fixture.js';
 import { type Captured, run } from './helpers/io.js';
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
-const DOCUMENTED = [0, 1, 2, 3];
+const DOCUMENTED = [0, 1, 2, 3, 4];
 /** HARDENING_RUNS=20 npx vitest run test/hardening-properties.test.ts runs every property 20 times as long. */
 const SCALE = Math.max(1, Number(process.env.HARDENING_RUNS) || 1);
 const runs = (n: number) => ({ numRuns: n * SCALE });

@@ -138,7 +138,7 @@ describe('live query errors: one line, exit 3', () => {
     ['404', { kind: 'status', status: 404 }, 1, `error: resource not found: ${RESOURCE} (HTTP 404 ResourceNotFound): check the subscription, resource group and name\n`],
     ['429 for good', { kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 10, 'error: Azure Monitor is throttling requests (HTTP 429), still after 3 retries; try again later\n'],
     ['a per-metric failure', { kind: 'metric-error', errorCode: 'InvalidSamplingType', errorMessage: 'Sampling type is not found.' }, 1, 'error: Azure Monitor: APIRequestChat failed: InvalidSamplingType: Sampling type is not found.\n'],
-    ['a cut-short body', { kind: 'truncated' }, 1, 'error: the answer from HOST was cut short or is not valid JSON; try again\n'],
+    ['a cut-short body, every attempt', { kind: 'cut', keep: 100 }, 10, 'error: the answer from HOST is not valid JSON: it ends after 100 bytes (4 attempts); try again\n'],
   ];
   for (const [label, fault, times, stderr] of cases) {
     it(`reports ${label}`, async () => {
@@ -171,10 +171,16 @@ describe('live query errors: one line, exit 3', () => {
     expect(r.stderr).toContain('debug: throttled (HTTP 529): retrying in 2s (retry 2 of 3)\n');
   });
 
-  it('times out with the host and the timeout', async () => {
+  it('retries a request that timed out, then times out with the host, the timeout and the attempts', async () => {
     h.emulator.inject({ kind: 'slow', delayMs: 5000 });
-    const r = await live([...chat, '--timeout', '1s']);
-    expect(r.stderr).toBe(`error: no answer from ${host()} within 1s; raise --timeout\n`);
+    expect((await live([...chat, '--timeout', '1s'])).code).toBe(0);
+    expect(h.emulator.requests.map((x) => x.status)).toEqual([0, 200]);
+    h.emulator.reset();
+    h.emulator.inject({ kind: 'hang' }, 10);
+    const waits: number[] = [];
+    const r = await run([...chat, '--timeout', '1s'], { env: liveEnv(h), cwd: dir, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1000, 2000, 4000]);
+    expect(r.stderr).toBe(`error: no answer from ${host()} within 1s (4 attempts); raise --timeout\n`);
     expect(r.code).toBe(3);
   });
 

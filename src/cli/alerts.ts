@@ -20,7 +20,7 @@ import { safeText } from '../render/safe.js';
 import { addChangeOptions } from './check-change.js';
 import { addRuleOptions, readRules, type RuleOptions } from './check-rules.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { addFilterOptions, collectList } from './query-options.js';
 import { parseSelection, type SelectionOptions } from './selection.js';
 import { parseWorkspace } from './workspace.js';

@@ -4,7 +4,7 @@ import { didYouMean, suggest } from '../catalog/names.js';
 import { resolveMetric, searchOperations } from '../catalog/resolve.js';
 import { EXIT, UsageError } from '../errors.js';
 import { catalogJson, catalogOverview, metricDetail, operationsJson, operationTable } from '../render/catalog.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { outputWidth, parseWidth } from './width.js';
 
 const listOf = (items: readonly string[]): string =>

@@ -101,7 +101,7 @@ function found(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}...` : v}"`;
-  return String(v);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
 }
 
 /** Reads and validates a rules file; a UsageError lists every problem. */
@@ -349,12 +349,12 @@ function readFields(o: Obj, place: string, add: Add): Fields {
   const codes = readStringList(o, 'statusCodes', at, add, true);
   if (codes) {
     const ok = codes.map((c, i) => catchUsage(`statusCodes[${i}]`, () => resolveStatusCode(c)));
-    if (ok.every((c) => c !== undefined)) f.statusCodes = [...new Set(ok as string[])];
+    if (ok.every((c) => c !== undefined)) f.statusCodes = [...new Set(ok)];
   }
   const classes = readStringList(o, 'statusClasses', at, add, false);
   if (classes) {
     const ok = classes.map((c, i) => catchUsage(`statusClasses[${i}]`, () => resolveStatusClass(c)));
-    if (ok.every((c) => c !== undefined)) f.statusClasses = [...new Set(ok as string[])];
+    if (ok.every((c) => c !== undefined)) f.statusClasses = [...new Set(ok)];
   }
 
   // Window: since, or start/end.
@@ -421,7 +421,7 @@ function readFields(o: Obj, place: string, add: Add): Fields {
 
 /** The baseline (a duration, or baselineStart/baselineEnd), the change thresholds and the confidence. */
 function readChange(o: Obj, at: (k: string) => string, add: Add, f: Fields): void {
-  const thresholds: [keyof Fields & string, (v: string | number) => Parsed][] = [
+  const thresholds: [Extract<keyof Fields, string>, (v: string | number) => Parsed][] = [
     ['maxErrorRateIncrease', parsePoints],
     ['maxErrorRateRatio', parseTimes],
     ['maxTrafficDrop', (v) => parseChangePercent(v, 'drop')],

@@ -18,7 +18,7 @@ import { safeText } from '../render/safe.js';
 import { resolveOutputTarget, writeOutputFile } from '../sources/save.js';
 import type { SourceResult } from '../sources/source.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { addFilterOptions, inferMetric } from './query-options.js';
 import { addSourceOptions, fetchWindows, type SourceOptions } from './source-options.js';
 import { addChangeOptions } from './check-change.js';

@@ -9,7 +9,7 @@ import { AGGREGATIONS } from '../catalog/aggregations.js';
 import { METRICS } from '../catalog/metrics.js';
 import { resolveMetric } from '../catalog/resolve.js';
 import { EXIT, UsageError } from '../errors.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const;
 
@@ -49,7 +49,7 @@ const OUTPUTS: Record<string, readonly string[]> = { query: ['table', 'chart', '
 
 /** Every command's visible long options, read from the commands' own definitions. */
 async function commandOptions(): Promise<Map<string, string[]>> {
-  const { COMMAND_LOADERS } = await import('./main.js');
+  const { COMMAND_LOADERS } = await import('./commands.js');
   const program = new Command();
   const registers = await Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
   for (const register of registers) register(program, () => async () => {});

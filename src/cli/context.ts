@@ -11,11 +11,11 @@ export interface Context {
   readonly err: ChalkInstance;
   readonly debug: boolean;
   /** A note on stderr ("3 series left out by --top"). */
-  note(message: string): void;
+  readonly note: (message: string) => void;
   /** A warning on stderr. */
-  warn(message: string): void;
+  readonly warn: (message: string) => void;
   /** With --debug only: a line on stderr. */
-  trace(message: string): void;
+  readonly trace: (message: string) => void;
 }
 
 export interface GlobalOptions {

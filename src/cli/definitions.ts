@@ -7,7 +7,7 @@ import { METRICS } from '../catalog/metrics.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderGrid } from '../render/grid.js';
 import type { DefinitionsDiff, MetricComparison } from '../sources/azure/definitions-diff.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { resolve } from 'node:path';
 import { aggregationDef } from '../catalog/aggregations.js';
 import { extraJson } from '../catalog/extra.js';

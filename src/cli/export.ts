@@ -21,14 +21,15 @@ import { isEmptyFolder, type Manifest, MANIFEST, type ManifestItem, readManifest
 import { parseResourceId } from '../sources/azure/resource-id.js';
 import { version } from '../version.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { addWindowOptions, collectList, currentMetrics, parseMetricNames, parseRange } from './query-options.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
+import { addPartialOption, partialExit, type PartialOptions } from './partial.js';
 
 const DEFAULT_SINCE = '93d';
 const GRAINS: Readonly<Record<string, number>> = { PT1M: 60_000, PT1H: 3_600_000 };
 
-interface ExportOptions extends LiveOptions {
+interface ExportOptions extends LiveOptions, PartialOptions {
   metric?: string[];
   since?: string;
   start?: string;
@@ -47,12 +48,14 @@ export const registerExport: Register = (program, action) => {
   addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
     .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
   addLiveOptions(cmd);
+  addPartialOption(cmd);
   cmd.addHelpText(
     'after',
     `
 Run the same command again to continue an interrupted export; the manifest (${MANIFEST}) records
-what is done. Exit codes: 0 every file exported (or verified), 2 usage error, 3 a request or file
-failed (the others are kept; run again to retry), 130 interrupted (run again to continue).
+what is done. Exit codes: 0 every file exported (or verified), 2 usage error, 3 no file could be
+exported (or --verify found a bad file), 4 partial: some files failed, the others are kept (run again
+to retry; --allow-partial makes it 0), 130 interrupted (run again to continue).
 
 Examples:
   acs-metrics export ./acs-telemetry --all-subscriptions
@@ -120,7 +123,7 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   } else {
     checkSamePlan(manifest, { metrics, grainMs: grainMs!, window: explicitWindow ? floorToMinutes(resolveWindow(range, now)) : undefined }, shownDir);
   }
-  return runItems(dir, shownDir, manifest, settings, ctx);
+  return runItems(dir, shownDir, manifest, settings, ctx, opts);
 }
 
 /** A later run continues the manifest's plan (its resources too); options that ask for another plan are refused. */
@@ -147,7 +150,7 @@ const resourcesPerStep = (grainMs: number): number => (grainMs >= 3_600_000 ? 50
  * Fetches what is not done, window by window, in steps of up to 50 resources (one batch call per
  * metric group): each step writes its files, then the manifest.
  */
-async function runItems(dir: string, shownDir: string, manifest: Manifest, settings: Awaited<ReturnType<typeof estateSettings>>, ctx: Context): Promise<number> {
+async function runItems(dir: string, shownDir: string, manifest: Manifest, settings: Awaited<ReturnType<typeof estateSettings>>, ctx: Context, opts: PartialOptions): Promise<number> {
   const total = manifest.items.length;
   const todo = manifest.items.filter((i) => i.status !== 'done');
   if (todo.length === 0) {
@@ -235,7 +238,9 @@ async function runItems(dir: string, shownDir: string, manifest: Manifest, setti
   for (const f of failed.slice(0, 10)) ctx.io.stderr.write(`${ctx.err.red('error:')} ${safeText(f.file)}: ${safeText(f.error ?? '')}\n`);
   if (failed.length > 10) ctx.io.stderr.write(`${ctx.err.red('error:')} ... and ${failed.length - 10} more (see ${MANIFEST})\n`);
   ctx.note('run the same command again to retry what failed');
-  return EXIT.DATA;
+  // Nothing exported at all is a data error; some files exported is a partial export.
+  if (done === 0) return EXIT.DATA;
+  return partialExit(ctx, opts, { failed: failed.length, of: total, unit: 'files' });
 }
 
 /** An entry of a batch-shaped body as the estate source writes it. */

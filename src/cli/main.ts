@@ -7,30 +7,12 @@ import { CliError, EXIT } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { version } from '../version.js';
 import { makeChalk } from './color.js';
-import { type Context, type GlobalOptions, makeContext } from './context.js';
+import { type GlobalOptions, makeContext } from './context.js';
 import type { Io } from './io.js';
+import { COMMAND_LOADERS } from './commands.js';
+import type { Handler, Register } from './register.js';
 
-/** What a command module registers: its handler gets positional args, options and the context. */
-export type Handler<O> = (args: string[], opts: O & GlobalOptions, ctx: Context) => Promise<number>;
-
-export type Register = (program: Command, action: <O>(handler: Handler<O>) => (...a: unknown[]) => Promise<void>) => void;
-
-/**
- * The commands, in the order help lists them, each with how to load its module. Only the module of the
- * command being run is loaded (start-up time: `catalog` does not load the query engine, renderers or
- * the rules-file reader); help, no command or an unknown one load them all.
- */
-export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
-  ['catalog', async () => (await import('./catalog.js')).registerCatalog],
-  ['query', async () => (await import('./query.js')).registerQuery],
-  ['check', async () => (await import('./check.js')).registerCheck],
-  ['alerts', async () => (await import('./alerts.js')).registerAlerts],
-  ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
-  ['usage', async () => (await import('./usage.js')).registerUsage],
-  ['export', async () => (await import('./export.js')).registerExport],
-  ['status', async () => (await import('./status.js')).registerStatus],
-  ['resources', async () => (await import('./resources.js')).registerResources],
-];
+/** Every command: the loaders, and completion, which lists them. */
 const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
   ...COMMAND_LOADERS,
   ['completion', async () => (await import('./completion.js')).registerCompletion],

@@ -5,6 +5,7 @@ import { type CatalogExtra, extraFor } from '../catalog/extra.js';
 import { endOfLifeNote } from '../catalog/lifecycle.js';
 import type { ErrorDefinition, Query } from '../core/model.js';
 import { runQuery } from '../core/run-query.js';
+import { shortfall } from '../core/estate.js';
 import { EXIT, Problems, UsageError } from '../errors.js';
 import { renderChart } from '../render/chart.js';
 import { renderCsv } from '../render/csv.js';
@@ -14,7 +15,7 @@ import { renderTable } from '../render/table.js';
 import { renderTsv } from '../render/tsv.js';
 import { jsonToYaml } from '../render/yaml.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import {
   addFilterOptions,
   checkListValues,
@@ -33,6 +34,7 @@ import {
 } from './query-options.js';
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
+import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions, type Shortfall } from './partial.js';
 import { outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
@@ -45,7 +47,7 @@ export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
 export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;
 type Output = (typeof OUTPUTS)[number];
 
-interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions {
+interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions, PartialOptions {
   compare?: string;
   splitBy?: string[];
   /** az's --dimension: --split-by. */
@@ -106,9 +108,12 @@ export const registerQuery: Register = (program, action) => {
     .option('--baseline-start <time>', 'compare with this baseline window instead (with --baseline-end; as long as the current window)')
     .option('--baseline-end <time>', 'the end of the --baseline-start window');
   addSourceOptions(cmd);
+  addPartialOption(cmd);
   cmd.addHelpText(
     'after',
     `
+${PARTIAL_EXIT_HELP}
+
 Examples:
   acs-metrics query --fixture fixtures/sample-week.json --metric chat --since 24h
   acs-metrics query --fixture fixtures/sample-week.json -m chat --status-class 5xx --split-by operation,statuscode -o chart
@@ -161,7 +166,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     errors: p.errors!,
   });
 
-  const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined }> => {
+  const once = async (): Promise<{ text: string; notes: string[]; latestComplete: number | undefined; shortfall: Shortfall }> => {
   let data;
   let baselineData;
   let query: Query;
@@ -183,7 +188,8 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     const shown = outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max);
     const tableWidth = outputWidth(ctx.io, width);
     const out = compareOutput(query, baseline, data, baselineData ?? data, { output, width: shown, height: height ?? CHART_HEIGHT.default, ...(tableWidth !== undefined ? { tableWidth } : {}) }, ctx);
-    return { text: out.text, notes: out.notes, latestComplete: undefined };
+    const missed = shortfall([...data.metrics, ...(baselineData && baselineData !== data ? baselineData.metrics : [])], query.metric.rest);
+    return { text: out.text, notes: out.notes, latestComplete: undefined, shortfall: missed };
   }
   const result = runQuery(query, data);
   let text: string;
@@ -220,7 +226,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
       text = renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) });
   }
     const last = [...result.timestamps].reverse().find((t) => result.intervalMs !== null && t + result.intervalMs <= ctx.io.now().getTime());
-    return { text, notes, latestComplete: last };
+    return { text, notes, latestComplete: last, shortfall: shortfall(data.metrics, query.metric.rest) };
   };
   if (watchMs !== undefined) {
     await watch(ctx.io, watchMs, async () => {
@@ -229,9 +235,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
     });
     return EXIT.OK;
   }
-  const { text, notes } = await once();
+  const { text, notes, shortfall: missed } = await once();
   ctx.io.stdout.write(text);
   // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
   for (const note of notes) ctx.note(safeText(note));
-  return EXIT.OK;
+  return partialExit(ctx, opts, missed);
 }

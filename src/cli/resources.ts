@@ -3,7 +3,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { renderResourcesCsv, renderResourcesJson, renderResourcesTable } from '../render/resources.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;

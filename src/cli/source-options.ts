@@ -120,6 +120,7 @@ export async function lookUpSubscriptions(names: readonly string[], endpoint: st
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
     signal: ctx.io.signal,
+    sleep: ctx.io.sleep,
   });
 }
 
@@ -140,6 +141,7 @@ export async function estateSettings(opts: LiveOptions, ctx: Context) {
     env: ctx.io.env,
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+    sleep: ctx.io.sleep,
   };
 }
 
@@ -244,6 +246,7 @@ export function liveSettings(target: Awaited<ReturnType<typeof azureTarget>> & {
     env: ctx.io.env,
     now: ctx.io.now().getTime(),
     log: { warn: ctx.warn, note: ctx.note, trace: ctx.trace },
+    sleep: ctx.io.sleep,
   };
 }
 

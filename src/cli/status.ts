@@ -4,24 +4,24 @@
  * problems first. Live (one batch call per 50 resources and metric group) or from saved files.
  */
 import type { MetricDef } from '../catalog/types.js';
-import { dataResources, failureNotes, resourceFailures } from '../core/estate.js';
+import { dataResources, failureNotes, resourceFailures, shortfall } from '../core/estate.js';
 import type { Query, QueryResult } from '../core/model.js';
-import { runQuery } from '../core/run-query.js';
-import { buildStatus } from '../core/status.js';
+import { buildStatus, statusResults } from '../core/status.js';
 import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions } from './partial.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
 
-interface StatusOptions extends SourceOptions {
+interface StatusOptions extends SourceOptions, PartialOptions {
   metric?: string;
   since?: string;
   start?: string;
@@ -39,9 +39,12 @@ export const registerStatus: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  addPartialOption(cmd);
   cmd.addHelpText(
     'after',
     `
+${PARTIAL_EXIT_HELP}
+
 Examples:
   acs-metrics status --all-subscriptions
   acs-metrics status --subscription "$SUB" --metric chat,sms --since 1h -o json
@@ -73,7 +76,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   const failedMetrics: { metric: MetricDef; message: string }[] = [];
   for (const q of queries) {
     try {
-      results.push(runQuery(q, data));
+      results.push(...statusResults(q, data));
     } catch (err) {
       if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
       failedMetrics.push({ metric: q.metric, message: err.problems.join('; ') });
@@ -92,5 +95,6 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   ctx.io.stdout.write(output === 'json' ? renderStatusJson(report) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
-  return EXIT.OK;
+  // Partial: data that could not be fetched (an errorCode in the data), not a metric the files lack.
+  return partialExit(ctx, opts, { failed: shortfall(data.metrics).failed, of: resources.length });
 }

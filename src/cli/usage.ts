@@ -14,15 +14,17 @@ import { formatNumber } from '../render/format.js';
 import { safeText } from '../render/safe.js';
 import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
 import type { Context } from './context.js';
-import type { Register } from './main.js';
+import type { Register } from './register.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addPartialOption, partialExit, type PartialOptions } from './partial.js';
+import { failureNotes, resourceFailures, shortfall } from '../core/estate.js';
 
 const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
 const DEFAULT_SINCE = '90d';
 
-interface UsageOptions extends SourceOptions {
+interface UsageOptions extends SourceOptions, PartialOptions {
   metric?: string[];
   since?: string;
   start?: string;
@@ -44,11 +46,13 @@ export const registerUsage: Register = (program, action) => {
     .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
+  addPartialOption(cmd);
   cmd.addHelpText(
     'after',
     `
 Exit codes: 0 done (with --fail-on: no traffic on those channels), 1 --fail-on found traffic,
-2 usage error, 3 the data could not be obtained.
+2 usage error, 3 the data could not be obtained, 4 partial: the report was printed but some resources
+or metrics failed (each named on stderr; --allow-partial makes it 0; 1 still wins).
 
 Examples:
   acs-metrics usage --fixture fixtures/sample-week.json
@@ -91,7 +95,13 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   // Files: the catalog metrics the data holds (or those named that it holds, the others noted).
   const inData = new Set(data.metrics.filter((m) => m.errorCode === undefined).map((m) => metricByRestName(m.name)));
   const metrics = (wanted ?? METRICS).filter((m) => inData.has(m));
-  for (const m of wanted ?? []) if (!inData.has(m)) ctx.note(`no ${m.alias} (${m.rest}) data${live ? ' from Azure Monitor' : ' in the files'}`);
+  const failures = resourceFailures(data.metrics);
+  for (const m of wanted ?? []) {
+    if (inData.has(m)) continue;
+    ctx.note(`no ${m.alias} (${m.rest}) data${live ? ' from Azure Monitor' : ' in the files'}`);
+    // A metric that failed for every resource: each failure, named.
+    for (const line of failureNotes(failures.filter((f) => f.metric.toLowerCase() === m.rest.toLowerCase()))) ctx.note(safeText(line));
+  }
   if (metrics.length === 0) {
     throw new DataError(`the data holds none of the metrics asked for (${(wanted ?? METRICS).map((m) => m.alias).join(', ')})`);
   }
@@ -111,7 +121,8 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
     default:
       ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, width) }));
   }
-  if (failOn.length === 0) return EXIT.OK;
+  const partial = () => partialExit(ctx, opts, shortfall(data.metrics));
+  if (failOn.length === 0) return partial();
   const failing = failingChannels(report, failOn);
   for (const ch of failing) {
     const who = ch.resourceId === '' ? '(unknown resource)' : resourceName(ch.resourceId);
@@ -119,5 +130,6 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
       `${ctx.err.red('fail:')} ${safeText(who)}: ${ch.metric.alias} (${ch.metric.rest}, ${lifecycleLabel(ch.metric.lifecycle)}) had ${formatNumber(ch.requests)} requests, the last on ${new Date(ch.lastTraffic).toISOString().slice(0, 10)}\n`,
     );
   }
-  return failing.length > 0 ? EXIT.GATE_FAILED : EXIT.OK;
+  const code = partial();
+  return failing.length > 0 ? EXIT.GATE_FAILED : code;
 }

@@ -372,7 +372,7 @@ function toSeries(dims: Record<string, string>, m: Merged): RawSeries {
       const p: { timestamp: number } & { [K in AggregationKey]?: number | null } = { timestamp };
       const v = values[k]!;
       for (const key of KEYS) if (v[key] !== undefined) p[key] = v[key];
-      return p as RawPoint;
+      return p;
     });
   return columnarSeries(dims, { timestamps, values }, materialize);
 }

@@ -56,3 +56,9 @@ export function failureNotes(failures: readonly ResourceFailure[]): string[] {
     return `${resourceName(list[0]!.resourceId)} (${list[0]!.resourceId}): no data for ${what}: ${messages.join('; ')}; the results are partial`;
   });
 }
+
+/** How many resources of the data failed (for this REST metric, or any), of how many it holds. */
+export function shortfall(metrics: readonly MetricData[], metric?: string): { failed: number; of: number } {
+  const failures = resourceFailures(metrics).filter((f) => metric === undefined || f.metric.toLowerCase() === metric.toLowerCase());
+  return { failed: new Set(failures.map((f) => key(f.resourceId))).size, of: dataResources(metrics, metric).length };
+}

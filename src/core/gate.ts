@@ -238,7 +238,7 @@ function canSplitByOperation(rule: GateRule, data: QueryData): boolean {
 export function checkRule(rule: GateRule, data: QueryData, baselineData: QueryData = data): RuleResult {
   let result: QueryResult;
   let judged: RuleResult;
-  let split = false;
+  let split: boolean;
   try {
     split = canSplitByOperation(rule, data);
     result = runQuery(ruleQuery(rule, split), data);

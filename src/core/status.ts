@@ -4,10 +4,12 @@
  * traffic: requests, errors, error rate, the worst operation and the latest bucket with data; resources
  * with problems first (failures, then the highest error rate), each with its totals. Pure.
  */
-import { isResourceDimension, resourceName } from '../catalog/resource.js';
+import { isResourceDimension, RESOURCE_DIMENSION, resourceName } from '../catalog/resource.js';
+import { operationDimension } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
-import type { QueryResult } from './model.js';
+import type { MetricData, Query, QueryResult } from './model.js';
 import { failureOf, type ResourceFailure } from './estate.js';
+import { type QueryData, runQuery } from './run-query.js';
 
 export interface WorstOperation {
   readonly name: string;
@@ -26,6 +28,8 @@ export interface StatusRow {
   readonly latest: number | null;
   /** The metric's data failed for this resource. */
   readonly error?: string;
+  /** The dimension the resource's data is not split by (a file saved without it): no worst operation. */
+  readonly notSplitBy?: string;
 }
 
 export interface StatusResource {
@@ -49,7 +53,10 @@ export interface StatusReport {
 export interface StatusInput {
   /** The resources selected (ids, any spelling), so that resources without data still appear. */
   readonly resources: readonly string[];
-  /** One result per metric that could be read (split by Resource, then Operation when it has one). */
+  /**
+   * The results of the metrics that could be read (split by Resource, then Operation when it has one;
+   * a metric may have a second result, split by Resource only, for resources whose data lacks Operation).
+   */
   readonly results: readonly QueryResult[];
   /** Metrics whose data failed for every resource, with why. */
   readonly failedMetrics: readonly { readonly metric: MetricDef; readonly message: string }[];
@@ -83,7 +90,8 @@ function rowFor(result: QueryResult, id: string): StatusRow | undefined {
       if (!worst || candidate.errors > worst.errors || (candidate.errors === worst.errors && (candidate.errorRate ?? 0) > (worst.errorRate ?? 0))) worst = candidate;
     }
   }
-  return { metric: q.metric, requests, errors, errorRate: rate(errors, requests), worstOperation: worst, latest };
+  const lacking = opDim === undefined ? operationDimension(q.metric) : undefined;
+  return { metric: q.metric, requests, errors, errorRate: rate(errors, requests), worstOperation: worst, latest, ...(lacking ? { notSplitBy: lacking.name } : {}) };
 }
 
 const hasTraffic = (r: StatusRow): boolean => r.error !== undefined || (r.requests ?? 0) > 0 || (r.errors ?? 0) > 0;
@@ -121,8 +129,9 @@ export function buildStatus(input: StatusInput): StatusReport {
         rows.push({ ...empty, error: failed });
         continue;
       }
-      const result = input.results.find((r) => r.query.metric === metric)!;
-      const row = rowFor(result, id) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
+      const row =
+        input.results.filter((r) => r.query.metric === metric).map((r) => rowFor(r, id)).find((x) => x !== undefined) ??
+        { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
       if (input.everyMetric || hasTraffic(row)) rows.push(row);
     }
     rows.sort(compareRows);
@@ -135,4 +144,29 @@ export function buildStatus(input: StatusInput): StatusReport {
   });
   resources.sort(compareResources);
   return { start: input.window.start, end: input.window.end, resources, partial: resources.some((r) => r.failed > 0) };
+}
+
+const idKey = (m: MetricData): string => (m.resourceId ?? '').replace(/^\//, '').toLowerCase();
+
+/**
+ * The results of one metric's status query. Resources whose data of the metric has no Operation split
+ * (a file saved without it) are queried apart, split by Resource only: their rows say so, and the
+ * others keep their worst operation. Throws as runQuery does when the metric cannot be read at all.
+ */
+export function statusResults(query: Query, data: QueryData): QueryResult[] {
+  const op = query.splitBy.find((d) => !isResourceDimension(d));
+  const mine = (m: MetricData): boolean => m.name.toLowerCase() === query.metric.rest.toLowerCase() && m.errorCode === undefined;
+  if (op === undefined) return [runQuery(query, data)];
+  const withOp = new Set<string>();
+  const without = new Set<string>();
+  for (const m of data.metrics.filter(mine)) {
+    for (const s of m.series) (op.rest.toLowerCase() in s.dimensions ? withOp : without).add(idKey(m));
+  }
+  const lacking = new Set([...without].filter((k) => !withOp.has(k)));
+  if (lacking.size === 0) return [runQuery(query, data)];
+  const apart = (m: MetricData): boolean => mine(m) && lacking.has(idKey(m));
+  const results: QueryResult[] = [];
+  if (data.metrics.some((m) => mine(m) && !apart(m))) results.push(runQuery(query, { ...data, metrics: data.metrics.filter((m) => !apart(m)) }));
+  results.push(runQuery({ ...query, splitBy: [RESOURCE_DIMENSION] }, { ...data, metrics: data.metrics.filter(apart) }));
+  return results;
 }

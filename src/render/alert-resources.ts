@@ -12,6 +12,9 @@ export class Ref {
 
 export type Value = string | number | boolean | Ref | readonly Value[] | { readonly [key: string]: Value };
 
+/** Array.isArray for a readonly list of values (it narrows to any[] otherwise). */
+export const isList = (v: Value): v is readonly Value[] => Array.isArray(v);
+
 export interface Param {
   readonly name: string;
   readonly type: 'string' | 'array';

@@ -1,6 +1,6 @@
 /** `alerts -o arm`: an ARM deployment template (JSON) of the alert rules. Pure. */
 import type { TemplateInputs, Value } from './alert-resources.js';
-import { alertResources, GENERATED_NOTE, Ref, templateParams } from './alert-resources.js';
+import { alertResources, GENERATED_NOTE, isList, Ref, templateParams } from './alert-resources.js';
 
 /** A literal string that ARM must not read as an expression: a leading "[" is written "[[". */
 const literal = (s: string): string => (s.startsWith('[') ? `[${s}` : s);
@@ -8,8 +8,8 @@ const literal = (s: string): string => (s.startsWith('[') ? `[${s}` : s);
 function arm(v: Value): unknown {
   if (v instanceof Ref) return `[parameters('${v.param}')]`;
   if (typeof v === 'string') return literal(v);
-  if (Array.isArray(v)) return v.map(arm);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, arm(x as Value)]));
+  if (isList(v)) return v.map((x) => arm(x));
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, arm(x)]));
   return v;
 }
 

@@ -1,6 +1,6 @@
 /** `alerts -o bicep`: the alert rules as a Bicep file (the same resources as the ARM template). Pure. */
 import type { TemplateInputs, Value } from './alert-resources.js';
-import { alertResources, GENERATED_NOTE, Ref, templateParams } from './alert-resources.js';
+import { alertResources, GENERATED_NOTE, isList, Ref, templateParams } from './alert-resources.js';
 
 /** A Bicep string literal: single quotes; backslash, quote, "${" and control characters escaped. */
 export function bicepString(s: string): string {
@@ -21,7 +21,7 @@ function bicep(v: Value, indent: string): string {
   if (v instanceof Ref) return v.param;
   if (typeof v === 'string') return bicepString(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.length === 0 ? '[]' : `[\n${v.map((x) => `${inner}${bicep(x, inner)}`).join('\n')}\n${indent}]`;
+  if (isList(v)) return v.length === 0 ? '[]' : `[\n${v.map((x) => `${inner}${bicep(x, inner)}`).join('\n')}\n${indent}]`;
   const entries = Object.entries(v as Record<string, Value>);
   return entries.length === 0 ? '{}' : `{\n${entries.map(([k, x]) => `${inner}${key(k)}: ${bicep(x, inner)}`).join('\n')}\n${indent}}`;
 }

@@ -230,7 +230,7 @@ export function renderChart(
   if (useStyles && data.length > LINE_STYLES.length) {
     notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
   }
-  const look = (j: number) => opts.looks?.[ranked[j] === undefined ? j : result.series.indexOf(ranked[j]!)];
+  const look = (j: number) => opts.looks?.[ranked[j] === undefined ? j : result.series.indexOf(ranked[j])];
   const DOTTED = LINE_STYLES[3]!;
   const styleOf = (j: number): Symbols => {
     const l = look(j);

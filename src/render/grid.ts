@@ -132,6 +132,7 @@ export function wrapLines(text: string, width: number | undefined): string {
 }
 
 /** The colour codes cli-table3 skips when it measures a cell. */
+// eslint-disable-next-line no-control-regex -- colour codes are what it matches
 const ANSI = /\u001b\[(?:\d*;){0,5}\d*m/g;
 
 /** The code that ends a style, for the styles chalk opens (bold, dim, italic, underline, colours). */
@@ -145,6 +146,7 @@ function closeOf(open: string): string | undefined {
   return undefined;
 }
 
+// eslint-disable-next-line no-control-regex -- colour codes are what it matches
 const STYLED = /^((?:\u001b\[[\d;]*m)*)([^\u001b]*)((?:\u001b\[[\d;]*m)*)$/;
 
 /** Whether the colour codes of a cell are styles opened before its text and closed after it, as chalk writes them. */

@@ -9,7 +9,7 @@ import { baselineLine } from './baseline-report.js';
 import { worstText } from './check-report.js';
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
-// eslint-disable-next-line no-control-regex
+ 
 const ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text content: illegal characters dropped, & < > escaped. */

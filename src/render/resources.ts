@@ -5,7 +5,7 @@
  * tags as key=value joined by ";", id).
  */
 import type { ChalkInstance } from 'chalk';
-import type { ResourceInfo } from '../sources/azure/resource-info.js';
+import type { ResourceInfo } from '../core/resource-info.js';
 import { csvText } from './csv.js';
 import { renderGrid, wrapLines } from './grid.js';
 

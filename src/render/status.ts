@@ -5,7 +5,8 @@
  * JSON: { schemaVersion, start, end, partial, resources: [{ id, name, requests, errors, errorRate,
  *   error, metrics: [{ metric, metricAlias, requests, errors, errorRate,
  *   worstOperation: { name, errors, errorRate } | null, latest, error }] }] }
- * error is null when the data answered; latest is the start of the latest bucket with requests.
+ * error is null when the data answered; latest is the start of the latest bucket with requests; note
+ * (only then) says that the resource's data is not split by Operation, so it has no worst operation.
  */
 import type { ChalkInstance } from 'chalk';
 import type { StatusReport, StatusRow } from '../core/status.js';
@@ -25,6 +26,8 @@ function rateCell(rate: number | null, c: ChalkInstance): Cell {
 
 const worstText = (r: StatusRow): string =>
   r.worstOperation ? `${r.worstOperation.name} (${formatNumber(r.worstOperation.errors)}, ${formatPercent(r.worstOperation.errorRate)})` : NO_DATA;
+
+const notSplitText = (dimension: string): string => `the data is not split by ${dimension}`;
 
 /** The caption: window and counts. */
 export function statusCaption(report: StatusReport): string {
@@ -63,7 +66,7 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
         rateCell(row.errorRate, c),
         worstText(row),
         row.latest === null ? NO_DATA : formatMinute(row.latest),
-        '',
+        row.notSplitBy ? notSplitText(row.notSplitBy) : '',
       ]);
     });
     if (r.rows.length > 1) {
@@ -118,6 +121,7 @@ export function renderStatusJson(report: StatusReport): string {
         worstOperation: x.worstOperation,
         latest: x.latest === null ? null : formatTime(x.latest),
         error: x.error ?? null,
+        ...(x.notSplitBy ? { note: notSplitText(x.notSplitBy) } : {}),
       })),
     })),
   };

@@ -258,7 +258,7 @@ async function readLimited(stream: NodeJS.ReadableStream, origin: string, max: n
   let size = 0;
   try {
     for await (const chunk of stream) {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk);
       size += b.length;
       if (size > max) {
         destroy();

@@ -278,7 +278,7 @@ function columnsToSeries(dimensions: Record<string, string>, columns: PointColum
       if (o.maximum !== undefined) p.maximum = o.maximum;
       points.push(p);
     }
-    return points as RawPoint[];
+    return points;
   };
   if (!sorted) {
     // Rare (hand-made files): plain points, sorted by time.

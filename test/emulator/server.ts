@@ -1,7 +1,8 @@
 /**
  * A loopback Azure Monitor Metrics API for tests: HTTPS on 127.0.0.1 (random port) with a test
  * certificate, answering Metrics - List and Metric Definitions for one ACS resource from a dataset.
- * It records every request and can be told to fail in the ways the real service does.
+ * It records every request and can be told to fail in the ways the real service does (faults.ts: a
+ * queue of faults or a schedule by API and request index).
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -9,9 +10,10 @@ import type { Socket } from 'node:net';
 import type { Dataset } from './dataset.js';
 import { answerDefinitions, answerMetrics, API_VERSION, type Answer } from './metrics-api.js';
 import { answerBatch, answerGraph, defaultSubscriptions, type EstateResource, type EstateSettings } from './estate-api.js';
-
-type Api = 'metrics' | 'definitions' | 'batch' | 'graph';
+import { type Api, applyFault, ERROR_BODIES, type Fault, FaultPlan } from './faults.js';
 import type { TestCert } from './certs.js';
+
+export type { Api, Fault, FaultRule } from './faults.js';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -27,28 +29,6 @@ export interface RecordedRequest {
   status: number;
   /** The request body (POST). */
   body?: string;
-}
-
-export type Fault =
-  /** Answer with this status (and headers and body; a service-like error body by default). */
-  | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown }
-  /** Answer normally, after a delay. */
-  | { readonly kind: 'slow'; readonly delayMs: number }
-  /** Send the headers and half the body, then cut the connection. */
-  | { readonly kind: 'truncated' }
-  /** A complete 200 whose body is not JSON. */
-  | { readonly kind: 'invalid-json' }
-  /** Close the connection without an answer. */
-  | { readonly kind: 'reset' }
-  /** A 200 in which one metric failed on its own (errorCode other than Success, no series). */
-  | { readonly kind: 'metric-error'; readonly errorCode: string; readonly errorMessage: string; readonly metric?: string };
-
-export interface FaultRule {
-  readonly fault: Fault;
-  /** How many requests it applies to (default 1). */
-  remaining: number;
-  /** Only requests to this API (default any). */
-  readonly api?: Api;
 }
 
 export interface EmulatorOptions {
@@ -68,24 +48,10 @@ export interface EmulatorOptions {
   readonly batchForbidden?: readonly string[];
 }
 
-const ERROR_BODIES: Record<number, unknown> = {
-  401: { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } },
-  403: {
-    error: {
-      code: 'AuthorizationFailed',
-      message: "The client 'tester' does not have authorization to perform action 'microsoft.insights/metrics/read' over scope '...' or the scope is invalid.",
-    },
-  },
-  404: { error: { code: 'ResourceNotFound', message: 'The Resource was not found.' } },
-  429: { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } },
-  500: { error: { code: 'InternalServerError', message: 'Something went wrong.' } },
-  503: { error: { code: 'ServiceUnavailable', message: 'The service is unavailable.' } },
-  529: { error: { code: 'ServerBusy', message: 'The metrics back end is busy.' } },
-};
-
 export class Emulator {
   readonly requests: RecordedRequest[] = [];
-  private readonly faults: FaultRule[] = [];
+  /** The faults to inject (see faults.ts). */
+  readonly faults = new FaultPlan();
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | undefined;
@@ -150,15 +116,20 @@ export class Emulator {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Makes the next `times` requests (to one API, or both) fail this way. */
+  /** Makes the next `times` requests (to one API, or any) fail this way. */
   inject(fault: Fault, times = 1, api?: Api): void {
-    this.faults.push({ fault, remaining: times, api });
+    this.faults.inject(fault, times, api);
   }
 
-  /** Forgets recorded requests and pending faults. */
+  /** Makes request `index` (0-based, per API, counted from the last reset) to `api` fail this way. */
+  faultAt(api: Api, index: number, fault: Fault): void {
+    this.faults.at(api, index, fault);
+  }
+
+  /** Forgets recorded requests, pending faults and request counts. */
   reset(): void {
     this.requests.length = 0;
-    this.faults.length = 0;
+    this.faults.reset();
     this.graphWindow = { start: 0, used: 0 };
     this.maxInFlight = 0;
   }
@@ -176,13 +147,6 @@ export class Emulator {
   /** The recorded Resource Graph requests. */
   get graphRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.path.toLowerCase() === '/providers/microsoft.resourcegraph/resources');
-  }
-
-  private takeFault(api: Api): Fault | undefined {
-    const rule = this.faults.find((f) => f.remaining > 0 && (f.api === undefined || f.api === api));
-    if (!rule) return undefined;
-    rule.remaining--;
-    return rule.fault;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -214,102 +178,72 @@ export class Emulator {
       headers: req.headers,
       at: Date.now(),
       status: 0,
+      body: bodyText,
     };
     this.requests.push(record);
     const send = (answer: Answer, headers: Record<string, string> = {}): void => {
+      if (res.destroyed) return;
       record.status = answer.status;
       const text = JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `emu-${this.requests.length}`, ...headers });
       res.end(text);
     };
-    const lower = url.pathname.toLowerCase();
-    record.body = bodyText;
-    if (req.method === 'POST' && (lower === '/providers/microsoft.resourcegraph/resources' || lower.endsWith('/metrics:getbatch'))) {
-      const postApi: Api = lower.endsWith('/metrics:getbatch') ? 'batch' : 'graph';
-      const fault = this.takeFault(postApi);
-      if (fault?.kind === 'status') {
-        send({ status: fault.status, body: fault.body ?? ERROR_BODIES[fault.status] ?? { error: { code: 'Error', message: `HTTP ${fault.status}` } } }, fault.headers);
-        return;
-      }
-      if (req.headers.authorization !== `Bearer ${this.opts.token}`) return send({ status: 401, body: ERROR_BODIES[401] });
-      let body: unknown;
-      try {
-        body = JSON.parse(bodyText);
-      } catch {
-        return send({ status: 400, body: { error: { code: 'BadRequest', message: 'the body is not JSON' } } });
-      }
-      if (postApi === 'graph') {
-        if (url.searchParams.get('api-version') !== '2024-04-01') return send({ status: 400, body: { error: { code: 'InvalidApiVersion', message: 'bad api-version' } } });
-        const now = Date.now();
-        if (now - this.graphWindow.start >= this.estate.quotaResetSeconds * 1000) this.graphWindow = { start: now, used: 0 };
-        const answer = answerGraph(this.estate, body, this.graphWindow.used++);
-        return send(answer, answer.headers);
-      }
-      const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';
-      // The emulator's own resource answers the batch API too (as a member of a one-resource estate).
-      const own = this.estate.resources.some((r) => r.id.toLowerCase() === this.opts.resource.toLowerCase()) ? [] : [this.ownResource()];
-      return send(answerBatch({ ...this.estate, resources: [...this.estate.resources, ...own] }, sub, url.searchParams, body, this.opts.now ?? Date.now()));
-    }
-    const api = lower.endsWith('/providers/microsoft.insights/metrics')
-      ? 'metrics'
-      : lower.endsWith('/providers/microsoft.insights/metricdefinitions')
-        ? 'definitions'
-        : undefined;
-    if (req.method !== 'GET' || api === undefined) {
+    const route = this.route(req, url, bodyText);
+    if (!route) {
       send({ status: 404, body: { error: { code: 'NoRegisteredProviderFound', message: `No route for ${req.method} ${url.pathname}` } } });
       return;
     }
-    const resourceId = url.pathname.slice(0, url.pathname.toLowerCase().indexOf('/providers/microsoft.insights/'));
-    const fault = this.takeFault(api);
-    if (fault?.kind === 'reset') {
-      req.socket.destroy();
-      return;
+    const fault = this.faults.take(route.api);
+    if (!fault) {
+      const answer = route.answer();
+      return send(answer, answer.headers);
     }
-    if (fault?.kind === 'slow') {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (!res.destroyed) this.answer(api, resourceId, url, req, send);
-      }, fault.delayMs);
-      this.timers.add(timer);
-      return;
-    }
-    if (fault?.kind === 'status') {
-      send({ status: fault.status, body: fault.body ?? ERROR_BODIES[fault.status] ?? { error: { code: 'Error', message: `HTTP ${fault.status}` } } }, fault.headers);
-      return;
-    }
-    if (fault?.kind === 'invalid-json') {
-      record.status = 200;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"value": [ this is not JSON');
-      return;
-    }
-    if (fault?.kind === 'truncated') {
-      const answer = this.compute(api, resourceId, url, req);
-      const text = JSON.stringify(answer.body);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-      res.write(text.slice(0, Math.floor(text.length / 2)), () => req.socket.destroy());
-      return;
-    }
-    if (fault?.kind === 'metric-error') {
-      const answer = this.compute(api, resourceId, url, req);
-      if (answer.status === 200) {
-        const body = answer.body as { value: { name: { value: string }; timeseries: unknown[]; errorCode?: string; errorMessage?: string }[] };
-        for (const m of body.value) {
-          if (fault.metric === undefined || fault.metric.toLowerCase() === m.name.value.toLowerCase()) {
-            m.timeseries = [];
-            m.errorCode = fault.errorCode;
-            m.errorMessage = fault.errorMessage;
-          }
-        }
-      }
-      send(answer);
-      return;
-    }
-    this.answer(api, resourceId, url, req, send);
+    applyFault(fault, {
+      req,
+      res,
+      answer: route.answer,
+      send,
+      record: (status) => (record.status = status),
+      later: (ms, fn) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!res.destroyed) fn();
+        }, ms);
+        this.timers.add(timer);
+      },
+    });
   }
 
-  private answer(api: 'metrics' | 'definitions', resourceId: string, url: URL, req: IncomingMessage, send: (a: Answer) => void): void {
-    send(this.compute(api, resourceId, url, req));
+  /** The API a request is for, and its normal answer (computed when asked, after any delay). */
+  private route(req: IncomingMessage, url: URL, bodyText: string): { api: Api; answer: () => Answer & { headers?: Record<string, string> } } | undefined {
+    const lower = url.pathname.toLowerCase();
+    if (req.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') return { api: 'graph', answer: () => this.post('graph', url, req, bodyText) };
+    if (req.method === 'POST' && lower.endsWith('/metrics:getbatch')) return { api: 'batch', answer: () => this.post('batch', url, req, bodyText) };
+    const api = lower.endsWith('/providers/microsoft.insights/metrics') ? 'metrics' : lower.endsWith('/providers/microsoft.insights/metricdefinitions') ? 'definitions' : undefined;
+    if (req.method !== 'GET' || api === undefined) return undefined;
+    const resourceId = url.pathname.slice(0, lower.indexOf('/providers/microsoft.insights/'));
+    return { api, answer: () => this.compute(api, resourceId, url, req) };
+  }
+
+  /** Resource Graph and getBatch. */
+  private post(api: 'graph' | 'batch', url: URL, req: IncomingMessage, bodyText: string): Answer & { headers?: Record<string, string> } {
+    if (req.headers.authorization !== `Bearer ${this.opts.token}`) return { status: 401, body: ERROR_BODIES[401] };
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      return { status: 400, body: { error: { code: 'BadRequest', message: 'the body is not JSON' } } };
+    }
+    if (api === 'graph') {
+      if (url.searchParams.get('api-version') !== '2024-04-01') return { status: 400, body: { error: { code: 'InvalidApiVersion', message: 'bad api-version' } } };
+      const now = Date.now();
+      if (now - this.graphWindow.start >= this.estate.quotaResetSeconds * 1000) this.graphWindow = { start: now, used: 0 };
+      return answerGraph(this.estate, body, this.graphWindow.used++);
+    }
+    const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';
+    // The emulator's own resource answers the batch API too (as a member of a one-resource estate).
+    const own = this.estate.resources.some((r) => r.id.toLowerCase() === this.opts.resource.toLowerCase()) ? [] : [this.ownResource()];
+    return answerBatch({ ...this.estate, resources: [...this.estate.resources, ...own] }, sub, url.searchParams, body, this.opts.now ?? Date.now());
   }
 
   private compute(api: 'metrics' | 'definitions', resourceId: string, url: URL, req: IncomingMessage): Answer {

@@ -17,6 +17,8 @@ export interface TestIoOptions {
   now?: Date;
   cwd?: string;
   signal?: AbortSignal;
+  /** Io.sleep: the waits of retries and of --watch (e.g. scaled down); default a timer. */
+  sleep?: Io['sleep'];
 }
 
 export function testIo(opts: TestIoOptions = {}): { io: Io; out: () => string; err: () => string } {
@@ -30,6 +32,7 @@ export function testIo(opts: TestIoOptions = {}): { io: Io; out: () => string; e
     cwd: opts.cwd ?? process.cwd(),
     now: () => opts.now ?? new Date('2026-01-08T00:00:37.250Z'),
     signal: opts.signal,
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
   };
   return { io, out: () => out, err: () => err };
 }

@@ -31,6 +31,8 @@ export interface AzureSourceOptions {
   /** Seams for tests of this module; the CLI never sets them. */
   readonly credential?: TokenCredential;
   readonly retry?: Partial<RetrySettings>;
+  /** Waits between retries (Io.sleep: tests scale them); default a timer. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 interface Task {
@@ -155,7 +157,7 @@ function warnIfCut(plan: RequestPlan, bodies: readonly unknown[], log: Log): voi
   if (plan.filter === '') return;
   const cut = bodies.some((b) => {
     const value = (b as { value?: unknown })?.value;
-    return Array.isArray(value) && value.some((m) => Array.isArray(m?.timeseries) && m.timeseries.length >= plan.top);
+    return Array.isArray(value) && (value as ({ timeseries?: unknown } | null)[]).some((m) => Array.isArray(m?.timeseries) && m.timeseries.length >= plan.top);
   });
   if (cut) {
     log.warn(`Azure Monitor returned ${plan.top} series for ${plan.metric.rest}, the most acs-metrics asked for (top=${plan.top}): some series may be missing; narrow the query with --operation or --status-class`);

@@ -1,17 +1,16 @@
 /** The @azure/arm-monitor client with acs-metrics' own retry, timeout and --debug policies. */
 import type { MonitorClient } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
-import { humanDuration } from '../../core/duration.js';
 import { version } from '../../version.js';
 import { checkCredential, type Credential, makeCredential } from './credentials.js';
-import { debugPolicy, DEFAULT_RETRY, retryPolicy, type RetrySettings } from './pipeline.js';
+import { debugPolicy, DEFAULT_RETRY, retryNotice, retryPolicy, type RetrySettings } from './pipeline.js';
 
 export { DEFAULT_ENDPOINT } from './endpoint.js';
 
 export interface Log {
-  warn(message: string): void;
-  note(message: string): void;
-  trace(message: string): void;
+  readonly warn: (message: string) => void;
+  readonly note: (message: string) => void;
+  readonly trace: (message: string) => void;
 }
 
 export interface ClientSettings {
@@ -25,6 +24,8 @@ export interface ClientSettings {
   /** Seams for tests of the source itself; the CLI never sets them. */
   readonly credential?: TokenCredential;
   readonly retry?: Partial<RetrySettings>;
+  /** Waits between retries (tests scale them). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface OpenClient {
@@ -53,12 +54,8 @@ export async function openClient(s: ClientSettings): Promise<OpenClient> {
       retry,
       timeoutMs: s.timeoutMs,
       runSignal: s.signal,
-      onRetry: ({ status, waitMs, retry: n, of }) => {
-        const why = status === 429 || status === 529 || status === 503 ? `throttled (HTTP ${status})` : typeof status === 'number' ? `HTTP ${status}` : status;
-        const line = `${why}: retrying in ${humanDuration(waitMs)} (retry ${n} of ${of})`;
-        if (waitMs >= 5000) s.log.note(line);
-        else s.log.trace(line);
-      },
+      onRetry: retryNotice(s.log),
+      sleep: s.sleep,
     }),
     { phase: 'Retry' },
   );

@@ -4,7 +4,7 @@ import type { MetricDef } from '../../catalog/types.js';
 import { humanDuration } from '../../core/duration.js';
 import { CliError, DataError, InterruptedError } from '../../errors.js';
 import { credentialError, oneLine } from './credentials.js';
-import { RequestTimeoutError, RetriesExhaustedError } from './pipeline.js';
+import { BadAnswerError, RequestTimeoutError, RetriesExhaustedError } from './pipeline.js';
 import type { ResourceId } from './resource-id.js';
 
 export interface ErrorContext {
@@ -86,7 +86,8 @@ function exhaustedLine(err: RetriesExhaustedError, ctx: ErrorContext): string {
 export function toCliError(err: unknown, ctx: ErrorContext): CliError {
   if (err instanceof CliError) return err;
   if (ctx.signal?.aborted) return new InterruptedError();
-  if (err instanceof RequestTimeoutError) return new DataError(`no answer from ${err.host} within ${humanDuration(err.timeoutMs)}; raise --timeout`);
+  if (err instanceof RequestTimeoutError) return new DataError(`${err.message}; raise --timeout`, { cause: err });
+  if (err instanceof BadAnswerError) return new DataError(`${err.message}; try again`, { cause: err });
   if (err instanceof RetriesExhaustedError) return new DataError(exhaustedLine(err, ctx), { cause: err });
   const cred = credentialError(err, ctx.signal);
   if (cred) return cred as CliError;

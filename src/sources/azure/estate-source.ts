@@ -17,6 +17,7 @@
 import { METRIC_NAMESPACE } from '../../catalog/metrics.js';
 import type { MetricData, Query } from '../../core/model.js';
 import type { Window } from '../../core/window.js';
+import { humanDuration } from '../../core/duration.js';
 import { CliError, DataError, InterruptedError } from '../../errors.js';
 import { parseMetricsBody } from '../parse-response.js';
 import type { MetricsSource, SourceResult } from '../source.js';
@@ -28,7 +29,7 @@ import { batchScopeFor } from './endpoint.js';
 import { toCliError } from './errors.js';
 import { type Http, type JsonResponse, openHttp } from './http.js';
 import { mergeBodies } from './merge-bodies.js';
-import { RequestTimeoutError, RetriesExhaustedError, type RetrySettings } from './pipeline.js';
+import { BadAnswerError, RequestTimeoutError, RetriesExhaustedError, type RetrySettings } from './pipeline.js';
 import { planRequests, timespan } from './request-plan.js';
 import { infoOf, type ResourceInfo } from './resource-info.js';
 import { type Discovery, describeDiscovery, matchesDiscovery, type Selection } from './selection.js';
@@ -55,6 +56,8 @@ export interface EstateOptions {
   readonly log: Log;
   /** Seams for tests; the CLI never sets them. */
   readonly retry?: Partial<RetrySettings>;
+  /** Waits between retries and for the Resource Graph quota (Io.sleep: tests scale them); default a timer. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface EstateResult extends SourceResult {
@@ -121,9 +124,11 @@ function httpFailure(res: JsonResponse): Failure {
 function requestFailure(err: unknown): Failure | undefined {
   if (err instanceof RetriesExhaustedError) {
     const what = err.status === 429 || err.status === 529 || err.status === 503 ? `throttled out (HTTP ${err.status})` : `HTTP ${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ''}`;
-    return { code: err.status === 429 ? 'TooManyRequests' : `HTTP${err.status}`, message: `${what}, still after ${err.retries} retries` };
+    const why = err.askedWaitMs !== undefined ? `, and asked to wait ${humanDuration(err.askedWaitMs)}, longer than acs-metrics waits` : `, still after ${err.retries} ${err.retries === 1 ? 'retry' : 'retries'}`;
+    return { code: err.status === 429 ? 'TooManyRequests' : `HTTP${err.status}`, message: `${what}${why}` };
   }
-  if (err instanceof RequestTimeoutError) return { code: 'Timeout', message: `no answer within the timeout (raise --timeout)` };
+  if (err instanceof RequestTimeoutError) return { code: 'Timeout', message: `${err.message} (raise --timeout)` };
+  if (err instanceof BadAnswerError) return { code: 'BadAnswer', message: err.message };
   return undefined;
 }
 
@@ -148,14 +153,14 @@ export class EstateSource implements MetricsSource {
   private async arm(signal?: AbortSignal): Promise<Http> {
     const c = await this.credential(signal);
     const o = this.opts;
-    c.arm ??= await openHttp({ credential: c.cred.credential, scope: `${o.endpoint}/.default`, timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry });
+    c.arm ??= await openHttp({ credential: c.cred.credential, scope: `${o.endpoint}/.default`, timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry, sleep: o.sleep });
     return c.arm;
   }
 
   private async batch(signal?: AbortSignal): Promise<Http> {
     const c = await this.credential(signal);
     const o = this.opts;
-    c.batch ??= await openHttp({ credential: c.cred.credential, scope: batchScopeFor(o.batchEndpoint!), timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry });
+    c.batch ??= await openHttp({ credential: c.cred.credential, scope: batchScopeFor(o.batchEndpoint!), timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry, sleep: o.sleep });
     return c.batch;
   }
 
@@ -175,7 +180,7 @@ export class EstateSource implements MetricsSource {
   private async discover(d: Discovery, signal?: AbortSignal): Promise<ResourceInfo[]> {
     const http = await this.arm(signal);
     try {
-      return await discover({ http, endpoint: this.opts.endpoint, subscriptions: d.subscriptions, log: this.opts.log, signal });
+      return await discover({ http, endpoint: this.opts.endpoint, subscriptions: d.subscriptions, log: this.opts.log, signal, sleep: this.opts.sleep });
     } catch (err) {
       if (err instanceof CliError) throw err;
       throw toCliError(err, { host: new URL(this.opts.endpoint).host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: this.clients!.cred.kind, signal });
@@ -194,7 +199,7 @@ export class EstateSource implements MetricsSource {
     warnIfCut(groups, entries, log);
     const body = { values: entries };
     const metrics: MetricData[] = parseMetricsBody(body, ORIGIN);
-    const failed = entries.filter((e) => e.value.every((m) => typeof (m as { errorCode?: unknown }).errorCode === 'string' && (m as { errorCode: string }).errorCode !== 'Success'));
+    const failed = entries.filter((e) => e.value.every((m) => isFailure((m as { errorCode?: unknown }).errorCode)));
     if (failed.length === entries.length) {
       const first = (entries[0]!.value[0] as { errorMessage?: string }).errorMessage ?? 'no data';
       const id = entries[0]!.resourceid;
@@ -303,7 +308,9 @@ export class EstateSource implements MetricsSource {
     if (res.status === 401 || res.status === 403) return { refused: `HTTP ${res.status}${serviceError(res).code ? ` ${serviceError(res).code}` : ''}` };
     if (res.status !== 200) return { entries: new Map(), failure: httpFailure(res) };
     const values = (res.body as { values?: unknown })?.values;
-    if (!Array.isArray(values)) throw new DataError(`the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)`);
+    if (!Array.isArray(values)) {
+      return { entries: new Map(), failure: { code: 'NotABatchResponse', message: `the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)` } };
+    }
     const entries = new Map<string, Entry>();
     for (const v of values as Record<string, unknown>[]) {
       if (typeof v?.resourceid !== 'string') continue;
@@ -356,7 +363,9 @@ export class EstateSource implements MetricsSource {
     if (res.status === 401) this.wrap(Object.assign(new Error(serviceError(res).message ?? 'unauthorized'), { name: 'RestError', statusCode: 401, code: serviceError(res).code }), new URL(o.endpoint).host, signal);
     if (res.status !== 200) return failedEntry(r, g, w, httpFailure(res));
     const body = res.body as { timespan?: unknown; interval?: unknown; value?: unknown; namespace?: unknown; resourceregion?: unknown } | undefined;
-    if (!body || !Array.isArray(body.value)) throw new DataError(`the answer from ${new URL(o.endpoint).host} for /${r.resource.id} is not a Metrics - List response`);
+    if (!body || !Array.isArray(body.value)) {
+      return failedEntry(r, g, w, { code: 'NotAMetricsResponse', message: `the answer from ${new URL(o.endpoint).host} is not a Metrics - List response (no "value" list)` });
+    }
     const [start, end] = typeof body.timespan === 'string' ? body.timespan.split('/') : [];
     return {
       resourceid: `/${r.resource.id}`,
@@ -369,6 +378,9 @@ export class EstateSource implements MetricsSource {
     };
   }
 }
+
+/** A metric's errorCode that says it failed (no errorCode, or "Success" in any case, is success). */
+const isFailure = (code: unknown): boolean => typeof code === 'string' && code.toLowerCase() !== 'success';
 
 /** A metric answered with exactly `top` series (per resource) may have lost some: say so once per metric. */
 function warnIfCut(groups: readonly MetricGroup[], entries: readonly Entry[], log: Log): void {

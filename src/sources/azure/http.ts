@@ -5,10 +5,9 @@
  * Loaded only for live queries.
  */
 import type { TokenCredential } from '@azure/identity';
-import { humanDuration } from '../../core/duration.js';
 import { version } from '../../version.js';
 import type { Log } from './client.js';
-import { debugPolicy, DEFAULT_RETRY, retryPolicy, type RetrySettings } from './pipeline.js';
+import { debugPolicy, DEFAULT_RETRY, parsedBody, retryNotice, retryPolicy, type RetrySettings } from './pipeline.js';
 
 export interface HttpSettings {
   readonly credential: TokenCredential;
@@ -18,6 +17,8 @@ export interface HttpSettings {
   readonly log: Log;
   readonly signal?: AbortSignal;
   readonly retry?: Partial<RetrySettings>;
+  /** Waits between retries (tests scale them). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface JsonResponse {
@@ -32,16 +33,6 @@ export interface Http {
   get(url: string, signal?: AbortSignal): Promise<JsonResponse>;
 }
 
-/** Tells of a retry: a note when the wait is long, else a --debug line. */
-export function retryNotice(log: Log) {
-  return ({ status, waitMs, retry: n, of }: { status: number | string; waitMs: number; retry: number; of: number }): void => {
-    const why = status === 429 || status === 529 || status === 503 ? `throttled (HTTP ${status})` : typeof status === 'number' ? `HTTP ${status}` : status;
-    const line = `${why}: retrying in ${humanDuration(waitMs)} (retry ${n} of ${of})`;
-    if (waitMs >= 5000) log.note(line);
-    else log.trace(line);
-  };
-}
-
 export async function openHttp(s: HttpSettings): Promise<Http> {
   const rest = await import('@azure/core-rest-pipeline');
   const pipeline = rest.createPipelineFromOptions({
@@ -51,7 +42,7 @@ export async function openHttp(s: HttpSettings): Promise<Http> {
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
   pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential: s.credential, scopes: [s.scope] }), { phase: 'Sign' });
   pipeline.addPolicy(
-    retryPolicy({ retry: { ...DEFAULT_RETRY, ...s.retry }, timeoutMs: s.timeoutMs, runSignal: s.signal, onRetry: retryNotice(s.log) }),
+    retryPolicy({ retry: { ...DEFAULT_RETRY, ...s.retry }, timeoutMs: s.timeoutMs, runSignal: s.signal, onRetry: retryNotice(s.log), sleep: s.sleep }),
     { phase: 'Retry' },
   );
   pipeline.addPolicy(debugPolicy(s.log.trace), { afterPhase: 'Sign' });
@@ -66,11 +57,14 @@ export async function openHttp(s: HttpSettings): Promise<Http> {
       });
       const response = await pipeline.sendRequest(client, request);
       const text = response.bodyAsText ?? '';
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
+      // 2xx bodies were parsed (and any that did not parse retried) by the retry policy.
+      let parsed = parsedBody(response)?.value;
+      if (parsed === undefined && text !== '') {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
       }
       return { status: response.status, headers: response.headers, body: parsed, text };
   };

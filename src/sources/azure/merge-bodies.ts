@@ -9,6 +9,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** String(v), except for an array (which the parser refuses later): String([[[...]]]) recurses and overflows the stack. */
+// eslint-disable-next-line @typescript-eslint/no-base-to-string -- an object shows as [object Object]; the parser refuses it later
 const text = (v: unknown): string => (Array.isArray(v) ? '[array]' : String(v ?? ''));
 
 function nameOf(metric: Json): string {

@@ -2,6 +2,11 @@
  * Pipeline policies for the Azure SDK client: bounded retries with a per-attempt timeout (replacing the
  * SDK's default retry policy, which obeys Retry-After without an upper bound and does not know 529),
  * and a --debug request log that never shows the Authorization header.
+ *
+ * Transient, and retried alike: throttling (429, 503, 529), 408/500/502/504, a reset connection, an
+ * attempt that got no answer within the timeout, and a 200 whose body is not valid JSON (cut short by
+ * a proxy or a dropped connection). Reads are idempotent, so every retry is safe. A request therefore
+ * ends within (maxRetries + 1) x timeout + totalWaitMs.
  */
 import type { MonitorClient } from '@azure/arm-monitor';
 import { humanDuration } from '../../core/duration.js';
@@ -33,14 +38,66 @@ const TRANSIENT = new Set([408, 500, 502, 504]);
 /** Connection failures worth another try; refused connections and unknown hosts fail at once. */
 const TRANSIENT_NET = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EAI_AGAIN']);
 
-/** A request got no complete answer within the timeout. */
+/** A request got no complete answer within the timeout, on every attempt. */
 export class RequestTimeoutError extends Error {
   override name = 'RequestTimeoutError';
   constructor(
     readonly host: string,
     readonly timeoutMs: number,
+    /** Attempts made (1 + retries). */
+    readonly attempts = 1,
   ) {
-    super(`no answer from ${host} within ${humanDuration(timeoutMs)}`);
+    super(`no answer from ${host} within ${humanDuration(timeoutMs)}${attemptsText(attempts)}`);
+  }
+}
+
+/**
+ * An answer that did not arrive whole, on every attempt: a 200 whose body does not parse as JSON (cut
+ * short, or not JSON at all), or a connection that closed in the middle of the body.
+ */
+export class BadAnswerError extends Error {
+  override name = 'BadAnswerError';
+  constructor(
+    readonly host: string,
+    /** What happened: "the answer from HOST is not valid JSON: it ends after 8,123 bytes". */
+    readonly what: string,
+    readonly attempts = 1,
+  ) {
+    super(`${what}${attemptsText(attempts)}`);
+  }
+}
+
+const attemptsText = (attempts: number): string => (attempts > 1 ? ` (${attempts} attempts)` : '');
+const bytes = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'byte' : 'bytes'}`;
+
+/** Bodies that parsed in the retry policy, so that the caller need not parse them again. */
+const parsedBodies = new WeakMap<object, unknown>();
+
+/** The body of a response the retry policy parsed (undefined: not parsed there). */
+export function parsedBody(response: object): { value: unknown } | undefined {
+  return parsedBodies.has(response) ? { value: parsedBodies.get(response) } : undefined;
+}
+
+/**
+ * What is wrong with a 2xx body that should be JSON, or undefined when it parses (the parsed value is
+ * kept for parsedBody). A body that ends before the JSON does is "cut short", with its real length.
+ */
+export function jsonProblem(response: PipelineResponse): string | undefined {
+  if (response.status < 200 || response.status > 299 || response.status === 204) return undefined;
+  const text = response.bodyAsText;
+  if (text === undefined || text === null) return undefined;
+  const size = Buffer.byteLength(text, 'utf8');
+  if (text.trim() === '') return response.status === 200 ? `it is empty (${bytes(size)})` : undefined;
+  try {
+    parsedBodies.set(response, JSON.parse(text));
+    return undefined;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    const at = /at position (\d+)/.exec(message);
+    const position = at ? Number(at[1]) : undefined;
+    if (/end of JSON input|Unterminated/i.test(message) || (position !== undefined && position >= text.trimEnd().length)) return `it ends after ${bytes(size)}`;
+    if (position !== undefined) return `unexpected text at byte ${Buffer.byteLength(text.slice(0, position), 'utf8') + 1} of ${bytes(size)}`;
+    return `unexpected text in its ${bytes(size)} (${message.replace(/ is not valid JSON$/, '').slice(0, 120)})`;
   }
 }
 
@@ -108,6 +165,47 @@ export interface RetryPolicyOptions {
   readonly runSignal?: AbortSignal;
   /** Told before each wait. */
   readonly onRetry?: (info: { status: number | string; waitMs: number; retry: number; of: number }) => void;
+  /** Waits between attempts (tests scale them); default a timer. Aborting the run signal ends a wait. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Attempt {
+  readonly response: PipelineResponse | undefined;
+  readonly error: unknown;
+  readonly timedOut: boolean;
+  readonly host: string;
+  readonly timeoutMs: number;
+  /** 0 for the first attempt. */
+  readonly attempt: number;
+  readonly waitTooLong: (ms: number | undefined) => boolean;
+}
+
+/**
+ * What went wrong with an attempt, when it is worth another (status: for the retry notice; giveUp: the
+ * error when no retry is left); undefined when the response is the answer. Throws what is not transient.
+ */
+function classify(a: Attempt): { status: number | string; askedMs?: number; giveUp: () => Error } | undefined {
+  if (a.timedOut) return { status: `no answer within ${humanDuration(a.timeoutMs)}`, giveUp: () => new RequestTimeoutError(a.host, a.timeoutMs, a.attempt + 1) };
+  if (a.error !== undefined) {
+    const code = (a.error as { code?: unknown }).code;
+    // The HTTP client could not read the body to its end: the connection closed in the middle of it.
+    if (code === 'PARSE_ERROR') {
+      const what = `the answer from ${a.host} was cut off: the connection closed before the end of its body`;
+      return { status: 'the answer was cut off', giveUp: () => new BadAnswerError(a.host, what, a.attempt + 1) };
+    }
+    if (typeof code !== 'string' || !TRANSIENT_NET.has(code) || (a.error as { statusCode?: unknown }).statusCode !== undefined) throw a.error;
+    return { status: code, giveUp: () => a.error as Error };
+  }
+  const response = a.response!;
+  const problem = jsonProblem(response);
+  if (problem !== undefined) {
+    const what = `the answer from ${a.host} is not valid JSON: ${problem}`;
+    return { status: `the answer is not valid JSON (${problem})`, giveUp: () => new BadAnswerError(a.host, what, a.attempt + 1) };
+  }
+  if (!(THROTTLED.has(response.status) || TRANSIENT.has(response.status))) return undefined;
+  const askedMs = retryAfterMs(response);
+  const { code, message } = serviceError(response);
+  return { status: response.status, askedMs, giveUp: () => new RetriesExhaustedError(response.status, a.attempt, a.waitTooLong(askedMs) ? askedMs : undefined, code, message) };
 }
 
 /** Sends with a timeout per attempt; retries throttling and transient failures within bounds. */
@@ -142,30 +240,28 @@ export function retryPolicy(opts: RetryPolicyOptions): PipelinePolicy {
           request.abortSignal = outer;
         }
         if (runSignal?.aborted) throw new InterruptedError();
-        if (timedOut) throw new RequestTimeoutError(host, timeoutMs);
-        let status: number | string;
-        let askedMs: number | undefined;
-        if (error !== undefined) {
-          const code = (error as { code?: unknown }).code;
-          if (typeof code !== 'string' || !TRANSIENT_NET.has(code) || (error as { statusCode?: unknown }).statusCode !== undefined) throw error;
-          status = code;
-        } else {
-          if (!response || !(THROTTLED.has(response.status) || TRANSIENT.has(response.status))) return response!;
-          status = response.status;
-          askedMs = retryAfterMs(response);
-        }
+        const waitTooLong = (ms: number | undefined): boolean => ms !== undefined && (ms > retry.maxWaitMs || waited + ms > retry.totalWaitMs);
+        const failed = classify({ response, error, timedOut, host, timeoutMs, attempt, waitTooLong });
+        if (failed === undefined) return response!;
+        const { status, askedMs, giveUp } = failed;
         const waitMs = askedMs ?? retry.baseDelayMs * 2 ** attempt;
-        const tooLong = waitMs > retry.maxWaitMs || waited + waitMs > retry.totalWaitMs;
-        if (attempt >= retry.maxRetries || tooLong) {
-          if (error !== undefined) throw error;
-          const { code, message } = serviceError(response!);
-          throw new RetriesExhaustedError(response!.status, attempt, tooLong && askedMs !== undefined ? askedMs : undefined, code, message);
-        }
+        if (attempt >= retry.maxRetries || waitTooLong(waitMs)) throw giveUp();
         opts.onRetry?.({ status, waitMs, retry: attempt + 1, of: retry.maxRetries });
-        await sleep(waitMs, runSignal);
+        await (opts.sleep ? opts.sleep(waitMs, runSignal) : sleep(waitMs, runSignal));
+        if (runSignal?.aborted) throw new InterruptedError();
         waited += waitMs;
       }
     },
+  };
+}
+
+/** Tells of a retry: a note when the wait is long, else a --debug line. */
+export function retryNotice(log: { note(message: string): void; trace(message: string): void }) {
+  return ({ status, waitMs, retry: n, of }: { status: number | string; waitMs: number; retry: number; of: number }): void => {
+    const why = status === 429 || status === 529 || status === 503 ? `throttled (HTTP ${status})` : typeof status === 'number' ? `HTTP ${status}` : status;
+    const line = `${why}: retrying in ${humanDuration(waitMs)} (retry ${n} of ${of})`;
+    if (waitMs >= 5000) log.note(line);
+    else log.trace(line);
   };
 }
 
@@ -184,7 +280,7 @@ export function debugPolicy(trace: (line: string) => void): PipelinePolicy {
         return response;
       } catch (e) {
         const err = e as { code?: unknown; name?: unknown };
-        trace(`no answer after ${Date.now() - started} ms: ${String(err.code ?? err.name ?? 'error')}`);
+        trace(`no answer after ${Date.now() - started} ms: ${String(err.code ?? err.name ?? 'error') /* eslint-disable-line @typescript-eslint/no-base-to-string -- a code or a name, whatever the error carries */}`);
         throw e;
       }
     },

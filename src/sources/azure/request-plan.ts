@@ -121,7 +121,7 @@ function filterTerms(metric: MetricDef, queries: readonly Query[]): FilterTerm[]
     const perQuery = queries.map((q) => valuesOf(q, d));
     if (perQuery.every((v) => v !== undefined)) {
       const values: string[] = [];
-      for (const v of perQuery.flat() as string[]) if (!values.some((w) => w.toLowerCase() === v.toLowerCase())) values.push(v);
+      for (const v of perQuery.flat()) if (!values.some((w) => w.toLowerCase() === v.toLowerCase())) values.push(v);
       terms.push({ dimension: d.rest, values });
     } else {
       terms.push({ dimension: d.rest });

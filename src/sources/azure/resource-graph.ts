@@ -97,7 +97,7 @@ export async function queryGraph(o: GraphOptions, q: GraphQuery): Promise<unknow
       if (res.status !== 200) throw failure(res, host);
       const body = res.body as { data?: unknown; totalRecords?: unknown; resultTruncated?: unknown; $skipToken?: unknown } | undefined;
       if (!body || !Array.isArray(body.data)) throw new DataError(`the answer from Resource Graph on ${host} is not a Resource Graph result (no "data" list)`);
-      rows.push(...body.data);
+      rows.push(...(body.data as unknown[]));
       seen += body.data.length;
       const remaining = Number(res.headers.get('x-ms-user-quota-remaining'));
       if (res.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0) waitMs = parseResetsAfter(res.headers.get('x-ms-user-quota-resets-after')) ?? 5000;

@@ -4,16 +4,11 @@
  */
 import { RESOURCE_TYPE } from '../../catalog/metrics.js';
 import { UsageError } from '../../errors.js';
+import type { ResourceId } from '../../core/resource-info.js';
 
 export const RESOURCE_ID_SHAPE = `/subscriptions/<subscription-guid>/resourceGroups/<group>/providers/${RESOURCE_TYPE}/<name>`;
 
-export interface ResourceId {
-  /** The id without a leading slash, fixed segments in their canonical casing. */
-  readonly id: string;
-  readonly subscription: string;
-  readonly resourceGroup: string;
-  readonly name: string;
-}
+export type { ResourceId };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Resource group: letters, digits, underscores, hyphens, periods and parentheses (not ending in a period).

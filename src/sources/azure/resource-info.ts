@@ -1,14 +1,7 @@
-/** An ACS resource as selected: its id and what Resource Graph tells about it (for `resources`, batching). */
-import type { ResourceId } from './resource-id.js';
+/** An ACS resource as selected (core/resource-info.ts holds the shape): how one named by id alone is filled in. */
+import type { ResourceId, ResourceInfo } from '../../core/resource-info.js';
 
-export interface ResourceInfo {
-  readonly resource: ResourceId;
-  /** Azure region of the resource ("global" for ACS); batches never mix regions. */
-  readonly location: string;
-  /** Where the data is stored (properties.dataLocation); '' when unknown. */
-  readonly dataLocation: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
+export type { ResourceInfo };
 
 /** A resource named by id only (not discovered): ACS resources are in region "global". */
 export function infoOf(resource: ResourceId): ResourceInfo {

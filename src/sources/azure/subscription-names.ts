@@ -78,9 +78,9 @@ export async function resolveSubscriptionNames(names: readonly string[], o: Look
   let visible: VisibleSubscription[];
   try {
     await checkCredential(cred, scope, o.signal);
-    const http = await openHttp({ credential: cred.credential, scope, timeoutMs: o.timeoutMs, log: o.log, signal: o.signal, retry: o.retry });
+    const http = await openHttp({ credential: cred.credential, scope, timeoutMs: o.timeoutMs, log: o.log, signal: o.signal, retry: o.retry, sleep: o.sleep });
     const rows = await queryGraph(
-      { http, endpoint: o.endpoint, log: o.log, signal: o.signal },
+      { http, endpoint: o.endpoint, log: o.log, signal: o.signal, sleep: o.sleep },
       { query: SUBSCRIPTIONS_QUERY, rows: 'subscriptions', narrow: 'give --subscription the subscription id instead of its name' },
     );
     visible = rows.map(toSubscription).filter((s) => s !== undefined);
