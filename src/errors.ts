@@ -11,7 +11,7 @@ export const EXIT = {
   USAGE: 2,
   /** The data could not be obtained or read: bad fixture, Azure error, network, credentials. */
   DATA: 3,
-  /** Partial results: the data was printed, but some resource or metric could not be fetched (--allow-partial: 0). */
+  /** Partial results: the data was printed or written, but some resource or metric could not be fetched (--allow-partial: 0). */
   PARTIAL: 4,
   /** A bug in acs-metrics itself. */
   INTERNAL: 70,

@@ -156,6 +156,14 @@ describe('check --baseline: usage', () => {
     );
   });
 
+  it('a --baseline shift that is not a whole number of the data buckets names the shift', async () => {
+    const r = await run(['check', '--fixture', f, '-m', 'chat', '--start', '2026-01-01T01:00:00Z', '--end', '2026-01-01T02:00:00Z', '--baseline', '30m', '--max-traffic-drop', '50%']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      "error: --baseline 30m is not a whole number of the data's buckets: the baseline 2026-01-01T00:30:00Z to 2026-01-01T01:30:00Z was widened to the data's buckets, 2026-01-01T00:00:00Z to 2026-01-01T02:00:00Z (2h), not as long as the current window (1h); give a shift of whole buckets of the data, e.g. --baseline 1h\n",
+    );
+  });
+
   it('the rules file: change keys validated up front, with the file and place', async () => {
     const rules = writeFixture(
       JSON.stringify({

@@ -1,5 +1,8 @@
 /** query --compare and check --baseline on live data: both windows fetched from the emulator. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tempDir } from './helpers/temp.js';
 import { run } from './helpers/io.js';
 import { type Harness, liveEnv, openHarness, RESOURCE } from './emulator/harness.js';
 
@@ -29,6 +32,42 @@ it('check --baseline 1d live: no change passes; the baseline beyond 93 days is a
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain('+0.00pp <= +0.5pp');
   const old = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '100d', '--max-traffic-drop', '50%'], { env: liveEnv(h) });
-  expect(old.code).toBe(2);
-  expect(old.stderr).toMatch(/^error: the window starts at 2025-09-29T23:00:00Z, more than 93 days ago/);
+  // The retention error names the baseline's window, not "the window" (the current one is within it).
+  const retention =
+    'error: the baseline window starts at 2025-09-29T23:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)\n';
+  expect([old.code, old.stdout, old.stderr]).toEqual([2, '', retention]);
+  const query = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--compare', '100d'], { env: liveEnv(h) });
+  expect([query.code, query.stdout, query.stderr]).toEqual([2, '', retention]);
+  const window = await run(
+    ['query', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline-start', '2025-09-29T23:00:00Z', '--baseline-end', '2025-09-30T00:00:00Z'],
+    { env: liveEnv(h) },
+  );
+  expect([window.code, window.stdout, window.stderr]).toEqual([2, '', retention]);
 });
+
+it('a rules file: each window beyond the retention names its rule, and the baseline says it is the baseline', async () => {
+  const file = join(tempDir(), 'rules.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      rules: [
+        { name: 'fresh', metric: 'chat', since: '1h', maxErrorRate: '5%' },
+        { name: 'old one', metric: 'sms', since: '100d', maxErrorRate: '5%' },
+        { name: 'old baseline', metric: 'chat', since: '1h', baseline: '100d', maxTrafficDrop: '50%' },
+      ],
+    }),
+  );
+  h.emulator.reset();
+  const r = await run(['check', '--resource', RESOURCE, '--config', file], { env: liveEnv(h) });
+  expect([r.code, r.stdout]).toEqual([2, '']);
+  expect(r.stderr).toBe(
+    [
+      'error: rule "old one": the window starts at 2025-09-30T00:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)',
+      'error: rule "old baseline": the baseline window starts at 2025-09-29T23:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)',
+      '',
+    ].join('\n'),
+  );
+  // Refused before anything is fetched.
+  expect(h.emulator.requests).toEqual([]);
+});
+

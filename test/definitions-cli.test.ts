@@ -75,7 +75,39 @@ describe('acs-metrics definitions', () => {
     expect(r.stdout).toMatch(/│ networktraversal +│ APIRequestNetworkTraversal +│ catalog only +│ not on the resource \(a legacy metric\) +│/);
     expect(r.stdout).toMatch(/│ chat +│ apirequestchat +│ same +│/);
     expect(r.stdout).toMatch(/│ - +│ APIRequestBrandNew +│ resource only +│ not in the catalog; dimensions Operation/);
-    expect(r.stdout).toContain('13 of 14 metrics differ; correct src/catalog/metrics.ts where the service is right.\n');
+    // What the operator can do, not advice to a maintainer of the source.
+    expect(r.stdout.endsWith(
+      [
+        '13 of 14 metrics differ from the built-in catalog.',
+        'Operations the catalog lacks: "acs-metrics definitions --values --write-extra extra.json" saves them,',
+        'and "--catalog-extra extra.json" makes query and check accept them.',
+        'Anything else needs a new catalog: report it in an issue on the acs-metrics project, with the',
+        'output of "acs-metrics definitions --json" (with the resource id left out if it is private).',
+        '',
+      ].join('\n'),
+    )).toBe(true);
+    expect(r.stdout).not.toContain('src/catalog');
+  });
+
+  it('fits --width, the terminal or COLUMNS like the other tables (the values table too)', async () => {
+    const unlimited = await run(['definitions', '--resource', RESOURCE, '--values'], { env: liveEnv(h) });
+    const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+    expect(widest(unlimited.stdout)).toBeGreaterThan(100);
+    for (const [argv, env] of [
+      [['--width', '60'], {}],
+      [[], { COLUMNS: '60' }],
+    ] as const) {
+      const r = await run(['definitions', '--resource', RESOURCE, '--values', ...argv], { env: { ...liveEnv(h), ...env } });
+      expect(r.code).toBe(0);
+      // The resource id is never cut (it stays copyable, as URLs do): it gets a line of its own.
+      expect(r.stdout.split('\n').slice(0, 3)).toEqual(['Metric definitions of', RESOURCE, 'compared with the built-in catalog']);
+      expect(widest(r.stdout.replace(RESOURCE, ''))).toBeLessThanOrEqual(60);
+      // REST names are cut in the middle as a last resort; differences and values wrap.
+      expect(r.stdout).toMatch(/^│ router +│ ApiReq…outer │ different +│ \w+ +│$/m);
+      expect(r.stdout).toContain("│ chat   │ Operation │ O'Brien          │ 24    │ not in  │\n│        │           │                  │       │ catalog │\n");
+    }
+    const bad = await run(['definitions', '--resource', RESOURCE, '--width', '5'], { env: liveEnv(h) });
+    expect([bad.code, bad.stderr]).toEqual([2, 'error: invalid --width "5": expected a whole number of columns from 20 to 1000\n']);
   });
 
   it('prints JSON for scripts', async () => {

@@ -23,42 +23,52 @@ describe('export', () => {
   const live = (argv: string[], opts: { signal?: AbortSignal } = {}) => run(argv, { env: liveEnv(h), ...opts });
   const exportArgs = (dir: string) => ['export', dir, '--resource', RESOURCE, '-m', 'chat,router,rooms', '--interval', 'PT1H'];
 
-  it('writes one file per metric and 30-day window with a manifest, and the files replay to the live answers', async () => {
+  it('writes a settled file per metric and 30-day window and a 3-hour tail, with a manifest, and the files replay to the live answers', async () => {
     const dir = join(tempDir(), 'out');
     const r = await live([...exportArgs(dir), '--since', '3d']);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);
     const written = readTree(dir);
     const data = [...written.keys()].filter((f) => f !== MANIFEST).sort();
-    expect(data).toEqual([
-      '00000000-0000-4000-8000-000000000001/rg-test/acs-test/APIRequestChat/20260105T0000Z-20260108T0000Z-PT1H.json',
-      '00000000-0000-4000-8000-000000000001/rg-test/acs-test/ApiRequestRooms/20260105T0000Z-20260108T0000Z-PT1H.json',
-      '00000000-0000-4000-8000-000000000001/rg-test/acs-test/ApiRequestRouter/20260105T0000Z-20260108T0000Z-PT1H.json',
-    ]);
+    const folder = '00000000-0000-4000-8000-000000000001/rg-test/acs-test';
+    expect(data).toEqual(
+      ['APIRequestChat', 'ApiRequestRooms', 'ApiRequestRouter'].flatMap((m) => [
+        `${folder}/${m}/20260105T0000Z-20260107T2100Z-PT1H.json`,
+        `${folder}/${m}/20260107T2100Z-20260108T0000Z-PT1H-tail.json`,
+      ]),
+    );
     const manifest = JSON.parse(written.get(MANIFEST)!);
-    // Chat and Rooms share their dimensions and so one batch request; Job Router has its own.
-    expect(manifest).toMatchObject({ schemaVersion: 1, grain: 'PT1H', window: { start: '2026-01-05T00:00:00Z', end: '2026-01-08T00:00:00Z' }, requests: 2 });
+    // Chat and Rooms share their dimensions and so one batch request; Job Router has its own. One
+    // request per metric group gives both the settled file and the tail.
+    expect(manifest).toMatchObject({ schemaVersion: 2, grain: 'PT1H', overlap: 'PT3H', window: { start: '2026-01-05T00:00:00Z', end: '2026-01-08T00:00:00Z' }, requests: 2 });
+    // The settled file holds the hours before 21:00, the tail the last three: each point once.
+    const chat = (f: string) => JSON.parse(written.get(f)!).values[0];
+    const settled = chat(data[0]!);
+    const tail = chat(data[1]!);
+    expect([settled.starttime, settled.endtime, tail.starttime, tail.endtime]).toEqual(['2026-01-05T00:00:00Z', '2026-01-07T21:00:00Z', '2026-01-07T21:00:00Z', '2026-01-08T00:00:00Z']);
+    expect(settled.value[0].timeseries[0].data.at(-1).timeStamp).toBe('2026-01-07T20:00:00Z');
+    expect(tail.value[0].timeseries[0].data.map((p: { timeStamp: string }) => p.timeStamp)).toEqual(['2026-01-07T21:00:00Z', '2026-01-07T22:00:00Z', '2026-01-07T23:00:00Z']);
     expect(manifest.items.every((i: { status: string }) => i.status === 'done')).toBe(true);
     // Every dimension split, every aggregation, in one request per file.
     const chatRequest = h.emulator.requests.find((q) => q.path.endsWith('metrics:getBatch') && q.query.metricnames === 'APIRequestChat,ApiRequestRooms')!;
     expect(chatRequest.query).toMatchObject({ interval: 'PT1H', aggregation: 'Count,Total,Average,Minimum,Maximum', filter: "Operation eq '*' and StatusCode eq '*' and StatusCodeClass eq '*'" });
-    for (const [metric, file] of [['chat', data[0]!], ['rooms', data[1]!], ['router', data[2]!]] as const) {
+    for (const metric of ['chat', 'rooms', 'router']) {
       const argv = ['-m', metric, '--since', '2d', '--interval', '1h', '-o', 'json'];
-      const replay = await run(['query', '--fixture', join(dir, file), ...argv]);
+      const replay = await run(['query', '--fixture', dir, ...argv]);
       const answer = await live(['query', '--resource', RESOURCE, ...argv]);
       expect(replay.code).toBe(0);
       expect(replay.stdout).toBe(answer.stdout);
     }
     const verified = await run(['export', '--verify', dir]);
     expect(verified).toMatchObject({ code: 0, stderr: '' });
-    expect(verified.stdout).toBe('OK: 3 of 3 files match their sha256; 1 resource, 3 metrics, 2026-01-05T00:00:00Z to 2026-01-08T00:00:00Z at PT1H\n');
+    expect(verified.stdout).toBe('OK: 6 of 6 files match their sha256; 1 resource, 3 metrics, 2026-01-05T00:00:00Z to 2026-01-08T00:00:00Z at PT1H\n');
   });
 
   it('an interrupted export continues where it stopped and gives byte-identical files', async () => {
     const whole = join(tempDir(), 'whole');
     expect((await live([...exportArgs(whole), '--concurrency', '1'])).code).toBe(0);
     const reference = readTree(whole);
-    expect(reference.size).toBe(3 * 4 + 1); // 93 days: windows of 30, 30, 30 and 3 days
+    expect(reference.size).toBe(3 * 5 + 1); // 93 days: windows of 30, 30, 30 and 3 days, and the tail
 
     const dir = join(tempDir(), 'resumed');
     const stop = new AbortController();
@@ -69,15 +79,15 @@ describe('export', () => {
     const first = await live([...exportArgs(dir), '--concurrency', '1'], { signal: stop.signal });
     clearInterval(watcher);
     expect(first.code).toBe(130);
-    expect(first.stderr).toMatch(/note: interrupted: [1-9]\d* of 12 files exported; run the same command again to continue\n/);
+    expect(first.stderr).toMatch(/note: interrupted: [1-9]\d* of 15 files exported; run the same command again to continue\n/);
     const partial = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
     const doneFirst = partial.items.filter((i: { status: string }) => i.status === 'done').length;
     expect(doneFirst).toBeGreaterThan(0);
-    expect(doneFirst).toBeLessThan(12);
+    expect(doneFirst).toBeLessThan(15);
 
     const second = await live([...exportArgs(dir), '--concurrency', '1']);
     expect(second.code).toBe(0);
-    expect(second.stderr).toContain(`continuing the export: ${doneFirst} of 12 files already done`);
+    expect(second.stderr).toContain(`continuing the export: ${doneFirst} of 15 files already done`);
     const resumed = readTree(dir);
     for (const [file, text] of reference) if (file !== MANIFEST) expect(resumed.get(file), file).toBe(text);
     expect([...resumed.keys()].sort()).toEqual([...reference.keys()].sort());
@@ -92,26 +102,28 @@ describe('export', () => {
     const r = await run(['export', '--verify', dir]);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(`error: ${file}: changed since it was exported (sha256 differs)\n`);
-    expect(r.stdout).toMatch(/^FAILED: 2 of 3 files match their sha256/);
+    expect(r.stdout).toMatch(/^FAILED: 5 of 6 files match their sha256/);
   });
 
-  it('a metric the resource lacks fails alone; the rest is kept, and a rerun retries it', async () => {
+  it('a metric the resource lacks fails alone (partial: exit 4); the rest is kept, and a rerun retries it', async () => {
     const dir = join(tempDir(), 'partial');
     const r = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/^error: .*\/APIRequestSMS\/20260107T0000Z-20260108T0000Z-PT1H\.json: .*APIRequestSMS/m);
+    expect(r.stderr).toMatch(/^error: .*\/APIRequestSMS\/20260107T0000Z-20260107T2100Z-PT1H\.json: .*APIRequestSMS/m);
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
     expect(manifest.items.map((i: { metric: string; status: string }) => [i.metric, i.status])).toEqual([
       ['APIRequestChat', 'done'],
+      ['APIRequestChat', 'done'],
+      ['APIRequestSMS', 'failed'],
       ['APIRequestSMS', 'failed'],
     ]);
     const again = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d']);
-    expect(again.code).toBe(4);
-    expect(again.stderr).toContain('continuing the export: 1 of 2 files already done');
-    expect(again.stderr).toContain('note: the results are partial: 1 of 2 files failed (named above); exit 4 (--allow-partial: 0)\n');
-    const allowed = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d', '--allow-partial']);
+    expect(again.code).toBe(3); // nothing could be fetched this time
+    expect(again.stderr).toContain('continuing the export: 2 of 4 files already done');
+    expect(r.stderr).toContain('note: the results are partial: 2 of 4 files failed (named above); exit 4 (--allow-partial: 0)\n');
+    const allowed = await live(['export', join(tempDir(), 'allowed'), '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d', '--allow-partial']);
     expect(allowed.code).toBe(0);
-    expect(allowed.stderr).toContain('note: the results are partial: 1 of 2 files failed (named above); --allow-partial: exit 0\n');
+    expect(allowed.stderr).toContain('note: the results are partial: 2 of 4 files failed (named above); --allow-partial: exit 0\n');
   });
 
   it('refuses a folder that holds other things, another plan, and a bad interval (exit 2, nothing fetched)', async () => {
@@ -125,9 +137,7 @@ describe('export', () => {
     expect((await live([...exportArgs(dir), '--since', '1d'])).code).toBe(0);
     const r2 = await live(['export', dir, '--resource', RESOURCE, '-m', 'chat', '--interval', 'PT1M', '--since', '1d']);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toBe(
-      `error: ${dir} holds an export with other metrics (APIRequestChat, ApiRequestRouter, ApiRequestRooms), interval (PT1H): run the same command to continue it, or export to another folder\n`,
-    );
+    expect(r2.stderr).toBe(`error: ${dir} holds an export at PT1H, not PT1M: run it without --interval to extend it, or export to another folder\n`);
     const r3 = await live(['export', join(tempDir(), 'x'), '--resource', RESOURCE, '--interval', 'PT5M']);
     expect(r3).toMatchObject({ code: 2, stderr: 'error: invalid --interval "PT5M": an export is at PT1M (default) or PT1H\n' });
     expect(h.emulator.requests.length).toBe(before + 2);

@@ -113,6 +113,8 @@ describe('live query refusals before any request', () => {
     ['an endpoint with a path', ['--resource', RESOURCE, '--endpoint', 'https://management.azure.com/x'], {}, 'error: invalid --endpoint "https://management.azure.com/x": give only the scheme and host, e.g. https://management.chinacloudapi.cn\n'],
     ['a bad timeout', ['--resource', RESOURCE, '--timeout', 'soon'], {}, 'error: invalid --timeout "soon": expected a duration from 1s to 1h, such as 30s, 2m or PT30S\n'],
     ['a start beyond the retention', ['--resource', RESOURCE, '--since', '100d'], {}, 'error: the window starts at 2025-09-30T00:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)\n'],
+    // The clock is at 2026-01-08T00:00:37.250Z: a window after it has no data yet (it was an empty table, exit 0).
+    ['a window after now', ['--resource', RESOURCE, '--start', '2026-01-09T00:00:00Z', '--end', '2026-01-10T00:00:00Z'], {}, 'error: the window starts at 2026-01-09T00:00:00Z, after now (2026-01-08T00:00:37Z): Azure Monitor has no data for it yet; give a --start in the past, or --since\n'],
     ['--save into a missing directory', ['--resource', RESOURCE, '--save', 'nowhere/x.json'], {}, 'error: cannot write nowhere/x.json: no such directory\n'],
   ];
   for (const [label, args, env, stderr] of refusals) {

@@ -70,6 +70,60 @@ describe('status of the sample week', () => {
   }
 });
 
+describe('query at 60 and 40 columns (issue 19: 70 and 62 before)', () => {
+  const QUERY = ['query', '--fixture', SAMPLE, '-m', 'chat', '--since', '1d'];
+
+  it('--split-by operation,statuscode,statussubclass: the StatusCode and StatusSubClass headers wrap at their humps', async () => {
+    const out = lines(await table([...QUERY, '--split-by', 'operation,statuscode,statussubclass'], 60));
+    expect(out.slice(2, 9)).toEqual([
+      '┌────────────┬────────┬────────┬────────┬────────┬────────┐',
+      '│ Operation  │ Status │ Status │  Count │ Errors │  Error │',
+      '│            │ Code   │ Sub    │        │        │   rate │',
+      '│            │        │ Class  │        │        │        │',
+      '├────────────┼────────┼────────┼────────┼────────┼────────┤',
+      '│ SendChatM… │ 201    │ 2xx    │ 16,003 │      0 │     0% │',
+      '│ ListChatM… │ 200    │ 2xx    │ 12,876 │      0 │     0% │',
+    ]);
+    expect(out.at(-2)).toBe('│ Total      │        │        │ 59,053 │    279 │   0.5% │');
+  });
+
+  it('--compare at 60: Baseline rate, Change % and Change go; both counts and both rates stay', async () => {
+    const out = lines(await table([...QUERY, '--compare', '1d'], 60));
+    expect(out.slice(3, 7)).toEqual([
+      '┌───────────┬────────┬──────────┬────────────┬─────────────┐',
+      '│ Operation │  Count │ Baseline │ Error rate │ Rate change │',
+      '├───────────┼────────┼──────────┼────────────┼─────────────┤',
+      '│ SendChat… │ 16,161 │   15,452 │       1.0% │     -9.01pp │',
+    ]);
+    expect(out.at(-2)).toBe('│ Total     │ 59,053 │   61,117 │       0.5% │     -2.44pp │');
+  });
+
+  it('--compare at 40: the series, the count and the baseline', async () => {
+    const out = lines(await table([...QUERY, '--compare', '1d'], 40));
+    expect(out.slice(5, 9)).toEqual(['┌──────────────────┬────────┬──────────┐', '│ Operation        │  Count │ Baseline │', '├──────────────────┼────────┼──────────┤', '│ SendChatMessage  │ 16,161 │   15,452 │']);
+  });
+
+  it('--compare with three split dimensions at 60', async () => {
+    const out = lines(await table([...QUERY, '--compare', '1d', '--split-by', 'operation,statuscode,statussubclass'], 60));
+    expect(out.slice(3, 8)).toEqual([
+      '┌───────────┬────────┬────────┬────────┬──────────┬────────┐',
+      '│ Operation │ Status │ Status │  Count │ Baseline │  Error │',
+      '│           │ Code   │ Sub    │        │          │   rate │',
+      '│           │        │ Class  │        │          │        │',
+      '├───────────┼────────┼────────┼────────┼──────────┼────────┤',
+    ]);
+  });
+
+  it('every width from 60 to 200 fits, split three ways, compared or not (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 60, max: 200 }), fc.boolean(), async (width, compare) => {
+        await table([...QUERY, '--split-by', 'operation,statuscode,statussubclass', ...(compare ? ['--compare', '1d'] : [])], width);
+      }),
+      { numRuns: 20 },
+    );
+  }, 60_000);
+});
+
 describe('status in colour', () => {
   it('prints the total row in bold, not its escape codes as text', async () => {
     const r = await run([...STATUS, '--width', '60'], { isTTY: true, env: { FORCE_COLOR: '1' } });

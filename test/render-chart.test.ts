@@ -43,12 +43,42 @@ describe('renderChart', () => {
   it('does not throw for empty, all-null, single-point, all-zero data and gaps', () => {
     expect(chart(result({ series: [] })).text).toContain('No data to chart.');
     expect(chart(single([null, null, null])).text).toContain('No data to chart.');
-    for (const values of [[7], [0, 0, 0], [null, 3, null, null, 4, null], [0, null, 0]]) {
+    for (const values of [[0, 0, 0], [null, 3, null, null, 4, null], [0, null, 0]]) {
       const { text } = chart(single(values));
       expect(text).toContain('── (all)');
       expect(text).toContain('UTC 01-07');
     }
     expect(chart(single([5], null)).text).toContain('count over the window');
+    expect(chart(single([0])).text).toContain('one bucket');
+  });
+
+  it('one bucket (-i FULL): a bar per series with its exact value, not a flat line rounded to a row', () => {
+    const r = result({
+      intervalMs: null,
+      splitBy: ['Operation'],
+      series: [
+        { dims: { Operation: 'SendChatMessage' }, values: [16_161] },
+        { dims: { Operation: 'GetChatMessage' }, values: [2_040] },
+        { dims: { Operation: 'DeleteChatMessage' }, values: [0] },
+        { dims: { Operation: 'ListChatThreads' }, values: [12.5] },
+      ],
+    });
+    const { text, notes } = chart(r, 60);
+    // 60 columns: labels 17, two spaces, 34 for the bars (the largest fills them), a space and the value (6).
+    expect(lines(text)).toEqual([
+      'Chat API Requests (APIRequestChat) · count over the window',
+      '2026-01-07T00:00Z – 2026-01-08T00:00Z',
+      'one bucket: the value of each series over the window',
+      `SendChatMessage    ${'█'.repeat(34)} 16,161`,
+      // 2,040 / 16,161 x 34 = 4.3 cells; 12.5 still gets one cell, 0 none.
+      `GetChatMessage     ${'█'.repeat(4)}${' '.repeat(30)}  2,040`,
+      `DeleteChatMessage  ${' '.repeat(34)}      0`,
+      `ListChatThreads    █${' '.repeat(33)}   12.5`,
+    ]);
+    for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(60);
+    expect(notes).toEqual([]);
+    // A window of one hourly bucket is one bucket too.
+    expect(lines(chart(single([553])).text).slice(1)).toEqual(['one bucket: the value of each series over the window', `(all)  ${'█'.repeat(89)} 553`]);
   });
 
   it('chooses y label decimals so that small values do not repeat', () => {

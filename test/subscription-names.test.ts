@@ -184,7 +184,7 @@ describe('--subscription NAME', () => {
     const a = join(dir, 'by-name');
     const b = join(dir, 'by-id');
     const byName = await run(['export', a, '--subscription', 'Fabrikam Test', '--metric', 'chat', '--since', '2h'], { env: liveEnv(h) });
-    expect(byName.stderr).toBe(`note: exported 4 of 4 files (0.0 MiB, 1 requests in all) to ${a}\n`);
+    expect(byName.stderr).toBe(`note: exported 4 files (4 of 4 done, 0.0 MiB, 1 requests in all) to ${a}, up to 2026-01-08T00:00:00Z\n`);
     expect(byName.code).toBe(0);
     const byId = await run(['export', b, '--subscription', C, '--metric', 'chat', '--since', '2h'], { env: liveEnv(h) });
     expect(byId.code).toBe(0);

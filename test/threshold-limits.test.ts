@@ -126,6 +126,73 @@ describe('check with out-of-range thresholds: exit 2, one line', () => {
     });
   });
 
+  it('a JSON or YAML number that underflows to 0 (1e-400) is refused as the string is, not a 0% gate', async () => {
+    for (const [name, text] of [
+      ['under.json', '{"rules": [{"name": "a", "metric": "chat", "maxErrorRate": 1e-400}, {"name": "b", "metric": "chat", "maxErrorRate": -1E-400}]}'],
+      ['under.yaml', 'rules:\n  - name: a\n    metric: chat\n    maxErrorRate: 1e-400\n  - name: b\n    metric: chat\n    maxErrorRate: -1E-400\n'],
+    ]) {
+      const path = join(dirname(chat), name!);
+      writeFileSync(path, text!);
+      const r = await run(['check', '--fixture', chat, '--config', path]);
+      expect(r).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `error: ${path}: rules[0].maxErrorRate: invalid error rate 1e-400: ${EXPONENT}\nerror: ${path}: rules[1].maxErrorRate: invalid error rate -1E-400: ${EXPONENT}\n`,
+      });
+    }
+  });
+
+  it('the other numeric keys: a number that reads as 0 or Infinity is refused with its place', async () => {
+    const path = join(dirname(chat), 'numbers.json');
+    const zeros = '0.' + '0'.repeat(400) + '1';
+    writeFileSync(
+      path,
+      `{"defaults": {"minRequests": 1e400}, "rules": [{"name": "a", "metric": "chat", "minTotal": ${zeros}, "maxTotal": 1${'0'.repeat(400)},` +
+        ' "baseline": "1d", "maxTrafficDrop": 1e-400, "maxErrorRateRatio": 1e999, "maxErrorRateIncrease": 5e-324, "confidence": 1e-999}]}',
+    );
+    const r = await run(['check', '--fixture', chat, '--config', path]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.split('\n')).toEqual([
+      `error: ${path}: defaults.minRequests: 1e400 is too large for a number: it would read as Infinity; give a value in range`,
+      `error: ${path}: rules[0].minTotal: ${zeros} is too small for a number: it would read as 0; give a value in range`,
+      `error: ${path}: rules[0].maxTotal: 1${'0'.repeat(400)} is too large for a number: it would read as Infinity; give a value in range`,
+      `error: ${path}: rules[0].maxTrafficDrop: 1e-400 is too small for a number: it would read as 0; give a value in range`,
+      `error: ${path}: rules[0].maxErrorRateRatio: 1e999 is too large for a number: it would read as Infinity; give a value in range`,
+      `error: ${path}: rules[0].confidence: 1e-999 is too small for a number: it would read as 0; give a value in range`,
+      '',
+    ]);
+    // 5e-324 is the smallest double, not 0: it reads as written, so it is not in the list.
+  });
+
+  it('zero written as zero stays a valid number (0, 0.0, 0e5)', async () => {
+    const path = join(dirname(chat), 'zeros.json');
+    writeFileSync(path, '{"rules": [{"name": "a", "metric": "chat", "maxErrorRate": 0.0, "minTotal": 0e5}]}');
+    const r = await run(['check', '--fixture', chat, '--config', path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(/^FAIL  a  error rate 6\.57% > 0\.00% /);
+  });
+
+  it('flags: --min-total 1e-400 (read as 0) and other non-digit counts are refused', async () => {
+    for (const value of ['1e-400', '1e2', '0x10', '1.0']) {
+      const r = await run(['check', '--fixture', chat, '-m', 'chat', '--min-total', value]);
+      expect(r).toEqual({ code: 2, stdout: '', stderr: `error: invalid --min-total "${value}": expected a whole number of at least 0\n` });
+    }
+  });
+
+  it('a duration beyond 100,000 years is refused (exit 2), never an internal error on an invalid date', async () => {
+    const message = (flag: string, v: string) => `error: invalid ${flag} "${v}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H (at most 100,000 years)\n`;
+    for (const v of ['99999999999999999999d', 'P99999999999D', '36500001d']) {
+      for (const command of [['query', '-m', 'chat'], ['check', '-m', 'chat', '--max-error-rate', '1%'], ['status'], ['usage']]) {
+        const r = await run([...command, '--fixture', chat, '--since', v]);
+        expect([r.code, r.stdout, r.stderr]).toEqual([2, '', message('--since', v)]);
+      }
+    }
+    // 100,000 years is still a window (of all the data).
+    expect((await run(['query', '--fixture', chat, '-m', 'chat', '--since', '36500000d', '-o', 'json'])).code).toBe(0);
+    const compare = await run(['query', '--fixture', chat, '-m', 'chat', '--compare', '99999999999999999999d']);
+    expect(compare.code).toBe(2);
+  });
+
   it('the finest accepted threshold works end to end: 0.000001%', async () => {
     // Chat: 9 errors in 137 requests.
     const r = await run(['check', '--fixture', chat, '-m', 'chat', '--max-error-rate', '0.000001%']);

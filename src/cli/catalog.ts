@@ -6,6 +6,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { catalogJson, catalogOverview, metricDetail, operationsJson, operationTable } from '../render/catalog.js';
 import type { Register } from './register.js';
 import { outputWidth, parseWidth } from './width.js';
+import { METRIC_ALIASES, offerArgument } from './option-values.js';
 
 const listOf = (items: readonly string[]): string =>
   items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
@@ -17,10 +18,12 @@ interface CatalogOptions {
 }
 
 export const registerCatalog: Register = (program, action) => {
-  program
+  const cmd = program
     .command('catalog')
     .description('list the ACS metrics, their dimensions and operations (no Azure access needed)')
-    .argument('[metric]', 'a metric: alias (chat), REST name (APIRequestChat) or display name')
+    .argument('[metric]', 'a metric: alias (chat), REST name (APIRequestChat) or display name');
+  offerArgument(cmd, 0, METRIC_ALIASES);
+  cmd
     .option('--operation <fragment>', 'find operations whose name contains a fragment, across metrics')
     .option('--json', 'print JSON (see the README for its shape)')
     .option('--width <columns>', "fit tables to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)")

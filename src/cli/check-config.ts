@@ -42,6 +42,7 @@ import { CliError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { parseJson } from '../sources/parse-response.js';
 import type { Io } from './io.js';
+import { refuseUnreadable } from './rules-numbers.js';
 
 /** Keys of a rule; `defaults` takes the same except name and operations. */
 export const RULE_KEYS = [
@@ -124,12 +125,15 @@ export async function parseRulesText(text: string, origin: string, format: 'json
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new UsageError(`${origin}: empty rules file`);
   if (format === 'json') {
+    let value: unknown;
     try {
-      return parseJson(body, origin);
+      value = parseJson(body, origin);
     } catch (err) {
       if (err instanceof CliError) throw new UsageError(err.problems, { cause: err });
       throw err;
     }
+    await refuseUnreadable(value, body, origin);
+    return value;
   }
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(body);
@@ -137,7 +141,9 @@ export async function parseRulesText(text: string, origin: string, format: 'json
     // The first line of each message: "Map keys must be unique at line 2, column 1:".
     throw new UsageError(doc.errors.map((e) => `${origin}: not valid YAML: ${e.message.split('\n')[0]!.replace(/:\s*$/, '')}`));
   }
-  return doc.toJS();
+  const value: unknown = doc.toJS();
+  await refuseUnreadable(value, doc, origin);
+  return value;
 }
 
 /** Checks a parsed rules file against the catalog; returns the rules or throws every problem at once. */

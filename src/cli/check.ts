@@ -9,7 +9,7 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkRulesPerResource } from '../core/gate-resources.js';
-import { errorResult, type GateRule, outcome as outcomeOf, ruleQuery, type CheckOutcome } from '../core/gate.js';
+import { errorResult, type GateRule, LEVELS, outcome as outcomeOf, ruleQuery, type CheckOutcome } from '../core/gate.js';
 import { CliError, EXIT, Problems, UsageError } from '../errors.js';
 import { renderCheckJson, renderCheckText } from '../render/check-report.js';
 import { githubAnnotations, githubStepSummary } from '../render/github.js';
@@ -23,12 +23,16 @@ import { addFilterOptions, inferMetric } from './query-options.js';
 import { addSourceOptions, fetchWindows, type SourceOptions } from './source-options.js';
 import { addChangeOptions } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
+import type { Query } from '../core/model.js';
 import { addRuleOptions, readRules, type RuleOptions, ruleFromFlags } from './check-rules.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
+import { MAX_WIDTH, MIN_WIDTH, outputWidth, parseWidth } from './width.js';
 
 const OUTPUTS = ['text', 'json', 'yaml'] as const;
 
 interface CheckOptions extends RuleOptions, SourceOptions, WatchOptions {
+  width?: string;
   output?: string;
   junit?: string;
 }
@@ -40,10 +44,14 @@ export const registerCheck: Register = (program, action) => {
   addFilterOptions(cmd);
   addRuleOptions(cmd)
     .option('-o, --output <format>', 'text, json or yaml (the JSON document)', 'text')
-    .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)');
+    .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)')
+    .option('--width <columns>', `fit the report's lines to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`);
   addChangeOptions(cmd);
   addWatchOptions(cmd);
   addSourceOptions(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--level', LEVELS);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `
@@ -65,15 +73,15 @@ Examples:
 async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric, or rules with --config`);
   const problems = new Problems();
-  const output = (opts.output ?? 'text').toLowerCase();
-  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
-  if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
+  const output = reportOptions(opts, problems);
 
   const read = await readRules(opts, problems, ctx, '--metric is required for a live check, e.g. --metric chat (see "acs-metrics catalog")');
   let rules = read.rules;
   const pending = read.pending;
   const watch = parseWatch(opts, problems);
   problems.throwIfAny();
+  // A rules file live: a window beyond the retention names its rule (and whether it is the baseline's).
+  if (rules && opts.config !== undefined && !opts.fixture?.length) await checkRuleWindows(rules, ctx.io.now().getTime());
   // --junit is checked before anything is fetched or printed: a report is never followed by a failure to write it.
   if (opts.junit !== undefined) await resolveOutputTarget(resolve(ctx.io.cwd, opts.junit), safeText(opts.junit));
 
@@ -116,6 +124,38 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   return report(outcome, data, opts, output, ctx);
 }
 
+/** The report's options (--output, --junit, --width, --rule-name) checked; returns the output format. */
+function reportOptions(opts: CheckOptions, problems: Problems): string {
+  const output = (opts.output ?? 'text').toLowerCase();
+  if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
+  if (opts.junit !== undefined && opts.junit.trim() === '') problems.add('--junit needs a file name, e.g. --junit check.xml');
+  problems.try(() => parseWidth(opts.width));
+  if (opts.ruleName !== undefined && opts.ruleName.trim() === '') {
+    problems.add('--rule-name is empty: give a name, e.g. --rule-name "chat errors", or leave it out for the default (the metric and its operations)');
+  }
+  return output;
+}
+
+/** Each rule's windows as they would be asked of Azure (retention, empty windows), every problem named by its rule. */
+async function checkRuleWindows(rules: readonly GateRule[], now: number): Promise<void> {
+  const { queryWindow } = await import('../sources/azure/request-plan.js');
+  const problems = new Problems();
+  const check = (rule: GateRule, query: Query, baseline: boolean): void => {
+    try {
+      queryWindow(query, now);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      const message = baseline ? err.message.replace(/^the (time )?window /, 'the baseline window ') : err.message;
+      problems.add(`rule "${safeText(rule.name)}": ${message}`);
+    }
+  };
+  for (const rule of rules) {
+    check(rule, ruleQuery(rule), false);
+    if (rule.change) check(rule, baselineQuery(ruleQuery(rule), rule.change.baseline, now), true);
+  }
+  problems.throwIfAny();
+}
+
 /** The usual report of an outcome (stdout, stderr, GitHub, JUnit); returns the exit code. */
 async function report(outcome: CheckOutcome, data: SourceResult | undefined, opts: CheckOptions, output: string, ctx: Context, exitCode = outcome.exitCode): Promise<number> {
   const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
@@ -124,7 +164,7 @@ async function report(outcome: CheckOutcome, data: SourceResult | undefined, opt
   // Machine output (json, yaml) keeps stdout to the document.
   const json = output !== 'text';
   const doc = json ? renderCheckJson(outcome) : undefined;
-  ctx.io.stdout.write(doc === undefined ? renderCheckText(outcome, ctx.out) : output === 'yaml' ? await (await import('../render/yaml.js')).jsonToYaml(doc) : doc);
+  ctx.io.stdout.write(doc === undefined ? renderCheckText(outcome, ctx.out, outputWidth(ctx.io, parseWidth(opts.width))) : output === 'yaml' ? await (await import('../render/yaml.js')).jsonToYaml(doc) : doc);
 
   const failures = new Set<string>();
   for (const r of outcome.results) {

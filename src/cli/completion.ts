@@ -1,15 +1,15 @@
 /**
  * `acs-metrics completion bash|zsh|fish|pwsh` prints a completion script; the script calls back into
  * the hidden `acs-metrics __complete -- WORDS...` (the words typed so far, the last one being
- * completed), which prints one candidate per line: commands, options, metric aliases, outputs,
- * aggregations, dimensions and, after --operation, the operations of the metric given by -m.
+ * completed), which prints one candidate per line, read from the commander tree --help shows:
+ * commands, options, and the values the commands attach to options and arguments (option-values.ts):
+ * metric aliases, outputs, aggregations, dimensions, --fail-on lifecycles and, after --operation, the
+ * operations of the metric given by -m.
  */
-import { Command } from 'commander';
-import { AGGREGATIONS } from '../catalog/aggregations.js';
-import { METRICS } from '../catalog/metrics.js';
-import { resolveMetric } from '../catalog/resolve.js';
+import type { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import type { Register } from './register.js';
+import { offerArgument, valuesOf } from './option-values.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const;
 
@@ -45,59 +45,71 @@ Register-ArgumentCompleter -Native -CommandName acs-metrics -ScriptBlock {
 `,
 };
 
-const OUTPUTS: Record<string, readonly string[]> = { query: ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'], check: ['text', 'json', 'yaml'] };
-
-/** Every command's visible long options, read from the commands' own definitions. */
-async function commandOptions(): Promise<Map<string, string[]>> {
-  const { COMMAND_LOADERS } = await import('./commands.js');
-  const program = new Command();
+/**
+ * The program as --help sees it: the same root (program.ts), every command of commands.ts and this
+ * one, with the same options. A command added to commands.ts is completed without any change here.
+ */
+async function programTree(): Promise<Command> {
+  const [{ COMMAND_LOADERS }, { newProgram }] = await Promise.all([import('./commands.js'), import('./program.js')]);
+  const program = newProgram();
   const registers = await Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
-  for (const register of registers) register(program, () => async () => {});
-  const out = new Map<string, string[]>();
-  for (const cmd of program.commands) {
-    const visible = cmd.options.filter((o) => !o.hidden);
-    out.set(cmd.name(), visible.flatMap((o) => (o.long ? [o.long] : [])));
-  }
-  return out;
+  for (const register of [...registers, registerCompletion]) register(program, () => async () => {});
+  return program;
 }
 
-/** The candidates for the last word, given the words before it. */
+const longNames = (options: readonly Option[]): string[] => options.flatMap((o) => (o.long ? [o.long] : []));
+const findOption = (cmd: Command, flag: string | undefined): Option | undefined =>
+  flag === undefined || !flag.startsWith('-') ? undefined : cmd.options.find((o) => o.long === flag || o.short === flag);
+
+/** How many positional arguments the words after the command hold (option values skipped). */
+function positionals(cmd: Command, words: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!w.startsWith('-')) n++;
+    else if (!w.includes('=') && findOption(cmd, w)?.required) i++;
+  }
+  return n;
+}
+
+/**
+ * The candidates for the last word, given the words before it: the commands and global options, a
+ * command's options as its --help lists them, the values attached to an option (option-values.ts),
+ * or to the positional argument being typed.
+ */
 export async function complete(words: readonly string[]): Promise<string[]> {
   const cur = words[words.length - 1] ?? '';
   const before = words.slice(0, -1);
-  const command = before.find((w) => !w.startsWith('-'));
-  const prev = before[before.length - 1];
-  const metricWord = before.findIndex((w) => w === '-m' || w === '--metric' || w === '--metrics');
-  const metric = (() => {
-    try {
-      return metricWord >= 0 && before[metricWord + 1] ? resolveMetric(before[metricWord + 1]!) : undefined;
-    } catch {
-      return undefined;
+  const program = await programTree();
+  const help = program.createHelp();
+  const at = before.findIndex((w) => !w.startsWith('-'));
+  const cmd = at === -1 ? undefined : program.commands.find((c) => c.name() === before[at]);
+  let candidates: readonly string[];
+  if (at === -1) candidates = [...help.visibleCommands(program).map((c) => c.name()), ...longNames(help.visibleOptions(program))];
+  else if (cmd === undefined) candidates = [];
+  else {
+    const option = findOption(cmd, before[before.length - 1]);
+    if (option !== undefined && (option.required || option.optional)) {
+      // A comma list (--metric chat,sms, --split-by operation,statuscode): the value after the last comma.
+      const done = cur.slice(0, cur.lastIndexOf(',') + 1);
+      candidates = (valuesOf(option, before) ?? []).map((v) => done + v);
+    } else if (cur.startsWith('-')) candidates = longNames(help.visibleOptions(cmd));
+    else {
+      const argument = cmd.registeredArguments[positionals(cmd, before.slice(at + 1))];
+      candidates = argument === undefined ? [] : (valuesOf(argument, before) ?? []);
     }
-  })();
-  let candidates: string[];
-  if (command === undefined) candidates = ['catalog', 'query', 'check', 'definitions', 'completion', '--help', '--version', '--no-color'];
-  else if (command === 'completion') candidates = before.length === 1 ? [...SHELLS] : [];
-  else if (prev === '-m' || prev === '--metric' || prev === '--metrics' || (command === 'catalog' && !cur.startsWith('-') && prev === 'catalog')) {
-    candidates = METRICS.map((m) => m.alias);
-  } else if (prev === '--operation') {
-    const names = (metric ? [metric] : METRICS).flatMap((m) => m.operations.map((o) => o.name));
-    candidates = [...new Set(names)];
-  } else if (prev === '-o' || prev === '--output') candidates = [...(OUTPUTS[command] ?? [])];
-  else if (prev === '-a' || prev === '--aggregation') candidates = AGGREGATIONS.map((a) => a.label);
-  else if (prev === '--split-by' || prev === '--dimension') candidates = [...(metric ?? METRICS[0]!).dimensions.map((d) => d.name), 'none'];
-  else if (prev === '--status-class') candidates = ['2xx', '4xx', '5xx'];
-  else if (cur.startsWith('-')) candidates = [...((await commandOptions()).get(command) ?? []), '--help'];
-  else candidates = [];
+  }
   const lower = cur.toLowerCase();
   return candidates.filter((c) => c.toLowerCase().startsWith(lower));
 }
 
 export const registerCompletion: Register = (program, action) => {
-  program
+  const completion = program
     .command('completion')
     .description('print a shell completion script: bash, zsh, fish or pwsh')
-    .argument('<shell>', SHELLS.join(', '))
+    .argument('<shell>', SHELLS.join(', '));
+  offerArgument(completion, 0, SHELLS);
+  completion
     .addHelpText('after', '\nInstall:\n  bash: eval "$(acs-metrics completion bash)"    (in ~/.bashrc)\n  zsh:  eval "$(acs-metrics completion zsh)"     (in ~/.zshrc, after compinit)\n  fish: acs-metrics completion fish > ~/.config/fish/completions/acs-metrics.fish\n  pwsh: acs-metrics completion pwsh | Out-String | Invoke-Expression    (in $PROFILE)')
     .action(
       action(async (args, _opts, ctx) => {

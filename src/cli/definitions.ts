@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { METRICS } from '../catalog/metrics.js';
 import { EXIT, UsageError } from '../errors.js';
-import { renderGrid } from '../render/grid.js';
+import { type GridColumn, renderGrid, wrapLines } from '../render/grid.js';
 import type { DefinitionsDiff, MetricComparison } from '../sources/azure/definitions-diff.js';
 import type { Register } from './register.js';
 import { resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { safeText } from '../render/safe.js';
 import { writeOutputFile } from '../sources/save.js';
 import { compareValues, type ValuesComparison } from '../sources/azure/definitions-values.js';
 import type { Context } from './context.js';
+import { MAX_WIDTH, MIN_WIDTH, outputWidth, parseWidth } from './width.js';
 import { addAzureOptions, type AzureOptions, azureTarget, fetchData, liveSettings, selectionOf } from './source-options.js';
 
 export const DEFINITIONS_SCHEMA_VERSION = 1;
@@ -30,6 +31,7 @@ interface DefinitionsOptions extends AzureOptions {
   values?: boolean;
   since?: string;
   writeExtra?: string;
+  width?: string;
 }
 
 /** How far back --values looks by default. */
@@ -42,27 +44,41 @@ const STATUS_LABEL: Record<MetricComparison['status'], string> = {
   'resource-only': 'resource only',
 };
 
-export function definitionsTable(diff: DefinitionsDiff, resource: string, c: ChalkInstance): string {
+/** What the operator can do about a difference: the values the catalog lacks, and how to report the rest. */
+export const WHAT_TO_DO = [
+  'Operations the catalog lacks: "acs-metrics definitions --values --write-extra extra.json" saves them,',
+  'and "--catalog-extra extra.json" makes query and check accept them.',
+  'Anything else needs a new catalog: report it in an issue on the acs-metrics project, with the',
+  'output of "acs-metrics definitions --json" (with the resource id left out if it is private).',
+  '',
+].join('\n');
+
+/** Names (aliases, REST names, dimensions) are cut with … as a last resort. */
+const NAME_COLUMN: GridColumn = { mode: 'truncate', floor: 16, min: 8 };
+
+export function definitionsTable(diff: DefinitionsDiff, resource: string, c: ChalkInstance, width?: number): string {
   // One row per difference, so that each reads on its own line.
   const rows = diff.metrics.flatMap((m) => {
     const status = m.status === 'same' ? STATUS_LABEL[m.status] : { text: STATUS_LABEL[m.status], style: c.yellow };
     const [first = '', ...rest] = m.notes;
     return [[m.alias ?? '-', m.rest, status, first], ...rest.map((note) => ['', '', '', note])];
   });
-  const head = `Metric definitions of ${resource} compared with the built-in catalog\n`;
+  const head = wrapLines(`Metric definitions of ${resource} compared with the built-in catalog\n`, width);
   const table = renderGrid(['Alias', 'REST name', 'Status', 'Differences'], rows, {
     color: c.level > 0,
     headStyle: c.bold,
+    columns: [NAME_COLUMN, { mode: 'middle', floor: 24, min: 12 }, {}, { mode: 'wrap', min: 12 }],
+    width,
   });
   const summary =
     diff.differing === 0
       ? 'The catalog matches the resource.\n'
-      : `${diff.differing} of ${diff.metrics.length} metrics differ; correct src/catalog/metrics.ts where the service is right.\n`;
-  return head + table + summary;
+      : `${diff.differing} of ${diff.metrics.length} metrics differ from the built-in catalog.\n${WHAT_TO_DO}`;
+  return head + table + wrapLines(summary, width);
 }
 
 /** The values seen per metric: one row per value, then the catalog entries never seen. */
-export function valuesTable(values: readonly ValuesComparison[], window: { start: number; end: number }, c: ChalkInstance): string {
+export function valuesTable(values: readonly ValuesComparison[], window: { start: number; end: number }, c: ChalkInstance, width?: number): string {
   const rows = values.flatMap((v) => {
     const seen = v.seen.map((s) => [
       v.metric.alias,
@@ -75,10 +91,15 @@ export function valuesTable(values: readonly ValuesComparison[], window: { start
     return [...seen, ...never];
   });
   const head = `Values seen from ${formatTime(window.start)} to ${formatTime(window.end)}\n`;
-  const table = renderGrid(['Alias', 'Dimension', 'Value', 'Count', 'Catalog'], rows, { color: c.level > 0, headStyle: c.bold, colWidths: [null, null, 70, null, null] });
+  const table = renderGrid(['Alias', 'Dimension', 'Value', 'Count', 'Catalog'], rows, {
+    color: c.level > 0,
+    headStyle: c.bold,
+    columns: [NAME_COLUMN, NAME_COLUMN, { mode: 'wrap', cap: 70, min: 16 }, {}, { mode: 'wrap', min: 7 }],
+    width,
+  });
   const unknown = values.reduce((n, v) => n + v.unknown.length, 0);
   const foot = unknown === 0 ? 'Every value seen is in the catalog.\n' : `${unknown} value${unknown === 1 ? '' : 's'} not in the catalog; --write-extra FILE saves them for --catalog-extra.\n`;
-  return head + table + foot;
+  return wrapLines(head, width) + table + wrapLines(foot, width);
 }
 
 export function valuesJson(values: readonly ValuesComparison[]): object[] {
@@ -154,6 +175,7 @@ export const registerDefinitions: Register = (program, action) => {
     .option('--values', 'also list the operation-like values each metric emitted (Operation, EventTypeName, MessageStatus...), flagging those the catalog lacks')
     .option('--since <duration>', `the window for --values (default ${VALUES_WINDOW})`)
     .option('--write-extra <file>', 'write the values not in the catalog as JSON for --catalog-extra (implies --values)')
+    .option('--width <columns>', `fit the tables to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`)
     .addHelpText(
       'after',
       `
@@ -168,6 +190,7 @@ Examples:
     .action(
       action<DefinitionsOptions>(async (args, opts, ctx) => {
         if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the resource with --resource`);
+        parseWidth(opts.width);
         const target = await azureTarget(opts, ctx);
         if (target.resource === undefined) {
           throw new UsageError('no resource: give --resource ID (or set ACS_METRICS_RESOURCE), or --subscription, --resource-group and --name');
@@ -190,7 +213,10 @@ Examples:
           ctx.note(`wrote ${n} value${n === 1 ? '' : 's'} not in the catalog to ${safeText(opts.writeExtra)}; pass it with --catalog-extra`);
         }
         if (opts.json) ctx.io.stdout.write(definitionsJson(diff, id, values));
-        else ctx.io.stdout.write(definitionsTable(diff, id, ctx.out) + (values ? `\n${valuesTable(values.list, values, ctx.out)}` : ''));
+        else {
+          const width = outputWidth(ctx.io, parseWidth(opts.width));
+          ctx.io.stdout.write(definitionsTable(diff, id, ctx.out, width) + (values ? `\n${valuesTable(values.list, values, ctx.out, width)}` : ''));
+        }
         return EXIT.OK;
       }),
     );

@@ -2,15 +2,15 @@
  * The command line: commander wiring. main(argv, io) runs one command and returns its exit code; it
  * never exits the process (entry.ts does) so that tests can call it directly.
  */
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { CliError, EXIT } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { version } from '../version.js';
 import { makeChalk } from './color.js';
 import { type GlobalOptions, makeContext } from './context.js';
 import type { Io } from './io.js';
 import { COMMAND_LOADERS } from './commands.js';
 import type { Handler, Register } from './register.js';
+import { newProgram } from './program.js';
 
 /** Every command: the loaders, and completion, which lists them. */
 const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
@@ -31,22 +31,7 @@ function commandsFor(argv: readonly string[]): typeof COMMANDS {
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = new Command('acs-metrics');
-  program
-    .description('Query, chart and gate Azure Communication Services request metrics (Azure Monitor or fixture files).')
-    .version(version(), '-V, --version', 'print the version')
-    .option('--no-color', 'never colour the output (also NO_COLOR=1)')
-    .option('--debug', 'log requests and show stack traces on stderr')
-    .helpOption('-h, --help', 'show help')
-    .addHelpCommand(false)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
-    })
-    .showSuggestionAfterError(true)
-    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.');
+  const program = newProgram(io);
 
   const action =
     <O>(handler: Handler<O>) =>

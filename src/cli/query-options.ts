@@ -14,14 +14,16 @@ import {
   resolveStatusCode,
 } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
-import { parseDuration } from '../core/duration.js';
+import { isTooLong, parseDuration } from '../core/duration.js';
 import { defaultErrors } from '../core/classify.js';
 import type { DimensionFilter, ErrorDefinition, IntervalSpec, MetricData, RangeSpec } from '../core/model.js';
 import { parseTime } from '../core/time.js';
-import { metricByRestName } from '../catalog/resolve.js';
+import { metricByRestName, operationDimension } from '../catalog/resolve.js';
 import { METRICS } from '../catalog/metrics.js';
 import { DataError, type Problems, UsageError } from '../errors.js';
 import { parseODataFilter } from './odata-filter.js';
+import { METRIC_ALIASES, offer, operationsOfMetric, STATUS_CLASSES } from './option-values.js';
+import { fewFiles } from '../core/few.js';
 
 export interface FilterOptions {
   metric?: string;
@@ -57,6 +59,7 @@ const LIST_EXAMPLES: Record<string, string> = {
   '--status-code': 'status codes separated by commas, e.g. --status-code 429,503',
   '--status-class': 'status classes separated by commas, e.g. --status-class 4xx,5xx',
   '--split-by': 'dimensions separated by commas, e.g. --split-by operation,statuscode (or none for one series)',
+  '--resource-name': 'resource names or ids separated by commas, e.g. --resource-name acs-prod,acs-test',
 };
 
 /** Adds a problem when a list option (collectList) has an empty value; true when it has none. */
@@ -66,12 +69,13 @@ export function checkListValues(flag: string, values: readonly string[] | undefi
   return false;
 }
 
-/** Rejects empty values of --operation, --status-code and --status-class; true when there are none. */
+/** Rejects empty values of --operation, --status-code, --status-class and --resource-name; true when there are none. */
 export function checkFilterValues(opts: FilterOptions, problems: Problems): boolean {
   const results = [
     checkListValues('--operation', opts.operation, problems),
     checkListValues('--status-code', opts.statusCode, problems),
     checkListValues('--status-class', opts.statusClass, problems),
+    checkListValues('--resource-name', opts.resourceName, problems),
   ];
   return results.every(Boolean);
 }
@@ -92,13 +96,17 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
     .option('--resource-name <names>', 'only these resources, by name or full id, when the data holds several', collectList);
   addWindowOptions(cmd, 'the last 24h, 7d, 90m, PT6H (counted back from the end of the data, or now when live)');
-  return cmd
+  cmd
     .option('--catalog-extra <file>', 'also accept the operation values in this file (written by "acs-metrics definitions --write-extra")')
     .addOption(cmd.createOption('--start-time <time>', 'az: --start').hideHelp())
     .addOption(cmd.createOption('--end-time <time>', 'az: --end').hideHelp())
     .addOption(cmd.createOption('--offset <duration>', 'az: counts back from --end-time or now, or forward from --start-time').hideHelp())
     .addOption(cmd.createOption('--metrics <names...>', 'az: --metric').hideHelp())
     .option('--filter <odata>', "az's dimension filter, e.g. \"Operation eq 'SendChatMessage' and StatusCode eq '*'\" (see the README)");
+  offer(cmd, '--metric', METRIC_ALIASES);
+  offer(cmd, '--metrics', METRIC_ALIASES);
+  offer(cmd, '--operation', operationsOfMetric);
+  return offer(cmd, '--status-class', STATUS_CLASSES);
 }
 
 /** A value given under our name or az's, not both. */
@@ -121,9 +129,28 @@ export function resolveMetricOption(opts: FilterOptions, problems: Problems): Me
   }
   if (!checkFilterValues(opts, problems) && opts.metric === undefined) return undefined;
   if (opts.metric !== undefined) return problems.try(() => resolveMetric(opts.metric!));
-  const first = opts.operation?.[0];
+  const first = opts.operation?.[0] ?? filterOperation(opts.filter);
   if (first !== undefined) return problems.try(() => resolveOperationAnywhere(first).metric);
   return undefined;
+}
+
+/** The names an operation-like dimension goes by in some metric (Operation, OperationName, EventTypeName...), in lower case. */
+const OPERATION_DIMENSIONS = new Set(
+  METRICS.flatMap((m) => {
+    const d = operationDimension(m);
+    return d ? [d.name, d.rest].map((n) => n.toLowerCase()) : [];
+  }),
+);
+
+/** The first operation a --filter names (`Operation eq 'SendChatMessage'`); a bad filter is reported by parseFilters. */
+function filterOperation(filter: string | undefined): string | undefined {
+  if (filter === undefined) return undefined;
+  try {
+    const term = parseODataFilter(filter).find((t) => OPERATION_DIMENSIONS.has(t.dimension.toLowerCase()) && t.values !== '*');
+    return term === undefined ? undefined : (term.values as readonly string[])[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** --metric as a list: aliases, REST or display names separated by commas, or "all" (every catalog metric). */
@@ -157,7 +184,7 @@ export function inferMetric(data: readonly MetricData[], fixtures: readonly stri
     const files = fixtures.length > 0 ? fixtures.map((f) => (f === '-' ? 'stdin' : f)) : data.map((m) => m.origin);
     const names = [...new Set(data.map((m) => m.name))];
     throw new DataError(
-      `${[...new Set(files)].join(', ') || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
+      `${fewFiles(files) || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
     );
   }
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
@@ -229,7 +256,7 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
   let sinceMs: number | undefined;
   if (sinceText !== undefined) {
     sinceMs = parseDuration(sinceText);
-    if (sinceMs === undefined) problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H`);
+    if (sinceMs === undefined) problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H${tooLong(sinceText)}`);
     if (sinceFlag === '--offset' && startText !== undefined) {
       if (endText !== undefined) problems.add(`give at most two of ${startFlag}, ${endFlag} and --offset`);
       // az: with a start time, the offset counts forward from it.
@@ -240,6 +267,9 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
   if (start !== undefined && end !== undefined && start >= end && endText !== undefined) problems.add(`${startFlag} ${startText} is not before ${endFlag} ${endText}`);
   return { start, end, sinceMs };
 }
+
+/** " (at most 100,000 years)" when the text is a duration, only too long to be one. */
+const tooLong = (text: string): string => (isTooLong(text) ? ' (at most 100,000 years)' : '');
 
 /** --interval: auto, FULL, ISO 8601 (PT5M) or short (5m, 1h, 1d). */
 export function parseInterval(text: string | undefined, problems: Problems): IntervalSpec {
@@ -297,11 +327,18 @@ export function noErrorRateProblem(metric: MetricDef, flag = '--max-error-rate')
   return `${flag} does not apply to ${metric.alias} (${metric.rest}): it has no error rate (${rule.reason}); gate its volume with --min-total or --max-total`;
 }
 
+/** Digits only (1e-400 would read as 0, 0x10 as 16); undefined beyond 2^53. */
+function wholeNumber(text: string): number | undefined {
+  if (!/^\s*\+?\d+\s*$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** A positive whole number option (--top, --min-total...); an empty value is not 0. */
 export function parsePositiveInt(flag: string, text: string | undefined, problems: Problems, min = 1): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min) {
+  const n = wholeNumber(text);
+  if (n === undefined || n < min) {
     problems.add(`invalid ${flag} "${text}": expected a whole number of at least ${min}`);
     return undefined;
   }
@@ -311,8 +348,8 @@ export function parsePositiveInt(flag: string, text: string | undefined, problem
 /** A whole number from min to max (--width, --height); `unit` ends the message: "(columns)". */
 export function parseIntInRange(flag: string, text: string | undefined, problems: Problems, min: number, max: number, unit: string): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+  const n = wholeNumber(text);
+  if (n === undefined || n < min || n > max) {
     problems.add(`invalid ${flag} "${text}": expected a whole number from ${min} to ${max} (${unit})`);
     return undefined;
   }

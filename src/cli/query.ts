@@ -39,6 +39,7 @@ import { outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
 import { baselineQueries, compareOutput } from './query-compare.js';
+import { AGGREGATION_NAMES, dimensionsOfMetric, offer } from './option-values.js';
 
 const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'] as const;
 
@@ -109,6 +110,11 @@ export const registerQuery: Register = (program, action) => {
     .option('--baseline-end <time>', 'the end of the --baseline-start window');
   addSourceOptions(cmd);
   addPartialOption(cmd);
+  offer(cmd, '--split-by', dimensionsOfMetric);
+  offer(cmd, '--dimension', dimensionsOfMetric);
+  offer(cmd, '--aggregation', AGGREGATION_NAMES);
+  offer(cmd, '--interval', ['auto', 'FULL']);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `

@@ -5,6 +5,7 @@ import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import type { Context } from './context.js';
 import type { Register } from './register.js';
 import { addLiveOptions, estateSettings, type LiveOptions } from './source-options.js';
+import { offer } from './option-values.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 
@@ -18,6 +19,7 @@ export const registerResources: Register = (program, action) => {
   addLiveOptions(cmd);
   cmd.option('-o, --output <format>', 'table, json or csv (json is what --resources-from reads)', 'table');
   cmd.option('--width <columns>', TABLE_WIDTH_HELP);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `

@@ -49,8 +49,19 @@ export function namedOptions(o: SelectionOptions): string[] {
 
 function parseTag(text: string): [string, string] {
   const at = text.indexOf('=');
-  if (at <= 0) throw new UsageError(`invalid --tag "${safeText(text)}": expected KEY=VALUE, e.g. --tag env=prod`);
+  if (at <= 0 || text.slice(0, at).trim() === '') throw new UsageError(`invalid --tag "${safeText(text)}": expected KEY=VALUE, e.g. --tag env=prod`);
   return [text.slice(0, at).trim(), text.slice(at + 1).trim()];
+}
+
+/** What --resource-group and --name take, for the "empty value" message. */
+const NARROWING_EXAMPLES: Record<string, string> = {
+  '--resource-group': 'a resource group name, e.g. --resource-group my-rg',
+  '--name': "a resource name, or a pattern with * and ?, e.g. --name acs-prod or --name 'acs-*'",
+};
+
+/** An empty --resource-group or --name never narrows to nothing (a data error): it is a usage error. */
+function checkNotEmpty(flag: '--resource-group' | '--name', values: readonly string[]): void {
+  if (values.some((v) => v.trim() === '')) throw new UsageError(`${flag} has an empty value: give ${NARROWING_EXAMPLES[flag]}`);
 }
 
 /** The ids in a --resources-from text: one per line (# comments, blank lines), or the JSON of `resources -o json`. */
@@ -154,6 +165,8 @@ export async function parseSelection(o: SelectionOptions, io: Io): Promise<Parse
   const subs = o.subscription ?? [];
   const groups = o.resourceGroup ?? [];
   const names = o.name ?? [];
+  checkNotEmpty('--resource-group', groups);
+  checkNotEmpty('--name', names);
   const tags = (o.tag ?? []).map(parseTag);
   const narrowing = namedOptions({ resourceGroup: o.resourceGroup, name: o.name, tag: o.tag });
   const byId = namedOptions({ resource: o.resource, resourcesFrom: o.resourcesFrom });

@@ -299,6 +299,16 @@ export async function fetchData(opts: SourceOptions, ctx: Context, queries: read
   return (await fetchWindows(opts, ctx, queries)).data;
 }
 
+/** A usage error about the baseline's window (beyond the retention, empty) says it is the baseline's. */
+async function asBaseline<T>(fetch: () => Promise<T>): Promise<T> {
+  try {
+    return await fetch();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    throw new UsageError(/^the (time )?window /.test(err.message) ? err.message.replace(/^the (time )?window /, 'the baseline window ') : `the baseline window: ${err.message}`);
+  }
+}
+
 /**
  * fetchData for a comparison: files hold both windows (the baseline data is the same data); a live
  * source fetches the baseline queries (made from "now") separately. --save writes every response.
@@ -314,7 +324,7 @@ export async function fetchWindows(
   const data = await source.fetch(queries, ctx.io.signal);
   let baseline: SourceResult | undefined;
   if (baselineQueries !== undefined) {
-    baseline = source instanceof FixtureSource ? data : await source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal);
+    baseline = source instanceof FixtureSource ? data : await asBaseline(() => source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal));
   }
   if (savePath !== undefined) {
     if (ctx.io.signal?.aborted) throw new InterruptedError();

@@ -17,6 +17,7 @@ import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions } from './partial.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
@@ -40,6 +41,8 @@ export const registerStatus: Register = (program, action) => {
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
   addPartialOption(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `

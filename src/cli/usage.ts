@@ -20,6 +20,7 @@ import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMe
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { addPartialOption, partialExit, type PartialOptions } from './partial.js';
 import { failureNotes, resourceFailures, shortfall } from '../core/estate.js';
+import { METRIC_ALIASES, offer } from './option-values.js';
 
 const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
 const DEFAULT_SINCE = '90d';
@@ -47,6 +48,9 @@ export const registerUsage: Register = (program, action) => {
     .option('--width <columns>', TABLE_WIDTH_HELP);
   addSourceOptions(cmd);
   addPartialOption(cmd);
+  offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
+  offer(cmd, '--fail-on', FAIL_ON);
+  offer(cmd, '--output', OUTPUTS);
   cmd.addHelpText(
     'after',
     `

@@ -60,8 +60,8 @@ export interface BaselineOutcome {
 export const ruleBaselineRange = (rules: ChangeRules, current: QueryResult) => baselineRange(rules.baseline, current);
 
 /** Throws a UsageError when the two windows cannot be compared (other length, other buckets). */
-export function assertComparable(current: QueryResult, baseline: QueryResult): void {
-  const problem = shapeProblem(current, baseline, '--baseline');
+export function assertComparable(current: QueryResult, baseline: QueryResult, spec?: BaselineSpec): void {
+  const problem = shapeProblem(current, baseline, '--baseline', spec);
   if (problem) throw new UsageError(problem);
 }
 

@@ -18,23 +18,44 @@ export type BaselineSpec =
   | { readonly kind: 'window'; readonly start: number; readonly end: number };
 
 /** The baseline's range for a current window (already floored and snapped by the windowing rule). */
-export function baselineRange(spec: BaselineSpec, current: Window): RangeSpec {
+export function baselineRange(spec: BaselineSpec, current: Window): RangeSpec & Window {
   if (spec.kind === 'shift') return { start: current.start - spec.ms, end: current.end - spec.ms };
   return { start: spec.start, end: spec.end };
 }
 
-/** A one-line reason why two results cannot be compared bucket for bucket, or undefined. */
-export function shapeProblem(current: QueryResult, baseline: QueryResult, shiftFlag = '--compare'): string | undefined {
+/**
+ * A one-line reason why two results cannot be compared bucket for bucket, or undefined. With the
+ * spec, a baseline that came out longer because it falls across the data's buckets (a shift that is
+ * not a whole number of them, or a window off their boundaries) says so, rather than blaming its length.
+ */
+export function shapeProblem(current: QueryResult, baseline: QueryResult, shiftFlag = '--compare', spec?: BaselineSpec): string | undefined {
   const cur = current.end - current.start;
   const base = baseline.end - baseline.start;
-  const span = (r: QueryResult): string => `${formatTime(r.start)} to ${formatTime(r.end)}`;
+  const span = (r: { start: number; end: number }): string => `${formatTime(r.start)} to ${formatTime(r.end)}`;
   if (cur !== base) {
+    const asked = spec === undefined ? undefined : baselineRange(spec, current);
+    const widened = asked !== undefined && (asked.start !== baseline.start || asked.end !== baseline.end);
+    const became = `was widened to the data's buckets, ${span(baseline)} (${humanDuration(base)}), not as long as the current window (${humanDuration(cur)})`;
+    if (widened && spec?.kind === 'shift') {
+      return `${shiftFlag} ${humanDuration(spec.ms)} is not a whole number of the data's buckets: the baseline ${span(asked)} ${became}; give a shift of whole buckets of the data${shiftsNear(spec.ms, current.intervalMs, shiftFlag)}`;
+    }
+    if (widened) {
+      return `the baseline window ${span(asked)} does not start and end on the data's buckets: it ${became}; give a baseline on whole buckets, ${humanDuration(cur)} long`;
+    }
     return `the baseline window ${span(baseline)} (${humanDuration(base)}) is not as long as the current window ${span(current)} (${humanDuration(cur)}): give a baseline of ${humanDuration(cur)}, or use ${shiftFlag} DURATION`;
   }
   if (current.intervalMs !== baseline.intervalMs) {
     return `the baseline's buckets (${baseline.interval}) are not the current window's (${current.interval}): give --interval ${current.interval === 'FULL' ? 'FULL' : current.interval} or a baseline from data of the same grain`;
   }
   return undefined;
+}
+
+/** ", e.g. --compare 1h or 2h": the whole numbers of the current buckets (whole data buckets too) around a shift. */
+function shiftsNear(ms: number, bucketMs: number | null, flag: string): string {
+  if (bucketMs === null || bucketMs <= 0) return '';
+  const below = Math.floor(ms / bucketMs) * bucketMs;
+  const shifts = [below, below + bucketMs].filter((x) => x > 0).map(humanDuration);
+  return `, e.g. ${flag} ${shifts.join(' or ')}`;
 }
 
 export type PairStatus = 'both' | 'new' | 'gone';
@@ -99,7 +120,7 @@ export function runComparison(query: Query, spec: BaselineSpec, data: QueryData,
   const interval = current.intervalMs === null ? query.interval : ({ kind: 'fixed', ms: current.intervalMs, iso: current.interval } as const);
   // Exactly the baseline window, covered by data or not: a baseline before the data has no data.
   const baseline = runQuery({ ...untopped, range, interval: query.interval.kind === 'full' ? query.interval : interval, clipToData: false }, baselineData);
-  const problem = shapeProblem(current, baseline);
+  const problem = shapeProblem(current, baseline, '--compare', spec);
   if (problem) throw new UsageError(problem);
   if (baseline.start >= current.start && spec.kind === 'window') {
     throw new UsageError(`the baseline window ${formatTime(baseline.start)} to ${formatTime(baseline.end)} does not start before the current window (${formatTime(current.start)}): give an earlier baseline`);

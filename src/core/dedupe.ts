@@ -22,6 +22,7 @@ import { DataError } from '../errors.js';
 import type { MetricData, RawPoint, RawSeries } from './model.js';
 import { columnarSeries, IndexedColumns, pointColumns, type PointValues, valuesOf } from './points.js';
 import { formatTime } from './time.js';
+import { FEW, fewFiles } from './few.js';
 
 export interface Deduplicated {
   readonly metrics: MetricData[];
@@ -103,6 +104,17 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
     if (n === 0) continue;
     const origins = `${data[Math.floor(pair / data.length)]!.origin}\u0000${data[pair % data.length]!.origin}`;
     counts.set(origins, (counts.get(origins) ?? 0) + n);
+  }
+  const said = (pair: string): string => {
+    const [a, b] = pair.split('\u0000') as [string, string];
+    return a === b ? a : `${a} and ${b}`;
+  };
+  if (counts.size > FEW) {
+    // A folder and its copy: one note, not one per pair of files.
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const files = new Set([...counts.keys()].flatMap((pair) => pair.split('\u0000')));
+    notes.push(`${fewFiles([...files])} hold the same ${def.rest} points (${total} of them, in ${counts.size} pairs of files such as ${said([...counts.keys()][0]!)}): counted once`);
+    return { metrics: data.map((m, i) => ({ ...m, series: out[i]! })), notes };
   }
   for (const [pair, n] of counts) {
     const [a, b] = pair.split('\u0000') as [string, string];

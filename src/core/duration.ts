@@ -10,8 +10,22 @@ const SHORT = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
 /** Compound short forms, largest unit first, each unit once: 1d12h, 1h30m, 2w3d, 1d2h3m4s. */
 const COMPOUND = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/i;
 
-/** Milliseconds of a duration, or undefined when the text is not one (or is zero). */
+/**
+ * The longest duration read: 100,000 years. Any window longer than that is a typo, and counted back
+ * from now it would leave the range of a date (`--since 99999999999999999999d` was an internal error).
+ */
+export const MAX_DURATION_MS = 100_000 * 365 * DAY;
+
+/** Milliseconds of a duration, or undefined when the text is not one (zero, or over MAX_DURATION_MS). */
 export function parseDuration(text: string): number | undefined {
+  const ms = readDuration(text);
+  return ms !== undefined && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+
+/** True when the text is a duration, only longer than MAX_DURATION_MS. */
+export const isTooLong = (text: string): boolean => (readDuration(text) ?? 0) > MAX_DURATION_MS;
+
+function readDuration(text: string): number | undefined {
   const t = text.trim();
   const short = SHORT.exec(t);
   if (short) {

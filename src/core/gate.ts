@@ -247,7 +247,7 @@ export function checkRule(rule: GateRule, data: QueryData, baselineData: QueryDa
       : evaluateRule(rule, result, [`${rule.metric.rest} data is not split by Operation: no worst operation for "${rule.name}"`]);
     if (rule.change === undefined || judged.verdict === 'error') return judged;
     const base = runQuery({ ...ruleQuery(rule, split), range: ruleBaselineRange(rule.change, result), clipToData: false }, baselineData);
-    assertComparable(result, base);
+    assertComparable(result, base, rule.change.baseline);
     return withBaseline(rule, judged, result, base);
   } catch (err) {
     if (err instanceof CliError && err.exitCode === EXIT.DATA) return errorResult(rule, err.problems.join('; '));

@@ -13,6 +13,7 @@ import { normalizeName } from '../catalog/names.js';
 import { isResourceDimension, RESOURCE_DIMENSION, RESOURCE_KEY, resourceName } from '../catalog/resource.js';
 import { DataError } from '../errors.js';
 import type { DimensionFilter, MetricData, Query } from './model.js';
+import { fewNames } from './few.js';
 
 /** How a resource is shown in notes: its name, or "(unknown)" when the data does not say. */
 const shown = (id: string): string => (id === '' ? '(unknown)' : resourceName(id));
@@ -45,7 +46,7 @@ export function resourceQuery(query: Query, metrics: readonly MetricData[], note
     } else {
       const names = ids.map(shown);
       notes.push(
-        `the totals combine ${ids.length} resources (${names.join(', ')}): add resource to --split-by, or filter with --resource-name, to see them apart`,
+        `the totals combine ${ids.length} resources (${fewNames(names)}): add resource to --split-by, or filter with --resource-name, to see them apart`,
       );
     }
   }
@@ -59,6 +60,6 @@ function matchResource(value: string, ids: readonly string[], query: Query): str
   if (hits.length > 0) return hits;
   const known = ids.filter((id) => id !== '').map(resourceName);
   throw new DataError(
-    `no resource "${value}" in the ${query.metric.rest} data: ${known.length > 0 ? `it holds ${[...new Set(known)].join(', ')}` : 'the data does not name its resource'}`,
+    `no resource "${value}" in the ${query.metric.rest} data: ${known.length > 0 ? `it holds ${fewNames(known)}` : 'the data does not name its resource'}`,
   );
 }

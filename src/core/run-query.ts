@@ -8,6 +8,7 @@ import { isResourceDimension, resourceName } from '../catalog/resource.js';
 import { DataError } from '../errors.js';
 import { dedupeMetric } from './dedupe.js';
 import { dataResources, failureOf, resourceFailures } from './estate.js';
+import { fewFiles } from './few.js';
 import { groupSeries } from './group-series.js';
 import type { MetricData, Query, QueryResult, RawSeries } from './model.js';
 import { queryBuckets } from './query-window.js';
@@ -25,7 +26,7 @@ export function selectMetric(metric: MetricDef, data: readonly MetricData[], not
   const key = metric.rest.toLowerCase();
   const matching = data.filter((m) => m.name.toLowerCase() === key);
   if (matching.length === 0) {
-    const origins = [...new Set(data.map((m) => m.origin))].join(', ') || 'the data';
+    const origins = fewFiles(data.map((m) => m.origin)) || 'the data';
     const present = [...new Set(data.map((m) => m.name))];
     throw new DataError(
       `${origins}: no data for ${metric.alias} (${metric.rest})${present.length ? `; the data holds ${present.join(', ')}` : '; it holds no metrics'}`,
@@ -79,7 +80,7 @@ function selectData(asked: Query, data: QueryData, notes: string[]): { query: Qu
   const metrics = deduplicated.metrics;
   let query = resourceQuery(asked, metrics, notes);
   const allSeries = metrics.flatMap((m) => m.series);
-  const origin = [...new Set(metrics.map((m) => m.origin))].join(', ');
+  const origin = fewFiles(metrics.map((m) => m.origin));
   if (allSeries.length === 0) return { query, metrics, origin };
   if (query.defaultSplit) {
     // The default split (Operation) on data saved without it (a plain `az monitor metrics list`):

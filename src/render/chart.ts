@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import type * as AsciichartNs from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import type { QueryResult, ResultSeries } from '../core/model.js';
+import { barLines, palette } from './chart-bars.js';
 import { CAPTION_SEPARATOR, captionParts, formatFixed, seriesLabel, seriesValues } from './format.js';
 import { safeText } from './safe.js';
 import { groupSize, maxPerGroup } from './sparkline.js';
@@ -38,6 +39,8 @@ export interface ChartOptions {
 }
 
 export const DEFAULT_MAX_SERIES = 8;
+/** The line over a chart of one bucket, whose series are drawn as bars. */
+export const ONE_BUCKET = 'one bucket: the value of each series over the window';
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
@@ -50,10 +53,6 @@ const LINE_STYLES: readonly Symbols[] = [
   ['┼', '┤', '╶', '╴', '┄', '└', '┌', '┐', '┘', '┆'],
 ];
 const AXIS = LINE_STYLES[0]!;
-
-const palette = (c: ChalkInstance): ((s: string) => string)[] => [
-  c.cyan, c.magenta, c.yellow, c.green, c.blue, c.red, c.cyanBright, c.magentaBright,
-];
 
 interface Cell {
   ch: string;
@@ -154,6 +153,24 @@ export function niceStep(raw: number, integers: boolean): number {
   return integers ? Math.max(1, step) : step;
 }
 
+/** How the j-th charted series looks: its `looks` entry, its colour (dimmed when dotted) and its label. */
+function seriesLooks(result: QueryResult, ranked: readonly ResultSeries[], opts: ChartOptions) {
+  const c = opts.color;
+  const look = (j: number) => {
+    const s = ranked[j];
+    return opts.looks?.[s === undefined ? j : result.series.indexOf(s)];
+  };
+  const colors = palette(c);
+  const paint = (j: number, text: string): string => {
+    if (c.level === 0) return text;
+    const l = look(j);
+    const painted = colors[(l?.colour ?? j) % colors.length]!(text);
+    return l?.dotted ? c.dim(painted) : painted;
+  };
+  const labelOf = (j: number): string => safeText(look(j)?.label ?? seriesLabel(ranked[j]!, result.query.splitBy));
+  return { look, paint, labelOf };
+}
+
 export function renderChart(
   result: QueryResult,
   opts: ChartOptions,
@@ -180,6 +197,12 @@ export function renderChart(
   const known = raw.flat().filter((v): v is number => v !== null);
   if (known.length === 0) {
     return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
+  }
+  const { look, paint, labelOf } = seriesLooks(result, ranked, opts);
+  if (result.timestamps.length === 1) {
+    // One bucket: a line needs two points; its value is what there is to show.
+    const bars = ranked.map((_, j) => ({ label: labelOf(j), value: raw[j]![0] ?? null, paint: (t: string) => paint(j, t), dotted: look(j)?.dotted ?? false }));
+    return { text: `${[...title, truncate(ONE_BUCKET, width), ...barLines(bars, width)].join('\n')}\n`, notes };
   }
 
   // Scale: from zero (or the minimum when negative) to the maximum, in round steps (1, 2, 5 x 10^n):
@@ -230,7 +253,6 @@ export function renderChart(
   if (useStyles && data.length > LINE_STYLES.length) {
     notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
   }
-  const look = (j: number) => opts.looks?.[ranked[j] === undefined ? j : result.series.indexOf(ranked[j])];
   const DOTTED = LINE_STYLES[3]!;
   const styleOf = (j: number): Symbols => {
     const l = look(j);
@@ -262,20 +284,13 @@ export function renderChart(
     }
   }
 
-  const colors = palette(c);
-  const paint = (j: number, text: string): string => {
-    if (!colorOn) return text;
-    const l = look(j);
-    const painted = colors[(l?.colour ?? j) % colors.length]!(text);
-    return l?.dotted ? c.dim(painted) : painted;
-  };
   const plot = frame.map((line, row) =>
     (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
   );
   // A long label wraps under itself: what tells series apart is often at its end.
-  const legend = ranked.flatMap((s: ResultSeries, j) => {
+  const legend = ranked.flatMap((_series, j) => {
     const sample = paint(j, styleOf(j)[4].repeat(2));
-    return wrapText(safeText(look(j)?.label ?? seriesLabel(s, result.query.splitBy)), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
+    return wrapText(labelOf(j), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
   const axis = timeAxis(times, colMs, gutter, width);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };

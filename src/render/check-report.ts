@@ -17,6 +17,8 @@ import {
 import { formatTime } from '../core/time.js';
 import { safeText } from './safe.js';
 import { baselineJson, baselineLine } from './baseline-report.js';
+import { fitFields } from './report-lines.js';
+import { displayWidth, wrapText } from './text-width.js';
 
 const LABEL: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', 'no-data': 'NO DATA', error: 'ERROR' };
 
@@ -51,8 +53,11 @@ const REASON_ALIGN = 48;
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - [...text].length));
 
-/** The human report: a line per rule, failing operations under their rule, and a summary line. */
-export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance): string {
+/**
+ * The human report: a line per rule, failing operations under their rule, and a summary line. With a
+ * width, a line that does not fit breaks between its fields, the rest indented under the rule name.
+ */
+export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance, width?: number): string {
   const rows = outcome.results.map((r) => ({
     r,
     label: verdictLabel(r),
@@ -65,30 +70,36 @@ export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance): string
   const reasonW = Math.max(0, ...rows.filter((x) => x.r.verdict !== 'error').map((x) => [...x.reason].length).filter((n) => n <= REASON_ALIGN));
   const reqW = Math.max(0, ...rows.map((x) => formatCount(x.r.requests).length));
   const errW = Math.max(0, ...rows.map((x) => formatCount(x.r.errors).length));
+  const indent = labelW + 2;
+  const under = (text: string, style: (t: string) => string = (t) => t): string[] =>
+    fitFields(' '.repeat(indent), [text], indent, width).map((l) => ' '.repeat(indent) + style(l.slice(indent)));
 
   const lines: string[] = [];
   for (const { r, label, name, reason } of rows) {
-    const head = `${paint(r, pad(label, labelW), c)}  ${pad(name, nameW)}  `;
-    if (r.verdict === 'error') {
-      lines.push(`${head}${reason}`);
-      continue;
-    }
-    let line = `${head}${pad(reason, reasonW)}  requests ${pad(formatCount(r.requests), reqW)}  errors ${pad(formatCount(r.errors), errW)}`;
+    const prefix = `${pad(label, labelW)}  `;
     const worst = worstText(r);
-    if (worst) line += `  worst ${worst}`;
-    lines.push(line.trimEnd());
+    const requests = `requests ${formatCount(r.requests)}`;
+    const errors = `errors ${formatCount(r.errors)}`;
+    // Aligned in columns when the line fits; else its fields, broken where they must be.
+    const aligned =
+      r.verdict === 'error'
+        ? `${prefix}${pad(name, nameW)}  ${reason}`
+        : `${prefix}${pad(name, nameW)}  ${pad(reason, reasonW)}  requests ${pad(formatCount(r.requests), reqW)}  errors ${pad(formatCount(r.errors), errW)}${worst ? `  worst ${worst}` : ''}`.trimEnd();
+    const fitted =
+      width === undefined || displayWidth(aligned) <= width
+        ? [aligned]
+        : fitFields(prefix, r.verdict === 'error' ? [name, reason] : [name, reason, requests, errors, worst ? `worst ${worst}` : ''], indent, width);
+    lines.push(paint(r, pad(label, labelW), c) + fitted[0]!.slice(labelW), ...fitted.slice(1));
     const base = baselineLine(r);
-    if (base) lines.push(`${' '.repeat(labelW + 2)}${c.dim(safeText(base))}`);
+    if (base) lines.push(...under(safeText(base), c.dim));
     if (r.rule.perOperation && r.rule.maxErrorRate) {
-      const indent = ' '.repeat(labelW + 2);
       for (const op of r.operations.filter((o) => o.verdict === 'fail')) {
-        lines.push(
-          `${indent}${c.dim('-')} ${safeText(op.name)} ${formatObservedRate(op.errorRate, r.rule.maxErrorRate)} > ${formatRateThreshold(r.rule.maxErrorRate)}  requests ${formatCount(op.requests)}  errors ${formatCount(op.errors)}`,
-        );
+        const text = `- ${safeText(op.name)} ${formatObservedRate(op.errorRate, r.rule.maxErrorRate)} > ${formatRateThreshold(r.rule.maxErrorRate)}  requests ${formatCount(op.requests)}  errors ${formatCount(op.errors)}`;
+        lines.push(...under(text).map((l, i) => (i === 0 ? l.replace(/^( *)-/, (_, sp: string) => `${sp}${c.dim('-')}`) : l)));
       }
     }
   }
-  lines.push('', summaryLine(outcome, c));
+  lines.push('', ...summaryLines(outcome, c, width));
   return `${lines.join('\n')}\n`;
 }
 
@@ -97,6 +108,11 @@ export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance): string
  * 2026-01-08T00:00:00Z" (the window when every evaluated rule had the same one).
  */
 export function summaryLine(outcome: CheckOutcome, c: ChalkInstance): string {
+  return summaryLines(outcome, c, undefined)[0]!;
+}
+
+/** The summary, broken before its window (and at spaces) when it does not fit `width`. */
+function summaryLines(outcome: CheckOutcome, c: ChalkInstance, width: number | undefined): string[] {
   const t = tally(outcome.results);
   const noDataFailing = outcome.results.filter((r) => r.verdict === 'no-data' && r.failsRun).length;
   const parts: string[] = [];
@@ -106,10 +122,14 @@ export function summaryLine(outcome: CheckOutcome, c: ChalkInstance): string {
   if (t.warn) parts.push(`${t.warn} warning${t.warn === 1 ? '' : 's'}`);
   if (t['no-data']) parts.push(`${t['no-data']} not enough data${noDataFailing ? ` (${noDataFailing} failing the run)` : ''}`);
   const n = outcome.results.length;
-  const head = t.error ? c.red.bold('check ERROR') : outcome.passed ? c.green.bold('check PASSED') : c.red.bold('check FAILED');
+  const [head, headStyle] = t.error ? ['check ERROR', c.red.bold] : outcome.passed ? ['check PASSED', c.green.bold] : ['check FAILED', c.red.bold];
   const windows = [...new Set(outcome.results.filter((r) => r.window).map((r) => `${formatTime(r.window!.start)} - ${formatTime(r.window!.end)}`))];
-  const window = windows.length === 1 ? c.dim(`; window ${windows[0]}`) : '';
-  return `${head}: ${n} rule${n === 1 ? '' : 's'}: ${parts.join(', ')}${window}`;
+  const counts = `: ${n} rule${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  const window = windows.length === 1 ? `; window ${windows[0]}` : '';
+  if (width === undefined || displayWidth(head + counts + window) <= width) return [headStyle(head) + counts + c.dim(window)];
+  const first = wrapText(head + counts + (window ? ';' : ''), width);
+  const rest = window ? wrapText(window.slice(2), width).map((l) => c.dim(l)) : [];
+  return [headStyle(head) + first[0]!.slice(head.length), ...first.slice(1), ...rest];
 }
 
 // ---------------------------------------------------------------------------------------------------

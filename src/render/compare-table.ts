@@ -24,6 +24,15 @@ interface Figures {
 
 const none: Figures = { total: null, requests: null, errors: null };
 
+/** The columns left out when the table is too wide: early (`drop`), then as a last resort (`late`). */
+const LEAVE_OUT: Readonly<Record<string, GridColumn>> = {
+  'Baseline rate': { drop: 1 },
+  'Change %': { drop: 2 },
+  Change: { late: 1 },
+  'Rate change': { late: 2 },
+  'Error rate': { late: 3 },
+};
+
 export function renderCompareTable(c: Comparison, opts: { color: ChalkInstance; width?: number }): string {
   const color = opts.color;
   const cur = c.current;
@@ -73,10 +82,11 @@ export function renderCompareTable(c: Comparison, opts: { color: ChalkInstance; 
     typeof cell === 'string' ? { text: cell, style: color.bold } : { text: cell.text, style: (t) => color.bold(cell.style ? cell.style(t) : t) };
   rows.push([label, ...head.slice(1, Math.max(splitBy.length, 1)).map(() => ''), ...figures(cur, c.baseline)].map(bold));
   const caption = safeText([...captionParts(cur), baselineCaption(c)].join(CAPTION_SEPARATOR));
-  // Fitting a narrow terminal: dimension values are cut with …, then Change % and Baseline rate go.
+  // Fitting a narrow terminal: dimension values are cut with …, then Baseline rate and Change % go;
+  // as a last resort (several dimensions, 60 columns) Change, Rate change and Error rate.
   const dims = Math.max(splitBy.length, 1);
   const columns: GridColumn[] = head.map((h, i) =>
-    i < dims ? { mode: splitBy[i] && isResourceDimension(splitBy[i]) ? 'middle' : 'truncate', floor: 16, min: 8 } : h === 'Change %' ? { drop: 2 } : h === 'Baseline rate' ? { drop: 1 } : {},
+    i < dims ? { mode: splitBy[i] && isResourceDimension(splitBy[i]) ? 'middle' : 'truncate', floor: 16, min: 8 } : (LEAVE_OUT[h] ?? {}),
   );
   const grid = renderGrid(head, rows, { color: color.level > 0, headStyle: color.bold, align, columns, ...(opts.width !== undefined ? { width: opts.width } : {}) });
   return `${opts.width !== undefined ? wrapLines(caption, opts.width) : caption}\n${grid}`;

@@ -80,9 +80,10 @@ export function layoutGrid(head: readonly string[], rows: readonly (readonly Cel
   };
   const body = rows.map((row, r) => keep.map((i) => styleOf(row[i] ?? '')(fitCell(texts[r]![i] ?? '', i))));
   const align = opts.align ? keep.map((i) => opts.align![i] ?? 'left') : undefined;
-  // A header wider than its column (the last resort before leaving `late` columns out) wraps at spaces.
+  // A header wider than its column (the last resort before leaving `late` columns out) wraps at
+  // spaces, then inside camel-case names (StatusSubClass: Status / SubClass).
   const headCells = keep.map((i) =>
-    displayWidth(heads[i]!) <= widths[i]! ? style(heads[i]!) : wrapText(heads[i]!, widths[i]!).map((line) => style(line)).join('\n'),
+    displayWidth(heads[i]!) <= widths[i]! ? style(heads[i]!) : wrapHeader(heads[i]!, widths[i]!).map((line) => style(line)).join('\n'),
   );
   const drawn = { color: opts.color, ...(align ? { align } : {}), ...(opts.colWidths && !opts.columns ? { colWidths: opts.colWidths } : {}) };
   // One-line ASCII cells are drawn here, byte for byte as cli-table3 would; the rest by cli-table3.
@@ -96,18 +97,42 @@ export function gridWidths(heads: readonly string[], texts: readonly (readonly s
   const fits: ColumnFit[] = heads.map((h, i) => {
     const spec = opts.columns?.[i] ?? {};
     const headW = displayWidth(h);
-    // The last resort: the header wrapped at its spaces (its longest word), the cells as for `min`.
-    const headWord = Math.max(0, ...h.split(' ').map(displayWidth));
+    // The last resort: the header wrapped at its spaces and camel-case humps (its longest piece), the
+    // cells as for `min` (or as they are when narrower).
+    const headWord = Math.max(0, ...headerPieces(h).map(displayWidth));
     const cells = Math.max(0, ...texts.map((r) => displayWidth(r[i] ?? '')));
     let natural = Math.max(headW, cells);
     if (spec.mode === 'wrap' && spec.cap !== undefined) natural = Math.min(natural, Math.max(spec.cap, headW));
     const late = spec.late;
     if ((spec.mode ?? 'fixed') === 'fixed') return { natural, tight: Math.max(cells, headWord), drop: spec.drop, late };
     const floor = Math.max(spec.floor ?? natural, headW);
-    const tight = Math.max(spec.min ?? spec.floor ?? natural, headWord);
+    const tight = Math.max(Math.min(spec.min ?? spec.floor ?? natural, cells), headWord);
     return { natural, floor, min: Math.max(spec.min ?? floor, headW), tight, drop: spec.drop, late };
   });
   return fitColumns(fits, opts.width);
+}
+
+/** The pieces a header may wrap between: its words, and the humps of a camel-case word (Status, Sub, Class). */
+function headerPieces(header: string): string[] {
+  return header.split(' ').flatMap((word) => word.split(/(?<=[a-z])(?=[A-Z])/));
+}
+
+/** A header in lines of at most `width`: words joined by spaces, humps of one word joined as they were. */
+export function wrapHeader(header: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of header.split(' ')) {
+    word.split(/(?<=[a-z])(?=[A-Z])/).forEach((hump, k) => {
+      const joined = line === '' ? hump : k === 0 ? `${line} ${hump}` : line + hump;
+      if (line === '' || displayWidth(joined) <= width) line = joined;
+      else {
+        lines.push(line);
+        line = hump;
+      }
+    });
+  }
+  lines.push(line);
+  return lines.flatMap((l) => (displayWidth(l) <= width ? [l] : wrapText(l, width)));
 }
 
 /**

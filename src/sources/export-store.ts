@@ -5,11 +5,12 @@
  * half-written file and continues where it stopped.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { ExportItem } from '../core/export-plan.js';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ExportFormat, ExportGap, ExportItem } from '../core/export-plan.js';
 import { DataError } from '../errors.js';
 import { safeText } from '../render/safe.js';
+import { LOCK } from './export-lock.js';
 import { writeOutputFile } from './save.js';
 
 /** The manifest's name: JSON, but not *.json, so that `--fixture DIR` reads only the data files. */
@@ -22,22 +23,43 @@ export interface ManifestItem extends ExportItem {
   error?: string;
 }
 
-export interface Manifest {
-  readonly schemaVersion: 1;
-  readonly tool: string;
-  readonly created: string;
-  updated: string;
-  /** The export's window (UTC) and grain, resources (full ids) and metrics (REST names). */
-  readonly window: { readonly start: string; readonly end: string };
-  readonly grain: string;
-  readonly resources: readonly string[];
-  readonly metrics: readonly string[];
-  /** Metrics - List requests made so far, over every run. */
-  requests: number;
-  readonly items: ManifestItem[];
+/** A span lost for good, as the manifest records it (UTC times). */
+export interface ManifestGap {
+  readonly resource: string;
+  readonly metric: string;
+  readonly start: string;
+  readonly end: string;
+  /** When the run that found it ran. */
+  readonly found: string;
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export interface Manifest {
+  schemaVersion: 1 | 2;
+  tool: string;
+  readonly created: string;
+  updated: string;
+  /** The export's window (UTC): its first minute, and the end of the latest run. */
+  window: { readonly start: string; end: string };
+  readonly grain: string;
+  /** How the data is stored (default json). */
+  format?: ExportFormat;
+  /** The trailing overlap each run fetches again and replaces (ISO 8601). */
+  overlap?: string;
+  /** The selection of the latest run (full ids) and metrics (REST names); others are kept, not extended. */
+  resources: string[];
+  metrics: string[];
+  /** Metrics - List requests made so far, over every run. */
+  requests: number;
+  items: ManifestItem[];
+  /** Spans that can no longer be exported (the export was not run within 93 days). */
+  gaps?: ManifestGap[];
+  /** Files no longer part of the export, removed after this manifest is written. */
+  obsolete?: string[];
+}
+
+export type { ExportGap };
+
+export const sha256 = (data: string | Uint8Array): string => (typeof data === 'string' ? createHash('sha256').update(data, 'utf8') : createHash('sha256').update(data)).digest('hex');
 
 /** The manifest of a folder; undefined when the folder has none (or does not exist). */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
@@ -55,10 +77,47 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
     throw new DataError(`${safeText(join(dir, MANIFEST))}: not valid JSON: the export's manifest is damaged`);
   }
   const m = doc as Partial<Manifest>;
-  if (m?.schemaVersion !== 1 || !Array.isArray(m.items) || typeof m.grain !== 'string' || !m.window) {
-    throw new DataError(`${safeText(join(dir, MANIFEST))}: not an acs-metrics export manifest (schema version 1)`);
+  if ((m?.schemaVersion !== 1 && m?.schemaVersion !== 2) || !Array.isArray(m.items) || typeof m.grain !== 'string' || !m.window) {
+    throw new DataError(`${safeText(join(dir, MANIFEST))}: not an acs-metrics export manifest (schema version 1 or 2)`);
   }
+  // Version 1 had one request per file and no tails.
+  for (const item of m.items) if (item.fetch === undefined) Object.assign(item, { fetch: { start: item.start, end: item.end } });
   return m as Manifest;
+}
+
+/** Removes files of the export that the manifest no longer lists (its `obsolete` list), then forgets them. */
+export async function removeObsolete(dir: string, manifest: Manifest): Promise<void> {
+  const keep = new Set(manifest.items.map((i) => i.file));
+  for (const file of manifest.obsolete ?? []) if (!keep.has(file)) await rm(join(dir, ...file.split('/')), { force: true });
+  delete manifest.obsolete;
+}
+
+/** Our temp files: `.<name>.<pid>.<8 hex>.tmp` beside <name> (see save.ts). */
+const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temp files a killed run left beside the export's own files (an item's file, the
+ * manifest): only names of our own pattern, for files the export writes, of a process that is gone.
+ * Returns how many were removed.
+ */
+export async function removeStaleTemps(dir: string, manifest: Manifest, alive: (pid: number) => boolean): Promise<number> {
+  const ours = new Map<string, Set<string>>([['', new Set([MANIFEST])]]);
+  for (const item of manifest.items) {
+    const folder = dirname(item.file);
+    ours.set(folder, (ours.get(folder) ?? new Set()).add(basename(item.file)));
+  }
+  let removed = 0;
+  for (const [folder, names] of ours) {
+    const path = folder === '' || folder === '.' ? dir : join(dir, ...folder.split('/'));
+    const entries = await readdir(path).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const m = TEMP.exec(entry);
+      if (!m || !names.has(m[1]!) || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+      await rm(join(path, entry), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
@@ -66,10 +125,10 @@ export async function writeManifest(dir: string, manifest: Manifest): Promise<vo
   await writeOutputFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { shown: safeText(join(dir, MANIFEST)) });
 }
 
-/** Whether a folder is missing or empty (an export may start there). */
+/** Whether a folder is missing or empty (an export may start there); a lock left by a killed first run does not count. */
 export async function isEmptyFolder(dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length === 0;
+    return (await readdir(dir)).every((name) => name === LOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new DataError(`cannot export to ${safeText(dir)}: not a folder`);
@@ -78,16 +137,18 @@ export async function isEmptyFolder(dir: string): Promise<boolean> {
 }
 
 /** Writes one item's file (folders made as needed); returns its sha256 and size. */
-export async function writeItem(dir: string, item: ExportItem, text: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+export async function writeItem(dir: string, item: ExportItem, data: string | Uint8Array, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
   const path = join(dir, ...item.file.split('/'));
   await mkdir(dirname(path), { recursive: true });
-  await writeOutputFile(path, text, { signal, shown: safeText(path) });
-  return { sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8') };
+  await writeOutputFile(path, data, { signal, shown: safeText(path) });
+  return { sha256: sha256(data), bytes: typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength };
 }
 
 export interface Verification {
   /** Files whose content matches their recorded sha256. */
   readonly matched: number;
+  /** Files checked (a compacted month, named by several items, counts once). */
+  readonly files: number;
   readonly problems: readonly string[];
 }
 
@@ -95,14 +156,16 @@ export interface Verification {
 export async function verifyExport(dir: string, manifest: Manifest): Promise<Verification> {
   const problems: string[] = [];
   let matched = 0;
-  for (const item of manifest.items) {
+  // A compacted month is one file that several items name: checked once.
+  const once = [...new Map(manifest.items.map((i) => [`${i.status}|${i.file}`, i])).values()];
+  for (const item of once) {
     if (item.status !== 'done') {
       problems.push(`${item.file}: ${item.status === 'failed' ? `failed: ${item.error ?? 'no reason recorded'}` : 'not exported yet'}`);
       continue;
     }
-    let text: string;
+    let text: Buffer;
     try {
-      text = await readFile(join(dir, ...item.file.split('/')), 'utf8');
+      text = await readFile(join(dir, ...item.file.split('/')));
     } catch {
       problems.push(`${item.file}: missing`);
       continue;
@@ -110,5 +173,5 @@ export async function verifyExport(dir: string, manifest: Manifest): Promise<Ver
     if (sha256(text) === item.sha256) matched++;
     else problems.push(`${item.file}: changed since it was exported (sha256 differs)`);
   }
-  return { matched, problems };
+  return { matched, files: once.length, problems };
 }

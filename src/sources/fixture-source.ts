@@ -10,9 +10,12 @@ import { getHeapStatistics } from 'node:v8';
 import type { MetricData, Query } from '../core/model.js';
 import { CliError, DataError, InterruptedError, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
+import { metricByRestName } from '../catalog/resolve.js';
+import { archiveFiles } from './archive-files.js';
 import { type ParsedDocument, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
 import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
 import type { FileIo, MetricsSource, SourceResult } from './source.js';
+import { fewFiles } from '../core/few.js';
 
 const MiB = 1024 * 1024;
 
@@ -52,7 +55,7 @@ export class FixtureSource implements MetricsSource {
     private readonly io: FileIo,
     options: FixtureSourceOptions = {},
   ) {
-    this.label = paths.map(originOf).join(', ');
+    this.label = fewFiles(paths.map(originOf));
     this.maxBytes = options.maxBytes ?? MAX_FIXTURE_BYTES;
     this.streamLimit = options.maxBytes ?? Infinity;
     this.keepBodies = options.keepBodies ?? false;
@@ -72,12 +75,18 @@ export class FixtureSource implements MetricsSource {
     const metrics: MetricData[] = [];
     const raw: unknown[] = [];
     const abort = signal ?? this.io.signal;
-    const paths = await this.expand(abort);
+    const paths = await this.expand(queries, abort);
     const stream = !this.keepBodies && (this.streamFrom <= 0 || (await this.totalSize(paths)) >= this.streamFrom);
     const wanted = wantedMetrics(queries);
     for (const path of paths) {
       if (abort?.aborted) throw new InterruptedError();
       const origin = originOf(path);
+      if (path.endsWith('.parquet')) {
+        const body = await readParquetBody(resolve(this.io.cwd, path), origin);
+        for (const m of parseMetricsBody(body, origin, wanted)) metrics.push(m);
+        if (this.keepBodies) raw.push(body);
+        continue;
+      }
       if (stream && path !== '-') {
         const streamed = await this.streamPath(path, origin, abort, wanted);
         if (streamed !== undefined) {
@@ -103,8 +112,11 @@ export class FixtureSource implements MetricsSource {
     return total;
   }
 
-  /** The files to read: every path as given, a folder replaced by its *.json files (see listJsonFiles). */
-  private async expand(signal?: AbortSignal): Promise<string[]> {
+  /**
+   * The files to read: every path as given, a folder replaced by its *.json files (see listJsonFiles),
+   * an export or Parquet archive by the files it holds that the queries need (see archive-files.ts).
+   */
+  private async expand(queries: readonly Query[], signal?: AbortSignal): Promise<string[]> {
     const out: string[] = [];
     for (const path of this.paths) {
       if (path === '-') {
@@ -114,6 +126,12 @@ export class FixtureSource implements MetricsSource {
       const st = await stat(resolve(this.io.cwd, path)).catch(() => undefined);
       if (!st?.isDirectory()) {
         out.push(path); // read (or refused) as a file, with its own message
+        continue;
+      }
+      const archive = await archiveFiles(resolve(this.io.cwd, path), queries, signal);
+      if (archive !== undefined) {
+        if (archive.total === 0) throw new DataError(`${safeText(path)}: the export holds no finished file yet: run acs-metrics export ${safeText(path)}`);
+        for (const f of archive.files) out.push(join(path, ...f.split('/')));
         continue;
       }
       const files = await listJsonFiles(resolve(this.io.cwd, path), signal).catch((err: unknown) => {
@@ -215,6 +233,15 @@ export class FixtureSource implements MetricsSource {
       throw new DataError(`cannot read ${shown}: ${reason(err)}`, { cause: err });
     }
   }
+}
+
+/** A Parquet archive file as a batch-shaped body. */
+async function readParquetBody(path: string, origin: string): Promise<{ values: unknown[] }> {
+  const metric = /(?:^|[\\/])metric=([^\\/]+)[\\/]/.exec(path)?.[1];
+  const def = metric === undefined ? undefined : metricByRestName(metric);
+  if (def === undefined) throw new DataError(`${origin}: not in a metric=<name> folder of a known metric: an acs-metrics Parquet archive keeps each metric in its own folder`);
+  const { readParquetEntries } = await import('./parquet-archive.js');
+  return { values: await readParquetEntries(path, origin, def) };
 }
 
 function originOf(path: string): string {

@@ -128,7 +128,7 @@ export async function resolveOutputTarget(path: string, shown: string = path): P
  */
 export async function writeOutputFile(
   path: string,
-  text: string,
+  text: string | Uint8Array,
   options: { signal?: AbortSignal; shown?: string; streams?: OutputStreams } = {},
 ): Promise<void> {
   const { signal } = options;
@@ -137,7 +137,7 @@ export async function writeOutputFile(
   if (out.kind === 'descriptor') {
     const stream = out.fd === 1 ? options.streams?.stdout : out.fd === 2 ? options.streams?.stderr : undefined;
     if (stream) {
-      stream.write(text);
+      stream.write(typeof text === 'string' ? text : Buffer.from(text).toString('utf8'));
       return;
     }
     return writeDescriptor(out.fd!, text, shown);
@@ -147,8 +147,8 @@ export async function writeOutputFile(
 }
 
 /** Writes all of text to an open descriptor (waiting briefly when a non-blocking one is full). */
-async function writeDescriptor(fd: number, text: string, shown: string): Promise<void> {
-  const bytes = Buffer.from(text, 'utf8');
+async function writeDescriptor(fd: number, text: string | Uint8Array, shown: string): Promise<void> {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let offset = 0;
   while (offset < bytes.length) {
     try {
@@ -164,7 +164,7 @@ async function writeDescriptor(fd: number, text: string, shown: string): Promise
 }
 
 /** Opens and writes in place: append, so that a file behind /dev/stdout keeps what was printed before. */
-async function writeDirect(target: string, text: string, shown: string, signal?: AbortSignal): Promise<void> {
+async function writeDirect(target: string, text: string | Uint8Array, shown: string, signal?: AbortSignal): Promise<void> {
   let handle;
   try {
     handle = await open(target, 'a');
@@ -178,7 +178,7 @@ async function writeDirect(target: string, text: string, shown: string, signal?:
 }
 
 /** A temp file beside the target, then renamed over it; the temp file is removed on failure. */
-async function replaceAtomically(out: OutputTarget, text: string, shown: string, signal?: AbortSignal): Promise<void> {
+async function replaceAtomically(out: OutputTarget, text: string | Uint8Array, shown: string, signal?: AbortSignal): Promise<void> {
   const temp = join(dirname(out.target), `.${basename(out.target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { encoding: 'utf8', flag: 'wx', signal });

@@ -51,6 +51,11 @@ export interface EstateSettings {
   truncate: boolean;
   /** Resource Graph requests allowed per quota window (x-ms-user-quota-remaining counts down). */
   quota: number;
+  /**
+   * Azure fills its newest minutes in late: with lateMs, points of the last lateMs before the clock
+   * hold half their requests (rounded down), and points at or after the clock are not there yet.
+   */
+  lateMs?: number;
   /** Seconds until the quota resets, in x-ms-user-quota-resets-after. */
   quotaResetSeconds: number;
 }
@@ -130,7 +135,7 @@ export function answerBatch(estate: EstateSettings, subscription: string, params
       values.push({ resourceid: id, error: { code: 'ResourceNotFound', message: `The Resource '${id}' was not found.` } });
       continue;
     }
-    const answer = answerMetrics(r.dataset, { params: listParams, resourceId: r.id, now });
+    const answer = answerMetrics(r.dataset, { params: listParams, resourceId: r.id, now, lateMs: estate.lateMs });
     if (answer.status !== 200) return answer;
     const b = answer.body as { timespan: string; interval: string; value: unknown[]; namespace: string; resourceregion: string };
     const [starttime, endtime] = b.timespan.split('/');

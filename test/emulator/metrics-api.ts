@@ -35,6 +35,12 @@ interface Bucket {
   maximum?: number;
 }
 
+/** A point Azure has only half of yet: half its requests, rounded down. */
+function halfThere(p: DatasetPoint): DatasetPoint {
+  const count = Math.floor((p.count ?? 0) / 2);
+  return { t: p.t, count, total: count, ...(count > 0 ? { minimum: p.minimum, maximum: p.maximum } : {}) };
+}
+
 function add(b: Bucket, p: DatasetPoint): void {
   b.count += p.count ?? 0;
   b.total += p.total ?? 0;
@@ -68,6 +74,8 @@ export interface MetricsRequest {
   /** The resource id as in the URL, with its leading slash. */
   readonly resourceId: string;
   readonly now: number;
+  /** Points of the last lateMs before `now` are half there, later ones not yet (see EstateSettings). */
+  readonly lateMs?: number;
 }
 
 /** The answer to GET {resourceId}/providers/Microsoft.Insights/metrics. */
@@ -142,8 +150,10 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
       if (!ok) continue;
       const dims = keys.map((k) => [k, s.dims[k] ?? ''] as [string, string]);
       const key = JSON.stringify(dims.map(([, v]) => v.toLowerCase()));
-      for (const point of s.points) {
-        if (point.t < start || point.t >= end) continue;
+      for (const stored of s.points) {
+        if (stored.t < start || stored.t >= end) continue;
+        if (req.lateMs !== undefined && stored.t >= req.now) continue;
+        const point = req.lateMs !== undefined && stored.t >= req.now - req.lateMs ? halfThere(stored) : stored;
         // A series appears only when it has data in the window.
         let g = groups.get(key);
         if (!g) {

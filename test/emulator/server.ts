@@ -61,6 +61,8 @@ export class Emulator {
   readonly estate: EstateSettings;
   /** A fixed delay before every answer (the benchmark's network latency). */
   latencyMs = 0;
+  /** The emulator's clock (default `now` of its options); a test moves it between two runs. */
+  clock: number | undefined;
   /** Requests being answered now, and the most at once since the last reset. */
   private inFlight = 0;
   maxInFlight = 0;
@@ -74,6 +76,7 @@ export class Emulator {
 
   constructor(private readonly opts: EmulatorOptions) {
     this.dataset = opts.dataset;
+    this.clock = opts.now;
     this.definitions = opts.definitions;
     this.estate = {
       resources: opts.estate ?? [],
@@ -243,14 +246,14 @@ export class Emulator {
     const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';
     // The emulator's own resource answers the batch API too (as a member of a one-resource estate).
     const own = this.estate.resources.some((r) => r.id.toLowerCase() === this.opts.resource.toLowerCase()) ? [] : [this.ownResource()];
-    return answerBatch({ ...this.estate, resources: [...this.estate.resources, ...own] }, sub, url.searchParams, body, this.opts.now ?? Date.now());
+    return answerBatch({ ...this.estate, resources: [...this.estate.resources, ...own] }, sub, url.searchParams, body, this.clock ?? Date.now());
   }
 
   private compute(api: 'metrics' | 'definitions', resourceId: string, url: URL, req: IncomingMessage): Answer {
     if (req.headers.authorization !== `Bearer ${this.opts.token}`) return { status: 401, body: ERROR_BODIES[401] };
     const member = this.estate.resources.find((r) => !r.missing && r.id.toLowerCase() === resourceId.toLowerCase());
     if (member && api === 'metrics' && url.searchParams.get('api-version') === API_VERSION) {
-      return answerMetrics(member.dataset, { params: url.searchParams, resourceId: member.id, now: this.opts.now ?? Date.now() });
+      return answerMetrics(member.dataset, { params: url.searchParams, resourceId: member.id, now: this.clock ?? Date.now(), lateMs: this.estate.lateMs });
     }
     if (resourceId.toLowerCase() !== this.opts.resource.toLowerCase()) {
       return {
@@ -262,7 +265,7 @@ export class Emulator {
       return { status: 400, body: { error: { code: 'InvalidApiVersion', message: `api-version ${url.searchParams.get('api-version')} is not supported` } } };
     }
     if (api === 'definitions') return answerDefinitions(this.dataset, resourceId, this.definitions);
-    return answerMetrics(this.dataset, { params: url.searchParams, resourceId, now: this.opts.now ?? Date.now() });
+    return answerMetrics(this.dataset, { params: url.searchParams, resourceId, now: this.clock ?? Date.now(), lateMs: this.estate.lateMs });
   }
 }
 

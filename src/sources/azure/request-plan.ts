@@ -73,6 +73,9 @@ export function queryWindow(query: Query, now: number): Window {
   if (!(w.end > w.start)) {
     throw new UsageError(`the time window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
   }
+  if (w.start >= now) {
+    throw new UsageError(`the window starts at ${formatTime(w.start)}, after now (${formatTime(Math.floor(now / 1000) * 1000)}): Azure Monitor has no data for it yet; give a --start in the past, or --since`);
+  }
   const earliest = floorToMinutes({ start: now - RETENTION_MS, end: now }).start;
   if (w.start < earliest) {
     throw new UsageError(

@@ -1,0 +1,74 @@
+/**
+ * Parquet files of the archive (schema: core/archive-rows.ts), written with hyparquet-writer (snappy,
+ * which DuckDB, Polars, Spark and Azure Data Explorer read) and read back with hyparquet. Both load
+ * only when a Parquet archive is written or read. Each file records its resource, window and grain
+ * in its key-value metadata (`acs-metrics`), so that a file with no rows still says what it covers.
+ */
+import type { MetricDef } from '../catalog/types.js';
+import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows, snakeCase } from '../core/archive-rows.js';
+import type { BatchEntry } from '../core/export-split.js';
+import { DataError } from '../errors.js';
+import { safeText } from '../render/safe.js';
+
+/** The key of the file's own metadata. */
+const INFO_KEY = 'acs-metrics';
+
+/**
+ * One file's bytes: one row group, snappy pages, the columns in contract order. `info` is the one
+ * resource and window of the file, or (a month compacted) each resource's part, in row order.
+ */
+export async function encodeParquet(columns: readonly Column[], info: ArchiveFileInfo | readonly ArchiveFileInfo[], createdBy: string): Promise<Uint8Array> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const buffer = parquetWriteBuffer({
+    columnData: columns.map((c) => ({ name: c.name, data: c.data, type: c.type, nullable: c.nullable })),
+    codec: 'SNAPPY',
+    rowGroupSize: Math.max(1, columns[0]?.data.length ?? 1),
+    kvMetadata: [{ key: INFO_KEY, value: JSON.stringify(info) }],
+    createdBy,
+  });
+  return new Uint8Array(buffer);
+}
+
+/** Files opened by readParquetRows since the process started (tests check the pruning with it). */
+export const parquetReads = { files: 0 };
+
+/** The parts of a file: its one resource and window, or the parts of a compacted month. */
+function fileParts(text: string | undefined): ArchiveFileInfo[] | undefined {
+  if (text === undefined) return undefined;
+  const info = JSON.parse(text) as ArchiveFileInfo | ArchiveFileInfo[];
+  const parts = Array.isArray(info) ? info : [info];
+  return parts.every((p) => typeof p?.resource === 'string' && typeof p.start === 'string' && typeof p.end === 'string') ? parts : undefined;
+}
+
+/**
+ * The batch-shaped entries of one archive file (one per resource and window), reading only the
+ * columns the metric needs (its dimensions, the timestamp and the aggregations; the resource too in
+ * a compacted month).
+ */
+export async function readParquetEntries(path: string, shown: string, def: MetricDef): Promise<BatchEntry[]> {
+  const { parts, rows } = await readParquetRows(path, shown, ['timestamp', ...def.dimensions.map((d) => snakeCase(d.name)), ...AGGREGATION_COLUMNS]);
+  if (parts.length === 1) return [fromRows(def, rows, parts[0]!)];
+  return parts.map((p) => {
+    const [start, end] = [Date.parse(p.start), Date.parse(p.end)];
+    const own = rows.filter((r) => r.resource_id === p.resource && (r.timestamp as Date).getTime() >= start && (r.timestamp as Date).getTime() < end);
+    return fromRows(def, own, p);
+  });
+}
+
+/** A file's parts and rows (these columns, and resource_id when it has several parts; every column without a list). */
+export async function readParquetRows(path: string, shown: string, columns?: readonly string[]): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  parquetReads.files++;
+  try {
+    const file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
+    if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);
+    const wanted = columns === undefined ? undefined : parts.length > 1 ? ['resource_id', ...columns] : [...columns];
+    const rows = Number(metadata.num_rows) === 0 ? [] : await parquetReadObjects({ file, metadata, columns: wanted, utf8: true });
+    return { parts, rows };
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    throw new DataError(`${shown}: not a readable Parquet file: ${safeText(String((err as Error).message ?? err).split('\n')[0]!)}`, { cause: err });
+  }
+}
