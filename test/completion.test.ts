@@ -66,6 +66,7 @@ describe('__complete: generated from the commands --help shows', () => {
       [['status'], '--output'],
       [['usage'], '--output'],
       [['usage'], '--fail-on'],
+      [['usage'], '--trend'],
       [['resources'], '--output'],
     ];
     for (const [argv, flag] of cases) {

@@ -42,6 +42,6 @@ describe('-o tsv', () => {
   it('an unknown output names the choices', async () => {
     const r = await run([...sms, '-o', 'xml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: invalid --output "xml": expected one of table, chart, json, csv, tsv, yaml\n');
+    expect(r.stderr).toBe('error: invalid --output "xml": expected one of table, chart, json, csv, tsv, yaml, openmetrics\n');
   });
 });

@@ -135,7 +135,7 @@ describe('acs-metrics query on fixtures', () => {
       'error: invalid --since "yesterday": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H',
       'error: invalid --interval "7x": expected auto, FULL, or a duration of a minute or more such as 5m, 1h, 1d or PT15M',
       'error: invalid --top "0": expected a whole number of at least 1',
-      'error: invalid --output "xml": expected one of table, chart, json, csv, tsv, yaml',
+      'error: invalid --output "xml": expected one of table, chart, json, csv, tsv, yaml, openmetrics',
     ]);
   });
 

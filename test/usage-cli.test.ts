@@ -116,7 +116,7 @@ describe('usage over a hand-made estate', () => {
   it('refuses bad options with one line each', async () => {
     const r = await run(['usage', '--fixture', file, '--fail-on', 'soon', '-o', 'pdf']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: invalid --output "pdf": expected one of table, json, csv, markdown\nerror: invalid --fail-on "soon": expected retiring or breaking (comma list)\n');
+    expect(r.stderr).toBe('error: invalid --output "pdf": expected one of table, json, csv, markdown, chart\nerror: invalid --fail-on "soon": expected retiring or breaking (comma list)\n');
   });
 });
 

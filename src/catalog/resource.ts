@@ -34,3 +34,13 @@ export function resourceIdOfMetricId(id: string): string | undefined {
   const at = id.toLowerCase().lastIndexOf(METRICS_PATH);
   return at > 0 ? id.slice(0, at) : undefined;
 }
+
+/** The subscription and resource group named in a resource id ("" for a part the id does not hold). */
+export function resourceScope(id: string): { readonly subscription: string; readonly resourceGroup: string } {
+  const parts = id.split('/').filter((p) => p !== '');
+  const after = (key: string): string => {
+    const at = parts.findIndex((p) => p.toLowerCase() === key);
+    return at === -1 ? '' : (parts[at + 1] ?? '');
+  };
+  return { subscription: after('subscriptions'), resourceGroup: after('resourcegroups') };
+}

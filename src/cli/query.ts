@@ -4,12 +4,13 @@ import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
 import { endOfLifeNote } from '../catalog/lifecycle.js';
 import type { ErrorDefinition, Query } from '../core/model.js';
-import { runQuery } from '../core/run-query.js';
+import { type QueryData, runQuery } from '../core/run-query.js';
 import { shortfall } from '../core/estate.js';
 import { EXIT, Problems, UsageError } from '../errors.js';
 import { renderChart } from '../render/chart.js';
 import { renderCsv } from '../render/csv.js';
 import { renderJson } from '../render/json.js';
+import { renderOpenMetrics } from '../render/openmetrics.js';
 import { safeText } from '../render/safe.js';
 import { renderTable } from '../render/table.js';
 import { renderTsv } from '../render/tsv.js';
@@ -35,17 +36,14 @@ import {
 import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
 import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions, type Shortfall } from './partial.js';
-import { outputWidth, parseWidth } from './width.js';
+import { CHART_HEIGHT, CHART_WIDTH, outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
 import { baselineQueries, compareOutput } from './query-compare.js';
 import { AGGREGATION_NAMES, dimensionsOfMetric, offer } from './option-values.js';
 
-const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml'] as const;
+const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics'] as const;
 
-/** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
-export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
-export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;
 type Output = (typeof OUTPUTS)[number];
 
 interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions, PartialOptions {
@@ -101,7 +99,7 @@ export const registerQuery: Register = (program, action) => {
     .option('-i, --interval <duration>', 'bucket size: auto (default), FULL, PT5M, 5m, 1h, 1d; coarser than the data re-buckets it')
     .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
-    .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header) or yaml (the JSON document)', 'table')
+    .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header), yaml (the JSON document) or openmetrics (for promtool backfill)', 'table')
     .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
     .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`)
     .option('--watch [interval]', 'redraw the table or chart in place every interval (default 1m, at least 5s) until Ctrl-C; a terminal only')
@@ -130,6 +128,14 @@ Examples:
   cmd.action(action<QueryOptions>(runQueryCommand));
 };
 
+/** The resource all of the metric's data is about, when it names exactly one (for OpenMetrics labels). */
+function oneResource(data: QueryData, query: Query): string | undefined {
+  const key = query.metric.rest.toLowerCase();
+  const ids = new Set(data.metrics.filter((m) => m.name.toLowerCase() === key).map((m) => m.resourceId?.toLowerCase()));
+  const [only] = ids;
+  return ids.size === 1 && only !== undefined ? data.metrics.find((m) => m.resourceId?.toLowerCase() === only)!.resourceId : undefined;
+}
+
 async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
   if (opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all')) {
@@ -154,7 +160,7 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const watchMs = problems.try(() => parseWatch(opts.watch));
   if (watchMs !== undefined && output !== 'table' && output !== 'chart') problems.add(`--watch redraws a table or a chart, not -o ${output}`);
   const baseline = parseBaseline('--compare', opts.compare, opts, problems);
-  if (baseline && (output === 'tsv' || output === 'yaml')) problems.add(`--compare has no -o ${output} form: use -o json (schema version 2) or -o csv (with a window column)`);
+  if (baseline && (output === 'tsv' || output === 'yaml' || output === 'openmetrics')) problems.add(`--compare has no -o ${output} form: use -o json (schema version 2) or -o csv (with a window column)`);
   problems.throwIfAny();
   if (watchMs !== undefined && !ctx.io.stdout.isTTY) {
     throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
@@ -212,6 +218,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
       break;
     case 'tsv':
       text = renderTsv(result);
+      break;
+    case 'openmetrics':
+      text = renderOpenMetrics(result, { resourceId: oneResource(data, query) });
       break;
     case 'csv':
       text = renderCsv(result);

@@ -13,16 +13,18 @@ import { resourceName } from '../catalog/resource.js';
 import { formatNumber } from '../render/format.js';
 import { safeText } from '../render/safe.js';
 import { renderUsageCsv, renderUsageJson, renderUsageMarkdown, renderUsageTable } from '../render/usage.js';
+import { renderBurndownChart } from '../render/burndown-chart.js';
+import { TREND_CHOICES, type TrendChoice } from '../core/trend.js';
 import type { Context } from './context.js';
 import type { Register } from './register.js';
-import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
+import { CHART_HEIGHT, CHART_WIDTH, outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { addPartialOption, partialExit, type PartialOptions } from './partial.js';
 import { failureNotes, resourceFailures, shortfall } from '../core/estate.js';
 import { METRIC_ALIASES, offer } from './option-values.js';
 
-const OUTPUTS = ['table', 'json', 'csv', 'markdown'] as const;
+const OUTPUTS = ['table', 'json', 'csv', 'markdown', 'chart'] as const;
 const DEFAULT_SINCE = '90d';
 
 interface UsageOptions extends SourceOptions, PartialOptions {
@@ -33,7 +35,9 @@ interface UsageOptions extends SourceOptions, PartialOptions {
   output?: string;
   failOn?: string[];
   topOperations?: string;
+  trend?: string;
   width?: string;
+  height?: string;
 }
 
 export const registerUsage: Register = (program, action) => {
@@ -44,13 +48,16 @@ export const registerUsage: Register = (program, action) => {
   addWindowOptions(cmd, `the window, counted back from now (live; default ${DEFAULT_SINCE}, Azure keeps 93 days) or from the end of the data (files; default all of it)`)
     .option('--fail-on <lifecycles>', 'exit 1 when a channel of this lifecycle had traffic: retiring, breaking (comma list)', collectList)
     .option('--top-operations <n>', 'how many of the busiest operations to show per channel (default 3)')
-    .option('-o, --output <format>', 'table, json, csv or markdown (a report for a migration ticket)', 'table')
-    .option('--width <columns>', TABLE_WIDTH_HELP);
+    .option('--trend <period>', 'requests per week (ISO, from Monday 00:00 UTC) or month: auto (default: none under 28 days, weeks up to 182, then months), week, month, none')
+    .option('-o, --output <format>', 'table, json, csv, markdown (a report for a migration ticket) or chart (the burndown: one line per retiring or breaking channel)', 'table')
+    .option('--width <columns>', TABLE_WIDTH_HELP)
+    .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`);
   addSourceOptions(cmd);
   addPartialOption(cmd);
   offer(cmd, '--metric', [...METRIC_ALIASES, 'all']);
   offer(cmd, '--fail-on', FAIL_ON);
   offer(cmd, '--output', OUTPUTS);
+  offer(cmd, '--trend', TREND_CHOICES);
   cmd.addHelpText(
     'after',
     `
@@ -61,6 +68,7 @@ or metrics failed (each named on stderr; --allow-partial makes it 0; 1 still win
 Examples:
   acs-metrics usage --fixture fixtures/sample-week.json
   acs-metrics usage --fixture fixtures/sample-week.json -o markdown > acs-migration.md
+  acs-metrics usage --fixture ./acs-archive --since 365d --trend month -o chart
   acs-metrics usage --resource "$ACS_RESOURCE_ID" --since 30d --fail-on retiring`,
   );
   cmd.action(action<UsageOptions>(runUsageCommand));
@@ -88,6 +96,12 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   const failOn = parseFailOn(opts.failOn, problems);
   const width = problems.try(() => parseWidth(opts.width));
   const top = parseIntInRange('--top-operations', opts.topOperations, problems, 0, 100, 'operations') ?? 3;
+  const height = parseIntInRange('--height', opts.height, problems, CHART_HEIGHT.min, CHART_HEIGHT.max, 'plot rows') ?? CHART_HEIGHT.default;
+  const trend = (opts.trend ?? 'auto').toLowerCase();
+  if (!TREND_CHOICES.includes(trend)) problems.add(`invalid --trend "${opts.trend}": expected ${TREND_CHOICES.join(', ')}`);
+  // The chart is the trend: a window too short for auto still gets weeks.
+  const trendAsked = (trend === 'auto' && output === 'chart' ? 'week' : trend) as TrendChoice | 'auto';
+  if (output === 'chart' && trend === 'none') problems.add('-o chart draws the trend: choose --trend week or month (or auto)');
   const live = (opts.fixture ?? []).length === 0;
   // Live: the last 90 days by default; files: all of their data.
   const since = opts.since ?? (opts.start === undefined && live ? DEFAULT_SINCE : undefined);
@@ -110,7 +124,7 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
     throw new DataError(`the data holds none of the metrics asked for (${(wanted ?? METRICS).map((m) => m.alias).join(', ')})`);
   }
 
-  const report = usageReport(metrics, data, range, top);
+  const report = usageReport(metrics, data, range, top, trendAsked);
   for (const note of report.notes) ctx.note(safeText(note));
   switch (output) {
     case 'json':
@@ -122,6 +136,17 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
     case 'markdown':
       ctx.io.stdout.write(renderUsageMarkdown(report));
       break;
+    case 'chart': {
+      const chart = renderBurndownChart(report, {
+        color: ctx.out,
+        width: outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
+        height,
+        channels: named,
+      });
+      ctx.io.stdout.write(chart.text);
+      for (const note of chart.notes) ctx.note(note);
+      break;
+    }
     default:
       ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, width) }));
   }

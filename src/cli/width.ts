@@ -28,3 +28,7 @@ export function outputWidth(io: Io, flag: number | undefined): number | undefine
 
 /** The help of --width for a command that prints one table. */
 export const TABLE_WIDTH_HELP = `fit the table to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`;
+
+/** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
+export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
+export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;

@@ -12,6 +12,7 @@ import { defaultErrors } from './classify.js';
 import { dataGrid } from './grid.js';
 import type { IntervalSpec, Query, QueryResult, RangeSpec } from './model.js';
 import { runQuery, type QueryData } from './run-query.js';
+import { chooseTrend, crossesPeriod, type TrendChoice, type TrendPeriod, type TrendUnit, trendOf } from './trend.js';
 
 const HOUR = 3_600_000;
 
@@ -33,6 +34,8 @@ export interface ChannelUsage {
   readonly lastTraffic: number;
   /** The busiest operations, most requests first (empty when the data is not split by operation). */
   readonly operations: readonly OperationUsage[];
+  /** Requests per period of the report's trend (empty without one); they add up to `requests`. */
+  readonly trend: readonly TrendPeriod[];
 }
 
 export interface ResourceUsage {
@@ -48,6 +51,8 @@ export interface UsageReport {
   readonly start: number;
   readonly end: number;
   readonly resources: readonly ResourceUsage[];
+  /** The trend's period: week, month, or none. */
+  readonly trend: TrendChoice;
   readonly notes: readonly string[];
 }
 
@@ -80,8 +85,26 @@ export function perResourceQuery(metric: MetricDef, range: RangeSpec, interval: 
 
 const RANK: Record<string, number> = { retiring: 0, breaking: 1, legacy: 2, active: 3 };
 
+/** A channel before its trend: with its resource's requests per bucket of the metric's result. */
+type Pending = Omit<ChannelUsage, 'trend'> & { readonly buckets: (number | null)[]; readonly result: QueryResult };
+
+/** Per resource, the requests of every bucket of the result (null where no series has data). */
+function bucketSums(result: QueryResult): Map<string, (number | null)[]> {
+  const out = new Map<string, (number | null)[]>();
+  for (const s of result.series) {
+    const id = s.dimensions[RESOURCE_DIMENSION.name] ?? '';
+    const sums = out.get(id) ?? result.timestamps.map(() => null);
+    s.points.forEach((p, i) => {
+      if (p.value !== null) sums[i] = (sums[i] ?? 0) + p.value;
+    });
+    out.set(id, sums);
+  }
+  return out;
+}
+
 /** The channels of one metric's result, one per resource with traffic. */
-function channelsOf(metric: MetricDef, result: QueryResult, topOperations: number, seen: Set<string>): ChannelUsage[] {
+function channelsOf(metric: MetricDef, result: QueryResult, topOperations: number, seen: Set<string>): Pending[] {
+  const buckets = bucketSums(result);
   const byResource = new Map<string, { requests: number; errors: number | null; first: number; last: number; ops: OperationUsage[] }>();
   const opName = result.query.splitBy.find((d) => d !== RESOURCE_DIMENSION)?.name;
   for (const s of result.series) {
@@ -113,18 +136,36 @@ function channelsOf(metric: MetricDef, result: QueryResult, topOperations: numbe
     firstTraffic: e.first,
     lastTraffic: e.last,
     operations: e.ops.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, topOperations),
+    buckets: buckets.get(resourceId)!,
+    result,
   }));
+}
+
+/** The channel with its requests per period (none when unit is none), and whether a bucket crossed a period's edge. */
+function withTrend(p: Pending, unit: TrendChoice): { channel: ChannelUsage; crosses: boolean } {
+  const { buckets, result, ...channel } = p;
+  if (unit === 'none') return { channel: { ...channel, trend: [] }, crosses: false };
+  return {
+    channel: { ...channel, trend: trendOf(result.timestamps, buckets, result.start, result.end, unit) },
+    crosses: crossesPeriod(result.timestamps, result.intervalMs, unit),
+  };
 }
 
 /**
  * The usage of every given metric in the data over the window: a row per resource and channel with
  * traffic, and every resource the data names (a resource without traffic on a retiring channel is clear).
  */
-export function usageReport(metrics: readonly MetricDef[], data: QueryData, range: RangeSpec, topOperations = 3): UsageReport {
+export function usageReport(
+  metrics: readonly MetricDef[],
+  data: QueryData,
+  range: RangeSpec,
+  topOperations = 3,
+  trend: TrendChoice | 'auto' = 'none',
+): UsageReport {
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const m of data.metrics) seen.add(m.resourceId ?? '');
-  const channels: ChannelUsage[] = [];
+  const pending: Pending[] = [];
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (const metric of metrics) {
@@ -132,8 +173,12 @@ export function usageReport(metrics: readonly MetricDef[], data: QueryData, rang
     for (const n of result.notes) if (!notes.includes(n)) notes.push(n);
     start = Math.min(start, result.start);
     end = Math.max(end, result.end);
-    channels.push(...channelsOf(metric, result, topOperations, seen));
+    pending.push(...channelsOf(metric, result, topOperations, seen));
   }
+  const unit = trend === 'auto' ? (Number.isFinite(end - start) ? chooseTrend(end - start) : 'none') : trend;
+  const trended = pending.map((p) => withTrend(p, unit));
+  const channels = trended.map((t) => t.channel);
+  if (trended.some((t) => t.crosses)) notes.push(crossingNote(unit as TrendUnit));
   const ids = [...seen].sort((a, b) => a.localeCompare(b));
   const resources = ids.map((resourceId): ResourceUsage => {
     const own = channels
@@ -141,8 +186,11 @@ export function usageReport(metrics: readonly MetricDef[], data: QueryData, rang
       .sort((a, b) => RANK[a.metric.lifecycle.status]! - RANK[b.metric.lifecycle.status]! || b.requests - a.requests);
     return { resourceId, channels: own, clear: !own.some((c) => c.metric.lifecycle.status === 'retiring') };
   });
-  return { start, end, resources, notes };
+  return { start, end, resources, trend: unit, notes };
 }
+
+const crossingNote = (unit: TrendUnit): string =>
+  `some buckets cross the edge of a ${unit} (the window does not start on a whole hour): each counts in the ${unit} that holds its start`;
 
 export type FailOn = 'retiring' | 'breaking';
 export const FAIL_ON: readonly FailOn[] = ['retiring', 'breaking'];

@@ -19,6 +19,13 @@ import { groupSize, maxPerGroup } from './sparkline.js';
 import { wrapText } from './text-width.js';
 
 type Asciichart = typeof AsciichartNs;
+
+/** How a series is drawn: its colour (an index into the palette), dotted or not, and its label. */
+export interface SeriesLook {
+  readonly colour: number;
+  readonly dotted: boolean;
+  readonly label: string;
+}
 let asciichart: Asciichart | undefined;
 
 export interface ChartOptions {
@@ -35,7 +42,13 @@ export interface ChartOptions {
    * Per series (in the result's order): its colour index, whether it is drawn dotted and dimmed (a
    * comparison's baseline), and its legend label. Default: colour j, solid, the series' label.
    */
-  readonly looks?: readonly { readonly colour: number; readonly dotted: boolean; readonly label: string }[];
+  readonly looks?: readonly SeriesLook[];
+  /** Caption parts instead of the query's (metric, aggregation, window, filters). */
+  readonly title?: readonly string[];
+  /** A time-axis label per bucket (weeks, months) instead of round times; drawn where there is room. */
+  readonly bucketLabels?: readonly string[];
+  /** A bucket whose first column is marked with a dotted vertical line (┊) behind the series. */
+  readonly markBucket?: number;
 }
 
 export const DEFAULT_MAX_SERIES = 8;
@@ -106,14 +119,16 @@ function tickLabel(ms: number, withYear: boolean): string {
  * days: the smallest step that leaves room between labels) and the labels starting at those columns;
  * "UTC" in the gutter under the y labels.
  */
-function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number): string[] {
+function timeAxis(times: readonly number[], colMs: number | null, gutter: number, width: number, fixed?: [col: number, label: string][]): string[] {
   const first = times[0];
   const last = times[times.length - 1];
   if (first === undefined || last === undefined) return [];
   const withYear = new Date(first).getUTCFullYear() !== new Date(last).getUTCFullYear();
   const room = width - gutter;
   const ticks: [col: number, label: string][] = [];
-  if (colMs === null || colMs <= 0 || times.length === 1) {
+  if (fixed !== undefined) {
+    ticks.push(...fixed);
+  } else if (colMs === null || colMs <= 0 || times.length === 1) {
     ticks.push([0, tickLabel(first, withYear)]);
   } else {
     const maxLabel = withYear ? 10 : 5;
@@ -171,19 +186,8 @@ function seriesLooks(result: QueryResult, ranked: readonly ResultSeries[], opts:
   return { look, paint, labelOf };
 }
 
-export function renderChart(
-  result: QueryResult,
-  opts: ChartOptions,
-): { text: string; notes: string[] } {
-  const c = opts.color;
-  const colorOn = c.level > 0;
-  const width = Math.max(Math.floor(opts.width), 20);
-  const height = Math.max(Math.floor(opts.height), 2);
-  const maxSeries = Math.max(opts.maxSeries ?? DEFAULT_MAX_SERIES, 1);
-  const notes: string[] = [];
-  const title = wrapParts(captionParts(result).map(safeText), width);
-
-  // The largest series by total, kept in the result's order.
+/** The largest series by total (at most maxSeries), kept in the result's order. */
+function chartedSeries(result: QueryResult, maxSeries: number, notes: string[]): ResultSeries[] {
   const ranked = result.series
     .map((s, i) => ({ s, i }))
     .sort((a, b) => (b.s.total ?? -Infinity) - (a.s.total ?? -Infinity) || a.i - b.i)
@@ -193,20 +197,14 @@ export function renderChart(
   if (result.series.length > ranked.length) {
     notes.push(`${result.series.length - ranked.length} more series not charted; use --top or narrow the query`);
   }
-  const raw = ranked.map((s) => seriesValues(s, result.timestamps).map((v) => (v !== null && Number.isFinite(v) ? v : null)));
-  const known = raw.flat().filter((v): v is number => v !== null);
-  if (known.length === 0) {
-    return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
-  }
-  const { look, paint, labelOf } = seriesLooks(result, ranked, opts);
-  if (result.timestamps.length === 1) {
-    // One bucket: a line needs two points; its value is what there is to show.
-    const bars = ranked.map((_, j) => ({ label: labelOf(j), value: raw[j]![0] ?? null, paint: (t: string) => paint(j, t), dotted: look(j)?.dotted ?? false }));
-    return { text: `${[...title, truncate(ONE_BUCKET, width), ...barLines(bars, width)].join('\n')}\n`, notes };
-  }
+  return ranked;
+}
 
-  // Scale: from zero (or the minimum when negative) to the maximum, in round steps (1, 2, 5 x 10^n):
-  // as many rows as the data needs, at most the height asked for; a flat line still gets an axis.
+/**
+ * The vertical scale: from zero (or the minimum when negative) to the maximum, in round steps (1, 2,
+ * 5 x 10^n): as many rows as the data needs, at most the height asked for; a flat line still gets an axis.
+ */
+function chartScale(known: readonly number[], height: number) {
   const lowest = known.reduce((a, b) => Math.min(a, b), 0);
   const highest = known.reduce((a, b) => Math.max(a, b), 0);
   const step = niceStep((highest - lowest) / (height - 1), known.every(Number.isInteger));
@@ -221,15 +219,18 @@ export function renderChart(
   const decimals = labelDecimals(step);
   const labels = Array.from({ length: rows + 1 }, (_, k) => formatFixed(max - k * step, decimals));
   const labelWidth = Math.max(3, ...labels.map((l) => l.length));
-  const gutter = labelWidth + 1;
+  return { step, min, max, plotHeight, rowOf, decimals, labelWidth, gutter: labelWidth + 1 };
+}
 
-  // Fit the points into the columns right of the gutter (the first point sits on the axis).
-  const columns = Math.max(width - gutter, 2);
-  // Too many points: each column is the maximum of a group. Too few: each point is drawn `stretch`
-  // columns wide (a step per bucket), so that a day of hourly data still fills the terminal.
+/**
+ * The points fitted into the columns right of the gutter (the first point sits on the axis). Too many
+ * points: each column is the maximum of a group. Too few: each point is drawn `stretch` columns wide
+ * (a step per bucket), so that a day of hourly data still fills the terminal.
+ */
+function chartColumns(result: QueryResult, raw: readonly (number | null)[][], columns: number, fill: boolean, notes: string[]) {
   const count = result.timestamps.length;
   const group = groupSize(count, columns);
-  const stretch = opts.fill === true && group === 1 && count > 0 ? Math.max(1, Math.floor(columns / count)) : 1;
+  const stretch = fill && group === 1 && count > 0 ? Math.max(1, Math.floor(columns / count)) : 1;
   const widen = (vs: (number | null)[]): (number | null)[] => vs.flatMap((v) => new Array<number | null>(stretch).fill(v));
   const data = group > 1 ? raw.map((vs) => maxPerGroup(vs, group)) : raw.map(widen);
   const colMs = result.intervalMs === null ? null : group > 1 ? result.intervalMs * group : result.intervalMs / stretch;
@@ -241,29 +242,36 @@ export function renderChart(
   if (group > 1) {
     notes.push(`${result.timestamps.length} points shown in ${times.length} columns: each column is the maximum of ${group} buckets`);
   }
+  // The column where a bucket starts.
+  const columnOf = (bucket: number): number => (group > 1 ? Math.floor(bucket / group) : bucket * stretch);
+  return { data, colMs, times, group, columnOf };
+}
 
-  asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
-  const cfg = { min, max, height: plotHeight, offset: 3, format: (x: number) => formatFixed(Math.round(x / step) * step, decimals).padStart(labelWidth) };
-  const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
-  // asciichart 1.5.25 marks zero with ┼ at row (0 - min2) counted from the top, i.e. on the top row
-  // when the scale starts at zero: the axis column is drawn here instead, ┼ on the zero row.
-  const axisChar = (row: number): string => (row === rowOf(0) ? AXIS[0] : AXIS[1]);
-  const canvas: Cell[][] = frame.map((_, row) => times.map((_, col) => ({ ch: col === 0 ? axisChar(row) : ' ', owner: -1 })));
-  const useStyles = !colorOn && data.length > 1;
-  if (useStyles && data.length > LINE_STYLES.length) {
+/** The line style of the j-th series: its look's, else one per series without colour (they repeat, said in a note). */
+function lineStyles(look: (j: number) => SeriesLook | undefined, colorOn: boolean, series: number, notes: string[]): (j: number) => Symbols {
+  const useStyles = !colorOn && series > 1;
+  if (useStyles && series > LINE_STYLES.length) {
     notes.push(`colour is off: line styles repeat after ${LINE_STYLES.length} series; use --top ${LINE_STYLES.length} to tell them apart`);
   }
   const DOTTED = LINE_STYLES[3]!;
-  const styleOf = (j: number): Symbols => {
+  return (j: number): Symbols => {
     const l = look(j);
     if (l) return l.dotted ? DOTTED : useStyles ? LINE_STYLES[l.colour % (LINE_STYLES.length - 1)]! : AXIS;
     return useStyles ? LINE_STYLES[j % LINE_STYLES.length]! : AXIS;
   };
+}
+
+/** The plot area: every series drawn with asciichart onto one canvas of cells, each knowing its series. */
+function drawCanvas(frame: readonly string[], times: readonly number[], data: readonly (number | null)[][], scale: ReturnType<typeof chartScale>, cfg: Parameters<Asciichart['plot']>[1], styleOf: (j: number) => Symbols): Cell[][] {
+  const { rowOf, gutter } = scale;
+  // asciichart 1.5.25 marks zero with ┼ at row (0 - min2) counted from the top, i.e. on the top row
+  // when the scale starts at zero: the axis column is drawn here instead, ┼ on the zero row.
+  const axisChar = (row: number): string => (row === rowOf(0) ? AXIS[0] : AXIS[1]);
+  const canvas: Cell[][] = frame.map((_, row) => times.map((_, col) => ({ ch: col === 0 ? axisChar(row) : ' ', owner: -1 })));
   const set = (row: number, col: number, ch: string, owner: number): void => {
     const cell = canvas[row]?.[col];
     if (cell) Object.assign(cell, { ch, owner });
   };
-
   // Later series overwrite earlier ones, so draw in reverse: the first series ends on top.
   for (let j = data.length - 1; j >= 0; j--) {
     const values = data[j]!;
@@ -271,7 +279,7 @@ export function renderChart(
     for (const [s, e] of runs(values)) {
       const run = values.slice(s, e + 1) as number[];
       if (run.length > 1) {
-        const lines = asciichart.plot(run, { ...cfg, symbols: sym }).split('\n');
+        const lines = asciichart!.plot(run, { ...cfg, symbols: sym }).split('\n');
         lines.forEach((line, row) => {
           for (let x = 1; x < run.length; x++) {
             const ch = line.charAt(gutter + x);
@@ -283,7 +291,48 @@ export function renderChart(
       if (e + 1 < values.length) set(rowOf(run[run.length - 1]!), e + 1, sym[3], j);
     }
   }
+  return canvas;
+}
 
+/** A dotted vertical line (┊) in a column, where no series is drawn. */
+function markColumn(canvas: Cell[][], col: number): void {
+  for (const line of canvas) {
+    const cell = line[col];
+    if (cell && cell.owner < 0 && cell.ch === ' ') cell.ch = '┊';
+  }
+}
+
+export function renderChart(
+  result: QueryResult,
+  opts: ChartOptions,
+): { text: string; notes: string[] } {
+  const c = opts.color;
+  const width = Math.max(Math.floor(opts.width), 20);
+  const height = Math.max(Math.floor(opts.height), 2);
+  const notes: string[] = [];
+  const title = wrapParts((opts.title ?? captionParts(result)).map(safeText), width);
+  const ranked = chartedSeries(result, Math.max(opts.maxSeries ?? DEFAULT_MAX_SERIES, 1), notes);
+  const raw = ranked.map((s) => seriesValues(s, result.timestamps).map((v) => (v !== null && Number.isFinite(v) ? v : null)));
+  const known = raw.flat().filter((v): v is number => v !== null);
+  if (known.length === 0) {
+    return { text: `${title.join('\n')}\nNo data to chart.\n`, notes };
+  }
+  const { look, paint, labelOf } = seriesLooks(result, ranked, opts);
+  if (result.timestamps.length === 1) {
+    // One bucket: a line needs two points; its value is what there is to show.
+    const bars = ranked.map((_, j) => ({ label: labelOf(j), value: raw[j]![0] ?? null, paint: (t: string) => paint(j, t), dotted: look(j)?.dotted ?? false }));
+    return { text: `${[...title, truncate(ONE_BUCKET, width), ...barLines(bars, width)].join('\n')}\n`, notes };
+  }
+  const scale = chartScale(known, height);
+  const { data, colMs, times, group, columnOf } = chartColumns(result, raw, Math.max(width - scale.gutter, 2), opts.fill === true, notes);
+  asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
+  const { step, decimals, labelWidth } = scale;
+  const cfg = { min: scale.min, max: scale.max, height: scale.plotHeight, offset: 3, format: (x: number) => formatFixed(Math.round(x / step) * step, decimals).padStart(labelWidth) };
+  const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
+  const styleOf = lineStyles(look, c.level > 0, data.length, notes);
+  const canvas = drawCanvas(frame, times, data, scale, cfg, styleOf);
+  if (opts.markBucket !== undefined) markColumn(canvas, columnOf(opts.markBucket));
+  const gutter = scale.gutter;
   const plot = frame.map((line, row) =>
     (line.slice(0, gutter) + canvas[row]!.map((cell) => (cell.owner >= 0 ? paint(cell.owner, cell.ch) : cell.ch)).join('')).trimEnd(),
   );
@@ -292,6 +341,7 @@ export function renderChart(
     const sample = paint(j, styleOf(j)[4].repeat(2));
     return wrapText(labelOf(j), width - 3).map((line, k) => `${k === 0 ? sample : '  '} ${line}`);
   });
-  const axis = timeAxis(times, colMs, gutter, width);
+  const fixedTicks = opts.bucketLabels?.flatMap((label, i): [number, string][] => (group > 1 && i % group !== 0 ? [] : [[columnOf(i), label]]));
+  const axis = timeAxis(times, colMs, gutter, width, fixedTicks);
   return { text: `${[...title, ...plot, ...axis, ...legend].join('\n')}\n`, notes };
 }

@@ -1,6 +1,6 @@
 /** The usage report (`acs-metrics usage`) as a table, JSON, CSV or a Markdown migration report. */
 import type { ChalkInstance } from 'chalk';
-import { lifecycleLabel, RETIREMENT_DATE, RETIREMENT_GUIDE } from '../catalog/lifecycle.js';
+import { isEndOfLife, lifecycleLabel, RETIREMENT_DATE, RETIREMENT_GUIDE } from '../catalog/lifecycle.js';
 import { resourceName } from '../catalog/resource.js';
 import type { ChannelUsage, UsageReport } from '../core/usage.js';
 import { formatTime } from '../core/time.js';
@@ -8,6 +8,8 @@ import { csvText } from './csv.js';
 import { formatNumber, formatPercent } from './format.js';
 import { type Cell, renderGrid, wrapLines } from './grid.js';
 import { safeText } from './safe.js';
+import { allPeriods, periodWords, trendCell, trendHeading, trendLegend } from './trend.js';
+import type { TrendUnit } from '../core/trend.js';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const nameOf = (id: string): string => (id === '' ? '(unknown)' : resourceName(id));
@@ -24,6 +26,7 @@ function lifecycleCell(c: ChannelUsage, color: ChalkInstance): Cell {
 export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstance; width?: number }): string {
   const c = opts.color;
   const channels = report.resources.flatMap((r) => r.channels);
+  const trended = report.trend !== 'none';
   const caption = `ACS usage by resource and channel · ${windowText(report)} · ${report.resources.length} resource${report.resources.length === 1 ? '' : 's'}, ${channels.length} channel${channels.length === 1 ? '' : 's'} with traffic\n`;
   const rows = channels.map((ch): Cell[] => [
     nameOf(ch.resourceId),
@@ -35,14 +38,15 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
     day(ch.firstTraffic),
     day(ch.lastTraffic),
     ops(ch),
+    ...(trended ? [trendCell(ch.trend)] : []),
   ]);
   const table =
     rows.length === 0
       ? ''
-      : renderGrid(['Resource', 'Channel', 'Lifecycle', 'Requests', 'Errors', 'Error rate', 'First day', 'Last day', 'Busiest operations'], rows, {
+      : renderGrid(['Resource', 'Channel', 'Lifecycle', 'Requests', 'Errors', 'Error rate', 'First day', 'Last day', 'Busiest operations', ...(trended ? [trendHeading(report.trend)] : [])], rows, {
           color: c.level > 0,
           headStyle: c.bold,
-          align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
+          align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left', 'left'],
           // Narrow terminals, in this order: operations wrap (down to 20), Lifecycle wraps onto two
           // lines, then Last day, Error rate, First day, Errors and the operations go; only then are
           // Resource and Channel cut with … (down to 8), and Requests goes last. Resource and channel are
@@ -60,11 +64,16 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
             { drop: 3 },
             { drop: 1 },
             { mode: 'wrap', floor: 20, drop: 5 },
+            // The trend goes after the operations: it is what a burndown is read for.
+            { drop: 6 },
           ],
           ...(opts.width !== undefined ? { width: opts.width } : {}),
         });
   const clear = report.resources.filter((r) => r.clear).map((r) => nameOf(r.resourceId));
-  const footer = clear.length > 0 ? `${c.green('clear')} (no traffic on a retiring channel): ${safeText(clear.join(', '))}\n` : '';
+  const legend = trendLegend(report.trend, allPeriods(channels.map((ch) => ch.trend)));
+  // The legend explains the trend column, unless a narrow terminal left it out.
+  const shown = legend !== '' && channels.length > 0 && table.includes(trendCell(channels[0]!.trend));
+  const footer = `${clear.length > 0 ? `${c.green('clear')} (no traffic on a retiring channel): ${safeText(clear.join(', '))}\n` : ''}${shown ? `${legend}\n` : ''}`;
   return `${opts.width !== undefined ? wrapLines(caption, opts.width) : caption}${table}${opts.width !== undefined ? wrapLines(footer, opts.width) : footer}`;
 }
 
@@ -73,6 +82,7 @@ export function usageJson(report: UsageReport): object {
     schemaVersion: 1,
     window: { start: formatTime(report.start), end: formatTime(report.end) },
     retirement: { date: RETIREMENT_DATE, guide: RETIREMENT_GUIDE },
+    trend: report.trend === 'none' ? null : report.trend,
     resources: report.resources.map((r) => ({
       id: r.resourceId,
       name: nameOf(r.resourceId),
@@ -90,6 +100,7 @@ export function usageJson(report: UsageReport): object {
         firstTraffic: formatTime(ch.firstTraffic),
         lastTraffic: formatTime(ch.lastTraffic),
         operations: ch.operations,
+        trend: ch.trend.map((p) => ({ period: p.label, start: formatTime(p.start), end: formatTime(p.end), partial: p.partial, requests: p.requests })),
       })),
     })),
   };
@@ -105,9 +116,12 @@ const csvRow = (cells: readonly string[]): string => `${cells.map((c) => (/^\d+$
 
 export function renderUsageCsv(report: UsageReport): string {
   const head = ['resource', 'resource_id', 'channel', 'metric', 'lifecycle', 'lifecycle_date', 'requests', 'errors', 'first_day', 'last_day', 'busiest_operations', 'clear'];
-  const lines = [csvRow(head)];
+  // With a trend, a column per period (its label, "(partial)" when the window holds only part of it).
+  const periods = allPeriods(report.resources.flatMap((r) => r.channels.map((ch) => ch.trend)));
+  const lines = [csvRow([...head, ...periods.map((p) => (p.partial ? `${p.label} (partial)` : p.label))])];
+  const perPeriod = (ch: ChannelUsage): string[] => periods.map((p) => String(ch.trend.find((q) => q.label === p.label)?.requests ?? ''));
   for (const r of report.resources) {
-    if (r.channels.length === 0) lines.push(csvRow([nameOf(r.resourceId), r.resourceId, '', '', '', '', '0', '', '', '', '', String(r.clear)]));
+    if (r.channels.length === 0) lines.push(csvRow([nameOf(r.resourceId), r.resourceId, '', '', '', '', '0', '', '', '', '', String(r.clear), ...periods.map(() => '')]));
     for (const ch of r.channels) {
       lines.push(
         csvRow([
@@ -123,6 +137,7 @@ export function renderUsageCsv(report: UsageReport): string {
           day(ch.lastTraffic),
           ch.operations.map((o) => `${o.name} ${o.requests}`).join('; '),
           String(r.clear),
+          ...perPeriod(ch),
         ]),
       );
     }
@@ -136,6 +151,7 @@ const md = (text: string): string => safeText(text).replace(/\\/g, '\\\\').repla
 /** A report a person can paste into a migration ticket. */
 export function renderUsageMarkdown(report: UsageReport): string {
   const out: string[] = [];
+  const trended = report.trend !== 'none';
   const inUse = report.resources.filter((r) => !r.clear);
   out.push('# ACS retirement readiness', '');
   out.push(
@@ -153,13 +169,15 @@ export function renderUsageMarkdown(report: UsageReport): string {
       out.push('No traffic on any channel in the window.', '');
       continue;
     }
-    out.push('| Channel | Lifecycle | Requests | Errors | First day | Last day | Busiest operations |', '|---|---|--:|--:|---|---|---|');
+    const trendHead = trended ? ` ${trendHeading(report.trend)} |` : '';
+    out.push(`| Channel | Lifecycle | Requests | Errors | First day | Last day | Busiest operations |${trendHead}`, `|---|---|--:|--:|---|---|---|${trended ? '---|' : ''}`);
     for (const ch of r.channels) {
       out.push(
-        `| ${md(ch.metric.displayName)} | ${md(lifecycleLabel(ch.metric.lifecycle))} | ${formatNumber(ch.requests)} | ${ch.errors === null ? '-' : `${formatNumber(ch.errors)} (${formatPercent(rate(ch))})`} | ${day(ch.firstTraffic)} | ${day(ch.lastTraffic)} | ${md(ops(ch)) || '-'} |`,
+        `| ${md(ch.metric.displayName)} | ${md(lifecycleLabel(ch.metric.lifecycle))} | ${formatNumber(ch.requests)} | ${ch.errors === null ? '-' : `${formatNumber(ch.errors)} (${formatPercent(rate(ch))})`} | ${day(ch.firstTraffic)} | ${day(ch.lastTraffic)} | ${md(ops(ch)) || '-'} |${trended ? ` ${trendCell(ch.trend).replace(/\*/g, '\\*')} |` : ''}`,
       );
     }
     out.push('');
+    if (trended) out.push(...burndownTable(r.channels.filter((ch) => isEndOfLife(ch.metric.lifecycle)), report.trend));
     const actions = r.channels.filter((ch) => ch.metric.lifecycle.status === 'retiring' || ch.metric.lifecycle.status === 'breaking');
     if (actions.length > 0) {
       out.push('What the retirement guide says for these channels:', '');
@@ -171,5 +189,28 @@ export function renderUsageMarkdown(report: UsageReport): string {
       out.push('No traffic on a retiring channel in the window.', '');
     }
   }
+  const legend = trendLegend(report.trend, allPeriods(report.resources.flatMap((r) => r.channels.map((ch) => ch.trend))));
+  if (legend !== '') out.push(legend.replace(/\*/g, '\\*'), '');
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** The retiring and breaking channels' requests per period, a row per period: the burndown for the ticket. */
+function burndownTable(channels: readonly ChannelUsage[], unit: TrendUnit): string[] {
+  if (channels.length === 0) return [];
+  const periods = allPeriods(channels.map((ch) => ch.trend));
+  const out = [
+    `Requests per ${periodWords(unit)} on the retiring and breaking channels:`,
+    '',
+    `| ${unit === 'week' ? 'Week' : 'Month'} | ${channels.map((ch) => md(ch.metric.alias)).join(' | ')} |`,
+    `|---|${channels.map(() => '--:|').join('')}`,
+  ];
+  for (const p of periods) {
+    const cells = channels.map((ch) => {
+      const n = ch.trend.find((q) => q.label === p.label)?.requests ?? null;
+      return n === null ? '-' : formatNumber(n);
+    });
+    out.push(`| ${p.label}${p.partial ? ` (partial: ${day(p.start)} to ${day(p.end - 1)})` : ''} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  return out;
 }
