@@ -55,6 +55,7 @@ function words(line: string): string[] {
 const SUBSTITUTE: Record<string, string> = {
   $ACS_ID: RESOURCE,
   $ACS_RESOURCE_ID: RESOURCE,
+  $WORKSPACE_ID: '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/acs-logs',
   $SUB: SUBSCRIPTION,
   '<guid>': SUBSCRIPTION,
   'my-rg': 'rg-test',

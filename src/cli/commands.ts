@@ -10,6 +10,7 @@ export const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Prom
   ['catalog', async () => (await import('./catalog.js')).registerCatalog],
   ['query', async () => (await import('./query.js')).registerQuery],
   ['check', async () => (await import('./check.js')).registerCheck],
+  ['alerts', async () => (await import('./alerts.js')).registerAlerts],
   ['definitions', async () => (await import('./definitions.js')).registerDefinitions],
   ['usage', async () => (await import('./usage.js')).registerUsage],
   ['export', async () => (await import('./export.js')).registerExport],
