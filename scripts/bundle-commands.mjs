@@ -41,7 +41,7 @@ try {
  * throw or catch our error classes (the live sources) stay in: a second copy of errors.js outside
  * the bundle would make its errors fail `instanceof` inside it.
  */
-const ALL_COMMANDS = ['catalog', 'query', 'check', 'definitions', 'usage', 'export', 'status', 'resources', 'completion'];
+const ALL_COMMANDS = ['catalog', 'query', 'check', 'alerts', 'definitions', 'usage', 'export', 'status', 'resources', 'completion'];
 const loadedApart = (full) => ALL_COMMANDS.some((c) => full === join(DIST, 'cli', `${c}.js`)) || full === join(DIST, 'render', 'yaml.js');
 
 /** Packages and the other commands' modules stay outside the bundle. */
