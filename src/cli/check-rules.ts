@@ -11,7 +11,8 @@ import { defaultRuleName, type GateRule, isRate, LEVELS, type Level, type Rate, 
 import { CliError, EXIT, type Problems } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { loadCatalogExtra } from './catalog-extra.js';
-import { DEFAULT_MIN_REQUESTS, loadRulesFile } from './check-config.js';
+import { loadRulesFile } from './check-config.js';
+import { DEFAULT_MIN_REQUESTS } from './rule-checks.js';
 import { CHANGE_FLAGS, type ChangeOptions, changeRulesFor, type ParsedChange, parseChangeFlags } from './check-change.js';
 import type { Context } from './context.js';
 import {
