@@ -328,88 +328,105 @@ export function evaluateRule(rule: GateRule, result: QueryResult, extraNotes: re
   const window = { start: result.start, end: result.end };
   // No point in the window: zero requests (and so zero errors), never an invented rate.
   const requests = result.requests ?? 0;
-  const noPoints = result.requests === null;
-  const errors = noPoints ? 0 : result.errors;
-  const max = rule.maxErrorRate;
-
-  if (max !== undefined && errors === null) {
+  const errors = result.requests === null ? 0 : result.errors;
+  if (rule.maxErrorRate !== undefined && errors === null) {
     return { ...errorResult(rule, noErrorDimension(rule)), requests, window, notes };
   }
+  const operations = operationResults(rule, result);
+  const worstOperation =
+    operations.find((o) => o.requests >= rule.minRequests && o.errors !== null && o.errors > 0) ?? null;
+  const errorRate = ratio(errors, requests);
+  const checks: Checks = { failed: [], held: [] };
+  totalChecks(rule, requests, checks);
+  if (rule.maxErrorRate !== undefined) errorRateCheck(rule, rule.maxErrorRate, { requests, errors: errors!, errorRate, operations }, checks);
+  const { verdict, reason } = verdictOf(rule, checks);
+  const failsRun = verdict === 'fail' || (verdict === 'no-data' && rule.failOnNoData && rule.level === 'error');
+  return { rule, verdict, failsRun, requests, errors, errorRate, window, worstOperation, operations, reason, notes };
+}
 
-  const operations: OperationResult[] = result.query.splitBy.length === 0
-    ? []
-    : result.series.map((s) => {
-        const name = Object.values(s.dimensions)[0] || '(none)';
-        const opRequests = s.requests ?? 0;
-        const opErrors = s.requests === null ? 0 : s.errors;
-        const rate = ratio(opErrors, opRequests);
-        let verdict: OperationResult['verdict'] = 'pass';
-        if (max !== undefined) {
-          if (opRequests < rule.minRequests) verdict = 'no-data';
-          else if (opErrors !== null && exceeds(opErrors, opRequests, max)) verdict = 'fail';
-        }
-        return { name, verdict, requests: opRequests, errors: opErrors, errorRate: rate };
-      });
+/** What a rule's checks found: the lines that failed and held, and why the error rate was not judged. */
+interface Checks {
+  readonly failed: string[];
+  readonly held: string[];
+  noData?: string;
+}
+
+/** Each operation of the result judged on its own against maxErrorRate, highest error rate first. */
+function operationResults(rule: GateRule, result: QueryResult): OperationResult[] {
+  if (result.query.splitBy.length === 0) return [];
+  const max = rule.maxErrorRate;
+  const operations = result.series.map((s): OperationResult => {
+    const name = Object.values(s.dimensions)[0] || '(none)';
+    const opRequests = s.requests ?? 0;
+    const opErrors = s.requests === null ? 0 : s.errors;
+    const rate = ratio(opErrors, opRequests);
+    let verdict: OperationResult['verdict'] = 'pass';
+    if (max !== undefined) {
+      if (opRequests < rule.minRequests) verdict = 'no-data';
+      else if (opErrors !== null && exceeds(opErrors, opRequests, max)) verdict = 'fail';
+    }
+    return { name, verdict, requests: opRequests, errors: opErrors, errorRate: rate };
+  });
   operations.sort(
     (a, b) =>
       (b.errorRate ?? -1) - (a.errorRate ?? -1) || (b.errors ?? -1) - (a.errors ?? -1) || b.requests - a.requests || a.name.localeCompare(b.name),
   );
-  const worstOperation =
-    operations.find((o) => o.requests >= rule.minRequests && o.errors !== null && o.errors > 0) ?? null;
+  return operations;
+}
 
-  const errorRate = ratio(errors, requests);
-  const failed: string[] = [];
-  const held: string[] = [];
-  let noData: string | undefined;
-
+/** minTotal and maxTotal on the window's requests. */
+function totalChecks(rule: GateRule, requests: number, checks: Checks): void {
   if (rule.minTotal !== undefined) {
-    if (requests < rule.minTotal) failed.push(`requests ${formatCount(requests)} < min-total ${formatCount(rule.minTotal)}`);
-    else held.push(`requests ${formatCount(requests)} >= min-total ${formatCount(rule.minTotal)}`);
+    if (requests < rule.minTotal) checks.failed.push(`requests ${formatCount(requests)} < min-total ${formatCount(rule.minTotal)}`);
+    else checks.held.push(`requests ${formatCount(requests)} >= min-total ${formatCount(rule.minTotal)}`);
   }
   if (rule.maxTotal !== undefined) {
-    if (requests > rule.maxTotal) failed.push(`requests ${formatCount(requests)} > max-total ${formatCount(rule.maxTotal)}`);
-    else held.push(`requests ${formatCount(requests)} <= max-total ${formatCount(rule.maxTotal)}`);
+    if (requests > rule.maxTotal) checks.failed.push(`requests ${formatCount(requests)} > max-total ${formatCount(rule.maxTotal)}`);
+    else checks.held.push(`requests ${formatCount(requests)} <= max-total ${formatCount(rule.maxTotal)}`);
   }
-  if (max !== undefined) {
-    const limit = formatRateThreshold(max);
-    if (requests < rule.minRequests) {
-      noData = `not enough data: ${formatCount(requests)} request${requests === 1 ? '' : 's'}, min-requests ${formatCount(rule.minRequests)}`;
-    } else if (rule.perOperation) {
-      const bad = operations.filter((o) => o.verdict === 'fail');
-      const judged = operations.filter((o) => o.verdict !== 'no-data');
-      if (bad.length > 0) {
-        const first = bad[0]!;
-        const more = bad.length > 1 ? ` (and ${bad.length - 1} more operation${bad.length > 2 ? 's' : ''})` : '';
-        failed.push(`${first.name} error rate ${formatObservedRate(first.errorRate, max)} > ${limit}${more}`);
-      } else if (judged.length === 0) {
-        noData = `not enough data: no operation has min-requests ${formatCount(rule.minRequests)}`;
-      } else {
-        const skipped = operations.length - judged.length;
-        held.push(
-          `every operation <= ${limit} (${judged.length} checked${skipped > 0 ? `, ${skipped} below min-requests` : ''})`,
-        );
-      }
-    } else if (exceeds(errors!, requests, max)) {
-      failed.push(`error rate ${formatObservedRate(errorRate, max)} > ${limit}`);
-    } else {
-      held.push(`error rate ${formatObservedRate(errorRate, max)} <= ${limit}`);
-    }
-  }
+}
 
-  let verdict: Verdict;
-  let reason: string;
-  if (failed.length > 0) {
-    verdict = rule.level === 'error' ? 'fail' : 'warn';
-    reason = [...failed, ...(noData ? [noData] : [])].join('; ');
-  } else if (noData !== undefined) {
-    verdict = 'no-data';
-    reason = [noData, ...held].join('; ');
+/** The window's counts a rule's error rate is judged on. */
+interface Counts {
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorRate: number | null;
+  readonly operations: readonly OperationResult[];
+}
+
+/** maxErrorRate on the window (or on each operation with perOperation), unless too few requests. */
+function errorRateCheck(rule: GateRule, max: Rate, counts: Counts, checks: Checks): void {
+  const { requests, errors, errorRate, operations } = counts;
+  const limit = formatRateThreshold(max);
+  if (requests < rule.minRequests) {
+    checks.noData = `not enough data: ${formatCount(requests)} request${requests === 1 ? '' : 's'}, min-requests ${formatCount(rule.minRequests)}`;
+  } else if (rule.perOperation) {
+    const bad = operations.filter((o) => o.verdict === 'fail');
+    const judged = operations.filter((o) => o.verdict !== 'no-data');
+    if (bad.length > 0) {
+      const first = bad[0]!;
+      const more = bad.length > 1 ? ` (and ${bad.length - 1} more operation${bad.length > 2 ? 's' : ''})` : '';
+      checks.failed.push(`${first.name} error rate ${formatObservedRate(first.errorRate, max)} > ${limit}${more}`);
+    } else if (judged.length === 0) {
+      checks.noData = `not enough data: no operation has min-requests ${formatCount(rule.minRequests)}`;
+    } else {
+      const skipped = operations.length - judged.length;
+      checks.held.push(
+        `every operation <= ${limit} (${judged.length} checked${skipped > 0 ? `, ${skipped} below min-requests` : ''})`,
+      );
+    }
+  } else if (exceeds(errors, requests, max)) {
+    checks.failed.push(`error rate ${formatObservedRate(errorRate, max)} > ${limit}`);
   } else {
-    verdict = 'pass';
-    reason = held.join('; ');
+    checks.held.push(`error rate ${formatObservedRate(errorRate, max)} <= ${limit}`);
   }
-  const failsRun = verdict === 'fail' || (verdict === 'no-data' && rule.failOnNoData && rule.level === 'error');
-  return { rule, verdict, failsRun, requests, errors, errorRate, window, worstOperation, operations, reason, notes };
+}
+
+/** The verdict of what the checks found, and the line that says why. */
+function verdictOf(rule: GateRule, { failed, held, noData }: Checks): { verdict: Verdict; reason: string } {
+  if (failed.length > 0) return { verdict: rule.level === 'error' ? 'fail' : 'warn', reason: [...failed, ...(noData ? [noData] : [])].join('; ') };
+  if (noData !== undefined) return { verdict: 'no-data', reason: [noData, ...held].join('; ') };
+  return { verdict: 'pass', reason: held.join('; ') };
 }
 
 /** Evaluates every rule on the same data. */
