@@ -2,19 +2,13 @@
 import { resolveAggregation, resolveDimension } from '../catalog/resolve.js';
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { type CatalogExtra, extraFor } from '../catalog/extra.js';
-import { endOfLifeNote } from '../catalog/lifecycle.js';
-import type { ErrorDefinition, Query } from '../core/model.js';
-import { type QueryData, runQuery } from '../core/run-query.js';
+import type { BaselineSpec } from '../core/compare.js';
+import type { ErrorDefinition, IntervalSpec, Query, RangeSpec } from '../core/model.js';
+import { runQuery } from '../core/run-query.js';
 import { shortfall } from '../core/estate.js';
 import { EXIT, Problems, UsageError } from '../errors.js';
-import { renderChart } from '../render/chart.js';
-import { renderCsvChunks } from '../render/csv.js';
-import { renderJsonChunks } from '../render/json.js';
-import { openMetricsChunks } from '../render/openmetrics.js';
 import { safeText } from '../render/safe.js';
-import { renderTable } from '../render/table.js';
-import { renderTsvChunks } from '../render/tsv.js';
-import { loadYaml, renderYamlChunks } from '../render/yaml.js';
+import type { SourceResult } from '../sources/source.js';
 import { writeChunks } from './write-chunks.js';
 import type { Context } from './context.js';
 import type { Register } from './register.js';
@@ -38,15 +32,12 @@ import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
 import { addDryRunOption, checkDryRun, showPlan } from './dry-run.js';
 import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions, type Shortfall } from './partial.js';
-import { CHART_HEIGHT, CHART_WIDTH, outputWidth, parseWidth } from './width.js';
+import { CHART_HEIGHT, outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
 import { baselineQueries, compareOutput } from './query-compare.js';
 import { AGGREGATION_NAMES, dimensionsOfMetric, offer } from './option-values.js';
-
-const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics'] as const;
-
-type Output = (typeof OUTPUTS)[number];
+import { chartWidth, type Output, OUTPUTS, type OutputSize, queryOutput } from './query-output.js';
 
 interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions, PartialOptions {
   compare?: string;
@@ -133,27 +124,54 @@ Examples:
 };
 
 /** --dry-run: the plan of fetching the query (and its baseline with --compare). */
-function planQuery(q: Query | undefined, baseline: Parameters<typeof baselineQueries>[1] | undefined, opts: QueryOptions, json: boolean, ctx: Context): Promise<number> {
+function planQuery(q: Query | undefined, baseline: BaselineSpec | undefined, opts: QueryOptions, json: boolean, ctx: Context): Promise<number> {
   checkDryRun(opts);
   if (!q) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
   return showPlan('query', opts, ctx, [q], json, baseline ? baselineQueries([q], baseline) : undefined);
 }
 
-/** The resource all of the metric's data is about, when it names exactly one (for OpenMetrics labels). */
-function oneResource(data: QueryData, query: Query): string | undefined {
-  const key = query.metric.rest.toLowerCase();
-  const ids = new Set(data.metrics.filter((m) => m.name.toLowerCase() === key).map((m) => m.resourceId?.toLowerCase()));
-  const [only] = ids;
-  return ids.size === 1 && only !== undefined ? data.metrics.find((m) => m.resourceId?.toLowerCase() === only)!.resourceId : undefined;
+async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context): Promise<number> {
+  const asked = await readQueryOptions(args, opts, ctx);
+  if (opts.dryRun) return planQuery(asked.metric && asked.parts ? buildQuery(asked, asked.metric, asked.parts) : undefined, asked.baseline, opts, asked.output === 'json', ctx);
+  if (asked.watchMs !== undefined) {
+    await watch(ctx.io, asked.watchMs, async () => {
+      const r = await queryOnce(asked, opts, ctx);
+      return { text: [...r.text].join('') + r.notes.map((n) => `note: ${safeText(n)}\n`).join(''), latestComplete: r.latestComplete };
+    });
+    return EXIT.OK;
+  }
+  const { text, notes, shortfall: missed } = await queryOnce(asked, opts, ctx);
+  await writeChunks(ctx.io.stdout, text);
+  // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
+  for (const note of notes) ctx.note(safeText(note));
+  return partialExit(ctx, opts, missed);
 }
 
-async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context): Promise<number> {
+type MetricParts = ReturnType<typeof metricParts>;
+
+/** The command line, checked: the query but what files may tell (the metric, when --metric is not given). */
+interface AskedQuery extends OutputSize {
+  readonly problems: Problems;
+  readonly known: Known;
+  /** Undefined until the data names it (files without --metric). */
+  metric: MetricDef | undefined;
+  parts: MetricParts | undefined;
+  readonly range: RangeSpec;
+  readonly interval: IntervalSpec;
+  readonly top: number | undefined;
+  readonly output: Output;
+  readonly watchMs: number | undefined;
+  readonly baseline: BaselineSpec | undefined;
+}
+
+/** Checks the command line; every problem is reported at once. */
+async function readQueryOptions(args: string[], opts: QueryOptions, ctx: Context): Promise<AskedQuery> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
   if (opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all')) {
     throw new UsageError(`query shows one metric at a time: for several ("${opts.metric}") use status --metric ${opts.metric}, or check --metric ${opts.metric}`);
   }
   const problems = new Problems();
-  let metric = resolveMetricOption(opts, problems);
+  const metric = resolveMetricOption(opts, problems);
   checkListValues('--split-by', opts.splitBy, problems);
   const range = parseRange(opts, problems);
   const interval = parseInterval(opts.interval, problems);
@@ -165,9 +183,9 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   const top = parsePositiveInt('--top', opts.top, problems);
   const width = problems.try(() => parseWidth(opts.width));
   const height = parseIntInRange('--height', opts.height, problems, CHART_HEIGHT.min, CHART_HEIGHT.max, 'plot rows');
-  const output = (opts.output ?? 'table').toLowerCase();
+  const output = (opts.output ?? 'table').toLowerCase() as Output;
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
-  let parts = metric ? metricParts(metric, opts, problems, known) : undefined;
+  const parts = metric ? metricParts(metric, opts, problems, known) : undefined;
   const watchMs = problems.try(() => parseWatch(opts.watch));
   if (watchMs !== undefined && output !== 'table' && output !== 'chart') problems.add(`--watch redraws a table or a chart, not -o ${output}`);
   const baseline = parseBaseline('--compare', opts.compare, opts, problems);
@@ -176,97 +194,58 @@ async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context)
   if (watchMs !== undefined && !opts.dryRun && !ctx.io.stdout.isTTY) {
     throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
   }
+  return { problems, known, metric, parts, range, interval, top, width, height, output, watchMs, baseline };
+}
 
-  const build = (m: MetricDef, p: NonNullable<typeof parts>): Query => ({
-    metric: m,
+function buildQuery(asked: AskedQuery, metric: MetricDef, p: MetricParts): Query {
+  return {
+    metric,
     aggregation: p.aggregation!,
     filters: p.filters,
     splitBy: p.splitBy,
     defaultSplit: p.defaultSplit,
-    interval,
-    range,
-    top,
+    interval: asked.interval,
+    range: asked.range,
+    top: asked.top,
     errors: p.errors!,
-  });
+  };
+}
 
-  if (opts.dryRun) return planQuery(metric && parts ? build(metric, parts) : undefined, baseline, opts, output === 'json', ctx);
-
-  const once = async (): Promise<{ text: Iterable<string>; notes: string[]; latestComplete: number | undefined; shortfall: Shortfall }> => {
-  let data;
-  let baselineData;
-  let query: Query;
-  if (metric && parts) {
-    query = build(metric, parts);
-    if (baseline) ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, [query], baselineQueries([query], baseline)));
-    else data = await fetchData(opts, ctx, [query]);
-  } else {
-    if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
-    data = await fetchData(opts, ctx, []);
-    baselineData = data;
-    metric = inferMetric(data.metrics, opts.fixture);
-    parts = metricParts(metric, opts, problems, known);
-    problems.throwIfAny();
-    query = build(metric, parts);
+/** The query and its data (and the baseline's with --compare); without --metric the files' one metric, kept for the next --watch frame. */
+async function fetchQueryData(asked: AskedQuery, opts: QueryOptions, ctx: Context): Promise<{ query: Query; data: SourceResult; baselineData?: SourceResult | undefined }> {
+  if (asked.metric && asked.parts) {
+    const query = buildQuery(asked, asked.metric, asked.parts);
+    if (!asked.baseline) return { query, data: await fetchData(opts, ctx, [query]) };
+    const { data, baseline: baselineData } = await fetchWindows(opts, ctx, [query], baselineQueries([query], asked.baseline));
+    return { query, data, baselineData };
   }
+  if (!opts.fixture?.length) throw new UsageError('--metric is required for a live query, e.g. --metric chat (see "acs-metrics catalog")');
+  const data = await fetchData(opts, ctx, []);
+  asked.metric = inferMetric(data.metrics, opts.fixture);
+  asked.parts = metricParts(asked.metric, opts, asked.problems, asked.known);
+  asked.problems.throwIfAny();
+  return { query: buildQuery(asked, asked.metric, asked.parts), data, baselineData: data };
+}
 
-  if (baseline) {
-    const shown = outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max);
-    const tableWidth = outputWidth(ctx.io, width);
-    const out = compareOutput(query, baseline, data, baselineData ?? data, { output, width: shown, height: height ?? CHART_HEIGHT.default, ...(tableWidth !== undefined ? { tableWidth } : {}) }, ctx);
+interface Frame {
+  readonly text: Iterable<string>;
+  readonly notes: string[];
+  readonly latestComplete: number | undefined;
+  readonly shortfall: Shortfall;
+}
+
+/** One run of the query: fetch, query (or compare with the baseline), render. */
+async function queryOnce(asked: AskedQuery, opts: QueryOptions, ctx: Context): Promise<Frame> {
+  const { query, data, baselineData } = await fetchQueryData(asked, opts, ctx);
+  if (asked.baseline) {
+    const tableWidth = outputWidth(ctx.io, asked.width);
+    const how = { output: asked.output, width: chartWidth(ctx, asked.width), height: asked.height ?? CHART_HEIGHT.default, ...(tableWidth !== undefined ? { tableWidth } : {}) };
+    const out = compareOutput(query, asked.baseline, data, baselineData ?? data, how, ctx);
     const missed = shortfall([...data.metrics, ...(baselineData && baselineData !== data ? baselineData.metrics : [])], query.metric.rest);
     return { text: [out.text], notes: out.notes, latestComplete: undefined, shortfall: missed };
   }
   const result = runQuery(query, data);
-  // JSON, YAML, CSV, TSV and OpenMetrics come in pieces, written as they are made (a month of minutes is 150 MB).
-  let text: Iterable<string>;
-  const notes = [...result.notes];
-  // Traffic on a channel that retires or breaks: a note for people (JSON carries query.lifecycle instead).
-  const eol = result.requests ? endOfLifeNote(result.query.metric) : undefined;
-  if (eol && (output === 'table' || output === 'chart')) notes.push(eol);
-  switch (output as Output) {
-    case 'json':
-      text = renderJsonChunks(result, data.cost);
-      break;
-    case 'yaml':
-      text = renderYamlChunks(result, await loadYaml(), data.cost);
-      break;
-    case 'tsv':
-      text = renderTsvChunks(result);
-      break;
-    case 'openmetrics':
-      text = openMetricsChunks(result, { resourceId: oneResource(data, query) });
-      break;
-    case 'csv':
-      text = renderCsvChunks(result);
-      break;
-    case 'chart': {
-      const chart = renderChart(result, {
-        color: ctx.out,
-        // A terminal wider than the limit gets the widest chart; a narrow one is left to the renderer.
-        width: outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
-        height: height ?? CHART_HEIGHT.default,
-        fill: true,
-      });
-      text = [chart.text];
-      notes.push(...chart.notes);
-      break;
-    }
-    default:
-      text = [renderTable(result, { color: ctx.out, width: outputWidth(ctx.io, width) })];
-  }
-    const last = [...result.timestamps].reverse().find((t) => result.intervalMs !== null && t + result.intervalMs <= ctx.io.now().getTime());
-    return { text, notes, latestComplete: last, shortfall: shortfall(data.metrics, query.metric.rest) };
-  };
-  if (watchMs !== undefined) {
-    await watch(ctx.io, watchMs, async () => {
-      const r = await once();
-      return { text: [...r.text].join('') + r.notes.map((n) => `note: ${safeText(n)}\n`).join(''), latestComplete: r.latestComplete };
-    });
-    return EXIT.OK;
-  }
-  const { text, notes, shortfall: missed } = await once();
-  await writeChunks(ctx.io.stdout, text);
-  // Notes can carry data (a metric's errorMessage from the service): no control characters on stderr.
-  for (const note of notes) ctx.note(safeText(note));
-  return partialExit(ctx, opts, missed);
+  const { text, notes } = await queryOutput(result, data, query, asked.output, asked, ctx);
+  const last = [...result.timestamps].reverse().find((t) => result.intervalMs !== null && t + result.intervalMs <= ctx.io.now().getTime());
+  return { text, notes, latestComplete: last, shortfall: shortfall(data.metrics, query.metric.rest) };
 }
