@@ -25,7 +25,7 @@ import { addDryRunOption, checkDryRun, showPlan } from './dry-run.js';
 import { addChangeOptions } from './check-change.js';
 import { baselineQuery } from '../core/compare.js';
 import type { Query } from '../core/model.js';
-import { addRuleOptions, readRules, type RuleOptions, ruleFromFlags } from './check-rules.js';
+import { addRuleOptions, type PendingRule, readRules, type RuleOptions, ruleFromFlags } from './check-rules.js';
 import { addWatchOptions, parseWatch, runWatch, type WatchOptions } from './check-watch.js';
 import { absentNote, metricsInFiles } from './metrics-in-files.js';
 import { METRIC_ALIASES, offer } from './option-values.js';
@@ -74,11 +74,15 @@ Examples:
   cmd.action(action<CheckOptions>(runCheckCommand));
 };
 
+/** The baseline queries of the rules that compare (undefined when none does). */
+function baselinesOf(list: readonly GateRule[]): ((now: number) => Query[]) | undefined {
+  const compared = list.filter((r) => r.change !== undefined);
+  return compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
+}
+
 /** --dry-run: the plan of fetching every rule's data (and the baselines of the rules that compare). */
 function planCheck(list: readonly GateRule[], opts: CheckOptions, json: boolean, ctx: Context): Promise<number> {
-  const compared = list.filter((r) => r.change !== undefined);
-  const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
-  return showPlan('check', opts, ctx, list.map((r) => ruleQuery(r)), json, baselines);
+  return showPlan('check', opts, ctx, list.map((r) => ruleQuery(r)), json, baselinesOf(list));
 }
 
 /** `--metric all` on files: the rules of the metrics the files hold; the others are noted, not failed. */
@@ -94,59 +98,76 @@ async function runCheckCommand(args: string[], opts: CheckOptions, ctx: Context)
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric, or rules with --config`);
   const problems = new Problems();
   const output = reportOptions(opts, problems);
-
   const read = await readRules(opts, problems, ctx, '--metric is required for a live check, e.g. --metric chat (see "acs-metrics catalog")');
-  let rules = read.rules;
-  const pending = read.pending;
-  /** With --metric all: every metric; with files, those the files hold (the others are noted). */
-  const everyMetric = opts.config === undefined && opts.metric?.trim().toLowerCase() === 'all';
   const watch = parseWatch(opts, problems);
   problems.throwIfAny();
   // A rules file live: a window beyond the retention names its rule (and whether it is the baseline's).
-  if (rules && opts.config !== undefined && !opts.fixture?.length) await checkRuleWindows(rules, ctx.io.now().getTime());
+  if (read.rules && opts.config !== undefined && !opts.fixture?.length) await checkRuleWindows(read.rules, ctx.io.now().getTime());
   checkDryRun(opts);
-  if (opts.dryRun) return planCheck(rules ?? [], opts, output !== 'text', ctx);
+  if (opts.dryRun) return planCheck(read.rules ?? [], opts, output !== 'text', ctx);
   // --junit is checked before anything is fetched or printed: a report is never followed by a failure to write it.
   if (opts.junit !== undefined) await resolveOutputTarget(resolve(ctx.io.cwd, opts.junit), safeText(opts.junit));
 
-  // Fetch once for every rule; a data failure makes every rule an error (exit 3), never a pass.
-  const evaluate = async (list: readonly GateRule[]): Promise<{ outcome: CheckOutcome; data?: SourceResult }> => {
-    let data: SourceResult | undefined;
-    let baselineData: SourceResult | undefined;
-    let failure: string | undefined;
-    try {
-      const compared = list.filter((r) => r.change !== undefined);
-      const baselines = compared.length > 0 ? (now: number) => compared.map((r) => baselineQuery(ruleQuery(r), r.change!.baseline, now)) : undefined;
-      ({ data, baseline: baselineData } = await fetchWindows(opts, ctx, list.map((r) => ruleQuery(r)), baselines));
-    } catch (err) {
-      if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (pending && !rules)) throw err;
-      failure = err.problems.join('; ');
-    }
-    if (pending && data && list.length === 0) {
-      // --fixture without --metric: the one metric in the data.
-      const metric = inferMetric(data.metrics, opts.fixture);
-      rules = [ruleFromFlags(metric, pending.opts, pending.parts, problems)];
-      problems.throwIfAny();
-      list = rules;
-    }
-    if (!data) return { outcome: outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data'))) };
-    if (everyMetric && opts.fixture?.length) list = heldRules(list, data, ctx);
-    // Over several resources each rule is judged per resource.
-    const perResource = checkRulesPerResource(list, data, baselineData ?? data);
-    if (perResource.quiet > 0) {
-      const n = perResource.quiet;
-      ctx.note(`${n} resource and metric ${n === 1 ? 'pair has' : 'pairs have'} no traffic in the window and ${n === 1 ? 'was' : 'were'} not checked (--fail-on-no-data or --min-total checks them)`);
-    }
-    const outcome = outcomeOf(perResource.results);
-    return { outcome, ...(data ? { data } : {}) };
-  };
+  const rules: RuleSet = { rules: read.rules, pending: read.pending };
+  const evaluate = (list: readonly GateRule[]) => evaluateRules(list, rules, opts, problems, ctx);
   if (watch && !opts.fixture?.length) {
-    const watched = await runWatch(rules ?? [], watch, evaluate, ctx);
+    const watched = await runWatch(rules.rules ?? [], watch, evaluate, ctx);
     return report(watched.outcome, watched.data, opts, output, ctx, watched.exitCode);
   }
   if (watch) ctx.note('--watch with --fixture: files do not grow, so the rules are evaluated once');
-  const { outcome, data } = await evaluate(rules ?? []);
+  const { outcome, data } = await evaluate(rules.rules ?? []);
   return report(outcome, data, opts, output, ctx);
+}
+
+/** The rules: those of the command line or the file, or (files without --metric) the one made when the data names its metric. */
+interface RuleSet {
+  rules: readonly GateRule[] | undefined;
+  readonly pending: PendingRule | undefined;
+}
+
+/** Fetches once for every rule and judges each, per resource; a data failure makes every rule an error (exit 3), never a pass. */
+async function evaluateRules(
+  list: readonly GateRule[],
+  rules: RuleSet,
+  opts: CheckOptions,
+  problems: Problems,
+  ctx: Context,
+): Promise<{ outcome: CheckOutcome; data?: SourceResult }> {
+  const { data, baselineData, failure } = await fetchRuleData(list, rules, opts, ctx);
+  if (rules.pending && data && list.length === 0) {
+    // --fixture without --metric: the one metric in the data.
+    const metric = inferMetric(data.metrics, opts.fixture);
+    rules.rules = [ruleFromFlags(metric, rules.pending.opts, rules.pending.parts, problems)];
+    problems.throwIfAny();
+    list = rules.rules;
+  }
+  if (!data) return { outcome: outcomeOf(list.map((r) => errorResult(r, failure ?? 'no data'))) };
+  /** With --metric all: every metric; with files, those the files hold (the others are noted). */
+  const everyMetric = opts.config === undefined && opts.metric?.trim().toLowerCase() === 'all';
+  if (everyMetric && opts.fixture?.length) list = heldRules(list, data, ctx);
+  // Over several resources each rule is judged per resource.
+  const perResource = checkRulesPerResource(list, data, baselineData ?? data);
+  if (perResource.quiet > 0) {
+    const n = perResource.quiet;
+    ctx.note(`${n} resource and metric ${n === 1 ? 'pair has' : 'pairs have'} no traffic in the window and ${n === 1 ? 'was' : 'were'} not checked (--fail-on-no-data or --min-total checks them)`);
+  }
+  return { outcome: outcomeOf(perResource.results), data };
+}
+
+/** The rules' data and their baselines', or why the data could not be obtained (a data error, as every rule's reason). */
+async function fetchRuleData(
+  list: readonly GateRule[],
+  rules: RuleSet,
+  opts: CheckOptions,
+  ctx: Context,
+): Promise<{ data?: SourceResult; baselineData?: SourceResult | undefined; failure?: string }> {
+  try {
+    const { data, baseline } = await fetchWindows(opts, ctx, list.map((r) => ruleQuery(r)), baselinesOf(list));
+    return { data, baselineData: baseline };
+  } catch (err) {
+    if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (rules.pending && !rules.rules)) throw err;
+    return { failure: err.problems.join('; ') };
+  }
 }
 
 /** The report's options (--output, --junit, --width, --rule-name) checked; returns the output format. */
