@@ -6,7 +6,8 @@ import { METRICS } from '../catalog/metrics.js';
 import { metricByRestName } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import type { Query, RangeSpec } from '../core/model.js';
-import { FAIL_ON, type FailOn, failingChannels, perResourceQuery, usageReport } from '../core/usage.js';
+import { FAIL_ON, type FailOn, failingChannels, perResourceQuery, type UsageReport, usageReport } from '../core/usage.js';
+import type { SourceResult } from '../sources/source.js';
 import { DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { lifecycleLabel } from '../catalog/lifecycle.js';
 import { resourceName } from '../catalog/resource.js';
@@ -90,7 +91,22 @@ function parseFailOn(values: readonly string[] | undefined, problems: Problems):
 /** The live request of one metric: hourly counts per resource and operation, with what its error rate needs. */
 const liveQuery = (metric: MetricDef, range: RangeSpec): Query => perResourceQuery(metric, range, { kind: 'fixed', ms: 3_600_000, iso: 'PT1H' });
 
-async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context): Promise<number> {
+/** The command line, checked. */
+interface UsageAsked {
+  readonly output: string;
+  /** The metrics named with -m (undefined: every one). */
+  readonly named: MetricDef[] | undefined;
+  readonly failOn: FailOn[];
+  readonly width: number | undefined;
+  readonly height: number;
+  readonly top: number;
+  readonly trend: TrendChoice | 'auto';
+  /** Azure Monitor, not files. */
+  readonly live: boolean;
+  readonly range: RangeSpec;
+}
+
+function readUsageOptions(args: string[], opts: UsageOptions): UsageAsked {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": choose metrics with --metric`);
   const problems = new Problems();
   const output = (opts.output ?? 'table').toLowerCase();
@@ -102,19 +118,42 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   const height = parseIntInRange('--height', opts.height, problems, CHART_HEIGHT.min, CHART_HEIGHT.max, 'plot rows') ?? CHART_HEIGHT.default;
   const trend = (opts.trend ?? 'auto').toLowerCase();
   if (!TREND_CHOICES.includes(trend)) problems.add(`invalid --trend "${opts.trend}": expected ${TREND_CHOICES.join(', ')}`);
-  // The chart is the trend: a window too short for auto still gets weeks.
-  const trendAsked = (trend === 'auto' && output === 'chart' ? 'week' : trend) as TrendChoice | 'auto';
   if (output === 'chart' && trend === 'none') problems.add('-o chart draws the trend: choose --trend week or month (or auto)');
   const live = (opts.fixture ?? []).length === 0;
   // Live: the last 90 days by default; files: all of their data.
   const since = opts.since ?? (opts.start === undefined && live ? DEFAULT_SINCE : undefined);
   const range = parseRange({ since, start: opts.start, end: opts.end }, problems);
   problems.throwIfAny();
+  // The chart is the trend: a window too short for auto still gets weeks.
+  const trendAsked = (trend === 'auto' && output === 'chart' ? 'week' : trend) as TrendChoice | 'auto';
+  return { output, named, failOn, width, height, top, trend: trendAsked, live, range };
+}
 
-  const wanted = named ?? (live ? currentMetrics() : undefined);
-  if (opts.dryRun) return showPlan('usage', opts, ctx, (wanted ?? []).map((m) => liveQuery(m, range)), output === 'json');
-  const data = await fetchData(opts, ctx, (wanted ?? []).map((m) => liveQuery(m, range)));
-  // Files: the catalog metrics the data holds (or those named that it holds, the others noted).
+async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context): Promise<number> {
+  const asked = readUsageOptions(args, opts);
+  const wanted = asked.named ?? (asked.live ? currentMetrics() : undefined);
+  const queries = (wanted ?? []).map((m) => liveQuery(m, asked.range));
+  if (opts.dryRun) return showPlan('usage', opts, ctx, queries, asked.output === 'json');
+  const data = await fetchData(opts, ctx, queries);
+  const metrics = metricsInData(wanted, data, asked.live, ctx);
+  const report = usageReport(metrics, data, asked.range, asked.top, asked.trend);
+  for (const note of report.notes) ctx.note(safeText(note));
+  writeReport(report, data, asked, ctx);
+  const partial = () => partialExit(ctx, opts, shortfall(data.metrics));
+  if (asked.failOn.length === 0) return partial();
+  const failing = failingChannels(report, asked.failOn);
+  for (const ch of failing) {
+    const who = ch.resourceId === '' ? '(unknown resource)' : resourceName(ch.resourceId);
+    ctx.io.stderr.write(
+      `${ctx.err.red('fail:')} ${safeText(who)}: ${ch.metric.alias} (${ch.metric.rest}, ${lifecycleLabel(ch.metric.lifecycle)}) had ${formatNumber(ch.requests)} requests, the last on ${new Date(ch.lastTraffic).toISOString().slice(0, 10)}\n`,
+    );
+  }
+  const code = partial();
+  return failing.length > 0 ? EXIT.GATE_FAILED : code;
+}
+
+/** The catalog metrics the data holds (of those wanted; undefined: every one); each wanted one it lacks is noted, with its failures. */
+function metricsInData(wanted: readonly MetricDef[] | undefined, data: SourceResult, live: boolean, ctx: Context): MetricDef[] {
   const inData = new Set(data.metrics.filter((m) => m.errorCode === undefined).map((m) => metricByRestName(m.name)));
   const metrics = (wanted ?? METRICS).filter((m) => inData.has(m));
   const failures = resourceFailures(data.metrics);
@@ -127,10 +166,12 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
   if (metrics.length === 0) {
     throw new DataError(`the data holds none of the metrics asked for (${(wanted ?? METRICS).map((m) => m.alias).join(', ')})`);
   }
+  return metrics;
+}
 
-  const report = usageReport(metrics, data, range, top, trendAsked);
-  for (const note of report.notes) ctx.note(safeText(note));
-  switch (output) {
+/** The report on stdout in the output format (the chart's notes on stderr). */
+function writeReport(report: UsageReport, data: SourceResult, asked: UsageAsked, ctx: Context): void {
+  switch (asked.output) {
     case 'json':
       ctx.io.stdout.write(renderUsageJson(report, data.cost));
       break;
@@ -143,26 +184,15 @@ async function runUsageCommand(args: string[], opts: UsageOptions, ctx: Context)
     case 'chart': {
       const chart = renderBurndownChart(report, {
         color: ctx.out,
-        width: outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
-        height,
-        channels: named,
+        width: outputWidth(ctx.io, asked.width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
+        height: asked.height,
+        channels: asked.named,
       });
       ctx.io.stdout.write(chart.text);
       for (const note of chart.notes) ctx.note(note);
       break;
     }
     default:
-      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, width) }));
+      ctx.io.stdout.write(renderUsageTable(report, { color: ctx.out, width: outputWidth(ctx.io, asked.width) }));
   }
-  const partial = () => partialExit(ctx, opts, shortfall(data.metrics));
-  if (failOn.length === 0) return partial();
-  const failing = failingChannels(report, failOn);
-  for (const ch of failing) {
-    const who = ch.resourceId === '' ? '(unknown resource)' : resourceName(ch.resourceId);
-    ctx.io.stderr.write(
-      `${ctx.err.red('fail:')} ${safeText(who)}: ${ch.metric.alias} (${ch.metric.rest}, ${lifecycleLabel(ch.metric.lifecycle)}) had ${formatNumber(ch.requests)} requests, the last on ${new Date(ch.lastTraffic).toISOString().slice(0, 10)}\n`,
-    );
-  }
-  const code = partial();
-  return failing.length > 0 ? EXIT.GATE_FAILED : code;
 }

@@ -11,7 +11,7 @@ import { aggregationDef } from '../catalog/aggregations.js';
 import { DEFAULT_ERRORS, type QueryResult, type ResultSeries } from '../core/model.js';
 import { nextPeriod, periodStart, type TrendPeriod, type TrendUnit } from '../core/trend.js';
 import type { UsageReport } from '../core/usage.js';
-import { renderChart } from './chart.js';
+import { renderChart, type SeriesLook } from './chart.js';
 import { formatNumber, formatMinute } from './format.js';
 import { allPeriods, periodWords } from './trend.js';
 
@@ -68,19 +68,41 @@ export function renderBurndownChart(report: UsageReport, opts: BurndownOptions):
   if (periods.some((p) => p.partial)) title.push(`partial ${unit}s: ${periods.filter((p) => p.partial).map((p) => p.label).join(', ')}`);
   title.push(r.text);
   const timestamps = periods.map((p) => periodStart(p.start, unit));
-  const series: ResultSeries[] = lines.map((l) => {
-    const values = periods.map((p) => l.byLabel.get(p.label) ?? null);
-    const total = values.reduce<number>((a, v) => a + (v ?? 0), 0);
-    return { dimensions: {}, points: timestamps.map((timestamp, i) => ({ timestamp, value: values[i]! })), total, requests: total, errors: null };
+  const series = lines.map((l) => lineSeries(l, periods, timestamps));
+  const chart = renderChart(asResult(report, lines[0]!.metric, unit, timestamps, series), {
+    color: opts.color,
+    width: opts.width,
+    height: opts.height,
+    fill: true,
+    maxSeries: Math.max(series.length, 1),
+    looks: lines.map((l, i) => lineLook(l, i, series[i]!, periods)),
+    title,
+    bucketLabels: periods.map((p) => p.label),
+    ...(r.mark !== undefined ? { markBucket: r.mark } : {}),
   });
-  const looks = lines.map((l, i) => {
-    const v = series[i]!.points.map((p) => p.value);
-    const first = `${v[0] === null ? '-' : formatNumber(v[0]!)} in ${periods[0]!.label}`;
-    const last = `${v[v.length - 1] === null ? '-' : formatNumber(v[v.length - 1]!)} in ${periods[periods.length - 1]!.label}`;
-    return { colour: i, dotted: false, label: `${l.metric.alias} (${lifecycleLabel(l.metric.lifecycle)}): ${first}, ${last}` };
-  });
-  const shown: QueryResult = {
-    query: { metric: lines[0]!.metric, aggregation: aggregationDef('count'), filters: [], splitBy: [], interval: { kind: 'auto' }, range: {}, errors: DEFAULT_ERRORS },
+  // usage has no --top: fewer channels come from -m.
+  return { text: chart.text, notes: chart.notes.map((n) => n.replace(/use --top (\d+)/, 'chart at most $1 channels with -m')) };
+}
+
+/** A channel's line as a series: its requests in each period (null: no data), and their total. */
+function lineSeries(line: Line, periods: readonly TrendPeriod[], timestamps: readonly number[]): ResultSeries {
+  const values = periods.map((p) => line.byLabel.get(p.label) ?? null);
+  const total = values.reduce<number>((a, v) => a + (v ?? 0), 0);
+  return { dimensions: {}, points: timestamps.map((timestamp, i) => ({ timestamp, value: values[i]! })), total, requests: total, errors: null };
+}
+
+/** A line's colour and legend: the channel, its lifecycle, and its requests in the first and last periods. */
+function lineLook(line: Line, i: number, series: ResultSeries, periods: readonly TrendPeriod[]): SeriesLook {
+  const v = series.points.map((p) => p.value);
+  const first = `${v[0] === null ? '-' : formatNumber(v[0]!)} in ${periods[0]!.label}`;
+  const last = `${v[v.length - 1] === null ? '-' : formatNumber(v[v.length - 1]!)} in ${periods[periods.length - 1]!.label}`;
+  return { colour: i, dotted: false, label: `${line.metric.alias} (${lifecycleLabel(line.metric.lifecycle)}): ${first}, ${last}` };
+}
+
+/** The lines as the query result render/chart.ts draws: one bucket per period. */
+function asResult(report: UsageReport, metric: MetricDef, unit: TrendUnit, timestamps: number[], series: ResultSeries[]): QueryResult {
+  return {
+    query: { metric, aggregation: aggregationDef('count'), filters: [], splitBy: [], interval: { kind: 'auto' }, range: {}, errors: DEFAULT_ERRORS },
     intervalMs: null,
     interval: unit === 'week' ? 'P1W' : 'P1M',
     start: report.start,
@@ -93,17 +115,4 @@ export function renderBurndownChart(report: UsageReport, opts: BurndownOptions):
     omittedSeries: 0,
     notes: [],
   };
-  const chart = renderChart(shown, {
-    color: opts.color,
-    width: opts.width,
-    height: opts.height,
-    fill: true,
-    maxSeries: Math.max(series.length, 1),
-    looks,
-    title,
-    bucketLabels: periods.map((p) => p.label),
-    ...(r.mark !== undefined ? { markBucket: r.mark } : {}),
-  });
-  // usage has no --top: fewer channels come from -m.
-  return { text: chart.text, notes: chart.notes.map((n) => n.replace(/use --top (\d+)/, 'chart at most $1 channels with -m')) };
 }
