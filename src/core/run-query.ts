@@ -1,7 +1,8 @@
 /**
  * Applies a query to metric data, the same way for fixture files and live responses: select the
  * metric, filter by dimension values, collapse the dimensions not split by, re-bucket into the
- * query's interval within its window, total each series, count errors, and rank (--top).
+ * query's interval within its window, total each series, count errors, and rank (--top). runQuery
+ * (at the end) is the pipeline; the select and fit stages are here, the others in their files.
  */
 import type { DimensionDef, MetricDef } from '../catalog/types.js';
 import { isResourceDimension, resourceName } from '../catalog/resource.js';
@@ -11,7 +12,7 @@ import { dataResources, failureOf, resourceFailures } from './estate.js';
 import { fewFiles } from './few.js';
 import { groupSeries } from './group-series.js';
 import type { MetricData, Query, QueryResult, RawSeries } from './model.js';
-import { queryBuckets } from './query-window.js';
+import { type QueryBuckets, queryBuckets } from './query-window.js';
 import { resourceQuery } from './resources.js';
 import { shapeResult } from './shape-result.js';
 
@@ -68,20 +69,23 @@ function resourceList(metric: MetricDef, metrics: readonly MetricData[]): QueryR
   });
 }
 
-/**
- * The data a query reads: the metric's data, deduplicated, with the query adjusted to it (a resource
- * split over several resources; a default split the data lacks dropped, with a note). A dimension the
- * query filters or splits by that the data lacks is a data error.
- */
-function selectData(asked: Query, data: QueryData, notes: string[]): { query: Query; metrics: readonly MetricData[]; origin: string } {
-  // The same points from two places count once; several resources are split or noted, never merged silently.
-  const deduplicated = dedupeMetric(asked.metric, selectMetric(asked.metric, data.metrics, notes));
+/** The metric's data (selected), with the same points from two places counted once; several resources are split or noted, never merged silently. */
+function dedupe(metric: MetricDef, selected: readonly MetricData[], notes: string[]): readonly MetricData[] {
+  const deduplicated = dedupeMetric(metric, selected);
   notes.push(...deduplicated.notes);
-  const metrics = deduplicated.metrics;
+  return deduplicated.metrics;
+}
+
+/**
+ * The query fitted to its data: a resource split over several resources; a default split the data
+ * lacks dropped, with a note. A dimension the query filters or splits by that the data lacks is a
+ * data error. `origin` names the data's files for messages.
+ */
+function fitQuery(asked: Query, metrics: readonly MetricData[], notes: string[]): { query: Query; origin: string } {
   let query = resourceQuery(asked, metrics, notes);
   const allSeries = metrics.flatMap((m) => m.series);
   const origin = fewFiles(metrics.map((m) => m.origin));
-  if (allSeries.length === 0) return { query, metrics, origin };
+  if (allSeries.length === 0) return { query, origin };
   if (query.defaultSplit) {
     // The default split (Operation) on data saved without it (a plain `az monitor metrics list`):
     // one series, said once; a split the user asked for stays a data error below.
@@ -98,23 +102,36 @@ function selectData(asked: Query, data: QueryData, notes: string[]): { query: Qu
       `${origin}: the ${query.metric.rest} data is not split by ${names}, so the query cannot filter or split by it (the data's dimensions: ${describeDims(query.metric, allSeries)})`,
     );
   }
-  return { query, metrics, origin };
+  return { query, origin };
 }
 
 /**
- * Runs a query on metric data, in four stages: select the data (selectData), lay the window and its
- * buckets (queryBuckets), add every point up in its group and bucket (groupSeries), and shape the
- * result (shapeResult). Notes gather along the way.
+ * Runs a query on metric data, a pipeline of stages read top to bottom; notes gather along the way.
+ *   select      the metric's data, failed resources noted              selectMetric
+ *   dedupe      the same points from two places counted once           dedupe (dedupe.ts)
+ *   fit         the query fitted to the dimensions the data has        fitQuery
+ *   grid        the window and its buckets on the data's grid          queryBuckets (query-window.ts)
+ *   accumulate  every point added up in its group and bucket           groupSeries (group-series.ts)
+ *   shape       series totalled, errors counted, ranked (--top)        shapeResult (shape-result.ts)
  */
 export function runQuery(asked: Query, data: QueryData): QueryResult {
   const notes: string[] = [];
-  const { query, metrics, origin } = selectData(asked, data, notes);
+  const selected = selectMetric(asked.metric, data.metrics, notes);
+  const metrics = dedupe(asked.metric, selected, notes);
+  const { query, origin } = fitQuery(asked, metrics, notes);
   const buckets = queryBuckets(query, metrics, data.anchor, origin, notes);
   const groups = groupSeries(query, metrics, buckets);
   const shaped = shapeResult(query, buckets, groups, { anchor: data.anchor, origin, notes });
-  // A baseline (not cut to the data) carries what the data covers, for the comparison to check.
-  const grid = buckets.grid;
-  const result = grid && query.clipToData === false ? { ...shaped, dataCovers: { start: grid.start, end: grid.end } } : shaped;
-  const resources = resourceList(asked.metric, data.metrics);
+  return withResources(withCoverage(shaped, query, buckets), asked.metric, data.metrics);
+}
+
+/** A baseline (not cut to the data) carries what the data covers, for the comparison to check. */
+function withCoverage(result: QueryResult, query: Query, { grid }: QueryBuckets): QueryResult {
+  return grid && query.clipToData === false ? { ...result, dataCovers: { start: grid.start, end: grid.end } } : result;
+}
+
+/** Each resource of the data, with its failure, when there are several or one failed. */
+function withResources(result: QueryResult, metric: MetricDef, metrics: readonly MetricData[]): QueryResult {
+  const resources = resourceList(metric, metrics);
   return resources ? { resources, partial: resources.some((r) => r.error !== undefined), ...result } : result;
 }
