@@ -11,7 +11,7 @@
 import { NEED_MORE, numberEnd } from './json-tokens.js';
 import { K_AVERAGE, K_COUNT, K_MAXIMUM, K_MINIMUM, K_TIMESTAMP, K_TIMESTAMP_LOWER, K_TOTAL, KEY_BYTES, keyAt, UNKNOWN } from './point-keys.js';
 import { toMillis } from './stamp-text.js';
-import { stampOf } from './stamp-bytes.js';
+import { stampDay, stampOf, stampTime } from './stamp-bytes.js';
 import type { Agg, PointSink } from './point-sink.js';
 
 /** Not a flat point of known keys: read it the generic way. */
@@ -39,8 +39,8 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
     buf[p] !== 34 || buf[p + 1] !== 116 || buf[p + 2] !== 105 || buf[p + 3] !== 109 || buf[p + 4] !== 101 || buf[p + 5] !== 83 || buf[p + 6] !== 116 ||
     buf[p + 7] !== 97 || buf[p + 8] !== 109 || buf[p + 9] !== 112 || buf[p + 10] !== 34 || buf[p + 11] !== 58 || buf[p + 12] !== 34 || buf[p + 33] !== 34
   ) return GENERIC;
-  const ms = stampOf(buf, p + 13, p + 33);
-  if (ms !== ms) return GENERIC;
+  const ms = stampTime(buf, p + 13, p + 33);
+  if (ms < 0) return GENERIC;
   p += 34;
   let c: Agg;
   let t: Agg;
@@ -77,7 +77,7 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
     b = buf[p]!;
   }
   if (b !== 125) return GENERIC;
-  sink.add(ms, c, t, a, mn, mx);
+  sink.addDay(stampDay(), ms, c, t, a, mn, mx);
   return p + 1;
 }
 

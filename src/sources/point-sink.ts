@@ -127,7 +127,17 @@ export class PointSink {
     this.index = new Uint16Array(table.sizeHint);
   }
 
+  /** A point at t (milliseconds since 1970). */
   add(t: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
+    this.addDay(0, t, c, total, avg, min, max);
+  }
+
+  /**
+   * A point at ms milliseconds into day `day` (since 1970): two small integers, passed without a
+   * heap number per point (see stamp-bytes.ts).
+   */
+  addDay(day: number, ms: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
+    const t = day * 86_400_000 + ms;
     this.count++;
     if (this.bad !== undefined) return;
     const n = this.n;
