@@ -46,11 +46,4 @@ export default tseslint.config(
     files: ['src/sources/azure/**/*.ts'],
     rules: { '@typescript-eslint/only-throw-error': 'off' },
   },
-  {
-    // The byte-stream reader and the JSON error locator are hand-tuned scanners: one loop over the
-    // bytes with its state in locals is what makes them fast (BENCHMARKS.md); split, they pay a call
-    // per byte. Their files hold one scanner each.
-    files: ['src/sources/stream-reader.ts', 'src/sources/parse-response.ts'],
-    rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
-  },
 );

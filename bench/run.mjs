@@ -4,7 +4,9 @@
  * times the built CLI (node bin/acs-metrics.js) beside a baseline run in the same session, and
  * writes the medians, the ratios and whether each target is met into BENCHMARKS.md.
  *
- *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,output,peers,scaling,estate,archive] [--no-write] [--check]
+ *   node bench/run.mjs [--runs N] [--quick] [--only startup,sample,large,output,peers,scaling,speed,estate,archive] [--no-write] [--check]
+ *
+ *   --only speed: the reading-speed target alone (the 8x scaling input beside reading its bytes).
  *
  * The estate group (status over 200 resources against the emulator) is bench/estate.mjs; the archive
  * group (usage over a year of 100 resources, Parquet beside json) is bench/archive.mjs.
@@ -57,6 +59,8 @@ const runsFor = (normal, fast) => runsOverride ?? (quick ? fast : normal);
 
 /** Peak memory the scaling inputs (2 GiB) must be queried in. */
 const SCALING_RSS_MIB = 300;
+/** Seconds per GiB the 2 GiB input may take at -i P1D (issue 22; round two: 2.97). */
+const SPEED_S_PER_GIB = 2;
 /** Time per byte at 8x may be at most this times that at 1x (linear growth). */
 const LINEARITY = 1.25;
 
@@ -69,7 +73,7 @@ function newerThan(file, ...sources) {
   return sources.every((s) => !existsSync(s) || statSync(s).mtimeMs <= t);
 }
 
-function prepareInputs({ scaling = false } = {}) {
+function prepareInputs({ scaling = false, speed = false } = {}) {
   mkdirSync(BENCH_DIR, { recursive: true });
   const sample = join(BENCH_DIR, 'sample-week.json');
   const sampleGen = join(ROOT, 'scripts', 'generate-fixtures.mjs');
@@ -86,7 +90,8 @@ function prepareInputs({ scaling = false } = {}) {
     return file;
   };
   const large = make(join(BENCH_DIR, 'large-30d-pt1m.json'), 30);
-  if (!scaling) return { sample, large };
+  const eight = () => make(join(BENCH_DIR, 'scale-8x-600d.json'), 600);
+  if (!scaling) return speed ? { sample, large, eight: eight() } : { sample, large };
   // 1x, 2x, 4x, 8x: 75 to 600 days of the same 40 series (8x: 2.0 GiB), and a folder of twenty
   // consecutive 30-day files (the same 600 days, as exported telemetry would be).
   const scale = [1, 2, 4, 8].map((x) => ({ x, file: make(join(BENCH_DIR, `scale-${x}x-${75 * x}d.json`), 75 * x) }));
@@ -260,7 +265,7 @@ function sameTotals(label, tool) {
 
 function main() {
   const want = (g) => only === undefined || only.includes(g);
-  const inputs = prepareInputs({ scaling: want('scaling') });
+  const inputs = prepareInputs({ scaling: want('scaling'), speed: only?.includes('speed') });
   const results = [];
   const notes = [];
 
@@ -359,6 +364,7 @@ function main() {
   }
   let scaling;
   if (want('scaling')) scaling = runScaling(inputs);
+  else if (only?.includes('speed')) scaling = runSpeed(inputs);
 
   const rows = tableRows(results);
   if (scaling) rows.push(...scaling.rows);
@@ -430,6 +436,7 @@ function runScaling(inputs) {
       runs,
     });
   }
+  rows.push(speedRow(points[3], runs));
   rows.push({
     what: 'scaling: time per byte at 8x over 1x',
     baseline: '1x',
@@ -441,6 +448,43 @@ function runScaling(inputs) {
   });
   const summary = `Scaling (query -i P1D -o json): ${slope.toFixed(2)} s per GiB + ${intercept.toFixed(2)} s (least squares over 1x, 2x, 4x, 8x); time per byte at 8x is ${linearity.toFixed(2)}x that at 1x.`;
   return { rows, summary, slope, intercept, linearity };
+}
+
+/** The reading-speed target: seconds per GiB of the 8x input at -i P1D, its peak RSS under SCALING_RSS_MIB. */
+function speedRow(p, runs) {
+  const GiB = 1024 ** 3;
+  const perGiB = p.ms / 1000 / (p.size / GiB);
+  const bytesPerGiB = p.bytesMs / 1000 / (p.size / GiB);
+  const mib = p.rssKiB / 1024;
+  return {
+    what: `reading speed: query -i P1D of the 8x input, s per GiB (peak RSS ${fmtMiB(p.rssKiB)})`,
+    baseline: `read bytes: ${bytesPerGiB.toFixed(2)} s per GiB`,
+    subject: `${perGiB.toFixed(2)} s per GiB`,
+    ratio: p.ms / p.bytesMs,
+    target: `<= ${SPEED_S_PER_GIB} s per GiB, < ${SCALING_RSS_MIB} MiB`,
+    met: perGiB <= SPEED_S_PER_GIB && mib < SCALING_RSS_MIB,
+    runs,
+  };
+}
+
+/** --only speed: the 8x input alone, queried beside reading its bytes (median of 3 rounds). */
+function runSpeed(inputs) {
+  const args = ['-m', 'chat', '--split-by', 'operation,statuscode', '-i', 'P1D', '-o', 'json'];
+  const runs = runsFor(3, 1);
+  const cmd = cli('speed', 'query', '--fixture', inputs.eight, ...args);
+  const bytes = { label: 'read bytes', args: [join(ROOT, 'bench', 'read-bytes.mjs'), inputs.eight] };
+  process.stderr.write(`bench: speed: ${runs} run${runs > 1 ? 's' : ''} of ${rel(inputs.eight)}\n`);
+  runOnce(bytes); // the disk cache
+  const r = [];
+  for (let i = 0; i < runs; i++) {
+    const q = runOnce(cmd, { rss: true });
+    if (q.status !== 0) throw new Error(`speed failed (exit ${q.status ?? q.signal}):\n${q.stderr}`);
+    const b = runOnce(bytes, { rss: true });
+    r.push({ ms: q.ms, rssKiB: q.rssKiB, bytesMs: b.ms });
+  }
+  const p = { size: pathSize(inputs.eight), ms: median(r.map((x) => x.ms)), rssKiB: median(r.map((x) => x.rssKiB)), bytesMs: median(r.map((x) => x.bytesMs)) };
+  const row = speedRow(p, runs);
+  return { rows: [row], summary: `Reading speed (query -i P1D -o json, ${fmtBytes(p.size)}): ${row.subject}, read bytes ${row.baseline.slice(12)}.` };
 }
 
 function pathSize(path) {

@@ -445,8 +445,9 @@ describe('parseMetricsBody and parseMetricsDocument: errors', () => {
   });
 });
 
-describe('parseMetricsBody: speed', () => {
-  it('reads 30 days of PT1M for 40 series (1.7 million points) in a few seconds', () => {
+describe('parseMetricsBody: size', () => {
+  // Its speed is measured by `npm run bench` (BENCHMARKS.md), not here: a timed test fails on a busy machine.
+  it('reads 30 days of PT1M for 40 series (1.7 million points)', () => {
     const start = Date.UTC(2026, 0, 1);
     const n = 30 * 1440;
     const stamps = Array.from({ length: n }, (_, i) => new Date(start + i * 60_000).toISOString().replace('.000Z', 'Z'));
@@ -455,12 +456,9 @@ describe('parseMetricsBody: speed', () => {
       data: stamps.map((timeStamp, i) => ({ timeStamp, count: i % 7, total: i % 7 })),
     }));
     const text = JSON.stringify({ timespan: '2026-01-01T00:00:00Z/2026-01-31T00:00:00Z', interval: 'PT1M', value: [{ name: { value: 'A' }, timeseries: series }] });
-    const t = performance.now();
     const [m] = parseMetricsDocument(text, 'big.json');
-    const ms = performance.now() - t;
     expect(m!.series).toHaveLength(40);
     expect(m!.series[39]!.points).toHaveLength(n);
     expect(m!.series[39]!.points[n - 1]).toEqual({ timestamp: start + (n - 1) * 60_000, count: (n - 1) % 7, total: (n - 1) % 7 });
-    expect(ms).toBeLessThan(15_000);
   });
 });

@@ -68,6 +68,59 @@ export class Accumulator {
     }
   }
 
+  /**
+   * Adds points k0 to k1 (exclusive) of indexed columns (point k's values are entry index[k] of the
+   * table) to bucket i, one after another: the same sums in the same order as add() for each point,
+   * with the bucket's running values in locals instead of the columns.
+   */
+  addRun(i: number, index: ArrayLike<number>, k0: number, k1: number, table: TableColumns): void {
+    const { count: tc, total: tt } = table;
+    let c = at(this.count, i, Number.NaN);
+    let t = at(this.total, i, Number.NaN);
+    for (let k = k0; k < k1; k++) {
+      const j = index[k]!;
+      const vc = tc[j]!;
+      const vt = tt[j]!;
+      if (vc === vc) c = c === c ? c + vc : vc;
+      if (vt === vt) t = t === t ? t + vt : vt;
+    }
+    if (c === c) (this.count ??= nanColumn(this.size))[i] = c;
+    if (t === t) (this.total ??= nanColumn(this.size))[i] = t;
+    if (table.rare && (this.keepMin || this.keepMax || this.keepAvg)) this.addRareRun(i, index, k0, k1, table);
+  }
+
+  /** minimum, maximum and average of a run (read only when kept, and only when the table has them). */
+  private addRareRun(i: number, index: ArrayLike<number>, k0: number, k1: number, table: TableColumns): void {
+    const { minimum: tn, maximum: tx, average: ta } = table;
+    const keepMin = this.keepMin;
+    const keepMax = this.keepMax;
+    const keepAvg = this.keepAvg;
+    let mn = at(this.minimum, i, Number.NaN);
+    let mx = at(this.maximum, i, Number.NaN);
+    let sum = at(this.avgSum, i, 0);
+    let n = at(this.avgN, i, 0);
+    let avgs = false;
+    for (let k = k0; k < k1; k++) {
+      const j = index[k]!;
+      const vn = tn[j]!;
+      const vx = tx[j]!;
+      const va = ta[j]!;
+      if (keepMin && vn === vn && !(mn <= vn)) mn = vn;
+      if (keepMax && vx === vx && !(mx >= vx)) mx = vx;
+      if (keepAvg && va === va) {
+        sum = sum + va;
+        n = n + 1;
+        avgs = true;
+      }
+    }
+    if (mn === mn) (this.minimum ??= nanColumn(this.size))[i] = mn;
+    if (mx === mx) (this.maximum ??= nanColumn(this.size))[i] = mx;
+    if (avgs) {
+      (this.avgSum ??= new Float64Array(this.size))[i] = sum;
+      (this.avgN ??= new Float64Array(this.size))[i] = n;
+    }
+  }
+
   /** The aggregation's value of bucket i, or null when no point brought data for it. */
   value(i: number, key: AggregationKey): number | null {
     switch (key) {
@@ -123,6 +176,36 @@ export class Accumulator {
     const c = this.overall('count');
     return c ?? this.overall('total');
   }
+}
+
+/**
+ * A table of distinct point values (IndexedColumns' table) as columns: NaN where an entry has no
+ * value (missing or null; values are never NaN). rare: some entry has a minimum, maximum or average.
+ */
+export interface TableColumns {
+  readonly count: Float64Array;
+  readonly total: Float64Array;
+  readonly minimum: Float64Array;
+  readonly maximum: Float64Array;
+  readonly average: Float64Array;
+  readonly rare: boolean;
+}
+
+/** The columns of a table of point values. */
+export function tableColumns(table: readonly PointValues[]): TableColumns {
+  const n = table.length;
+  const cols = { count: nanColumn(n), total: nanColumn(n), minimum: nanColumn(n), maximum: nanColumn(n), average: nanColumn(n) };
+  let rare = false;
+  for (let j = 0; j < n; j++) {
+    const p = table[j]!;
+    if (p.count != null) cols.count[j] = p.count;
+    if (p.total != null) cols.total[j] = p.total;
+    if (p.minimum != null) cols.minimum[j] = p.minimum;
+    if (p.maximum != null) cols.maximum[j] = p.maximum;
+    if (p.average != null) cols.average[j] = p.average;
+    rare ||= p.minimum != null || p.maximum != null || p.average != null;
+  }
+  return { ...cols, rare };
 }
 
 const nanColumn = (size: number): Float64Array => new Float64Array(size).fill(Number.NaN);

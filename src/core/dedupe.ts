@@ -146,7 +146,9 @@ function entryOf(metric: number, series: RawSeries, resource: string): Entry {
   if (columns instanceof IndexedColumns) {
     // Streamed: read the times one by one (columns.timestamps would build an array of them).
     const n = columns.length;
-    for (let k = 1; k < n; k++) {
+    const step = columns.evenStepMs;
+    // Evenly spaced with a step: in time order, no time twice.
+    if (step === undefined || !(step > 0)) for (let k = 1; k < n; k++) {
       if (!(columns.timeAt(k) > columns.timeAt(k - 1))) {
         clean = false;
         break;

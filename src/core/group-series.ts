@@ -4,7 +4,7 @@
  * holds it; error series (and the metric's second rate, email bounces) are counted beside.
  */
 import { normalizeName } from '../catalog/names.js';
-import { Accumulator } from './accumulate.js';
+import { Accumulator, type TableColumns, tableColumns } from './accumulate.js';
 import { isErrorSeries, isSecondarySeries, secondaryDims, statusDims } from './classify.js';
 import type { MetricData, Query, RawSeries } from './model.js';
 import { IndexedColumns, pointColumns, type PointValues } from './points.js';
@@ -49,8 +49,11 @@ function groupOf(into: Groups, query: Query, series: RawSeries, splitKeys: reado
   return group;
 }
 
-/** Feeds every point of a series in the window to addAt, checking each is on the data's grid. */
-function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: AddAt): void {
+/**
+ * Feeds every point of a series in the window to addAt, checking each is on the data's grid; points
+ * of a streamed file on an even grid go to the targets instead, a bucket's run of points at a time.
+ */
+function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: AddAt, targets: readonly Accumulator[]): void {
   const { grid, window, intervalMs } = b;
   const gridMs = grid?.grainMs ?? null;
   const gridOrigin = grid?.origin ?? 0;
@@ -82,10 +85,45 @@ function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: Ad
       let k1 = Math.min(n, Math.max(k0, Math.ceil((window.end - t0) / step)));
       while (k1 > k0 && t0 + (k1 - 1) * step >= window.end) k1--;
       while (k1 < n && t0 + k1 * step < window.end) k1++;
-      for (let k = k0; k < k1; k++) {
-        addAt(intervalMs === null ? 0 : Math.floor((t0 + k * step - window.start) / intervalMs), table[index[k]!]!);
-      }
+      addRuns(columns, k0, k1, t0, step, b, targets);
     } else for (let k = 0; k < n; k++) take(columns.timeAt(k), table[index[k]!]!);
+  }
+}
+
+/** The columns of each table of point values (a file's series share one), made once. */
+const tables = new WeakMap<readonly PointValues[], { n: number; columns: TableColumns }>();
+
+function columnsOf(table: readonly PointValues[]): TableColumns {
+  let made = tables.get(table);
+  if (made === undefined || made.n !== table.length) {
+    made = { n: table.length, columns: tableColumns(table) };
+    tables.set(table, made);
+  }
+  return made.columns;
+}
+
+/**
+ * Points k0 to k1 of evenly spaced indexed columns (point k at t0 + k * step) added to the targets,
+ * each bucket's run of points at once; a run's end is worked out from the bucket's end and checked
+ * with the per-point formula, so that every point lands where it would alone.
+ */
+function addRuns(columns: IndexedColumns, k0: number, k1: number, t0: number, step: number, b: QueryBuckets, targets: readonly Accumulator[]): void {
+  const table = columnsOf(columns.table);
+  const index = columns.index;
+  const { window, intervalMs } = b;
+  if (intervalMs === null) {
+    if (k1 > k0) for (const acc of targets) acc.addRun(0, index, k0, k1, table);
+    return;
+  }
+  const bucketOf = (k: number): number => Math.floor((t0 + k * step - window.start) / intervalMs);
+  let k = k0;
+  while (k < k1) {
+    const i = bucketOf(k);
+    let e = Math.min(k1, Math.max(k + 1, Math.ceil((window.start + (i + 1) * intervalMs - t0) / step)));
+    while (e > k + 1 && bucketOf(e - 1) !== i) e--;
+    while (e < k1 && bucketOf(e) === i) e++;
+    for (const acc of targets) acc.addRun(i, index, k, e, table);
+    k = e;
   }
 }
 
@@ -119,6 +157,9 @@ export function groupSeries(query: Query, metrics: readonly MetricData[], b: Que
       }
       const isSecond = second ? isSecondarySeries(series.dimensions, second) : false;
       if (isSecond === undefined) group.secondKnown = into.secondKnown = false;
+      const targets = [group.acc, into.grand];
+      if (isError) targets.push(group.errors, into.grandErrors);
+      if (isSecond) targets.push(group.second, into.grandSecond);
       feedSeries(m, series, b, (i, p) => {
         group.acc.add(i, p);
         into.grand.add(i, p);
@@ -130,7 +171,7 @@ export function groupSeries(query: Query, metrics: readonly MetricData[], b: Que
           group.second.add(i, p);
           into.grandSecond.add(i, p);
         }
-      });
+      }, targets);
     }
   }
   return into;

@@ -16,6 +16,8 @@ export type Agg = number | null | undefined;
  */
 export class ValueTable {
   readonly entries: PointValues[] = [];
+  /** Points the last series read had: the next one's first size (a file's series are mostly alike). */
+  sizeHint = 64;
   /**
    * Entries of small whole numbers by their codes, in an open-addressing hash table of two 20- and
    * 30-bit halves (small integers: no allocation per point, unlike a Map with a 50-bit number key).
@@ -112,7 +114,7 @@ export class PointSink {
   private step = NaN;
   private seconds: Uint32Array | undefined;
   private millis: Float64Array | undefined;
-  private index: Uint16Array | Uint32Array = new Uint16Array(64);
+  private index: Uint16Array | Uint32Array;
   private n = 0;
   sorted = true;
   private previous = -Infinity;
@@ -120,9 +122,22 @@ export class PointSink {
   bad: { k: number; point: unknown } | undefined;
   count = 0;
 
-  constructor(private readonly table: ValueTable) {}
+  constructor(private readonly table: ValueTable) {
+    // Sized as the last series was: no growing (and no garbage) for the next ones of its length.
+    this.index = new Uint16Array(table.sizeHint);
+  }
 
+  /** A point at t (milliseconds since 1970). */
   add(t: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
+    this.addDay(0, t, c, total, avg, min, max);
+  }
+
+  /**
+   * A point at ms milliseconds into day `day` (since 1970): two small integers, passed without a
+   * heap number per point (see stamp-bytes.ts).
+   */
+  addDay(day: number, ms: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
+    const t = day * 86_400_000 + ms;
     this.count++;
     if (this.bad !== undefined) return;
     const n = this.n;
@@ -203,6 +218,7 @@ export class PointSink {
 
   finish(): ScannedPoints {
     const n = this.n;
+    this.table.sizeHint = Math.max(64, n);
     const trim = <T extends Uint16Array | Uint32Array | Float64Array>(a: T | undefined): T | undefined => (a === undefined || a.length === n ? a : (a.slice(0, n) as T));
     const even = this.seconds === undefined && this.millis === undefined;
     const columns = new IndexedColumns(this.base, even ? (n > 1 ? this.step : 0) : undefined, trim(this.seconds), trim(this.millis), trim(this.index)!, this.table.entries);
