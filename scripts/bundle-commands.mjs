@@ -79,6 +79,8 @@ for (const bundle of BUNDLES) {
     },
     logLevel: 'warning',
     legalComments: 'none',
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   // import() of what stays outside (other commands, the Azure SDK, yaml) goes through the bin's
   // __acsImport: a script compiled by vm with a code cache cannot import() itself.

@@ -4,7 +4,8 @@
  * Every file and every manifest update is written atomically, so an interrupted export never leaves a
  * half-written file and continues where it stopped.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ExportFormat, ExportGap, ExportItem } from '../core/export-plan.js';
@@ -59,7 +60,12 @@ export interface Manifest {
 
 export type { ExportGap };
 
-export const sha256 = (data: string | Uint8Array): string => (typeof data === 'string' ? createHash('sha256').update(data, 'utf8') : createHash('sha256').update(data)).digest('hex');
+/** node:crypto, loaded at the first hash: a query reading an export's files does not load it (start-up time). */
+let crypto: typeof Crypto | undefined;
+export const sha256 = (data: string | Uint8Array): string => {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  return (typeof data === 'string' ? crypto.createHash('sha256').update(data, 'utf8') : crypto.createHash('sha256').update(data)).digest('hex');
+};
 
 /** The manifest of a folder; undefined when the folder has none (or does not exist). */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {

@@ -14,6 +14,7 @@ import { safeText } from '../render/safe.js';
 import { metricByRestName } from '../catalog/resolve.js';
 import { archiveFiles } from './archive-files.js';
 import { type ParsedDocument, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
+import { skimMetrics } from './skim-document.js';
 import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
 import type { FileIo, MetricsSource, SourceResult } from './source.js';
 import { fewFiles } from '../core/few.js';
@@ -161,11 +162,15 @@ export class FixtureSource implements MetricsSource {
     return out;
   }
 
-  /** A file read whole, decoded and parsed with JSON.parse (the reference reader). */
+  /**
+   * A file read whole, decoded and parsed with JSON.parse (the reference reader); for a query of some
+   * of its metrics (without --save), skimmed (skim-document.ts) when it is a plain response.
+   */
   private async readWhole(path: string, origin: string, signal?: AbortSignal, wanted?: Wanted): Promise<ParsedDocument> {
-    const text = await this.readText(path, origin, signal);
-    checkHeapRoom(text, origin, this.heapRoom());
-    return readMetricsDocument(text, origin, wanted);
+    const read = await this.readText(path, origin, signal, this.keepBodies ? undefined : wanted);
+    if (typeof read !== 'string') return { bodies: [], metrics: read };
+    checkHeapRoom(read, origin, this.heapRoom());
+    return readMetricsDocument(read, origin, wanted);
   }
 
   /**
@@ -215,12 +220,14 @@ export class FixtureSource implements MetricsSource {
   }
 
   /**
-   * The decoded text of a file or stdin. The bytes stay local to this call, so that they can be freed
-   * while the text is parsed (a 100 MiB file would otherwise be held twice).
+   * The decoded text of a file or stdin; or, with `skim` (the metrics a query wants), its metrics when
+   * skimMetrics reads it. The bytes stay local to this call, so that they can be freed while the text
+   * is parsed (a 100 MiB file would otherwise be held twice).
    */
-  private async readText(path: string, origin: string, signal?: AbortSignal): Promise<string> {
+  private async readText(path: string, origin: string, signal?: AbortSignal, skim?: Wanted): Promise<string | MetricData[]> {
     const bytes = path === '-' ? await this.readStdin(signal) : await this.readPath(path, signal);
-    return decode(bytes, origin, this.maxBytes);
+    const skimmed = skim === undefined ? undefined : skimMetrics(bytes, origin, skim, this.heapRoom());
+    return skimmed ?? decode(bytes, origin, this.maxBytes);
   }
 
   private async readStdin(signal?: AbortSignal): Promise<Buffer> {

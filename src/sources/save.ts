@@ -11,7 +11,8 @@
  * - a directory is an error.
  * Every failure is a one-line DataError: `cannot write /dev/full: no space left on device`.
  */
-import { randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { chmod, lstat, open, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { write as writeFd } from 'node:fs';
@@ -177,9 +178,13 @@ async function writeDirect(target: string, text: string | Uint8Array, shown: str
   }
 }
 
+/** node:crypto, loaded when a file is first replaced: a run that writes none does not load it (start-up time). */
+let crypto: typeof Crypto | undefined;
+const randomHex = (): string => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto).randomBytes(4).toString('hex');
+
 /** A temp file beside the target, then renamed over it; the temp file is removed on failure. */
 async function replaceAtomically(out: OutputTarget, text: string | Uint8Array, shown: string, signal?: AbortSignal): Promise<void> {
-  const temp = join(dirname(out.target), `.${basename(out.target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(out.target), `.${basename(out.target)}.${process.pid}.${randomHex()}.tmp`);
   try {
     await writeFile(temp, text, { encoding: 'utf8', flag: 'wx', signal });
     if (out.mode !== undefined) await chmod(temp, out.mode);
