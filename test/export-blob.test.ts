@@ -181,3 +181,52 @@ describe('one run at a time, an interrupted run, errors', () => {
     }
   }, 60_000);
 });
+
+describe("the README's Blob Storage section", () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Blob Storage and ADLS Gen2'), readme.indexOf('## Querying a real resource'));
+  const block = (lang: string, k = 0) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))][k]![1]!;
+  const README_URL = 'https://myacsarchive.blob.core.windows.net/acs-telemetry/parquet';
+
+  it('its commands run against Azurite (the URL replaced); its DuckDB query gives the totals of acs-metrics; its Spark table reads the same place', async () => {
+    const lines = block('sh').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const blobUrl = url('readme');
+    for (const line of lines) {
+      expect(line).toContain(README_URL);
+      const argv = line
+        .replace(README_URL, blobUrl)
+        .replace('"$ACS_RESOURCE_ID"', RESOURCE)
+        .split(' ')
+        .slice(1);
+      const r = await at(NOW, argv);
+      expect(r.code, line).toBe(0);
+      expect(r.stderr).not.toMatch(/^error/m);
+    }
+    // DuckDB's query (without the azure extension's lines) over a copy of the blobs: the totals acs-metrics gives.
+    const copy = tempDir();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    for (const [file, bytes] of await blobs('readme')) {
+      mkdirSync(join(copy, ...file.split('/').slice(0, -1)), { recursive: true });
+      writeFileSync(join(copy, ...file.split('/')), bytes);
+    }
+    const sql = block('sql', 0);
+    expect(sql).toContain("'az://acs-telemetry/parquet/**/*.parquet'");
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      const select = sql.slice(sql.indexOf('SELECT')).replace("'az://acs-telemetry/parquet/", `'${copy}/`);
+      const top = (await conn.runAndReadAll(select)).getRowObjectsJson()[0]!;
+      const chat = JSON.parse((await at(NOW, ['query', '--fixture', blobUrl, '-m', 'chat', '--split-by', 'operation', '--since', '7d', '-o', 'json'])).stdout);
+      const send = chat.series.find((s: { dimensions: { Operation: string } }) => s.dimensions.Operation === 'SendChatMessage');
+      expect(top).toEqual({ resource_name: 'acs-test', metric: 'APIRequestChat', operation: 'SendChatMessage', requests: send.total });
+      expect(send.total).toBe(8928);
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+    // Spark's table is over the same account, container and prefix (abfss://CONTAINER@ACCOUNT.dfs...).
+    expect(block('sql', 1)).toContain("path 'abfss://acs-telemetry@myacsarchive.dfs.core.windows.net/parquet'");
+  }, 120_000);
+});
