@@ -184,5 +184,5 @@ describe('the built binary against the emulator', () => {
     const blob = await runBin(['query', '--fixture', 'http://127.0.0.1:9/devstoreaccount1/archive/x', '-m', 'chat'], blobEnv);
     expect(blob.stderr).toContain('node_modules/@azure/storage-blob/');
     expect(blob.code).toBe(3);
-  });
+  }, 60_000);
 });

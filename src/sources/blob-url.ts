@@ -36,6 +36,8 @@ export function parseBlobUrl(text: string): BlobLocation {
   } catch {
     throw new UsageError(`${shown}: not a valid URL: ${FORMS}`);
   }
+  // URL() folds "a/../b" into "b": refused rather than writing elsewhere than asked.
+  if (text.trim().split(/[?#]/)[0]!.split('/').slice(3).some((s) => /^(\.|%2e){1,2}$/i.test(s))) throw new UsageError(`${shown}: no . or .. in the path`);
   if (url.search !== '' || url.hash !== '') throw new UsageError(`${shown}: no ?query or #fragment in the location (a SAS goes in AZURE_STORAGE_SAS_TOKEN)`);
   if (url.username !== '' || url.password !== '') throw new UsageError(`${shown}: no user or password in the location: see "Credentials" under export in the README`);
   const segments = url.pathname.split('/').filter((s) => s !== '').map(decode(shown));
@@ -61,7 +63,7 @@ export function parseBlobUrl(text: string): BlobLocation {
   if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(container) && container !== '$root') {
     throw new UsageError(`${shown}: "${safeText(container)}" is not a valid container name (3 to 63 lowercase letters, digits and single hyphens)`);
   }
-  if (segments.some((s) => s === '.' || s === '..')) throw new UsageError(`${shown}: no . or .. in the prefix`);
+  if (segments.some((s) => s === '.' || s === '..' || s.includes('/'))) throw new UsageError(`${shown}: no . or .. (nor an escaped /) in the path`);
   return { service, account, container, prefix: segments.join('/'), shown };
 }
 
