@@ -178,5 +178,11 @@ describe('the built binary against the emulator', () => {
     expect(liveRun).toContain('node_modules/@azure/arm-monitor/');
     // A ready token needs no @azure/identity.
     expect(liveRun).not.toContain('node_modules/@azure/identity/');
-  });
+    expect(liveRun).not.toContain('node_modules/@azure/storage-blob/');
+    // A blob archive loads the Storage SDK (nothing listens on port 9: the run fails, after loading it).
+    const blobEnv = env({ NODE_DEBUG: 'esm,module', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' });
+    const blob = await runBin(['query', '--fixture', 'http://127.0.0.1:9/devstoreaccount1/archive/x', '-m', 'chat'], blobEnv);
+    expect(blob.stderr).toContain('node_modules/@azure/storage-blob/');
+    expect(blob.code).toBe(3);
+  }, 60_000);
 });

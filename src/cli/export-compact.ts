@@ -7,14 +7,15 @@
  * the new file in one write, then the old files are removed. A new file never takes an old one's name
  * (the part count grows), so a killed compaction leaves the archive as it was.
  */
-import { join } from 'node:path';
 import { ARCHIVE_COLUMNS, type ArchiveFileInfo, type Column } from '../core/archive-rows.js';
 import { monthOf } from '../core/export-plan.js';
+import type { ArchiveStore } from '../sources/archive-store.js';
 import { type Manifest, type ManifestItem, removeObsolete, writeItem, writeManifest } from '../sources/export-store.js';
+import { DataError } from '../errors.js';
 import { version } from '../version.js';
 
 /** Compacts every settled month of every metric that has more than one file; returns the files removed. */
-export async function compactMonths(dir: string, manifest: Manifest, signal?: AbortSignal): Promise<number> {
+export async function compactMonths(dir: ArchiveStore, manifest: Manifest, signal?: AbortSignal): Promise<number> {
   if (manifest.format !== 'parquet') return 0;
   const groups = new Map<string, ManifestItem[]>();
   for (const i of manifest.items) {
@@ -43,7 +44,7 @@ function settled(manifest: Manifest, metric: string, items: readonly ManifestIte
   });
 }
 
-async function compact(dir: string, manifest: Manifest, metric: string, month: string, items: ManifestItem[], files: string[], signal?: AbortSignal): Promise<number> {
+async function compact(dir: ArchiveStore, manifest: Manifest, metric: string, month: string, items: ManifestItem[], files: string[], signal?: AbortSignal): Promise<number> {
   const { encodeParquet, readParquetRows } = await import('../sources/parquet-archive.js');
   const parts: ArchiveFileInfo[] = [];
   const columns: Column[] = ARCHIVE_COLUMNS.map((c) => ({ ...c, data: [] }));
@@ -52,7 +53,9 @@ async function compact(dir: string, manifest: Manifest, metric: string, month: s
   for (const item of ordered) {
     let content = read.get(item.file);
     if (content === undefined) {
-      content = await readParquetRows(join(dir, ...item.file.split('/')), item.file);
+      const bytes = await dir.read(item.file, signal);
+      if (bytes === undefined) throw new DataError(`${dir.name(item.file)}: missing, though the manifest lists it: check with acs-metrics export --verify ${dir.shown}`);
+      content = await readParquetRows(bytes, item.file);
       read.set(item.file, content);
     }
     for (const part of content.parts.filter((p) => p.resource.toLowerCase() === item.resource.toLowerCase() && Date.parse(p.start) >= item.start && Date.parse(p.end) <= item.end)) {

@@ -4,15 +4,13 @@
  * has not fetched yet (pending or failed) are planned in DIR, so that `export DIR` fetches them. DIR
  * then extends like any export.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { itemFile, monthStarts } from '../core/export-plan.js';
 import type { BatchEntry } from '../core/export-split.js';
 import { formatTime } from '../core/time.js';
 import { DataError, EXIT, UsageError } from '../errors.js';
-import { safeText } from '../render/safe.js';
-import { lockExport } from '../sources/export-lock.js';
-import { isEmptyFolder, type Manifest, MANIFEST, type ManifestItem, readManifest, writeItem, writeManifest } from '../sources/export-store.js';
+import type { ArchiveStore } from '../sources/archive-store.js';
+import { openArchiveStore } from '../sources/open-store.js';
+import { type Manifest, MANIFEST, type ManifestItem, readManifest, writeItem, writeManifest } from '../sources/export-store.js';
 import { parseResourceId } from '../sources/azure/resource-id.js';
 import { metricByRestName } from '../catalog/resolve.js';
 import { parseDuration } from '../core/duration.js';
@@ -21,18 +19,18 @@ import type { Context } from './context.js';
 import { compactMonths } from './export-compact.js';
 import { encodeItem } from './export-run.js';
 
-export async function convertExport(dir: string, shownDir: string, from: string, ctx: Context): Promise<number> {
-  const src = resolve(ctx.io.cwd, from);
-  const shownSrc = safeText(from);
+export async function convertExport(dir: ArchiveStore, shownDir: string, from: string, ctx: Context): Promise<number> {
+  const src = await openArchiveStore(from, ctx.io.cwd, ctx.io.env);
+  const shownSrc = src.shown;
   const source = await readManifest(src);
   if (source === undefined) throw new UsageError(`--from ${shownSrc}: no acs-metrics export here (no ${MANIFEST})`);
   if ((source.format ?? 'json') !== 'json') throw new UsageError(`--from ${shownSrc}: already a ${source.format} export`);
   if (source.items.some((i) => i.replaces !== undefined)) throw new UsageError(`--from ${shownSrc}: a run of it was interrupted; finish it first (acs-metrics export ${shownSrc})`);
-  if ((await readManifest(dir)) !== undefined || !(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty: convert to a new or empty folder`);
-  await mkdir(dir, { recursive: true });
-  const releaseSource = await lockExport(src, shownSrc, { now: ctx.io.now(), signal: ctx.io.signal });
+  if ((await readManifest(dir)) !== undefined || !(await dir.isEmpty())) throw new UsageError(`${shownDir} is not empty: convert to a new or empty folder`);
+  await dir.prepare();
+  const releaseSource = await src.lock({ now: ctx.io.now(), signal: ctx.io.signal });
   try {
-    const release = await lockExport(dir, shownDir, { now: ctx.io.now(), signal: ctx.io.signal });
+    const release = await dir.lock({ now: ctx.io.now(), signal: ctx.io.signal });
     try {
       const stamp = formatTime(ctx.io.now().getTime());
       const manifest: Manifest = { ...source, schemaVersion: 2, tool: `acs-metrics ${version()}`, format: 'parquet', created: stamp, updated: stamp, items: [], gaps: source.gaps ? [...source.gaps] : undefined };
@@ -70,14 +68,16 @@ function monthParts(item: { start: number; end: number }, origin: number, grainM
   return cuts.slice(1).map((end, k) => ({ start: cuts[k]!, end }));
 }
 
-async function readEntry(src: string, item: ManifestItem): Promise<BatchEntry> {
-  const path = join(src, ...item.file.split('/'));
+async function readEntry(src: ArchiveStore, item: ManifestItem): Promise<BatchEntry> {
   try {
-    const body = JSON.parse(await readFile(path, 'utf8')) as { values?: BatchEntry[] };
+    const bytes = await src.read(item.file);
+    if (bytes === undefined) throw new Error('missing, though the manifest lists it');
+    const body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as { values?: BatchEntry[] };
     const entry = body.values?.[0];
     if (!entry || !Array.isArray(entry.value) || entry.value.length !== 1) throw new Error('not one metric of one resource');
     return entry;
   } catch (err) {
-    throw new DataError(`cannot convert ${safeText(path)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    if (err instanceof DataError) throw err;
+    throw new DataError(`cannot convert ${src.name(item.file)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }

@@ -16,6 +16,7 @@ import { version } from '../version.js';
 import type { Query } from '../core/model.js';
 import { formatTime } from '../core/time.js';
 import { CliError, EXIT, InterruptedError } from '../errors.js';
+import type { ArchiveStore } from '../sources/archive-store.js';
 import { type Manifest, type ManifestItem, removeObsolete, writeItem, writeManifest } from '../sources/export-store.js';
 import { parseResourceId } from '../sources/azure/resource-id.js';
 import type { Context } from './context.js';
@@ -83,7 +84,7 @@ export interface RunOutcome {
 }
 
 /** Fetches the manifest's items that are not done; throws InterruptedError after saving what is done. */
-export async function runPending(dir: string, manifest: Manifest, settings: Settings, ctx: Context, outcome: RunOutcome): Promise<void> {
+export async function runPending(dir: ArchiveStore, manifest: Manifest, settings: Settings, ctx: Context, outcome: RunOutcome): Promise<void> {
   const todo = manifest.items.filter((i) => i.status !== 'done');
   if (todo.length === 0) return;
   const { EstateSource } = await import('../sources/azure/estate-source.js');

@@ -6,8 +6,6 @@
  * resources and metrics that joined. One run at a time (export-lock.ts). `export --verify DIR` checks
  * every file against its recorded sha256.
  */
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { metricByRestName } from '../catalog/resolve.js';
 import type { MetricDef } from '../catalog/types.js';
 import { humanDuration, parseDuration, toIsoDuration } from '../core/duration.js';
@@ -17,9 +15,10 @@ import { formatTime } from '../core/time.js';
 import { resolveWindow, type Window } from '../core/window.js';
 import { DataError, EXIT, InterruptedError, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
-import { processAlive, lockExport } from '../sources/export-lock.js';
+import type { ArchiveStore } from '../sources/archive-store.js';
+import { openArchiveStore } from '../sources/open-store.js';
+import { processAlive } from '../sources/export-lock.js';
 import {
-  isEmptyFolder,
   type Manifest,
   MANIFEST,
   type ManifestGap,
@@ -98,8 +97,8 @@ Examples:
 
 async function runExportCommand(args: string[], opts: ExportOptions, ctx: Context): Promise<number> {
   if (args[0]!.trim() === '') throw new UsageError('the folder name is empty: give one, e.g. acs-metrics export ./acs-telemetry');
-  const dir = resolve(ctx.io.cwd, args[0]!);
-  const shownDir = safeText(args[0]!);
+  const dir = await openArchiveStore(args[0]!, ctx.io.cwd, ctx.io.env);
+  const shownDir = dir.shown;
   if (opts.verify) return verify(dir, shownDir, opts, ctx);
   const format = opts.format?.trim().toLowerCase();
   if (format !== undefined && format !== 'json' && format !== 'parquet') throw new UsageError(`invalid --format "${opts.format}": json or parquet`);
@@ -127,7 +126,7 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   if (manifest === undefined && settings.selection.kind === 'none') {
     throw new UsageError('export needs resources: give --resource ID (repeatable), --subscription S, --all-subscriptions or --resources-from FILE (or set ACS_METRICS_RESOURCE)');
   }
-  if (manifest === undefined && !(await isEmptyFolder(dir))) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
+  if (manifest === undefined && !(await dir.isEmpty())) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
   if (manifest !== undefined && format !== undefined && format !== (manifest.format ?? 'json')) {
     throw new UsageError(`${shownDir} holds a ${manifest.format ?? 'json'} export, not ${format}: convert it to another folder with --format parquet --from ${shownDir}`);
   }
@@ -144,10 +143,8 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
     await extend(dir, shownDir, draft, { settings, metrics: askedMetrics, end, now, askedStart: opts.since !== undefined || opts.start !== undefined ? window.start : undefined, dryRun: counter }, ctx);
     return planExport([pending, draft.items.slice(known)], draft.grain, settings, counter.pages + settings.lookupPages, opts.output?.toLowerCase() === 'json', ctx);
   }
-  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-    throw new DataError(`cannot export to ${shownDir}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
-  });
-  const release = await lockExport(dir, shownDir, { now: ctx.io.now(), signal: ctx.io.signal, onStale: (o) => ctx.note(`${shownDir}: took over the lock of a run that is gone (${o})`) });
+  await dir.prepare();
+  const release = await dir.lock({ now: ctx.io.now(), signal: ctx.io.signal, onStale: (o) => ctx.note(`${shownDir}: took over the lock of a run that is gone (${o})`) });
   try {
     manifest ??= await readManifest(dir); // another run may have made it while this one waited
     if (manifest === undefined) manifest = newManifest(window, grainMs!, now, format === 'parquet' ? 'parquet' : 'json');
@@ -195,7 +192,7 @@ function newManifest(window: Window, grainMs: number, now: number, format: Expor
 }
 
 /** What a killed run left: files the manifest no longer lists, and our temp files. */
-async function tidy(dir: string, shownDir: string, manifest: Manifest, ctx: Context): Promise<void> {
+async function tidy(dir: ArchiveStore, shownDir: string, manifest: Manifest, ctx: Context): Promise<void> {
   if (manifest.obsolete?.length) {
     await removeObsolete(dir, manifest);
     await writeManifest(dir, manifest);
@@ -221,7 +218,7 @@ interface ExtendRequest {
  * brought up to the run's end; resources and metrics that joined get their whole window, those that
  * left are kept as they are. Writes the plan to the manifest before anything is fetched.
  */
-async function extend(dir: string, shownDir: string, manifest: Manifest, req: ExtendRequest, ctx: Context): Promise<ManifestGap[]> {
+async function extend(dir: ArchiveStore, shownDir: string, manifest: Manifest, req: ExtendRequest, ctx: Context): Promise<ManifestGap[]> {
   const resources = await selectionResources(manifest, req.settings, ctx, req.dryRun);
   const metrics = req.metrics ?? (manifest.metrics.length > 0 ? manifest.metrics.map((m) => metricByRestName(m)!) : currentMetrics());
   const origin = Date.parse(manifest.window.start);
@@ -317,7 +314,7 @@ function groupGaps(gaps: readonly ManifestGap[]): string[] {
   );
 }
 
-async function verify(dir: string, shownDir: string, opts: ExportOptions, ctx: Context): Promise<number> {
+async function verify(dir: ArchiveStore, shownDir: string, opts: ExportOptions, ctx: Context): Promise<number> {
   const others = (['metric', 'since', 'start', 'end', 'interval', 'resource', 'subscription', 'format', 'from'] as const).filter((k) => opts[k] !== undefined);
   if (others.length > 0) throw new UsageError(`--verify checks an export and fetches nothing: drop --${others[0]}`);
   const manifest = await readManifest(dir);

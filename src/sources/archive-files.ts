@@ -6,12 +6,9 @@
  * - Parquet: only the partitions the queries need: the metric=<name> folders of the metrics asked
  *   for, and with a manifest, only the month=<YYYY-MM> folders that can hold the queries' windows.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
 import { metricByRestName } from '../catalog/resolve.js';
 import type { Query } from '../core/model.js';
-import { DataError, InterruptedError } from '../errors.js';
-import { safeText } from '../render/safe.js';
+import type { ArchiveStore } from './archive-store.js';
 import { type Manifest, readManifest } from './export-store.js';
 
 const DAY = 86_400_000;
@@ -25,19 +22,20 @@ export interface ArchiveListing {
 }
 
 /** The files to read of an export or Parquet archive; undefined for any other folder. */
-export async function archiveFiles(dir: string, queries: readonly Query[], signal?: AbortSignal): Promise<ArchiveListing | undefined> {
-  const manifest = await readManifest(dir);
-  const format = manifest ? (manifest.format ?? 'json') : (await listParquet(dir, signal)).length > 0 ? 'parquet' : undefined;
+export async function archiveFiles(store: ArchiveStore, queries: readonly Query[], signal?: AbortSignal): Promise<ArchiveListing | undefined> {
+  const manifest = await readManifest(store);
+  const parquet = manifest ? [] : (await store.list(signal)).filter((f) => f.toLowerCase().endsWith('.parquet'));
+  const format = manifest ? (manifest.format ?? 'json') : parquet.length > 0 ? 'parquet' : undefined;
   if (format === undefined) return undefined;
   // A compacted month is one file that several items name.
-  let files = manifest ? [...new Set(manifest.items.filter((i) => i.status === 'done').map((i) => i.file))] : await listParquet(dir, signal);
+  let files = manifest ? [...new Set(manifest.items.filter((i) => i.status === 'done').map((i) => i.file))] : parquet;
   const total = files.length;
   if (format === 'parquet') {
     const metrics = new Set(queries.map((q) => q.metric.rest.toLowerCase()));
     const from = manifest ? earliestNeeded(manifest, queries) : undefined;
     const until = latestNeeded(queries);
     files = files.filter((f) => {
-      const [metric, month] = partitions(`${dir.split(sep).join('/')}/${f}`);
+      const [metric, month] = partitions(`${store.location}/${f}`);
       if (queries.length > 0 && (metric === undefined || !metrics.has(metric.toLowerCase()))) return false;
       if (month === undefined || !/^\d{4}-\d{2}$/.test(month)) return true;
       const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
@@ -80,18 +78,4 @@ function latestNeeded(queries: readonly Query[]): number | undefined {
     latest = Math.max(latest, q.range.end + DAY);
   }
   return Number.isFinite(latest) ? latest : undefined;
-}
-
-/** The *.parquet files under a folder, relative, "/"-separated (names starting with "." left out). */
-async function listParquet(dir: string, signal?: AbortSignal, depth = 0): Promise<string[]> {
-  if (depth > 64) throw new DataError(`${safeText(dir)}: folders nested too deeply (a symbolic link loop?)`);
-  const out: string[] = [];
-  for (const name of (await readdir(dir)).filter((n) => !n.startsWith('.'))) {
-    if (signal?.aborted) throw new InterruptedError();
-    const full = join(dir, name);
-    const st = await stat(full).catch(() => undefined);
-    if (st?.isDirectory()) for (const f of await listParquet(full, signal, depth + 1)) out.push(`${name}/${f}`);
-    else if (name.toLowerCase().endsWith('.parquet')) out.push(name);
-  }
-  return out;
 }

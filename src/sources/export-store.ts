@@ -6,13 +6,10 @@
  */
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { posix } from 'node:path';
 import type { ExportFormat, ExportGap, ExportItem } from '../core/export-plan.js';
-import { DataError } from '../errors.js';
-import { safeText } from '../render/safe.js';
-import { LOCK } from './export-lock.js';
-import { writeOutputFile } from './save.js';
+import { CliError, DataError } from '../errors.js';
+import type { ArchiveStore } from './archive-store.js';
 
 /** The manifest's name: JSON, but not *.json, so that `--fixture DIR` reads only the data files. */
 export const MANIFEST = 'acs-metrics-export.manifest';
@@ -67,24 +64,26 @@ export const sha256 = (data: string | Uint8Array): string => {
   return (typeof data === 'string' ? crypto.createHash('sha256').update(data, 'utf8') : crypto.createHash('sha256').update(data)).digest('hex');
 };
 
-/** The manifest of a folder; undefined when the folder has none (or does not exist). */
-export async function readManifest(dir: string): Promise<Manifest | undefined> {
-  let text: string;
+/** The manifest of an archive; undefined when it has none (or does not exist). */
+export async function readManifest(store: ArchiveStore): Promise<Manifest | undefined> {
+  const shown = store.name(MANIFEST);
+  let bytes: Uint8Array | undefined;
   try {
-    text = await readFile(join(dir, MANIFEST), 'utf8');
+    bytes = await store.read(MANIFEST);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new DataError(`cannot read ${safeText(join(dir, MANIFEST))}: ${(err as Error).message}`, { cause: err });
+    if (err instanceof CliError) throw err;
+    throw new DataError(`cannot read ${shown}: ${(err as Error).message}`, { cause: err });
   }
+  if (bytes === undefined) return undefined;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch {
-    throw new DataError(`${safeText(join(dir, MANIFEST))}: not valid JSON: the export's manifest is damaged`);
+    throw new DataError(`${shown}: not valid JSON: the export's manifest is damaged`);
   }
   const m = doc as Partial<Manifest>;
   if ((m?.schemaVersion !== 1 && m?.schemaVersion !== 2) || !Array.isArray(m.items) || typeof m.grain !== 'string' || !m.window) {
-    throw new DataError(`${safeText(join(dir, MANIFEST))}: not an acs-metrics export manifest (schema version 1 or 2)`);
+    throw new DataError(`${shown}: not an acs-metrics export manifest (schema version 1 or 2)`);
   }
   // Version 1 had one request per file and no tails.
   for (const item of m.items) if (item.fetch === undefined) Object.assign(item, { fetch: { start: item.start, end: item.end } });
@@ -92,61 +91,33 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 }
 
 /** Removes files of the export that the manifest no longer lists (its `obsolete` list), then forgets them. */
-export async function removeObsolete(dir: string, manifest: Manifest): Promise<void> {
+export async function removeObsolete(store: ArchiveStore, manifest: Manifest): Promise<void> {
   const keep = new Set(manifest.items.map((i) => i.file));
-  for (const file of manifest.obsolete ?? []) if (!keep.has(file)) await rm(join(dir, ...file.split('/')), { force: true });
+  for (const file of manifest.obsolete ?? []) if (!keep.has(file)) await store.remove(file);
   delete manifest.obsolete;
 }
 
-/** Our temp files: `.<name>.<pid>.<8 hex>.tmp` beside <name> (see save.ts). */
-const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
-
 /**
  * Removes the temp files a killed run left beside the export's own files (an item's file, the
- * manifest): only names of our own pattern, for files the export writes, of a process that is gone.
- * Returns how many were removed.
+ * manifest): only names of our own pattern (see save.ts), for files the export writes, of a process
+ * that is gone. Returns how many were removed.
  */
-export async function removeStaleTemps(dir: string, manifest: Manifest, alive: (pid: number) => boolean): Promise<number> {
+export async function removeStaleTemps(store: ArchiveStore, manifest: Manifest, alive: (pid: number) => boolean): Promise<number> {
   const ours = new Map<string, Set<string>>([['', new Set([MANIFEST])]]);
   for (const item of manifest.items) {
-    const folder = dirname(item.file);
-    ours.set(folder, (ours.get(folder) ?? new Set()).add(basename(item.file)));
+    const folder = posix.dirname(item.file);
+    ours.set(folder, (ours.get(folder) ?? new Set()).add(posix.basename(item.file)));
   }
-  let removed = 0;
-  for (const [folder, names] of ours) {
-    const path = folder === '' || folder === '.' ? dir : join(dir, ...folder.split('/'));
-    const entries = await readdir(path).catch(() => [] as string[]);
-    for (const entry of entries) {
-      const m = TEMP.exec(entry);
-      if (!m || !names.has(m[1]!) || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
-      await rm(join(path, entry), { force: true });
-      removed++;
-    }
-  }
-  return removed;
+  return store.removeStaleTemps(ours, alive);
 }
 
-export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeOutputFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { shown: safeText(join(dir, MANIFEST)) });
-}
-
-/** Whether a folder is missing or empty (an export may start there); a lock left by a killed first run does not count. */
-export async function isEmptyFolder(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).every((name) => name === LOCK);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new DataError(`cannot export to ${safeText(dir)}: not a folder`);
-    throw new DataError(`cannot read ${safeText(dir)}: ${(err as Error).message}`, { cause: err });
-  }
+export async function writeManifest(store: ArchiveStore, manifest: Manifest): Promise<void> {
+  await store.write(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Writes one item's file (folders made as needed); returns its sha256 and size. */
-export async function writeItem(dir: string, item: ExportItem, data: string | Uint8Array, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
-  const path = join(dir, ...item.file.split('/'));
-  await mkdir(dirname(path), { recursive: true });
-  await writeOutputFile(path, data, { signal, shown: safeText(path) });
+export async function writeItem(store: ArchiveStore, item: ExportItem, data: string | Uint8Array, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+  await store.write(item.file, data, signal);
   return { sha256: sha256(data), bytes: typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength };
 }
 
@@ -159,7 +130,7 @@ export interface Verification {
 }
 
 /** Checks every done file against its recorded sha256; pending and failed items are problems too. */
-export async function verifyExport(dir: string, manifest: Manifest): Promise<Verification> {
+export async function verifyExport(store: ArchiveStore, manifest: Manifest): Promise<Verification> {
   const problems: string[] = [];
   let matched = 0;
   // A compacted month is one file that several items name: checked once.
@@ -169,14 +140,15 @@ export async function verifyExport(dir: string, manifest: Manifest): Promise<Ver
       problems.push(`${item.file}: ${item.status === 'failed' ? `failed: ${item.error ?? 'no reason recorded'}` : 'not exported yet'}`);
       continue;
     }
-    let text: Buffer;
+    let data: Uint8Array | undefined;
     try {
-      text = await readFile(join(dir, ...item.file.split('/')));
-    } catch {
-      problems.push(`${item.file}: missing`);
-      continue;
+      data = await store.read(item.file);
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      data = undefined;
     }
-    if (sha256(text) === item.sha256) matched++;
+    if (data === undefined) problems.push(`${item.file}: missing`);
+    else if (sha256(data) === item.sha256) matched++;
     else problems.push(`${item.file}: changed since it was exported (sha256 differs)`);
   }
   return { matched, files: once.length, problems };

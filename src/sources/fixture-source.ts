@@ -4,7 +4,7 @@
  * the result has no anchor.
  */
 import { closeSync, constants, createReadStream, open, openSync, readSync } from 'node:fs';
-import { type FileHandle, open as openFile, readdir, readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open as openFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { MetricDef } from '../catalog/types.js';
@@ -13,6 +13,8 @@ import { CliError, DataError, InterruptedError, UsageError } from '../errors.js'
 import { safeText } from '../render/safe.js';
 import { metricByRestName } from '../catalog/resolve.js';
 import { archiveFiles } from './archive-files.js';
+import { LocalStore } from './local-store.js';
+import { isBlobUrl } from './blob-url.js';
 import { type ParsedDocument, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
 import { skimMetrics } from './skim-document.js';
 import { StreamBudgetError, StreamReader, StreamSyntaxError } from './stream-reader.js';
@@ -74,15 +76,27 @@ export class FixtureSource implements MetricsSource {
     if (this.paths.filter((p) => p === '-').length > 1) {
       throw new UsageError('"-" (stdin) can be given only once as a fixture');
     }
+    const abort = signal ?? this.io.signal;
+    try {
+      return await this.read(queries, abort);
+    } finally {
+      for (const dir of this.downloads.splice(0)) await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Local copies of blob archives (removed when fetch ends), and the names their files are shown by. */
+  private readonly downloads: string[] = [];
+  private readonly shownAs = new Map<string, string>();
+
+  private async read(queries: readonly Query[], abort: AbortSignal | undefined): Promise<SourceResult> {
     const metrics: MetricData[] = [];
     const raw: unknown[] = [];
-    const abort = signal ?? this.io.signal;
     const paths = await this.expand(queries, abort);
     const stream = !this.keepBodies && (this.streamFrom <= 0 || (await this.totalSize(paths)) >= this.streamFrom);
     const wanted = wantedMetrics(queries);
     for (const path of paths) {
       if (abort?.aborted) throw new InterruptedError();
-      const origin = originOf(path);
+      const origin = this.shownAs.get(path) ?? originOf(path);
       if (path.endsWith('.parquet')) {
         await this.readParquet(resolve(this.io.cwd, path), origin, metrics, raw, wanted);
         continue;
@@ -141,12 +155,16 @@ export class FixtureSource implements MetricsSource {
         out.push(path);
         continue;
       }
+      if (isBlobUrl(path)) {
+        await this.download(path, queries, out, signal);
+        continue;
+      }
       const st = await stat(resolve(this.io.cwd, path)).catch(() => undefined);
       if (!st?.isDirectory()) {
         out.push(path); // read (or refused) as a file, with its own message
         continue;
       }
-      const archive = await archiveFiles(resolve(this.io.cwd, path), queries, signal);
+      const archive = await archiveFiles(new LocalStore(resolve(this.io.cwd, path), safeText(path)), queries, signal);
       if (archive !== undefined) {
         if (archive.total === 0) throw new DataError(`${safeText(path)}: the export holds no finished file yet: run acs-metrics export ${safeText(path)}`);
         for (const f of archive.files) out.push(join(path, ...f.split('/')));
@@ -160,6 +178,17 @@ export class FixtureSource implements MetricsSource {
       for (const f of files) out.push(join(path, f));
     }
     return out;
+  }
+
+  /** The files of a blob archive that the queries need, copied to a local temp folder. */
+  private async download(url: string, queries: readonly Query[], out: string[], signal?: AbortSignal): Promise<void> {
+    const { downloadArchive } = await import('./blob-fixture.js');
+    const got = await downloadArchive(url, queries, this.io.env ?? {}, (dir) => this.downloads.push(dir), signal);
+    for (const f of got.files) {
+      const local = join(got.dir, ...f.split('/'));
+      this.shownAs.set(local, `${got.shown}/${safeText(f)}`);
+      out.push(local);
+    }
   }
 
   /**

@@ -58,8 +58,8 @@ export async function readParquetEntries(path: string, shown: string, def: Metri
   });
 }
 
-/** A file's parts and rows (these columns, and resource_id when it has several parts; every column without a list). */
-export async function readParquetRows(path: string, shown: string, columns?: readonly string[]): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
+/** A file's (a path, or its bytes) parts and rows (these columns, and resource_id when it has several parts; every column without a list). */
+export async function readParquetRows(path: string | Uint8Array, shown: string, columns?: readonly string[]): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
   const { parquetReadObjects } = await import('hyparquet');
   return readable(shown, async () => {
     const { file, metadata, parts } = await openArchiveFile(path, shown);
@@ -69,14 +69,14 @@ export async function readParquetRows(path: string, shown: string, columns?: rea
   });
 }
 
-/** An archive file opened: its bytes (read whole), its Parquet metadata and its parts. Counts in parquetReads. */
-export async function openArchiveFile(path: string, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
+/** An archive file (a path, or its bytes) opened: its bytes (read whole), its Parquet metadata and its parts. Counts in parquetReads. */
+export async function openArchiveFile(path: string | Uint8Array, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
   const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
   return readable(shown, async () => {
     // Read whole (a file is a month of one metric): no wait for each column chunk's read.
-    const bytes = await readFile(path);
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const bytes = typeof path === 'string' ? await readFile(path) : path;
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const metadata = await parquetMetadataAsync(file);
     const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
     if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);

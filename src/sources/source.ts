@@ -34,4 +34,6 @@ export interface FileIo {
   readonly stdin: NodeJS.ReadableStream;
   /** Aborted on SIGINT: a read that waits for input stops. */
   readonly signal?: AbortSignal;
+  /** The environment (the credentials of a blob archive); none: process.env is not read. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
