@@ -263,3 +263,18 @@ describe('--save', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('live definitions against the emulator', () => {
+  it('lists the default aggregation Azure gives each metric, so the catalog compares equal', async () => {
+    const r = await live(['definitions', '--resource', RESOURCE, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { metrics: { rest: string; status: string; primaryAggregation: unknown }[] };
+    const onResource = doc.metrics.filter((m) => m.status !== 'catalog-only');
+    expect(onResource.map((m) => [m.rest, m.status, m.primaryAggregation])).toEqual([
+      ['APIRequestChat', 'same', null],
+      ['ApiRequestRouter', 'same', null],
+      ['ApiRequestRooms', 'same', null],
+    ]);
+  });
+});
