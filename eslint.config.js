@@ -17,7 +17,7 @@ export default tseslint.config(
       // No import cycles (import-x follows value and dynamic imports; test/layers.test.ts checks
       // type-only imports too, which tie modules together as much).
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      // The layers (README, Development): lower layers never import upper ones.
+      // The layers (docs/development.md): lower layers never import upper ones.
       'import-x/no-restricted-paths': [
         'error',
         {

@@ -1,6 +1,6 @@
 /**
  * Typed errors and the exit codes they map to. Commands throw these (or return an exit code); only
- * src/cli/entry.ts turns them into a process exit status. The README's exit-code table mirrors EXIT.
+ * src/cli/entry.ts turns them into a process exit status. The exit-code table of docs/exit-codes.md mirrors EXIT.
  */
 export const EXIT = {
   /** Success; for `check`, every error-level rule passed. */

@@ -182,13 +182,12 @@ describe('exit codes', () => {
   });
 });
 
-describe('the README', () => {
-  it("shows what alerts says for the README's rules file, as it says it", async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const rulesAt = readme.indexOf('#### Rules file (`--config`)');
-    const rules = /```json\n([\s\S]*?)```/.exec(readme.slice(rulesAt))![1]!;
-    const alertsAt = readme.indexOf('### `acs-metrics alerts`');
-    const shown = /`not mapped: <why>`, then a summary[\s\S]*?```\n([\s\S]*?)```/.exec(readme.slice(alertsAt))![1]!;
+describe('the manual (docs/alerts.md)', () => {
+  it("shows what alerts says for the manual's rules file (docs/rules-files.md), as it says it", async () => {
+    const rulesPage = readFileSync(join(ROOT, 'docs', 'rules-files.md'), 'utf8');
+    const rules = /```json\n([\s\S]*?)```/.exec(rulesPage.slice(rulesPage.indexOf('# Rules file (`--config`)')))![1]!;
+    const alertsPage = readFileSync(join(ROOT, 'docs', 'alerts.md'), 'utf8');
+    const shown = /`not mapped: <why>`, then a summary[\s\S]*?```\n([\s\S]*?)```/.exec(alertsPage)![1]!;
     const dir = tempDir();
     writeFileSync(join(dir, 'gates.json'), rules);
     const r = await run(['alerts', '--config', 'gates.json'], { cwd: dir });

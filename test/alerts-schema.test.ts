@@ -66,12 +66,12 @@ function frameErrors(template: Record<string, any>): string[] {
   return errors;
 }
 
-/** The rules file of the README's "Rules file (--config)" section, as written there. */
-function readmeRulesFile(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('#### Rules file (`--config`)'));
+/** The rules file of the manual's "Rules file (--config)" page (docs/rules-files.md), as written there. */
+function manualRulesFile(): string {
+  const page = readFileSync(join(ROOT, 'docs', 'rules-files.md'), 'utf8');
+  const section = page.slice(page.indexOf('# Rules file (`--config`)'));
   const m = /```json\n([\s\S]*?)```/.exec(section);
-  if (!m) throw new Error('no rules file in the README');
+  if (!m) throw new Error('no rules file in docs/rules-files.md');
   return m[1]!;
 }
 
@@ -83,19 +83,19 @@ async function template(rulesFile: string, extra: string[] = []): Promise<Record
 
 describe('alerts -o arm validates against Microsoft\'s schemas', () => {
   const dir = tempDir();
-  const readmeRules = join(dir, 'gates.json');
-  writeFileSync(readmeRules, readmeRulesFile());
+  const manualRules = join(dir, 'gates.json');
+  writeFileSync(manualRules, manualRulesFile());
   const allKinds = join(ROOT, 'test', 'data', 'alerts-rules.yaml');
 
-  it("the README's rules file, without a workspace: metric alerts with dynamic and static criteria", async () => {
-    const t = await template(readmeRules);
+  it("the manual's rules file, without a workspace: metric alerts with dynamic and static criteria", async () => {
+    const t = await template(manualRules);
     expect(t.resources.map((r: { type: string }) => r.type)).toEqual(Array(4).fill('Microsoft.Insights/metricAlerts'));
     expect(schemaErrors(t as never)).toEqual([]);
     expect(frameErrors(t)).toEqual([]);
   });
 
-  it("the README's rules file, with a workspace: log search alerts for the rates", async () => {
-    const t = await template(readmeRules, ['--workspace', WORKSPACE]);
+  it("the manual's rules file, with a workspace: log search alerts for the rates", async () => {
+    const t = await template(manualRules, ['--workspace', WORKSPACE]);
     expect(t.resources.map((r: { type: string }) => r.type)).toEqual([
       'Microsoft.Insights/scheduledQueryRules',
       'Microsoft.Insights/scheduledQueryRules',
@@ -116,7 +116,7 @@ describe('alerts -o arm validates against Microsoft\'s schemas', () => {
   });
 
   it('the validation can fail: a wrong operator, a missing severity, a bad window, a bad kind', async () => {
-    const t = await template(readmeRules, ['--workspace', WORKSPACE]);
+    const t = await template(manualRules, ['--workspace', WORKSPACE]);
     const metric = structuredClone(t.resources[3]);
     metric.properties.criteria.allOf[0].operator = 'Above';
     delete metric.properties.severity;
@@ -131,7 +131,7 @@ describe('alerts -o arm validates against Microsoft\'s schemas', () => {
   });
 
   it('the published 2018-03-01 schema rejects only timeAggregation (the defect the test patches)', async () => {
-    const t = await template(readmeRules);
+    const t = await template(manualRules);
     const errors = schemaErrors(t as never, validators(false));
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.some((e) => e.includes('/properties/criteria/allOf/0/timeAggregation must be object'))).toBe(true);

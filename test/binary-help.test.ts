@@ -23,6 +23,8 @@ describe('the built binary, every command', () => {
       expect(help.stderr).toBe('');
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(/^Usage: acs-metrics/);
+      // The page of the manual, as main() prints it (test/help-manual.test.ts), also from the bundles.
+      expect(help.stdout).toMatch(new RegExp(`\\nManual: docs/${command ?? 'README'}\\.md \\(in the acs-metrics package and repository\\)\\n$`));
       const bad = run([...args, '--no-such-option']);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toBe("error: unknown option '--no-such-option'\n");

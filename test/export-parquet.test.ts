@@ -102,9 +102,9 @@ describe('export --format parquet', () => {
       'ApiRequestRouter|UpsertJob': 3072,
     });
     expect(byDuck).toEqual(truth(testDataset(), NOW_MINUTE - 93 * DAY, NOW_MINUTE));
-    // The README's DuckDB query runs as written.
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const sql = /```sql\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('#### Parquet')))![1]!;
+    // The manual's DuckDB query (docs/archive.md) runs as written.
+    const page = readFileSync(join(__dirname, '..', 'docs', 'archive.md'), 'utf8');
+    const sql = /```sql\n([\s\S]*?)```/.exec(page.slice(page.indexOf('## Parquet')))![1]!;
     const top = await duck(sql.replace("'acs-archive/", `'${pq}/`));
     expect(top[0]).toEqual({ resource_name: 'acs-test', metric: 'APIRequestChat', operation: 'SendChatMessage', requests: 8928 });
     // acs-metrics on the archive and live give the same totals per operation.

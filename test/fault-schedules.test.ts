@@ -11,7 +11,7 @@
  * - Any other: exit 0, 3 or 4; with 0 or 4 every resource is listed, exact or named as failed (on
  *   stderr and in the JSON), and 4 says partial; with 3 nothing is printed and one error line says why.
  * - Always: never exit 70, never a stack trace, never a wrong number, never a missing resource, and the
- *   run ends within its documented bound (README "Timeouts, retries and errors"; the retry waits are
+ *   run ends within its documented bound (docs/errors.md, "Timeouts, retries and errors"; the retry waits are
  *   recorded through Io.sleep instead of slept, so the bound is the attempts' timeouts).
  */
 import fc from 'fast-check';

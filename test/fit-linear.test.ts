@@ -35,7 +35,7 @@ const fixtureWith = (op: string): string =>
   );
 
 /**
- * Each command and the narrowest width it fits (README, "Fitting the terminal"; --compare tables at 60
+ * Each command and the narrowest width it fits (docs/output-formats.md, "Fitting the terminal"; --compare tables at 60
  * are issue 19 item 10); the check report is not fitted to a width (item 17).
  */
 const commands: [string, string[], number | undefined][] = [

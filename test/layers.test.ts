@@ -1,5 +1,5 @@
 /**
- * The architecture's rule about imports (README, Development): lower layers never import upper ones. core
+ * The architecture's rule about imports (docs/development.md): lower layers never import upper ones. core
  * imports neither sources, render nor cli; sources and render do not import cli; the catalog (data)
  * imports none of them. Type-only imports count too: they tie a layer to another's shapes.
  */

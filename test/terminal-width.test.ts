@@ -1,7 +1,7 @@
 /**
  * Tables and charts fit the terminal: --width, the terminal's columns, COLUMNS when piped, no limit
  * otherwise. Real data (the bundled sample week) at 60, 80, 120 and 200 columns, and golden screens
- * of the README's examples at 80 columns (regenerate with UPDATE_GOLDENS=1 and read the diff).
+ * of the manual's examples (README.md, docs/query.md, docs/catalog.md) at 80 columns (regenerate with UPDATE_GOLDENS=1 and read the diff).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ const GOLDEN = join(ROOT, 'test', 'golden');
 const widest = (text: string): number =>
   Math.max(...text.replace(/\n$/, '').split('\n').filter((l) => !/^https:\/\/\S+$/.test(l)).map(displayWidth));
 
-/** The README's examples that print to a terminal. */
+/** The manual's examples that print to a terminal. */
 const EXAMPLES: Record<string, string[]> = {
   'query-chat-24h': ['query', '--fixture', SAMPLE, '--metric', 'chat', '--since', '24h'],
   'query-incident-chart': ['query', '--fixture', SAMPLE, '-m', 'chat', '--since', '48h', '--status-class', '5xx', '--split-by', 'operation,statuscode', '-o', 'chart'],
@@ -28,7 +28,7 @@ const EXAMPLES: Record<string, string[]> = {
   'query-sms-daily': ['query', '--fixture', SAMPLE, '-m', 'sms', '--split-by', 'none', '--interval', '1d'],
 };
 
-describe('every README example fits the width', () => {
+describe('every manual example fits the width', () => {
   for (const width of [60, 80, 120, 200]) {
     for (const [name, argv] of Object.entries(EXAMPLES)) {
       it(`${name} at ${width} columns`, async () => {

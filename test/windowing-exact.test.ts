@@ -1,5 +1,5 @@
 /**
- * The windowing rule (README, "Windows and buckets"), on the cases that were wrong before it: every
+ * The windowing rule (docs/windows-and-buckets.md), on the cases that were wrong before it: every
  * number here is worked out by hand or summed from the raw points, never taken from the tool.
  */
 import { readFileSync } from 'node:fs';

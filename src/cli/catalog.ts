@@ -25,7 +25,7 @@ export const registerCatalog: Register = (program, action) => {
   offerArgument(cmd, 0, METRIC_ALIASES);
   cmd
     .option('--operation <fragment>', 'find operations whose name contains a fragment, across metrics')
-    .option('--json', 'print JSON (see the README for its shape)');
+    .option('--json', 'print JSON (its shape: docs/catalog.md)');
   addTableOrJson(cmd)
     .option('--width <columns>', "fit tables to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)")
     .addHelpText(

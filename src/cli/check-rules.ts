@@ -138,7 +138,7 @@ export function addRuleOptions(cmd: Command): Command {
     .option('--max-total <n>', 'fail when the window has more requests than this')
     .option('--level <level>', 'error (a failure fails the run; default) or warn (reported only)')
     .option('--rule-name <text>', 'the rule name in reports (default: the metric and operations)')
-    .option('-c, --config <file>', 'a rules file (JSON, or YAML for .yml/.yaml) with several rules; see the README');
+    .option('-c, --config <file>', 'a rules file (JSON, or YAML for .yml/.yaml) with several rules; see docs/rules-files.md');
 }
 
 /** --fixture without --metric: the rule waits for the data to name its one metric. */

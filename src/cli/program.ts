@@ -7,6 +7,16 @@ export { CommanderError } from 'commander';
 import { version } from '../version.js';
 import type { Io } from './io.js';
 
+/** The page of the manual (docs/, shipped in the package) that covers a command. */
+export function manualPage(command: Command): string {
+  return command.parent === null ? 'docs/README.md' : `docs/${command.name()}.md`;
+}
+
+/** The line that ends every --help: where the command's manual page is. */
+export function manualLine(command: Command): string {
+  return `Manual: ${manualPage(command)} (in the acs-metrics package and repository)`;
+}
+
 /** The program before any command is registered; with an Io, its output and errors go there. */
 export function newProgram(io?: Io): Command {
   const program = new Command('acs-metrics');
@@ -19,7 +29,9 @@ export function newProgram(io?: Io): Command {
     .addHelpCommand(false)
     .exitOverride()
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.');
+    .addHelpText('after', '\nRun "acs-metrics <command> --help" for a command\'s options and examples.')
+    // Every help ends with its page of the manual: docs/<command>.md, docs/README.md for the root.
+    .addHelpText('afterAll', ({ command }) => `\n${manualLine(command)}`);
   if (io !== undefined) {
     program.configureOutput({
       writeOut: (s) => void io.stdout.write(s),

@@ -102,7 +102,7 @@ export function addFilterOptions(cmd: Command): Command {
     .addOption(cmd.createOption('--end-time <time>', 'az: --end').hideHelp())
     .addOption(cmd.createOption('--offset <duration>', 'az: counts back from --end-time or now, or forward from --start-time').hideHelp())
     .addOption(cmd.createOption('--metrics <names...>', 'az: --metric').hideHelp())
-    .option('--filter <odata>', "az's dimension filter, e.g. \"Operation eq 'SendChatMessage' and StatusCode eq '*'\" (see the README)");
+    .option('--filter <odata>', "az's dimension filter, e.g. \"Operation eq 'SendChatMessage' and StatusCode eq '*'\" (see docs/az-users.md)");
   offer(cmd, '--metric', METRIC_ALIASES);
   offer(cmd, '--metrics', METRIC_ALIASES);
   offer(cmd, '--operation', operationsOfMetric);

@@ -5,7 +5,7 @@
  * the whole minute and step by the grain from there; the last bucket may be partial (it ends at the
  * requested end, floored to the minute). So the buckets of a response lie on a grid: origin + k * grain.
  *
- * The rule (README, "Windows and buckets"):
+ * The rule (docs/windows-and-buckets.md):
  * 1. The window asked for ([start, end), from --since/--start/--end) is floored to whole minutes, as
  *    Azure floors what it is asked.
  * 2. It is then widened to whole buckets of the data: the start down to the start of the data bucket

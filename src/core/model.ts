@@ -86,7 +86,7 @@ export interface Query {
   /**
    * false: keep the window as asked (minute-floored, on the data's grid) even where the data does not
    * cover it, as a comparison's baseline must be exactly as long as the current window. Default: the
-   * window is cut to what the data covers (README, "Windows and buckets", step 4).
+   * window is cut to what the data covers (docs/windows-and-buckets.md, step 4).
    */
   readonly clipToData?: false;
   /** Keep the N largest series (by total); undefined keeps all. */

@@ -1,6 +1,6 @@
 /**
  * The window stage of a query: from the asked range and the data's grid to the buckets a result has.
- * One rule for files and live data (README, "Windows and buckets"): floor the window to the minute,
+ * One rule for files and live data (docs/windows-and-buckets.md): floor the window to the minute,
  * widen it to whole data buckets, cut it to the data, then choose the interval and lay the buckets.
  * Each change to the asked window is said in a note.
  */

@@ -1,5 +1,5 @@
 /**
- * The --dry-run plan as text (for people) and as JSON (for scripts; schema in the README, "Know
+ * The --dry-run plan as text (for people) and as JSON (for scripts; schema in docs/estate.md, "Know
  * before you run"). Pure.
  */
 import { type CallPlan, planTotals, PRICING_URL, quotaChecks } from '../core/dry-run.js';
