@@ -336,7 +336,7 @@ export class EstateSource implements MetricsSource {
     }
     await perResource.done();
     if (signal?.aborted) throw new InterruptedError();
-    if (pacer && pacer.waitedMs > 0) o.log.trace(`paced Resource Manager reads (${pacer.limits.bucket} per subscription, refilled ${pacer.limits.refillPerSecond}/s): waited ${humanDuration(pacer.waitedMs)} in all`);
+    if (pacer && pacer.waitedMs > 0) o.log.trace(`paced Resource Manager reads (${pacer.limits.bucket} per subscription, refilled ${pacer.limits.refillPerSecond}/s): the reads waited ${humanDuration(pacer.waitedMs)}, added up over the reads in flight`);
     // One entry per resource and group, the windows merged, in resource then group order.
     const settled: Settled[] = [];
     const entries: Entry[] = [];
@@ -355,11 +355,10 @@ export class EstateSource implements MetricsSource {
   private async pool<T>(tasks: readonly T[], signal: AbortSignal | undefined, work: (t: T) => Promise<void>): Promise<void> {
     const queue = new WorkQueue<T>(this.opts.concurrency, work);
     queue.add(tasks);
-    try {
-      await queue.done();
-    } finally {
-      if (signal?.aborted) throw new InterruptedError();
-    }
+    let failure: unknown;
+    await queue.done().catch((err: unknown) => (failure = err ?? new Error('a call failed')));
+    if (signal?.aborted) throw new InterruptedError();
+    if (failure !== undefined) throw failure;
   }
 
   private wrap(err: unknown, host: string, signal?: AbortSignal): never {

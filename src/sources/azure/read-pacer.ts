@@ -42,7 +42,7 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export class ReadPacer {
   private readonly subs = new Map<string, { tokens: number; at: number }>();
-  /** Milliseconds spent waiting for reads, all subscriptions together (for the --debug summary). */
+  /** Milliseconds reads spent waiting, added up over every read (several wait at once), for --debug. */
   waitedMs = 0;
 
   constructor(
