@@ -6,7 +6,8 @@
  * baseline of one Metrics - List request per resource and metric (`--no-batch --per-metric`, the
  * way `az monitor metrics list` and acs-resource-explorer work), both the built CLI over the same
  * estate. Counts requests (at the emulator), wall time and the CLI's peak RSS, and writes the section
- * between the bench:estate markers of BENCHMARKS.md. The two reports must be identical.
+ * between the bench:estate markers of BENCHMARKS.md. The two reports must be identical. Then runs
+ * bench/estate-scale.mjs (10,000 resources under the service's quotas; --quick: a tenth).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ async function startEmulator() {
   const bundle = join(BENCH_DIR, 'estate-emulator.mjs');
   const { build } = await import('esbuild');
   await build({ entryPoints: [join(ROOT, 'bench', 'estate-emulator.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error' });
-  const child = spawn(process.execPath, [bundle, String(RESOURCES), String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bundle, JSON.stringify({ resources: RESOURCES, latencyMs: LATENCY_MS })], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((res, rej) => {
     createInterface({ input: child.stdout }).once('line', res);
     child.once('exit', (code) => rej(new Error(`the emulator exited (${code})`)));
@@ -136,6 +137,9 @@ async function main() {
   } finally {
     emu.child.kill('SIGTERM');
   }
+  // The estate at scale: 10,000 resources under the service's quotas (--quick: a tenth).
+  const scale = spawnSync(process.execPath, [join(ROOT, 'bench', 'estate-scale.mjs'), ...argv.filter((a) => ['--quick', '--no-write', '--check'].includes(a))], { stdio: 'inherit' });
+  if (scale.status !== 0) process.exitCode = scale.status ?? 1;
 }
 
 await main();

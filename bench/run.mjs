@@ -618,12 +618,12 @@ try {
   main();
   if (only === undefined || only.includes('estate')) {
     // status over 200 resources against the emulator: its own script and BENCHMARKS.md section.
-    const r = spawnSync(NODE, [join(ROOT, 'bench', 'estate.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1'] : [])], { stdio: 'inherit' });
+    const r = spawnSync(NODE, [join(ROOT, 'bench', 'estate.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1', '--quick'] : [])], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
   if (only === undefined || only.includes('archive')) {
     // usage over a year of 100 resources from Parquet and from json: its own script and section.
-    const r = spawnSync(NODE, [join(ROOT, 'bench', 'archive.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1'] : [])], { stdio: 'inherit' });
+    const r = spawnSync(NODE, [join(ROOT, 'bench', 'archive.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1', '--quick'] : [])], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 } finally {

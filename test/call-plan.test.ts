@@ -82,8 +82,8 @@ describe('quotas', () => {
 
   it('ARM reads past the bucket of 250 in one subscription, and the fallback that would pass it', () => {
     const arm = quotaChecks({ ...base, path: 'per-resource', subscriptions: [sub(300)] })[1]!;
-    expect([arm.planned, arm.within, arm.note]).toEqual([300, false, 'past the bucket in one subscription: at 25/s the last 50 reads take at least 2 s; throttled calls (429) are retried']);
+    expect([arm.planned, arm.within, arm.note]).toEqual([300, false, 'past the bucket in one subscription: at 25/s the last 50 reads take at least 2 s; acs-metrics paces them so that none is refused']);
     const fallback = quotaChecks({ ...base, subscriptions: [sub(0, 400)] })[1]!;
-    expect([fallback.within, fallback.note]).toEqual([true, 'inside the bucket (but a refused batch API would mean 400 reads in one subscription: past the bucket, throttled and retried)']);
+    expect([fallback.within, fallback.note]).toEqual([true, 'inside the bucket (but a refused batch API would mean 400 reads in one subscription: past the bucket, paced at 25/s, at least 6 s)']);
   });
 });

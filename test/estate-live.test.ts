@@ -116,7 +116,7 @@ describe('status over the estate', () => {
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toBe(r.stdout);
     expect(allowed.stderr.split('\n').filter((l) => l !== '').at(-1)).toBe('note: the results are partial: 2 of 212 resources failed (named above); --allow-partial: exit 0');
-  }, 300_000);
+  }, 300_000); // Two runs; each paces C's 355 reads by ARM's bucket: 105 past its 250 at 25/s, 4.2 s.
 
   it('--no-batch asks per resource and gives the same report', async () => {
     const sel = ['--subscription', A, '--name', 'acs-00*', '--metric', 'chat,sms', '-o', 'json'];

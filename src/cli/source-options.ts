@@ -283,7 +283,8 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
     return new AzureSource({ ...settings, resource: selection.ids[0]! });
   }
   const { EstateSource } = await import('../sources/azure/estate-source.js');
-  return new EstateSource(settings);
+  // Only --save needs the answers as they came: without it each is parsed and let go as it arrives.
+  return new EstateSource({ ...settings, keepBodies: opts.save !== undefined });
 }
 
 /** --save: checked before anything is fetched (a directory, a missing directory, a symlink loop). */

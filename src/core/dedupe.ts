@@ -76,8 +76,8 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
     else groups.set(e.key, [e]);
   }
 
-  // Duplicates per pair of inputs, at fromA * data.length + fromB.
-  const duplicates = new Float64Array(data.length * data.length);
+  // Duplicates per pair of inputs, at fromA * data.length + fromB (sparse: data.length is one per resource and metric).
+  const duplicates = new Map<number, number>();
   const out: RawSeries[][] = data.map(() => []);
   for (const group of groups.values()) {
     const head = group[0]!;
@@ -99,9 +99,7 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
 
   const notes: string[] = [];
   const counts = new Map<string, number>();
-  for (let pair = 0; pair < duplicates.length; pair++) {
-    const n = duplicates[pair]!;
-    if (n === 0) continue;
+  for (const [pair, n] of [...duplicates].sort((a, b) => a[0] - b[0])) {
     const origins = `${data[Math.floor(pair / data.length)]!.origin}\u0000${data[pair % data.length]!.origin}`;
     counts.set(origins, (counts.get(origins) ?? 0) + n);
   }
@@ -199,13 +197,6 @@ function minMax(ts: Float64Array): [number, number] {
  * the same requests twice (once per operation, once in total): refused.
  */
 function checkSplits(def: MetricDef, data: readonly MetricData[], entries: readonly Entry[]): void {
-  interface Span {
-    metric: number;
-    split: string;
-    dims: Record<string, string>;
-    first: number;
-    last: number;
-  }
   const spans = new Map<string, Span>();
   for (const e of entries) {
     if (e.first > e.last) continue;
@@ -216,13 +207,32 @@ function checkSplits(def: MetricDef, data: readonly MetricData[], entries: reado
       s.last = Math.max(s.last, e.last);
     } else spans.set(id, { metric: e.metric, split: e.split, dims: e.dims, first: e.first, last: e.last });
   }
-  const list = [...spans.values()];
+  // Only spans of one resource can meet: compare within each resource (pairs across an estate are quadratic).
+  const byResource = new Map<string, Span[]>();
+  for (const s of spans.values()) {
+    const r = (s.dims[RESOURCE_KEY] ?? '').toLowerCase();
+    const list = byResource.get(r);
+    if (list) list.push(s);
+    else byResource.set(r, [s]);
+  }
+  for (const list of byResource.values()) checkSpans(def, data, list);
+}
+
+interface Span {
+  metric: number;
+  split: string;
+  dims: Record<string, string>;
+  first: number;
+  last: number;
+}
+
+/** Spans of one resource: two splits over the same time are refused. */
+function checkSpans(def: MetricDef, data: readonly MetricData[], list: readonly Span[]): void {
   for (let i = 0; i < list.length; i++) {
     for (let j = i + 1; j < list.length; j++) {
       const a = list[i]!;
       const b = list[j]!;
       if (a.metric === b.metric || a.split === b.split) continue;
-      if ((a.dims[RESOURCE_KEY] ?? '').toLowerCase() !== (b.dims[RESOURCE_KEY] ?? '').toLowerCase()) continue;
       if (a.first > b.last || b.first > a.last) continue;
       const oa = data[a.metric]!.origin;
       const ob = data[b.metric]!.origin;
@@ -256,7 +266,7 @@ interface MergeContext {
   readonly def: MetricDef;
   readonly data: readonly MetricData[];
   readonly dims: Record<string, string>;
-  readonly duplicates: Float64Array;
+  readonly duplicates: Map<number, number>;
 }
 
 /** A series' points as columns in time order, repeated timestamps merged. */
@@ -349,7 +359,8 @@ function combine(a: PointValues, fromA: number, b: PointValues, fromB: number, t
   ) {
     conflict(a, fromA, b, fromB, t, ctx);
   }
-  ctx.duplicates[fromA * ctx.data.length + fromB]!++;
+  const pair = fromA * ctx.data.length + fromB;
+  ctx.duplicates.set(pair, (ctx.duplicates.get(pair) ?? 0) + 1);
   const extra = (ca == null && cb != null) || (ta == null && tb != null) || (aa == null && ab != null) || (mina == null && minb != null) || (maxa == null && maxb != null);
   if (!extra) return a;
   const union: { -readonly [K in AggregationKey]?: number | null } = {};

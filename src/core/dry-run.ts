@@ -98,8 +98,8 @@ export function quotaChecks(p: CallPlan): QuotaCheck[] {
     within: reads <= a.bucket,
     note:
       reads <= a.bucket
-        ? `inside the bucket${fallback > a.bucket ? ` (but a refused batch API would mean ${fallback} reads in one subscription: past the bucket, throttled and retried)` : ''}`
-        : `past the bucket in one subscription: at ${a.refillPerSecond}/s the last ${over} reads take at least ${Math.ceil(over / a.refillPerSecond)} s; throttled calls (429) are retried`,
+        ? `inside the bucket${fallback > a.bucket ? ` (but a refused batch API would mean ${fallback} reads in one subscription: past the bucket, paced at ${a.refillPerSecond}/s, at least ${Math.ceil((fallback - a.bucket) / a.refillPerSecond)} s)` : ''}`
+        : `past the bucket in one subscription: at ${a.refillPerSecond}/s the last ${over} reads take at least ${Math.ceil(over / a.refillPerSecond)} s; acs-metrics paces them so that none is refused`,
   });
   const ids = Math.max(0, ...p.subscriptions.map((s) => s.largestBatch));
   out.push({

@@ -43,8 +43,20 @@ export function resourceFailures(metrics: readonly MetricData[]): ResourceFailur
 
 /** The failure of a resource for a metric, if any. */
 export function failureOf(failures: readonly ResourceFailure[], resourceId: string, metric: string): ResourceFailure | undefined {
-  return failures.find((f) => key(f.resourceId) === key(resourceId) && f.metric.toLowerCase() === metric.toLowerCase());
+  let index = failureIndex.get(failures);
+  if (!index) {
+    index = new Map();
+    for (const f of failures) {
+      const k = `${key(f.resourceId)}|${f.metric.toLowerCase()}`;
+      if (!index.has(k)) index.set(k, f);
+    }
+    failureIndex.set(failures, index);
+  }
+  return index.get(`${key(resourceId)}|${metric.toLowerCase()}`);
 }
+
+/** failureOf's index per list (status asks once per resource and metric). */
+const failureIndex = new WeakMap<readonly ResourceFailure[], Map<string, ResourceFailure>>();
 
 /** One stderr line per failed resource (its metrics together). */
 export function failureNotes(failures: readonly ResourceFailure[]): string[] {

@@ -69,11 +69,30 @@ export interface StatusInput {
 const key = (id: string): string => id.replace(/^\//, '').toLowerCase();
 const rate = (errors: number | null, requests: number | null): number | null => (errors === null || requests === null || requests <= 0 ? null : errors / requests);
 
+/** A result's series by resource (key), built once per result: a row per resource must not scan them all. */
+const seriesByResource = new WeakMap<QueryResult, Map<string, QueryResult['series'][number][]>>();
+
+function seriesOf(result: QueryResult, id: string): readonly QueryResult['series'][number][] {
+  const resDim = result.query.splitBy.find(isResourceDimension);
+  if (!resDim) return result.series;
+  let index = seriesByResource.get(result);
+  if (!index) {
+    index = new Map();
+    for (const s of result.series) {
+      const k = key(s.dimensions[resDim.name] ?? '');
+      const list = index.get(k);
+      if (list) list.push(s);
+      else index.set(k, [s]);
+    }
+    seriesByResource.set(result, index);
+  }
+  return index.get(key(id)) ?? [];
+}
+
 function rowFor(result: QueryResult, id: string): StatusRow | undefined {
   const q = result.query;
-  const resDim = q.splitBy.find(isResourceDimension);
   const opDim = q.splitBy.find((d) => !isResourceDimension(d));
-  const series = result.series.filter((s) => (resDim ? key(s.dimensions[resDim.name] ?? '') === key(id) : true));
+  const series = seriesOf(result, id);
   if (series.length === 0) return undefined;
   let requests: number | null = 0;
   let errors: number | null = q.metric.errors.kind === 'none' ? null : 0;

@@ -69,6 +69,19 @@ export interface EstateSettings {
   seriesCap?: number;
 }
 
+const indexes = new WeakMap<readonly EstateResource[], Map<string, EstateResource>>();
+
+/** The member with this id (any case, with or without the leading slash), through an index kept per list. */
+export function findResource(resources: readonly EstateResource[], id: string): EstateResource | undefined {
+  let index = indexes.get(resources);
+  if (!index) {
+    index = new Map();
+    for (const r of resources) if (!index.has(r.id.toLowerCase())) index.set(r.id.toLowerCase(), r);
+    indexes.set(resources, index);
+  }
+  return index.get(`/${id.replace(/^\//, '')}`.toLowerCase());
+}
+
 const bad = (code: string, message: string, status = 400): Answer => ({ status, body: { error: { code, message } } });
 
 export interface GraphAnswer extends Answer {
@@ -103,6 +116,24 @@ export function answerGraph(estate: EstateSettings, body: unknown, used: number)
   return { status: 200, headers, body: graphPage(estate.shapes ?? {}, { rows, data, offset, more, truncate: estate.truncate }) };
 }
 
+/** Answers computed once per dataset and query (resources share datasets), with the resource id put in after. */
+const memo = new WeakMap<Dataset, Map<string, string>>();
+const PLACEHOLDER = '/subscriptions/@@resource@@';
+
+function memoMetrics(r: EstateResource, params: URLSearchParams, now: number, lateMs: number | undefined): Answer {
+  let byQuery = memo.get(r.dataset);
+  if (!byQuery) memo.set(r.dataset, (byQuery = new Map()));
+  const key = `${params.toString()}|${now}|${lateMs ?? ''}`;
+  let text = byQuery.get(key);
+  if (text === undefined) {
+    const answer = answerMetrics(r.dataset, { params, resourceId: PLACEHOLDER, now, lateMs });
+    if (answer.status !== 200) return answerMetrics(r.dataset, { params, resourceId: r.id, now, lateMs });
+    text = JSON.stringify(answer.body);
+    byQuery.set(key, text);
+  }
+  return { status: 200, body: JSON.parse(text.split(PLACEHOLDER).join(r.id)) as unknown };
+}
+
 /** The answer to POST /subscriptions/{sub}/metrics:getBatch. */
 export function answerBatch(estate: EstateSettings, subscription: string, params: URLSearchParams, body: unknown, now: number): Answer {
   const bad = batchError;
@@ -130,12 +161,12 @@ export function answerBatch(estate: EstateSettings, subscription: string, params
   if (filter !== null) listParams.set('$filter', filter);
   const values: unknown[] = [];
   for (const id of ids as string[]) {
-    const r = estate.resources.find((x) => x.id.toLowerCase() === `/${id.replace(/^\//, '')}`.toLowerCase());
+    const r = findResource(estate.resources, id);
     if (!r || r.missing) {
       values.push({ resourceid: id, error: { code: 'ResourceNotFound', message: `The Resource '${id}' was not found.` } });
       continue;
     }
-    const answer = answerMetrics(r.dataset, { params: listParams, resourceId: r.id, now, lateMs: estate.lateMs });
+    const answer = memoMetrics(r, listParams, now, estate.lateMs);
     if (answer.status !== 200) return answer;
     const b = answer.body as { timespan: string; interval: string; value: unknown[]; namespace: string; resourceregion: string };
     const [starttime, endtime] = b.timespan.split('/');

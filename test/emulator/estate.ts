@@ -40,15 +40,19 @@ export function resourceDataset(i: number, end = NOW_MINUTE): Dataset {
 
 export const resourceName = (i: number): string => `acs-${String(i).padStart(3, '0')}`;
 
+/** `n` subscription ids for large estates: 00000000-0000-4000-8000-00000000e001, ... */
+export const subscriptionIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${(0xe001 + i).toString(16).padStart(12, '0')}`);
+
 /**
- * `count` resources spread over SUBS in turn (resource i in SUBS[i % 3]), resource group rg-<i % 2>,
+ * `count` resources spread over the subscriptions (default SUBS) in turn (resource i in subs[i % subs.length]), resource group rg-<i % 2>,
  * tag env=prod for even i and env=dev for odd i. Datasets are shared between resources with the same
  * data (i % 20) to keep memory small.
  */
-export function makeEstate(count: number, end = NOW_MINUTE): EstateResource[] {
+export function makeEstate(count: number, end = NOW_MINUTE, subs: readonly string[] = SUBS, first = 0): EstateResource[] {
   const datasets = new Map<number, Dataset>();
-  return Array.from({ length: count }, (_, i) => {
-    const sub = SUBS[i % 3]!;
+  return Array.from({ length: count }, (_, n) => {
+    const i = first + n;
+    const sub = subs[i % subs.length]!;
     const rg = `rg-${i % 2}`;
     const name = resourceName(i);
     const key = i % 20;

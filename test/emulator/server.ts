@@ -9,8 +9,9 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Socket } from 'node:net';
 import type { Dataset } from './dataset.js';
 import { answerDefinitions, answerMetrics, API_VERSION, type Answer } from './metrics-api.js';
-import { answerBatch, answerGraph, defaultSubscriptions, type EstateResource, type EstateSettings } from './estate-api.js';
+import { answerBatch, answerGraph, defaultSubscriptions, type EstateResource, type EstateSettings, findResource } from './estate-api.js';
 import { type Api, applyFault, ERROR_BODIES, type Fault, FaultPlan } from './faults.js';
+import { type BucketSettings, latencies, ReadBuckets, readsThrottled, remainingReadsHeader } from './quotas.js';
 import type { TestCert } from './certs.js';
 
 export type { Api, Fault, FaultRule } from './faults.js';
@@ -48,6 +49,16 @@ export interface EmulatorOptions {
   readonly batchForbidden?: readonly string[];
 }
 
+/** What the quotas decided when a request arrived. */
+interface Gate {
+  /** Resource Graph queries before this one in its quota window. */
+  readonly graphUsed?: number;
+  /** Headers every answer carries (the ARM reads left). */
+  readonly headers?: Record<string, string>;
+  /** The 429 to answer instead. */
+  readonly refused?: { status: number; body: unknown; headers: Record<string, string> };
+}
+
 export class Emulator {
   readonly requests: RecordedRequest[] = [];
   /** The faults to inject (see faults.ts). */
@@ -61,12 +72,17 @@ export class Emulator {
   readonly estate: EstateSettings;
   /** A fixed delay before every answer (the benchmark's network latency). */
   latencyMs = 0;
+  /** A delay drawn per request instead (setLatency). */
+  private latencyOf: (() => number) | undefined;
+  /** ARM's read buckets per subscription (limitReads); undefined: reads are not limited. */
+  private reads: ReadBuckets | undefined;
   /** The emulator's clock (default `now` of its options); a test moves it between two runs. */
   clock: number | undefined;
   /** Requests being answered now, and the most at once since the last reset. */
   private inFlight = 0;
   maxInFlight = 0;
   private graphWindow = { start: 0, used: 0 };
+  private members: { dataset: Dataset; list: readonly EstateResource[] } | undefined;
 
   /** The resource of `opts.resource` with the emulator's dataset, as an estate member. */
   private ownResource(): EstateResource {
@@ -119,6 +135,16 @@ export class Emulator {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** A seeded random delay in [minMs, maxMs] before every answer (the same sequence from each call). */
+  setLatency(minMs: number, maxMs: number, seed?: number): void {
+    this.latencyOf = latencies(minMs, maxMs, seed);
+  }
+
+  /** Enforces ARM's read bucket per subscription on Metrics - List and metric definitions (quotas.ts); undefined: off. */
+  limitReads(settings: BucketSettings | undefined): void {
+    this.reads = settings ? new ReadBuckets(settings) : undefined;
+  }
+
   /** Makes the next `times` requests (to one API, or any) fail this way. */
   inject(fault: Fault, times = 1, api?: Api): void {
     this.faults.inject(fault, times, api);
@@ -135,6 +161,12 @@ export class Emulator {
     this.faults.reset();
     this.graphWindow = { start: 0, used: 0 };
     this.maxInFlight = 0;
+    this.reads?.reset();
+  }
+
+  /** Answers refused for throttling (429), counted from the recorded requests. */
+  get throttled(): RecordedRequest[] {
+    return this.requests.filter((r) => r.status === 429);
   }
 
   /** The recorded Metrics - List requests. */
@@ -159,17 +191,33 @@ export class Emulator {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const go = (): void => this.dispatch(req, res, Buffer.concat(chunks).toString('utf8'));
-      if (this.latencyMs <= 0) return go();
+      const gate = this.admit(req, Date.now());
+      const go = (): void => this.dispatch(req, res, Buffer.concat(chunks).toString('utf8'), gate);
+      const delay = this.latencyOf ? this.latencyOf() : this.latencyMs;
+      if (delay <= 0) return go();
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         if (!res.destroyed) go();
-      }, this.latencyMs);
+      }, delay);
       this.timers.add(timer);
     });
   }
 
-  private dispatch(req: IncomingMessage, res: ServerResponse, bodyText: string): void {
+  /** The quotas, counted when a request arrives: ARM's read bucket, Resource Graph's window. */
+  private admit(req: IncomingMessage, now: number): Gate {
+    const lower = new URL(req.url ?? '/', 'https://127.0.0.1').pathname.toLowerCase();
+    if (req.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') {
+      if (now - this.graphWindow.start >= this.estate.quotaResetSeconds * 1000) this.graphWindow = { start: now, used: 0 };
+      return { graphUsed: this.graphWindow.used++ };
+    }
+    const arm = req.method === 'GET' && /\/providers\/microsoft\.insights\/metric(s|definitions)$/.test(lower);
+    const sub = /^\/subscriptions\/([^/]+)\//.exec(lower)?.[1];
+    if (!arm || !this.reads || sub === undefined) return {};
+    const a = this.reads.take(sub, now);
+    return a.ok ? { headers: remainingReadsHeader(a.remaining) } : { refused: readsThrottled(sub, a.retryAfterMs) };
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, bodyText: string, gate: Gate): void {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
@@ -191,7 +239,8 @@ export class Emulator {
       res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `emu-${this.requests.length}`, ...headers });
       res.end(text);
     };
-    const route = this.route(req, url, bodyText);
+    if (gate.refused) return send(gate.refused, gate.refused.headers);
+    const route = this.route(req, url, bodyText, gate);
     if (!route) {
       send({ status: 404, body: { error: { code: 'NoRegisteredProviderFound', message: `No route for ${req.method} ${url.pathname}` } } });
       return;
@@ -199,7 +248,7 @@ export class Emulator {
     const fault = this.faults.take(route.api);
     if (!fault) {
       const answer = route.answer();
-      return send(answer, answer.headers);
+      return send(answer, { ...gate.headers, ...answer.headers });
     }
     applyFault(fault, {
       req,
@@ -218,10 +267,10 @@ export class Emulator {
   }
 
   /** The API a request is for, and its normal answer (computed when asked, after any delay). */
-  private route(req: IncomingMessage, url: URL, bodyText: string): { api: Api; answer: () => Answer & { headers?: Record<string, string> } } | undefined {
+  private route(req: IncomingMessage, url: URL, bodyText: string, gate: Gate): { api: Api; answer: () => Answer & { headers?: Record<string, string> } } | undefined {
     const lower = url.pathname.toLowerCase();
-    if (req.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') return { api: 'graph', answer: () => this.post('graph', url, req, bodyText) };
-    if (req.method === 'POST' && lower.endsWith('/metrics:getbatch')) return { api: 'batch', answer: () => this.post('batch', url, req, bodyText) };
+    if (req.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') return { api: 'graph', answer: () => this.post('graph', url, req, bodyText, gate.graphUsed ?? 0) };
+    if (req.method === 'POST' && lower.endsWith('/metrics:getbatch')) return { api: 'batch', answer: () => this.post('batch', url, req, bodyText, 0) };
     const api = lower.endsWith('/providers/microsoft.insights/metrics') ? 'metrics' : lower.endsWith('/providers/microsoft.insights/metricdefinitions') ? 'definitions' : undefined;
     if (req.method !== 'GET' || api === undefined) return undefined;
     const resourceId = url.pathname.slice(0, lower.indexOf('/providers/microsoft.insights/'));
@@ -229,7 +278,7 @@ export class Emulator {
   }
 
   /** Resource Graph and getBatch. */
-  private post(api: 'graph' | 'batch', url: URL, req: IncomingMessage, bodyText: string): Answer & { headers?: Record<string, string> } {
+  private post(api: 'graph' | 'batch', url: URL, req: IncomingMessage, bodyText: string, graphUsed: number): Answer & { headers?: Record<string, string> } {
     if (req.headers.authorization !== `Bearer ${this.opts.token}`) return { status: 401, body: ERROR_BODIES[401] };
     let body: unknown;
     try {
@@ -239,19 +288,24 @@ export class Emulator {
     }
     if (api === 'graph') {
       if (url.searchParams.get('api-version') !== '2024-04-01') return { status: 400, body: { error: { code: 'InvalidApiVersion', message: 'bad api-version' } } };
-      const now = Date.now();
-      if (now - this.graphWindow.start >= this.estate.quotaResetSeconds * 1000) this.graphWindow = { start: now, used: 0 };
-      return answerGraph(this.estate, body, this.graphWindow.used++);
+      return answerGraph(this.estate, body, graphUsed);
     }
     const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';
-    // The emulator's own resource answers the batch API too (as a member of a one-resource estate).
-    const own = this.estate.resources.some((r) => r.id.toLowerCase() === this.opts.resource.toLowerCase()) ? [] : [this.ownResource()];
-    return answerBatch({ ...this.estate, resources: [...this.estate.resources, ...own] }, sub, url.searchParams, body, this.clock ?? Date.now());
+    return answerBatch({ ...this.estate, resources: this.batchMembers() }, sub, url.searchParams, body, this.clock ?? Date.now());
+  }
+
+  /** The estate and, unless it is a member already, the emulator's own resource (it answers the batch API too). */
+  private batchMembers(): readonly EstateResource[] {
+    if (this.members?.dataset === this.dataset) return this.members.list;
+    const own = findResource(this.estate.resources, this.opts.resource) ? [] : [this.ownResource()];
+    this.members = { dataset: this.dataset, list: [...this.estate.resources, ...own] };
+    return this.members.list;
   }
 
   private compute(api: 'metrics' | 'definitions', resourceId: string, url: URL, req: IncomingMessage): Answer {
     if (req.headers.authorization !== `Bearer ${this.opts.token}`) return { status: 401, body: ERROR_BODIES[401] };
-    const member = this.estate.resources.find((r) => !r.missing && r.id.toLowerCase() === resourceId.toLowerCase());
+    const found = findResource(this.estate.resources, resourceId);
+    const member = found?.missing ? undefined : found;
     if (member && api === 'metrics' && url.searchParams.get('api-version') === API_VERSION) {
       return answerMetrics(member.dataset, { params: url.searchParams, resourceId: member.id, now: this.clock ?? Date.now(), lateMs: this.estate.lateMs });
     }

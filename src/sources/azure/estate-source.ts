@@ -14,6 +14,7 @@
  * 1.0.0: that client reports localized metric names (the core matches REST names), derives a token
  * scope without "/.default" from its audience, and its types lack abortSignal (Ctrl-C and --timeout).
  */
+import { setMaxListeners } from 'node:events';
 import { METRIC_NAMESPACE } from '../../catalog/metrics.js';
 import type { MetricData, Query } from '../../core/model.js';
 import type { Window } from '../../core/window.js';
@@ -23,7 +24,7 @@ import { parseMetricsBody } from '../parse-response.js';
 import type { CostSum, MetricsSource, SourceResult } from '../source.js';
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
-import { batchCalls, capGroups, estatePlan, resourceCalls, SERIES_CAP } from './call-plan.js';
+import { batchCalls, capGroups, estatePlan, type ResourceCall, resourceCalls, SERIES_CAP } from './call-plan.js';
 import { addCost, costLine } from './cost.js';
 import type { Log } from './client.js';
 import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
@@ -32,8 +33,12 @@ import { batchScopeFor } from './endpoint.js';
 import { toCliError } from './errors.js';
 import { type Http, type JsonResponse, openHttp } from './http.js';
 import { mergeBodies } from './merge-bodies.js';
-import { BadAnswerError, RequestTimeoutError, RetriesExhaustedError, type RetrySettings } from './pipeline.js';
+import type { RetrySettings } from './pipeline.js';
 import { planRequests, timespan } from './request-plan.js';
+import { ReadPacer, type ReadLimits, REMAINING_READS_HEADER } from './read-pacer.js';
+import { WorkQueue } from './work-queue.js';
+import { type Entry, type Failure, failedEntry, httpFailure, requestFailure, serviceError } from './estate-failures.js';
+import { CutWatch } from './cut-watch.js';
 import { infoOf, type ResourceInfo } from './resource-info.js';
 import { type Discovery, describeDiscovery, matchesDiscovery, type Selection } from './selection.js';
 
@@ -63,6 +68,13 @@ export interface EstateOptions {
   readonly retry?: Partial<RetrySettings>;
   /** The batch API's cap on time series per query (default SERIES_CAP, 500,000). */
   readonly seriesCap?: number;
+  /**
+   * ARM's read bucket per subscription, which paces the per-resource calls (default ARM_READS: 250,
+   * refilled 25/s); 'off': no pacing (tests, to see what the service refuses).
+   */
+  readonly readLimits?: ReadLimits | 'off';
+  /** Keep the answers as one batch body (SourceResult.raw: --save, export); false: only the parsed data. Default true. */
+  readonly keepBodies?: boolean;
   /** Waits between retries and for the Resource Graph quota (Io.sleep: tests scale them); default a timer. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -73,81 +85,10 @@ export interface EstateResult extends SourceResult {
   readonly calls: { batch: number; perResource: number };
 }
 
-/** An entry of the combined batch body. */
-interface Entry {
-  resourceid: string;
-  starttime: string;
-  endtime: string;
-  interval: string;
-  namespace?: string;
-  resourceregion?: string;
-  value: unknown[];
-}
-
-interface Failure {
-  readonly code: string;
-  readonly message: string;
-}
-
 interface Clients {
   readonly cred: Credential;
   arm?: Http;
   batch?: Http;
-}
-
-/** A failed resource's entry: each metric of the group with the error, no series. */
-function failedEntry(r: ResourceInfo, group: MetricGroup, w: Window, f: Failure): Entry {
-  return {
-    resourceid: `/${r.resource.id}`,
-    starttime: isoTime(w.start),
-    endtime: isoTime(w.end),
-    interval: group.interval,
-    value: group.plans.map((p) => ({
-      id: `/${r.resource.id}/providers/Microsoft.Insights/metrics/${p.metric.rest}`,
-      name: { value: p.metric.rest, localizedValue: p.metric.displayName },
-      errorCode: f.code,
-      errorMessage: f.message,
-      timeseries: [],
-    })),
-  };
-}
-
-function serviceError(res: JsonResponse): { code?: string; message?: string } {
-  const b = res.body as { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown } | undefined;
-  const o = b?.error ?? b;
-  return { code: typeof o?.code === 'string' ? o.code : undefined, message: typeof o?.message === 'string' ? o.message : undefined };
-}
-
-/** The batch API's 500,000-series cap, met although the calls were cut under it by estimate. */
-const seriesCapMessage = (what: string): string =>
-  `the batch call asked for more time series than Azure Monitor answers in one query (500,000; ${what}): narrow the query (fewer split dimensions, --operation) and run again`;
-
-/** What a non-200 answer means for the resources it was about. */
-function httpFailure(res: JsonResponse): Failure {
-  const { code, message } = serviceError(res);
-  const tag = `HTTP ${res.status}${code ? ` ${code}` : ''}`;
-  if (code === 'QueryThrottledException' || /QueryThrottledException/.test(message ?? '')) {
-    return { code: 'QueryThrottledException', message: seriesCapMessage(`${tag}${message ? `: ${oneLine(message, 160)}` : ''}`) };
-  }
-  if (res.status === 403) return { code: code ?? 'AuthorizationFailed', message: `access denied (${tag}): reading metrics needs the Monitoring Reader role` };
-  if (res.status === 404 && code === 'PathNotFound') return { code, message: `the endpoint has no such path (${tag}): check --batch-endpoint` };
-  if (res.status === 404) return { code: code ?? 'ResourceNotFound', message: `resource not found (${tag})` };
-  return { code: code ?? `HTTP${res.status}`, message: `Azure Monitor answered ${tag}${message ? `: ${oneLine(message, 200)}` : ''}` };
-}
-
-/** Failures that stay with the resources of one request; anything else stops the run. */
-function requestFailure(err: unknown): Failure | undefined {
-  if (err instanceof RetriesExhaustedError && err.serviceCode === 'QueryThrottledException') {
-    return { code: err.serviceCode, message: seriesCapMessage(`HTTP ${err.status} QueryThrottledException, still after ${err.retries} retries`) };
-  }
-  if (err instanceof RetriesExhaustedError) {
-    const what = err.status === 429 || err.status === 529 || err.status === 503 ? `throttled out (HTTP ${err.status})` : `HTTP ${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ''}`;
-    const why = err.askedWaitMs !== undefined ? `, and asked to wait ${humanDuration(err.askedWaitMs)}, longer than acs-metrics waits` : `, still after ${err.retries} ${err.retries === 1 ? 'retry' : 'retries'}`;
-    return { code: err.status === 429 ? 'TooManyRequests' : `HTTP${err.status}`, message: `${what}${why}` };
-  }
-  if (err instanceof RequestTimeoutError) return { code: 'Timeout', message: `${err.message} (raise --timeout)` };
-  if (err instanceof BadAnswerError) return { code: 'BadAnswer', message: err.message };
-  return undefined;
 }
 
 export class EstateSource implements MetricsSource {
@@ -247,82 +188,105 @@ export class EstateSource implements MetricsSource {
     const calls = { batch: 0, perResource: 0 };
     if (groups.length === 0 || resources.length === 0) return { metrics: [], raw: [], anchor: now, resources, calls };
     this.cost = undefined;
-    const entries = await this.run(resources, groups, calls, signal);
+    // Batch calls, paced reads and their retries each listen for Ctrl-C on the one signal.
+    if (signal) setMaxListeners(0, signal);
+    const cut = new CutWatch(groups);
+    const { settled, entries } = await this.run(resources, groups, calls, cut, signal);
     const cost = this.cost as CostSum | undefined;
     if (cost) log.trace(costLine(cost));
-    warnIfCut(groups, entries, log);
-    const body = { values: entries };
-    const metrics: MetricData[] = parseMetricsBody(body, ORIGIN);
-    const failed = entries.filter((e) => e.value.every((m) => isFailure((m as { errorCode?: unknown }).errorCode)));
-    if (failed.length === entries.length) {
-      const first = (entries[0]!.value[0] as { errorMessage?: string }).errorMessage ?? 'no data';
-      const id = entries[0]!.resourceid;
-      throw new DataError(resources.length === 1 ? `${id}: ${first}` : `every resource failed; the first, ${id}: ${first}`);
+    for (const w of cut.warnings()) log.warn(w);
+    const metrics: MetricData[] = settled.flatMap((s) => s.metrics);
+    if (settled.every((s) => s.failed)) {
+      const first = settled[0]!;
+      const message = first.message ?? 'no data';
+      throw new DataError(resources.length === 1 ? `${first.resourceid}: ${message}` : `every resource failed; the first, ${first.resourceid}: ${message}`);
     }
-    return { metrics, raw: [body], anchor: now, resources, calls, ...(cost ? { cost } : {}) };
+    return { metrics, raw: entries ? [{ values: entries }] : [], anchor: now, resources, calls, ...(cost ? { cost } : {}) };
   }
 
-  /** Every call, --concurrency at a time: batch first, then per-resource for what batch could not serve. */
-  private async run(resources: readonly ResourceInfo[], groups: readonly MetricGroup[], calls: EstateResult['calls'], signal?: AbortSignal): Promise<Entry[]> {
+  /**
+   * Every call: batch calls --concurrency at a time and, beside them, --concurrency at a time too, the
+   * per-resource calls (every resource without a batch endpoint; a subscription's resources as soon as
+   * the batch API refuses it), each paced by its subscription's read bucket (read-pacer.ts).
+   */
+  private async run(
+    resources: readonly ResourceInfo[],
+    groups: readonly MetricGroup[],
+    calls: EstateResult['calls'],
+    cut: CutWatch,
+    signal?: AbortSignal,
+  ): Promise<{ settled: Settled[]; entries?: Entry[] }> {
     const o = this.opts;
-    // (group, resource, window) -> entry
+    const keep = o.keepBodies !== false;
+    // (group, resource, window) -> entry, until the resource's group is whole; then (group, resource, 0) -> settled.
     const got = new Map<string, Entry>();
+    const done = new Map<string, Settled>();
     const key = (g: number, r: ResourceInfo, w: number): string => `${g}|${r.resource.id.toLowerCase()}|${w}`;
-    const perResource: ResourceInfo[] = [];
-    const refused = new Map<string, string>();
-    if (o.batchEndpoint === undefined) {
-      if (o.noBatchReason) o.log.note(o.noBatchReason);
-      perResource.push(...resources);
-    } else {
-      await this.pool(batchCalls(resources, groups, this.cap), signal, async (t) => {
-        if (refused.has(t.subscription.toLowerCase())) return;
-        calls.batch++;
-        const g = groups[t.gi]!;
-        const w = g.windows[t.wi]!;
-        const res = await this.callBatch(t.subscription, t.resources, g, w, signal);
-        if ('refused' in res) {
-          if (!refused.has(t.subscription.toLowerCase())) refused.set(t.subscription.toLowerCase(), res.refused);
-          return;
-        }
-        for (const r of t.resources) got.set(key(t.gi, r, t.wi), res.entries.get(`/${r.resource.id}`.toLowerCase()) ?? failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }));
-      });
-      for (const [sub, why] of refused) {
-        o.log.note(
-          `the metrics batch API refused subscription ${sub} (${why}): using one request per resource there (slower); for the batch path, grant Monitoring Reader on the subscription (az role assignment create --role "Monitoring Reader" --scope /subscriptions/${sub})`,
-        );
-        perResource.push(...resources.filter((r) => r.resource.subscription.toLowerCase() === sub));
-      }
-    }
-    await this.pool(resourceCalls(perResource, groups), signal, async (t) => {
+    // Without --save, an entry of a one-window group becomes MetricData at once: its JSON is not kept.
+    const put = (gi: number, r: ResourceInfo, wi: number, e: Entry): void => {
+      if (!keep && groups[gi]!.windows.length === 1) done.set(key(gi, r, 0), settle(e, cut));
+      else got.set(key(gi, r, wi), e);
+    };
+    const refused = new Set<string>();
+    const pacer = o.readLimits === 'off' ? undefined : new ReadPacer(o.readLimits);
+    // Up to --concurrency reads in flight, beside up to --concurrency batch calls (another API, another host).
+    const perResource = new WorkQueue<ResourceCall>(o.concurrency, async (t) => {
       calls.perResource++;
       const g = groups[t.gi]!;
-      got.set(key(t.gi, t.resource, t.wi), await this.callOne(t.resource, g, g.windows[t.wi]!, signal));
+      put(t.gi, t.resource, t.wi, await this.callOne(t.resource, g, g.windows[t.wi]!, pacer, signal));
     });
+    if (o.batchEndpoint === undefined) {
+      if (o.noBatchReason) o.log.note(o.noBatchReason);
+      perResource.add(resourceCalls(resources, groups));
+    } else {
+      try {
+        await this.pool(batchCalls(resources, groups, this.cap), signal, async (t) => {
+          const sub = t.subscription.toLowerCase();
+          if (refused.has(sub)) return;
+          calls.batch++;
+          const g = groups[t.gi]!;
+          const w = g.windows[t.wi]!;
+          const res = await this.callBatch(t.subscription, t.resources, g, w, signal);
+          if ('refused' in res) {
+            if (refused.has(sub)) return;
+            refused.add(sub);
+            o.log.note(
+              `the metrics batch API refused subscription ${sub} (${res.refused}): using one request per resource there (slower); for the batch path, grant Monitoring Reader on the subscription (az role assignment create --role "Monitoring Reader" --scope /subscriptions/${sub})`,
+            );
+            perResource.add(resourceCalls(resources.filter((r) => r.resource.subscription.toLowerCase() === sub), groups));
+            return;
+          }
+          for (const r of t.resources) put(t.gi, r, t.wi, res.entries.get(`/${r.resource.id}`.toLowerCase()) ?? failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }));
+        });
+      } catch (err) {
+        perResource.stop(err);
+        await perResource.done().catch(() => undefined);
+        throw err;
+      }
+    }
+    await perResource.done();
+    if (signal?.aborted) throw new InterruptedError();
+    if (pacer && pacer.waitedMs > 0) o.log.trace(`paced Resource Manager reads (${pacer.limits.bucket} per subscription, refilled ${pacer.limits.refillPerSecond}/s): the reads waited ${humanDuration(pacer.waitedMs)}, added up over the reads in flight`);
     // One entry per resource and group, the windows merged, in resource then group order.
-    const out: Entry[] = [];
+    const settled: Settled[] = [];
+    const entries: Entry[] = [];
     for (const r of resources) {
       groups.forEach((g, gi) => {
-        const parts = g.windows.map((_, wi) => got.get(key(gi, r, wi))!);
-        out.push(mergeEntries(parts));
+        const ready = done.get(key(gi, r, 0));
+        if (ready) return void settled.push(ready);
+        const e = mergeEntries(g.windows.map((_, wi) => got.get(key(gi, r, wi))!));
+        if (keep) entries.push(e);
+        settled.push(settle(e, cut));
       });
     }
-    return out;
+    return { settled, ...(keep ? { entries } : {}) };
   }
 
   private async pool<T>(tasks: readonly T[], signal: AbortSignal | undefined, work: (t: T) => Promise<void>): Promise<void> {
-    let next = 0;
+    const queue = new WorkQueue<T>(this.opts.concurrency, work);
+    queue.add(tasks);
     let failure: unknown;
-    const worker = async (): Promise<void> => {
-      while (failure === undefined && next < tasks.length) {
-        const t = tasks[next++]!;
-        try {
-          await work(t);
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, tasks.length) }, worker));
+    await queue.done().catch((err: unknown) => (failure = err ?? new Error('a call failed')));
     if (signal?.aborted) throw new InterruptedError();
     if (failure !== undefined) throw failure;
   }
@@ -367,10 +331,10 @@ export class EstateSource implements MetricsSource {
       return { entries: new Map(), failure: { code: 'NotABatchResponse', message: `the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)` } };
     }
     const entries = new Map<string, Entry>();
+    const asked = new Map(resources.map((x) => [`/${x.resource.id}`.toLowerCase(), x]));
     for (const v of values as Record<string, unknown>[]) {
       if (typeof v?.resourceid !== 'string') continue;
-      const id = `/${v.resourceid.replace(/^\//, '')}`;
-      const r = resources.find((x) => `/${x.resource.id}`.toLowerCase() === id.toLowerCase());
+      const r = asked.get(`/${v.resourceid.replace(/^\//, '')}`.toLowerCase());
       if (!r) continue;
       this.cost = addCost(this.cost, v.cost);
       const error = v.error as { code?: unknown; message?: unknown } | undefined;
@@ -395,7 +359,7 @@ export class EstateSource implements MetricsSource {
     return { entries };
   }
 
-  private async callOne(r: ResourceInfo, g: MetricGroup, w: Window, signal?: AbortSignal): Promise<Entry> {
+  private async callOne(r: ResourceInfo, g: MetricGroup, w: Window, pacer: ReadPacer | undefined, signal?: AbortSignal): Promise<Entry> {
     const o = this.opts;
     const params = new URLSearchParams({
       'api-version': METRICS_API_VERSION,
@@ -410,7 +374,9 @@ export class EstateSource implements MetricsSource {
     const http = await this.arm(signal);
     let res: JsonResponse;
     try {
+      const taken = await pacer?.take(r.resource.subscription, signal);
       res = await http.get(url, signal);
+      if (taken) pacer!.observe(taken, res.headers.get(REMAINING_READS_HEADER));
     } catch (err) {
       const f = requestFailure(err);
       if (f) return failedEntry(r, g, w, f);
@@ -439,24 +405,23 @@ export class EstateSource implements MetricsSource {
 /** A metric's errorCode that says it failed (no errorCode, or "Success" in any case, is success). */
 const isFailure = (code: unknown): boolean => typeof code === 'string' && code.toLowerCase() !== 'success';
 
-/** A metric answered with exactly `top` series (per resource) may have lost some: say so once per metric. */
-function warnIfCut(groups: readonly MetricGroup[], entries: readonly Entry[], log: Log): void {
-  const cut = new Set<string>();
-  for (const g of groups) {
-    if (g.filter === '') continue;
-    for (const e of entries) {
-      for (const m of e.value as { name?: { value?: unknown }; timeseries?: unknown }[]) {
-        const name = typeof m?.name?.value === 'string' ? m.name.value : undefined;
-        if (name && g.plans.some((p) => p.metric.rest.toLowerCase() === name.toLowerCase()) && Array.isArray(m.timeseries) && m.timeseries.length >= g.top) {
-          cut.add(`${name}|${g.top}`);
-        }
-      }
-    }
-  }
-  for (const k of cut) {
-    const [name, top] = k.split('|');
-    log.warn(`Azure Monitor returned ${top} series for ${name} of a resource, the most acs-metrics asked for (top=${top}): some series may be missing`);
-  }
+/** A resource's entry for a group as MetricData, and whether every metric of it failed. */
+interface Settled {
+  readonly metrics: MetricData[];
+  readonly failed: boolean;
+  readonly message?: string;
+  readonly resourceid: string;
+}
+
+function settle(e: Entry, cut: CutWatch): Settled {
+  cut.see(e);
+  const first = e.value[0] as { errorMessage?: string } | undefined;
+  return {
+    metrics: parseMetricsBody({ values: [e] }, ORIGIN),
+    failed: e.value.every((m) => isFailure((m as { errorCode?: unknown }).errorCode)),
+    ...(first?.errorMessage !== undefined ? { message: first.errorMessage } : {}),
+    resourceid: e.resourceid,
+  };
 }
 
 /** The windows' entries of one resource as one entry (merge-bodies.ts joins the series). */

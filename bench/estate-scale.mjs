@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+/**
+ * The estate at scale (run by bench/estate.mjs, or alone after `npm run build`:
+ * node bench/estate-scale.mjs [--quick] [--no-write] [--check]): `status --all-subscriptions -m all`
+ * over 10,000 ACS resources in 200 subscriptions, plus one subscription of 500 resources where the
+ * batch API answers 403 (read one resource at a time through Resource Manager), against the test
+ * emulator with the service limits on: Resource Graph's 15 queries per 5 s, 50 ids per getBatch,
+ * ARM's read bucket (250, refilled 25/s per subscription) answering 429 + Retry-After when passed,
+ * and a latency of 150 to 400 ms per call (seeded).
+ *
+ * The quota-bound minimum comes from the plan (`--dry-run -o json`, the calls per subscription) and
+ * the quotas: Resource Graph's pages one after the other (and a 5 s wait per 15), then the longer of
+ * the batch calls (no rate quota: one round of latency) and the refused subscription's reads (one
+ * batch call to learn of the refusal, its bucket at once, the rest at the refill rate, the last
+ * answer's latency), each at the mean latency. Target: within 1.25x of it, no request refused (429s
+ * counted at the emulator), peak RSS under 300 MB; and memory flat: 5,000 vs 10,000 resources (no
+ * refused subscription, 20 ms latency) within 1.2x. --quick: a tenth of the estate (for small
+ * machines), never written to BENCHMARKS.md.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = join(ROOT, '.bench');
+const BIN = join(ROOT, 'bin', 'acs-metrics.js');
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const WRITE = !argv.includes('--no-write') && !QUICK;
+const SCALE = QUICK ? 10 : 1;
+const LATENCY = [150, 400];
+const MEAN_LATENCY_S = (LATENCY[0] + LATENCY[1]) / 2 / 1000;
+const GRAPH = { queries: 15, windowSeconds: 5 };
+const ARM = { bucket: 250, refillPerSecond: 25 };
+const TARGETS = { time: 1.25, rssMiB: 300, flat: 1.2 };
+const TIMED = { resources: 10_000 / SCALE, subscriptions: 200 / SCALE, forbidden: 500 / SCALE, latencyMs: LATENCY, quotas: true };
+const FLAT = [5_000 / SCALE, 10_000 / SCALE].map((n) => ({ resources: n, subscriptions: n / 50, latencyMs: 20, quotas: true }));
+
+async function bundle() {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const out = join(BENCH_DIR, 'estate-emulator.mjs');
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [join(ROOT, 'bench', 'estate-emulator.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'error' });
+  return out;
+}
+
+async function startEmulator(file, config) {
+  const child = spawn(process.execPath, [file, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((res, rej) => {
+    createInterface({ input: child.stdout }).once('line', res);
+    child.once('exit', (code) => rej(new Error(`the emulator exited (${code})`)));
+  });
+  return { child, ...JSON.parse(line) };
+}
+
+const stats = async (port, reset = false) => (await fetch(`http://127.0.0.1:${port}/stats`, { method: reset ? 'POST' : 'GET' })).json();
+
+function runCli(args, emu) {
+  const rssFile = join(BENCH_DIR, `estate-scale-rss-${process.pid}.txt`);
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    NODE_EXTRA_CA_CERTS: emu.caFile,
+    ACS_METRICS_ACCESS_TOKEN: emu.token,
+    ACS_METRICS_ENDPOINT: emu.endpoint,
+    ACS_METRICS_BATCH_ENDPOINT: emu.endpoint,
+    BENCH_MAXRSS_FILE: rssFile,
+  };
+  const t0 = process.hrtime.bigint();
+  const preload = pathToFileURL(join(ROOT, 'bench', 'maxrss-preload.mjs')).href;
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, ['--import', preload, BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    let err = '';
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) return rej(new Error(`acs-metrics ${args.join(' ')} failed (exit ${code}):\n${err}`));
+      const rssKiB = Number(readFileSync(rssFile, 'utf8').trim());
+      rmSync(rssFile, { force: true });
+      res({ ms, rssKiB, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+    });
+  });
+}
+
+/** The quota-bound minimum (seconds) of the plan, the refused subscription's reads included, and its parts. */
+export function minimumTime(plan, refused, latencyS = MEAN_LATENCY_S) {
+  const pages = plan.totals.resourceGraphPages;
+  const graph = pages * latencyS + Math.max(0, Math.ceil(pages / GRAPH.queries) - 1) * GRAPH.windowSeconds;
+  const batch = plan.subscriptions.some((s) => s.batchCalls > 0 && !refused.includes(s.subscription.toLowerCase())) ? latencyS : 0;
+  const reads = Math.max(0, ...plan.subscriptions.filter((s) => refused.includes(s.subscription.toLowerCase())).map((s) => s.perResourceCallsIfBatchRefused));
+  const arm = reads === 0 ? 0 : latencyS + Math.max(0, reads - ARM.bucket) / ARM.refillPerSecond + latencyS;
+  return { seconds: graph + Math.max(batch, arm), graph, batch, arm, reads, pages };
+}
+
+const COMMON = ['status', '--all-subscriptions', '--metric', 'all', '-o', 'json'];
+
+async function timedRun(file) {
+  const emu = await startEmulator(file, TIMED);
+  try {
+    const plan = JSON.parse((await runCli([...COMMON, '--dry-run'], emu)).stdout);
+    const refused = [emu.forbidden.toLowerCase()];
+    const min = minimumTime(plan, refused);
+    await stats(emu.statsPort, true);
+    const r = await runCli(COMMON, emu);
+    const n = await stats(emu.statsPort);
+    const doc = JSON.parse(r.stdout);
+    const total = TIMED.resources + TIMED.forbidden;
+    if (doc.resources.length !== total || doc.partial) throw new Error(`status: ${doc.resources.length} resources of ${total}, partial ${doc.partial}`);
+    process.stderr.write(`bench: estate-scale: ${total} resources: ${(r.ms / 1000).toFixed(1)} s (minimum ${min.seconds.toFixed(1)} s), ${n.requests} requests, ${n.throttled} refused, ${(r.rssKiB / 1024).toFixed(0)} MiB; arrivals ${JSON.stringify(n.spans)}\n`);
+    return { ms: r.ms, rssMiB: r.rssKiB / 1024, stats: n, min, plan };
+  } finally {
+    emu.child.kill('SIGTERM');
+  }
+}
+
+async function flatRuns(file) {
+  const out = [];
+  for (const config of FLAT) {
+    const emu = await startEmulator(file, config);
+    try {
+      const r = await runCli(COMMON, emu);
+      const n = await stats(emu.statsPort);
+      const doc = JSON.parse(r.stdout);
+      if (doc.resources.length !== config.resources || doc.partial) throw new Error(`status: ${doc.resources.length} resources of ${config.resources}`);
+      process.stderr.write(`bench: estate-scale: memory at ${config.resources} resources: ${(r.rssKiB / 1024).toFixed(0)} MiB, ${(r.ms / 1000).toFixed(1)} s, ${n.requests} requests\n`);
+      out.push({ resources: config.resources, rssMiB: r.rssKiB / 1024, ms: r.ms });
+    } finally {
+      emu.child.kill('SIGTERM');
+    }
+  }
+  return out;
+}
+
+async function main() {
+  const file = await bundle();
+  const t = await timedRun(file);
+  const flat = await flatRuns(file);
+  const ratio = t.ms / 1000 / t.min.seconds;
+  const growth = flat[1].rssMiB / flat[0].rssMiB;
+  const met = { time: ratio <= TARGETS.time, refused: t.stats.throttled === 0, rss: t.rssMiB < TARGETS.rssMiB, flat: growth <= TARGETS.flat };
+  const word = (ok) => (ok ? 'met' : 'MISSED');
+  const s = t.stats;
+  const lines = [
+    `Estate at scale: ${TIMED.resources.toLocaleString('en-US')} resources in ${TIMED.subscriptions} subscriptions + ${TIMED.forbidden} in one subscription the batch API refuses (403), all catalog metrics, emulator latency ${LATENCY[0]}-${LATENCY[1]} ms per call, quotas on, --concurrency 8 (default), one run.`,
+    '',
+    '| | Resource Graph | getBatch | Metrics - List (ARM) | refused (429) | wall time | quota-bound minimum | peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
+    `| status --all-subscriptions -m all | ${s.graph.requests} | ${s.batch.requests} | ${s.metrics.requests} | ${s.throttled} | ${(t.ms / 1000).toFixed(1)} s | ${t.min.seconds.toFixed(1)} s | ${t.rssMiB.toFixed(0)} MiB |`,
+    '',
+    `Minimum: ${t.min.pages} Resource Graph pages one after the other (${t.min.graph.toFixed(1)} s), then the refused subscription's ${t.min.reads} reads: a batch call to learn of the 403, ${ARM.bucket} at once, ${t.min.reads - ARM.bucket} at ${ARM.refillPerSecond}/s, the last answer (${t.min.arm.toFixed(1)} s), beside the batch calls (no rate quota; ${t.min.batch.toFixed(2)} s), at the mean latency of ${(MEAN_LATENCY_S * 1000).toFixed(0)} ms.`,
+    '',
+    `| memory | ${flat.map((f) => `${f.resources.toLocaleString('en-US')} resources`).join(' | ')} |`,
+    `|---|${flat.map(() => '---').join('|')}|`,
+    `| peak RSS (20 ms latency, no refused subscription) | ${flat.map((f) => `${f.rssMiB.toFixed(0)} MiB`).join(' | ')} |`,
+    '',
+    `Wall time ${ratio.toFixed(2)}x the minimum (target <= ${TARGETS.time}x: ${word(met.time)}); ${s.throttled} requests refused (target 0: ${word(met.refused)}); peak RSS ${t.rssMiB.toFixed(0)} MiB (target < ${TARGETS.rssMiB} MiB: ${word(met.rss)}); memory ${growth.toFixed(2)}x from ${flat[0].resources.toLocaleString('en-US')} to ${flat[1].resources.toLocaleString('en-US')} resources (target <= ${TARGETS.flat}x: ${word(met.flat)}).`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (WRITE) {
+    const path = join(ROOT, 'BENCHMARKS.md');
+    const START = '<!-- bench:estate-scale:start -->';
+    const END = '<!-- bench:estate-scale:end -->';
+    const text = readFileSync(path, 'utf8');
+    const at = text.indexOf(START);
+    if (at < 0) throw new Error(`BENCHMARKS.md has no ${START} marker`);
+    writeFileSync(path, `${text.slice(0, at)}${START}\n${lines.join('\n')}\n${END}${text.slice(text.indexOf(END) + END.length)}`);
+  }
+  if (argv.includes('--check') && !Object.values(met).every(Boolean)) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
