@@ -50,7 +50,7 @@ function groupOf(into: Groups, query: Query, series: RawSeries, splitKeys: reado
 }
 
 /** Feeds every point of a series in the window to addAt, checking each is on the data's grid. */
-function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: AddAt): void {
+export function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: AddAt): void {
   const { grid, window, intervalMs } = b;
   const gridMs = grid?.grainMs ?? null;
   const gridOrigin = grid?.origin ?? 0;

@@ -73,7 +73,7 @@ function resourceList(metric: MetricDef, metrics: readonly MetricData[]): QueryR
  * split over several resources; a default split the data lacks dropped, with a note). A dimension the
  * query filters or splits by that the data lacks is a data error.
  */
-function selectData(asked: Query, data: QueryData, notes: string[]): { query: Query; metrics: readonly MetricData[]; origin: string } {
+export function selectData(asked: Query, data: QueryData, notes: string[]): { query: Query; metrics: readonly MetricData[]; origin: string } {
   // The same points from two places count once; several resources are split or noted, never merged silently.
   const deduplicated = dedupeMetric(asked.metric, selectMetric(asked.metric, data.metrics, notes));
   notes.push(...deduplicated.notes);
