@@ -77,3 +77,24 @@ describe('acs-metrics catalog', () => {
     expect(r.stdout).toContain('acs-metrics catalog --operation create');
   });
 });
+
+describe('catalog -o, as every command spells its format', () => {
+  it('-o json is --json, for the catalog, one metric and an operation search', async () => {
+    for (const args of [[], ['router'], ['--operation', 'create']]) {
+      const a = await run(['catalog', ...args, '-o', 'json']);
+      const b = await run(['catalog', ...args, '--json']);
+      expect(a.code).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+      expect(JSON.parse(a.stdout)).toBeTruthy();
+    }
+    const table = await run(['catalog', 'router', '--output', 'TABLE']);
+    expect(table.stdout).toBe((await run(['catalog', 'router'])).stdout);
+  });
+
+  it('an unknown format, or one that --json contradicts, is exit 2 in one line', async () => {
+    const bad = await run(['catalog', '-o', 'yaml']);
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, '', 'error: invalid --output "yaml": expected one of table, json\n']);
+    const both = await run(['catalog', '-o', 'table', '--json']);
+    expect([both.code, both.stdout, both.stderr]).toEqual([2, '', 'error: --json and --output table disagree: give one of them\n']);
+  });
+});

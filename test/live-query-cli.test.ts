@@ -263,3 +263,26 @@ describe('--save', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('live definitions against the emulator', () => {
+  it('lists the default aggregation Azure gives each metric, so the catalog compares equal', async () => {
+    const r = await live(['definitions', '--resource', RESOURCE, '-o', 'json']);
+    expect(r.stdout).toBe((await live(['definitions', '--resource', RESOURCE, '--json'])).stdout);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { metrics: { rest: string; status: string; primaryAggregation: unknown }[] };
+    const onResource = doc.metrics.filter((m) => m.status !== 'catalog-only');
+    expect(onResource.map((m) => [m.rest, m.status, m.primaryAggregation])).toEqual([
+      ['APIRequestChat', 'same', null],
+      ['ApiRequestRouter', 'same', null],
+      ['ApiRequestRooms', 'same', null],
+    ]);
+  });
+
+  it('refuses an unknown format before any request', async () => {
+    h.emulator.reset();
+    const r = await live(['definitions', '--resource', RESOURCE, '-o', 'csv']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'error: invalid --output "csv": expected one of table, json\n']);
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+});

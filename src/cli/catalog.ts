@@ -7,12 +7,12 @@ import { catalogJson, catalogOverview, metricDetail, operationsJson, operationTa
 import type { Register } from './register.js';
 import { outputWidth, parseWidth } from './width.js';
 import { METRIC_ALIASES, offerArgument } from './option-values.js';
+import { addTableOrJson, type TableOrJsonOptions, wantsJson } from './table-or-json.js';
 
 const listOf = (items: readonly string[]): string =>
   items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
-interface CatalogOptions {
-  json?: boolean;
+interface CatalogOptions extends TableOrJsonOptions {
   operation?: string;
   width?: string;
 }
@@ -25,7 +25,8 @@ export const registerCatalog: Register = (program, action) => {
   offerArgument(cmd, 0, METRIC_ALIASES);
   cmd
     .option('--operation <fragment>', 'find operations whose name contains a fragment, across metrics')
-    .option('--json', 'print JSON (see the README for its shape)')
+    .option('--json', 'print JSON (see the README for its shape)');
+  addTableOrJson(cmd)
     .option('--width <columns>', "fit tables to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped)")
     .addHelpText(
       'after',
@@ -39,6 +40,7 @@ Examples:
     .action(
       action<CatalogOptions>(async (args, opts, ctx) => {
         const [name] = args;
+        const json = wantsJson(opts);
         const width = outputWidth(ctx.io, parseWidth(opts.width));
         if (opts.operation !== undefined) {
           if (name !== undefined) throw new UsageError('give either a metric or --operation, not both');
@@ -51,11 +53,11 @@ Examples:
             const dym = didYouMean(suggest(opts.operation, labels));
             ctx.note(`no operation name contains "${opts.operation}"${dym ? `; ${dym}` : ''}`);
           }
-          ctx.io.stdout.write(opts.json ? operationsJson(hits) : hits.length > 0 ? operationTable(hits, ctx.out, width) : '');
+          ctx.io.stdout.write(json ? operationsJson(hits) : hits.length > 0 ? operationTable(hits, ctx.out, width) : '');
           return EXIT.OK;
         }
         const metrics = name === undefined ? METRICS : [resolveMetric(name)];
-        if (opts.json) ctx.io.stdout.write(catalogJson(metrics));
+        if (json) ctx.io.stdout.write(catalogJson(metrics));
         else if (name !== undefined) ctx.io.stdout.write(metricDetail(metrics[0]!, ctx.out, width));
         else {
           const overview = catalogOverview(metrics, ctx.out, width);

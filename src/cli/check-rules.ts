@@ -186,7 +186,7 @@ export async function readRules(opts: RuleOptions, problems: Problems, ctx: Cont
     if (list) {
       // Several metrics: a rule each; with "all", metrics without an error rate are left out of an error-rate check.
       const all = opts.metric!.trim().toLowerCase() === 'all';
-      const metrics = parseMetricList(opts.metric!, problems).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
+      const metrics = parseMetricList(opts.metric!, problems, (opts.fixture ?? []).length > 0).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
       rules = metrics.map((m) => {
         const rule = ruleFromFlags(m, opts, parts, problems);
         return opts.ruleName?.trim() ? { ...rule, name: `${rule.name} (${m.alias})` } : rule;

@@ -83,7 +83,7 @@ function planCheck(list: readonly GateRule[], opts: CheckOptions, json: boolean,
 
 /** `--metric all` on files: the rules of the metrics the files hold; the others are noted, not failed. */
 function heldRules(list: readonly GateRule[], data: SourceResult, ctx: Context): readonly GateRule[] {
-  const { held, absent } = metricsInFiles([...new Set(list.map((r) => r.metric))], data.metrics);
+  const { held, absent } = metricsInFiles([...new Set(list.map((r) => r.metric))], data.metrics, true);
   if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${absent.map((m) => m.alias).join(', ')})`);
   const note = absentNote(absent, 'not checked');
   if (note) ctx.note(note);

@@ -8,6 +8,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { type GridColumn, renderGrid, wrapLines } from '../render/grid.js';
 import type { DefinitionsDiff, MetricComparison } from '../sources/azure/definitions-diff.js';
 import type { Register } from './register.js';
+import { addTableOrJson, type TableOrJsonOptions, wantsJson } from './table-or-json.js';
 import { resolve } from 'node:path';
 import { aggregationDef } from '../catalog/aggregations.js';
 import { extraJson } from '../catalog/extra.js';
@@ -26,8 +27,7 @@ import { addAzureOptions, type AzureOptions, azureTarget, fetchData, liveSetting
 
 export const DEFINITIONS_SCHEMA_VERSION = 1;
 
-interface DefinitionsOptions extends AzureOptions {
-  json?: boolean;
+interface DefinitionsOptions extends AzureOptions, TableOrJsonOptions {
   values?: boolean;
   since?: string;
   writeExtra?: string;
@@ -171,7 +171,8 @@ export const registerDefinitions: Register = (program, action) => {
     .description("compare a resource's live metric definitions with the built-in catalog (exit 0: differences are reported, not errors)");
   addAzureOptions(cmd);
   cmd
-    .option('--json', 'print JSON (schemaVersion, resource, differing, metrics[] with status same|different|catalog-only|resource-only)')
+    .option('--json', 'print JSON (schemaVersion, resource, differing, metrics[] with status same|different|catalog-only|resource-only)');
+  addTableOrJson(cmd)
     .option('--values', 'also list the operation-like values each metric emitted (Operation, EventTypeName, MessageStatus...), flagging those the catalog lacks')
     .option('--since <duration>', `the window for --values (default ${VALUES_WINDOW})`)
     .option('--write-extra <file>', 'write the values not in the catalog as JSON for --catalog-extra (implies --values)')
@@ -191,6 +192,7 @@ Examples:
       action<DefinitionsOptions>(async (args, opts, ctx) => {
         if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the resource with --resource`);
         parseWidth(opts.width);
+        const json = wantsJson(opts);
         const target = await azureTarget(opts, ctx);
         if (target.resource === undefined) {
           throw new UsageError('no resource: give --resource ID (or set ACS_METRICS_RESOURCE), or --subscription, --resource-group and --name');
@@ -212,7 +214,7 @@ Examples:
           const n = values.list.reduce((k, v) => k + v.unknown.length, 0);
           ctx.note(`wrote ${n} value${n === 1 ? '' : 's'} not in the catalog to ${safeText(opts.writeExtra)}; pass it with --catalog-extra`);
         }
-        if (opts.json) ctx.io.stdout.write(definitionsJson(diff, id, values));
+        if (json) ctx.io.stdout.write(definitionsJson(diff, id, values));
         else {
           const width = outputWidth(ctx.io, parseWidth(opts.width));
           ctx.io.stdout.write(definitionsTable(diff, id, ctx.out, width) + (values ? `\n${valuesTable(values.list, values, ctx.out, width)}` : ''));

@@ -11,11 +11,14 @@ export interface Presence {
   readonly absent: MetricDef[];
 }
 
-/** The wanted metrics the data holds (ok or failed) and those it does not hold at all. */
-export function metricsInFiles(wanted: readonly MetricDef[], data: readonly MetricData[]): Presence {
+/**
+ * The wanted metrics the data holds (ok or failed) and those it does not hold at all. With --metric
+ * all (`all`), a legacy metric is wanted only if the files hold it: its absence is not news.
+ */
+export function metricsInFiles(wanted: readonly MetricDef[], data: readonly MetricData[], all = false): Presence {
   const names = new Set(data.map((m) => m.name.toLowerCase()));
   const held = wanted.filter((m) => names.has(m.rest.toLowerCase()));
-  return { held, absent: wanted.filter((m) => !held.includes(m)) };
+  return { held, absent: wanted.filter((m) => !held.includes(m) && !(all && m.legacy)) };
 }
 
 /** The note for the metrics the files do not hold, as `usage` says it; undefined when none. */

@@ -90,7 +90,7 @@ export function addWindowOptions(cmd: Command, sinceHelp: string): Command {
 
 export function addFilterOptions(cmd: Command): Command {
   cmd
-    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all')
+    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all (every current metric)')
     .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
     .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
@@ -154,15 +154,18 @@ function filterOperation(filter: string | undefined): string | undefined {
 }
 
 /** --metric as a list: aliases, REST or display names separated by commas, or "all" (every catalog metric). */
-export function parseMetricList(text: string, problems: Problems): MetricDef[] {
+export function parseMetricList(text: string, problems: Problems, fromFiles = false): MetricDef[] {
   const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (parts.length === 0) {
     problems.add('--metric needs a metric name, a comma list of them, or all');
     return [];
   }
   if (parts.some((p) => p.toLowerCase() === 'all')) {
-    if (parts.length > 1) problems.add('--metric all means every metric: give it alone');
-    return [...METRICS];
+    if (parts.length > 1) problems.add('--metric all means every current metric: give it alone');
+    // Live, the current metrics only: today's resources do not define the legacy one, and a metric a
+    // resource lacks fails the whole request (Metrics - List and getBatch answer 400). Files may hold
+    // it (older saves): there "all" includes it where the files do (see metricsInFiles).
+    return fromFiles ? [...METRICS] : currentMetrics();
   }
   const out: MetricDef[] = [];
   for (const p of parts) {

@@ -37,7 +37,7 @@ export const registerStatus: Register = (program, action) => {
   const cmd = program
     .command('status')
     .description('is anything failing? requests, errors, error rate and worst operation per resource and metric, problems first')
-    .option('-m, --metric <names>', 'metrics: a comma list of aliases or REST names, or all (default all)');
+    .option('-m, --metric <names>', 'metrics: a comma list of aliases or REST names, or all: every current metric, the default (the legacy networktraversal only when named, or from files that hold it)');
   addWindowOptions(cmd, 'the last 24h (default), 7d, 90m, PT6H')
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
@@ -68,7 +68,9 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   const problems = new Problems();
   const output = (opts.output ?? 'table').toLowerCase();
   if (!(OUTPUTS as readonly string[]).includes(output)) problems.add(`invalid --output "${opts.output}": expected one of ${OUTPUTS.join(', ')}`);
-  const metrics = parseMetricList(opts.metric ?? 'all', problems);
+  const fromFiles = (opts.fixture ?? []).length > 0;
+  const all = (opts.metric ?? 'all').trim().toLowerCase() === 'all';
+  const metrics = parseMetricList(opts.metric ?? 'all', problems, fromFiles);
   const width = problems.try(() => parseWidth(opts.width));
   let range = parseRange(opts, problems);
   problems.throwIfAny();
@@ -77,9 +79,9 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   let queries = metrics.map((m) => statusQuery(m, range));
   if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
   const data = await fetchData(opts, ctx, queries);
-  if ((opts.fixture ?? []).length > 0) {
+  if (fromFiles) {
     // Files: a metric they do not hold is not in the data (as in usage), not a failed fetch.
-    const { held, absent } = metricsInFiles(metrics, data.metrics);
+    const { held, absent } = metricsInFiles(metrics, data.metrics, all);
     if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${metrics.map((m) => m.alias).join(', ')})`);
     const note = absentNote(absent, 'not shown');
     if (note) ctx.note(note);

@@ -3,7 +3,9 @@
  * Resource i has, every hour of the two days ending at NOW_MINUTE (or the end given):
  * - chat: SendChatMessage 201 x (i % 5 + 1); GetChatThread 500 x 2 when i % 10 === 3;
  * - sms: SendMessage 202 x 1 when i % 4 === 0;
- * and no series for the other ten metrics (each answers "timeseries": []).
+ * and no series for the other ten current metrics (each answers "timeseries": []). Like today's
+ * resources (facts note §2), they define the 12 current metrics, not the legacy Network Traversal one:
+ * a request naming it gets Azure's 400 "Failed to find metric configuration".
  */
 import { METRICS } from '../../src/catalog/metrics.js';
 import { resolveMetric } from '../../src/catalog/resolve.js';
@@ -22,7 +24,7 @@ export function resourceDataset(i: number, end = NOW_MINUTE): Dataset {
   const chat = resolveMetric('chat');
   const sms = resolveMetric('sms');
   return {
-    metrics: METRICS.map((m) => {
+    metrics: METRICS.filter((m) => !m.legacy).map((m) => {
       if (m === chat) {
         const specs = [{ dims: { Operation: 'SendChatMessage', StatusCode: '201', StatusSubClass: '2xx' }, count: chatPerHour(i) }];
         if (chatErrorsPerHour(i) > 0) specs.push({ dims: { Operation: 'GetChatThread', StatusCode: '500', StatusSubClass: '5xx' }, count: chatErrorsPerHour(i) });

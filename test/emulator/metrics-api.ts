@@ -3,6 +3,8 @@
  * the service is documented to work: $filter selects and splits (series per value of every dimension
  * named in it, the others summed together), interval re-aggregates, top/orderby rank, timespan cuts.
  */
+import { aggregationDef } from '../../src/catalog/aggregations.js';
+import { metricByRestName } from '../../src/catalog/resolve.js';
 import { parseDuration, toIsoDuration } from '../../src/core/duration.js';
 import type { Dataset, DatasetMetric, DatasetPoint } from './dataset.js';
 import { type Condition, parseFilter } from './odata.js';
@@ -219,10 +221,17 @@ export function answerDefinitions(dataset: Dataset, resourceId: string, definiti
       displayDescription: `${m.displayName} (emulated)`,
       isDimensionRequired: false,
       unit: m.unit,
-      primaryAggregationType: 'Count',
+      // Azure's default aggregation of the metric (facts note §2: Job Router's is Total since 2025-04).
+      primaryAggregationType: primaryAggregationOf(m.name),
       supportedAggregationTypes: ['None', 'Average', 'Count', 'Minimum', 'Maximum', 'Total'],
       metricAvailabilities: [{ timeGrain: toIsoDuration(m.grainMs), retention: 'P93D' }],
       dimensions: m.dimensions.map((d) => ({ value: d, localizedValue: d })),
     }));
   return { status: 200, body: { value } };
+}
+
+/** The default aggregation Azure lists for a metric: the catalog's for a known one, else Count. */
+function primaryAggregationOf(rest: string): string {
+  const def = metricByRestName(rest);
+  return def ? aggregationDef(def.primaryAggregation).wire : 'Count';
 }
