@@ -4,7 +4,8 @@
  *   resource_id, subscription_id, resource_group, resource_name (strings), timestamp (the bucket's
  *   start, UTC), interval (ISO 8601), one nullable string column per catalog dimension (its REST name in snake case)
  *   (null where the metric has no such dimension), count, total, average, minimum, maximum (doubles,
- *   null where Azure gave none).
+ *   null where Azure gave none). A nullable column without a null in a file is written required there
+ *   (sources/parquet-archive.ts: no definition levels to decode).
  * The metric and the month are Hive partition columns, in the path (metric=X/month=YYYY-MM/), not in
  * the files. Pure: rows to a body and back give the same body.
  */

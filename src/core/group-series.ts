@@ -50,10 +50,11 @@ function groupOf(into: Groups, query: Query, series: RawSeries, splitKeys: reado
 }
 
 /**
- * Feeds every point of a series in the window to addAt, checking each is on the data's grid; points
- * of a streamed file on an even grid go to the targets instead, a bucket's run of points at a time.
+ * Feeds every point of a series in the window to addAt, checking each is on the data's grid; with
+ * targets, points of a streamed file on an even grid go to the targets instead, a bucket's run of
+ * points at a time (usage's sums give none: every point goes to addAt).
  */
-function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: AddAt, targets: readonly Accumulator[]): void {
+export function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: AddAt, targets?: readonly Accumulator[]): void {
   const { grid, window, intervalMs } = b;
   const gridMs = grid?.grainMs ?? null;
   const gridOrigin = grid?.origin ?? 0;
@@ -77,7 +78,7 @@ function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, addAt: Ad
     const n = index.length;
     const step = columns.evenStepMs;
     const t0 = n > 0 ? columns.timeAt(0) : 0;
-    if (step !== undefined && step > 0 && (gridMs === null || ((t0 - gridOrigin) % gridMs === 0 && step % gridMs === 0))) {
+    if (targets !== undefined && step !== undefined && step > 0 && (gridMs === null || ((t0 - gridOrigin) % gridMs === 0 && step % gridMs === 0))) {
       // An even grid on the data's grid: every point is on it, and the window is a range of them.
       let k0 = Math.min(n, Math.max(0, Math.ceil((window.start - t0) / step)));
       while (k0 > 0 && t0 + (k0 - 1) * step >= window.start) k0--;

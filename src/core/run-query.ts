@@ -105,6 +105,12 @@ function fitQuery(asked: Query, metrics: readonly MetricData[], notes: string[])
   return { query, origin };
 }
 
+/** The select, dedupe and fit stages together: what usage's sums (usage-sums.ts) read, as runQuery does. */
+export function selectData(asked: Query, data: QueryData, notes: string[]): { query: Query; metrics: readonly MetricData[]; origin: string } {
+  const metrics = dedupe(asked.metric, selectMetric(asked.metric, data.metrics, notes), notes);
+  return { ...fitQuery(asked, metrics, notes), metrics };
+}
+
 /**
  * Runs a query on metric data, a pipeline of stages read top to bottom; notes gather along the way.
  *   select      the metric's data, failed resources noted              selectMetric

@@ -38,7 +38,7 @@ function rankedSeries(query: Query, g: Groups, timestamps: readonly number[]): R
 }
 
 /** Notes about the last bucket (late data, shorter than the interval) and unclassified errors. */
-function bucketNotes(query: Query, b: QueryBuckets, g: Groups, anchor: number | undefined, notes: string[]): void {
+export function bucketNotes(query: Query, b: QueryBuckets, g: Pick<Groups, 'unclassified'>, anchor: number | undefined, notes: string[]): void {
   const { window, intervalMs, timestamps } = b;
   if (intervalMs !== null && timestamps.length > 0) {
     const last = timestamps[timestamps.length - 1]!;

@@ -11,6 +11,7 @@ import { aggregationDef } from '../catalog/aggregations.js';
 import { defaultErrors } from './classify.js';
 import { dataGrid } from './grid.js';
 import type { IntervalSpec, Query, QueryResult, RangeSpec } from './model.js';
+import { type SeriesSums, usageSums } from './usage-sums.js';
 import { runQuery, type QueryData } from './run-query.js';
 import { chooseTrend, crossesPeriod, type TrendChoice, type TrendPeriod, type TrendUnit, trendOf } from './trend.js';
 
@@ -85,8 +86,20 @@ export function perResourceQuery(metric: MetricDef, range: RangeSpec, interval: 
 
 const RANK: Record<string, number> = { retiring: 0, breaking: 1, legacy: 2, active: 3 };
 
-/** A channel before its trend: with its resource's requests per bucket of the metric's result. */
-type Pending = Omit<ChannelUsage, 'trend'> & { readonly buckets: (number | null)[]; readonly result: QueryResult };
+/** A metric's numbers as channels need them: its series' sums and each resource's requests over time. */
+interface MetricSums {
+  readonly query: Query;
+  readonly start: number;
+  readonly end: number;
+  readonly timestamps: readonly number[];
+  readonly intervalMs: number | null;
+  readonly series: readonly SeriesSums[];
+  /** A resource's requests by time (buckets or days; null: no data), for its trend. */
+  readonly over: (resourceId: string) => { readonly times: readonly number[]; readonly sums: readonly (number | null)[] };
+}
+
+/** A channel before its trend: with its metric's numbers, whose period sums make the trend. */
+type Pending = Omit<ChannelUsage, 'trend'> & { readonly sums: MetricSums };
 
 /** Per resource, the requests of every bucket of the result (null where no series has data). */
 function bucketSums(result: QueryResult): Map<string, (number | null)[]> {
@@ -102,16 +115,10 @@ function bucketSums(result: QueryResult): Map<string, (number | null)[]> {
   return out;
 }
 
-/** The channels of one metric's result, one per resource with traffic. */
-function channelsOf(metric: MetricDef, result: QueryResult, topOperations: number, seen: Set<string>): Pending[] {
+/** A query result, bucket by bucket, as sums (the path for data whose values are not whole counts). */
+function resultSums(result: QueryResult): MetricSums {
   const buckets = bucketSums(result);
-  const byResource = new Map<string, { requests: number; errors: number | null; first: number; last: number; ops: OperationUsage[] }>();
-  const opName = result.query.splitBy.find((d) => d !== RESOURCE_DIMENSION)?.name;
-  for (const s of result.series) {
-    const id = s.dimensions[RESOURCE_DIMENSION.name] ?? '';
-    seen.add(id);
-    const requests = s.requests ?? 0;
-    if (requests <= 0) continue;
+  const series = result.series.map((s): SeriesSums => {
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     for (const p of s.points) {
@@ -120,11 +127,26 @@ function channelsOf(metric: MetricDef, result: QueryResult, topOperations: numbe
         last = Math.max(last, p.timestamp);
       }
     }
-    const entry = byResource.get(id) ?? { requests: 0, errors: 0, first, last, ops: [] };
+    return { dimensions: s.dimensions, requests: s.requests, errors: s.errors, firstTraffic: first, lastTraffic: last };
+  });
+  const { query, start, end, timestamps, intervalMs } = result;
+  return { query, start, end, timestamps, intervalMs, series, over: (id) => ({ times: timestamps, sums: buckets.get(id) ?? [] }) };
+}
+
+/** The channels of one metric, one per resource with traffic. */
+function channelsOf(metric: MetricDef, sums: MetricSums, topOperations: number, seen: Set<string>): Pending[] {
+  const byResource = new Map<string, { requests: number; errors: number | null; first: number; last: number; ops: OperationUsage[] }>();
+  const opName = sums.query.splitBy.find((d) => d !== RESOURCE_DIMENSION)?.name;
+  for (const s of sums.series) {
+    const id = s.dimensions[RESOURCE_DIMENSION.name] ?? '';
+    seen.add(id);
+    const requests = s.requests ?? 0;
+    if (requests <= 0) continue;
+    const entry = byResource.get(id) ?? { requests: 0, errors: 0, first: s.firstTraffic, last: s.lastTraffic, ops: [] };
     entry.requests += requests;
     entry.errors = entry.errors === null || s.errors === null ? null : entry.errors + s.errors;
-    entry.first = Math.min(entry.first, first);
-    entry.last = Math.max(entry.last, last);
+    entry.first = Math.min(entry.first, s.firstTraffic);
+    entry.last = Math.max(entry.last, s.lastTraffic);
     if (opName !== undefined) entry.ops.push({ name: s.dimensions[opName] || '(none)', requests });
     byResource.set(id, entry);
   }
@@ -136,20 +158,32 @@ function channelsOf(metric: MetricDef, result: QueryResult, topOperations: numbe
     firstTraffic: e.first,
     lastTraffic: e.last,
     operations: e.ops.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, topOperations),
-    buckets: buckets.get(resourceId)!,
-    result,
+    sums,
   }));
 }
 
-/** The channel with its requests per period (none when unit is none), and whether a bucket crossed a period's edge. */
-function withTrend(p: Pending, unit: TrendChoice): { channel: ChannelUsage; crosses: boolean } {
-  const { buckets, result, ...channel } = p;
-  if (unit === 'none') return { channel: { ...channel, trend: [] }, crosses: false };
-  return {
-    channel: { ...channel, trend: trendOf(result.timestamps, buckets, result.start, result.end, unit) },
-    crosses: crossesPeriod(result.timestamps, result.intervalMs, unit),
-  };
+/** The channel with its requests per period (none when unit is none). */
+function withTrend(p: Pending, unit: TrendChoice): ChannelUsage {
+  const { sums, ...channel } = p;
+  if (unit === 'none') return { ...channel, trend: [] };
+  const { times, sums: values } = sums.over(p.resourceId);
+  return { ...channel, trend: trendOf(times, values, sums.start, sums.end, unit) };
 }
+
+/** A metric's sums: added up per series where exact (whole counts), else from runQuery's buckets. */
+function metricSums(metric: MetricDef, data: QueryData, range: RangeSpec, path: UsagePath): MetricSums & { readonly notes: readonly string[] } {
+  const query = perResourceQuery(metric, range, intervalFor(data, metric));
+  const sums = path === 'sums' ? usageSums(query, data) : undefined;
+  if (sums !== undefined) {
+    const empty = { times: [], sums: [] };
+    return { ...sums, over: (id) => sums.days.get(id) ?? empty };
+  }
+  const result = runQuery(query, data);
+  return { ...resultSums(result), notes: result.notes };
+}
+
+/** How usage adds up: per series (exact for whole counts, else bucket by bucket), or always by buckets (tests' oracle). */
+export type UsagePath = 'sums' | 'buckets';
 
 /**
  * The usage of every given metric in the data over the window: a row per resource and channel with
@@ -161,6 +195,7 @@ export function usageReport(
   range: RangeSpec,
   topOperations = 3,
   trend: TrendChoice | 'auto' = 'none',
+  path: UsagePath = 'sums',
 ): UsageReport {
   const notes: string[] = [];
   const seen = new Set<string>();
@@ -169,16 +204,17 @@ export function usageReport(
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (const metric of metrics) {
-    const result = runQuery(perResourceQuery(metric, range, intervalFor(data, metric)), data);
-    for (const n of result.notes) if (!notes.includes(n)) notes.push(n);
-    start = Math.min(start, result.start);
-    end = Math.max(end, result.end);
-    pending.push(...channelsOf(metric, result, topOperations, seen));
+    const sums = metricSums(metric, data, range, path);
+    for (const n of sums.notes) if (!notes.includes(n)) notes.push(n);
+    start = Math.min(start, sums.start);
+    end = Math.max(end, sums.end);
+    pending.push(...channelsOf(metric, sums, topOperations, seen));
   }
   const unit = trend === 'auto' ? (Number.isFinite(end - start) ? chooseTrend(end - start) : 'none') : trend;
-  const trended = pending.map((p) => withTrend(p, unit));
-  const channels = trended.map((t) => t.channel);
-  if (trended.some((t) => t.crosses)) notes.push(crossingNote(unit as TrendUnit));
+  const channels = pending.map((p) => withTrend(p, unit));
+  // Whether a bucket crosses a period's edge depends on the metric's buckets alone: asked once a metric.
+  const withChannels = [...new Set(pending.map((p) => p.sums))];
+  if (unit !== 'none' && withChannels.some((s) => crossesPeriod(s.timestamps, s.intervalMs, unit))) notes.push(crossingNote(unit));
   const ids = [...seen].sort((a, b) => a.localeCompare(b));
   const resources = ids.map((resourceId): ResourceUsage => {
     const own = channels

@@ -23,7 +23,9 @@ const INFO_KEY = 'acs-metrics';
 export async function encodeParquet(columns: readonly Column[], info: ArchiveFileInfo | readonly ArchiveFileInfo[], createdBy: string): Promise<Uint8Array> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   const buffer = parquetWriteBuffer({
-    columnData: columns.map((c) => ({ name: c.name, data: c.data, type: c.type, nullable: c.nullable })),
+    // A nullable column that holds no null in this file is written required: no definition levels
+    // to write, and none for a reader to assemble (hyparquet then gives a Float64Array of doubles).
+    columnData: columns.map((c) => ({ name: c.name, data: c.data, type: c.type, nullable: c.nullable && c.data.some((v) => v === null || v === undefined) })),
     codec: 'SNAPPY',
     rowGroupSize: Math.max(1, columns[0]?.data.length ?? 1),
     kvMetadata: [{ key: INFO_KEY, value: JSON.stringify(info) }],

@@ -1,0 +1,159 @@
+/**
+ * `usage`'s numbers without a result of hourly points: per group (resource and operation) the
+ * requests, errors and first and last bucket with traffic, and per resource the requests per UTC day
+ * of the buckets' starts (what a weekly or monthly trend adds up). The same data, window, buckets,
+ * notes and errors as runQuery (its selectData and queryBuckets, and groupSeries' feedSeries), but a
+ * year of PT1H for 100 resources holds a few numbers a group instead of 8,760 buckets x 6 arrays and
+ * 21 million result points.
+ *
+ * Exact only where addition is: every count and total a non-negative whole number and every sum
+ * below 2^53 (any order of adding then gives the same number). Otherwise usageSums returns undefined
+ * and the caller takes runQuery's path, bucket by bucket, as before.
+ */
+import { RESOURCE_DIMENSION } from '../catalog/resource.js';
+import { normalizeName } from '../catalog/names.js';
+import { isErrorSeries, statusDims } from './classify.js';
+import { feedSeries } from './group-series.js';
+import type { Query } from './model.js';
+import type { PointValues } from './points.js';
+import { queryBuckets } from './query-window.js';
+import { selectData, type QueryData } from './run-query.js';
+import { bucketNotes } from './shape-result.js';
+
+const DAY = 86_400_000;
+
+/** One group's sums: NaN where no point brought the key; first and last bucket with a count > 0 (-1: none). */
+interface GroupSums {
+  readonly dims: Record<string, string>;
+  count: number;
+  total: number;
+  errCount: number;
+  errTotal: number;
+  classified: boolean;
+  first: number;
+  last: number;
+}
+
+/** One series of the result as `usage` reads it. */
+export interface SeriesSums {
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly requests: number | null;
+  readonly errors: number | null;
+  /** Start of the first and last bucket whose count is above 0 (+/-Infinity: none). */
+  readonly firstTraffic: number;
+  readonly lastTraffic: number;
+}
+
+export interface UsageSums {
+  /** The query as run (its split adjusted to the data). */
+  readonly query: Query;
+  readonly start: number;
+  readonly end: number;
+  readonly intervalMs: number | null;
+  readonly timestamps: readonly number[];
+  /** Ranked as runQuery ranks its series (requests first, ties by dimension values). */
+  readonly series: readonly SeriesSums[];
+  /** Per resource: the start of each day with a bucket (cut to the window) and its requests (null: no data). */
+  readonly days: ReadonlyMap<string, { readonly times: number[]; readonly sums: (number | null)[] }>;
+  readonly notes: readonly string[];
+}
+
+/** Not a count exact addition can take: NaN-free, not negative, whole, not -0, below 2^53. */
+const inexact = (v: number | null | undefined): boolean =>
+  v != null && !(Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0));
+
+const add = (sum: number, v: number): number => (Number.isNaN(sum) ? v : sum + v);
+
+class Inexact extends Error {}
+
+/**
+ * The sums of a count query (usage's perResourceQuery) over the data; undefined when some value is
+ * not a whole, non-negative count (then only bucket-by-bucket adding gives runQuery's numbers).
+ */
+export function usageSums(asked: Query, data: QueryData): UsageSums | undefined {
+  const notes: string[] = [];
+  const { query, metrics, origin } = selectData(asked, data, notes);
+  const b = queryBuckets(query, metrics, data.anchor, origin, notes);
+  const filters = query.filters.map((f) => ({ key: f.dimension.rest.toLowerCase(), values: new Set(f.values.map(normalizeName)) }));
+  const splitKeys = query.splitBy.map((d) => d.rest.toLowerCase());
+  const status = statusDims(query.metric);
+  const day0 = Math.floor(b.window.start / DAY) * DAY;
+  const lastStart = b.timestamps[b.timestamps.length - 1] ?? b.window.start;
+  const nDays = Math.floor((lastStart - day0) / DAY) + 1;
+  const dayOf = b.timestamps.map((t) => Math.floor((t - day0) / DAY));
+  const groups = new Map<string, GroupSums>();
+  const days = new Map<string, { sums: Float64Array }>();
+  let unclassified = false;
+  let grandCount = 0;
+  let grandTotal = 0;
+  try {
+    for (const m of metrics) {
+      for (const series of m.series) {
+        if (!filters.every((f) => f.values.has(normalizeName(series.dimensions[f.key] ?? '')))) continue;
+        const values = splitKeys.map((k) => series.dimensions[k] ?? '');
+        const key = JSON.stringify(values);
+        let g = groups.get(key);
+        if (g === undefined) {
+          const dims: Record<string, string> = {};
+          query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
+          g = { dims, count: NaN, total: NaN, errCount: NaN, errTotal: NaN, classified: true, first: -1, last: -1 };
+          groups.set(key, g);
+        }
+        const group = g;
+        const isError = isErrorSeries(series.dimensions, status, query.errors);
+        if (isError === undefined) group.classified = false;
+        if (isError === undefined) unclassified = true;
+        const id = group.dims[RESOURCE_DIMENSION.name] ?? '';
+        let perDay = days.get(id);
+        feedSeries(m, series, b, (i: number, p: PointValues) => {
+          const { count, total } = p;
+          if (inexact(count) || inexact(total)) throw new Inexact();
+          if (count != null) {
+            group.count = add(group.count, count);
+            grandCount += count;
+            if (isError) group.errCount = add(group.errCount, count);
+            if (count > 0) {
+              if (group.first < 0 || i < group.first) group.first = i;
+              if (i > group.last) group.last = i;
+            }
+            // NaN marks a day without data; a count (even 0) makes it a number.
+            perDay ??= { sums: new Float64Array(nDays).fill(NaN) };
+            const d = dayOf[i]!;
+            perDay.sums[d] = add(perDay.sums[d]!, count);
+          }
+          if (total != null) {
+            group.total = add(group.total, total);
+            grandTotal += total;
+            if (isError) group.errTotal = add(group.errTotal, total);
+          }
+        });
+        if (perDay !== undefined) days.set(id, perDay);
+      }
+    }
+  } catch (e) {
+    if (e instanceof Inexact) return undefined;
+    throw e;
+  }
+  // Past 2^53 a sum may round: runQuery's order then decides it (and says when it overflows).
+  if (grandCount > Number.MAX_SAFE_INTEGER || grandTotal > Number.MAX_SAFE_INTEGER) return undefined;
+  bucketNotes(query, b, { unclassified }, data.anchor, notes);
+  const at = (i: number, none: number): number => (i < 0 ? none : b.timestamps[i]!);
+  const series = rank([...groups.values()]).map((g): SeriesSums => {
+    const requests = nullIfNaN(Number.isNaN(g.count) ? g.total : g.count);
+    const errors = !g.classified || requests === null ? null : (nullIfNaN(Number.isNaN(g.errCount) ? g.errTotal : g.errCount) ?? 0);
+    return { dimensions: g.dims, requests, errors, firstTraffic: at(g.first, Infinity), lastTraffic: at(g.last, -Infinity) };
+  });
+  const times = Array.from({ length: nDays }, (_, d) => Math.max(day0 + d * DAY, b.window.start));
+  const perResource = new Map([...days].map(([id, { sums }]) => [id, { times, sums: Array.from(sums, nullIfNaN) }]));
+  return { query, start: b.window.start, end: b.window.end, intervalMs: b.intervalMs, timestamps: b.timestamps, series, days: perResource, notes };
+}
+
+/** shapeResult's order: largest count first, ties by the dimension values. */
+function rank(groups: GroupSums[]): GroupSums[] {
+  const total = (g: GroupSums): number => (Number.isNaN(g.count) ? Number.NEGATIVE_INFINITY : g.count);
+  return groups.sort(
+    (a, b) => total(b) - total(a) || Object.values(a.dims).join('\u0000').localeCompare(Object.values(b.dims).join('\u0000')),
+  );
+}
+
+const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
