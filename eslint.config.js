@@ -23,7 +23,11 @@ export default tseslint.config(
         {
           zones: [
             { target: './src/core', from: ['./src/cli', './src/sources', './src/render'], message: 'core is pure logic: it imports no upper layer' },
-            { target: './src/catalog', from: ['./src/cli', './src/sources', './src/render', './src/core'], message: 'the catalog is data: it imports no other layer' },
+            {
+              target: './src/catalog',
+              from: ['./src/cli', './src/sources', './src/render', './src/core'],
+              message: 'the catalog is data: it imports no other layer',
+            },
             { target: './src/render', from: ['./src/cli', './src/sources'], message: 'render takes plain data: it imports neither cli nor sources' },
             { target: './src/sources', from: ['./src/cli'], message: 'sources do not import cli' },
           ],

@@ -93,14 +93,22 @@ async function main() {
     for (const which of order) round[which] = runCommand(which === 'json' ? json : parquet);
     if (round.json.stdout !== round.parquet.stdout) throw new Error('usage from the Parquet archive differs from usage from the json export');
     for (const which of order) round[`${which}Compare`] = runCommand(which === 'json' ? json : parquet, COMPARE);
-    if (sameResources(round.jsonCompare.stdout) !== sameResources(round.parquetCompare.stdout)) throw new Error('query --compare from the Parquet archive differs from the same from the json export');
+    if (sameResources(round.jsonCompare.stdout) !== sameResources(round.parquetCompare.stdout))
+      throw new Error('query --compare from the Parquet archive differs from the same from the json export');
     rounds.push(round);
   }
   const pq = { ms: median(rounds.map((r) => r.parquet.ms)), cpuMs: median(rounds.map((r) => r.parquet.cpuMs)), kib: median(rounds.map((r) => r.parquet.kib)) };
   const js = { ms: median(rounds.map((r) => r.json.ms)), cpuMs: median(rounds.map((r) => r.json.cpuMs)), kib: median(rounds.map((r) => r.json.kib)) };
   const cpuSpeedup = median(rounds.map((r) => r.json.cpuMs / r.parquet.cpuMs));
   const speedup = median(rounds.map((r) => r.json.ms / r.parquet.ms));
-  const cmp = { pq: median(rounds.map((r) => r.parquetCompare.ms)), pqKib: median(rounds.map((r) => r.parquetCompare.kib)), js: median(rounds.map((r) => r.jsonCompare.ms)), jsKib: median(rounds.map((r) => r.jsonCompare.kib)), pqCpu: median(rounds.map((r) => r.parquetCompare.cpuMs)), jsCpu: median(rounds.map((r) => r.jsonCompare.cpuMs)) };
+  const cmp = {
+    pq: median(rounds.map((r) => r.parquetCompare.ms)),
+    pqKib: median(rounds.map((r) => r.parquetCompare.kib)),
+    js: median(rounds.map((r) => r.jsonCompare.ms)),
+    jsKib: median(rounds.map((r) => r.jsonCompare.kib)),
+    pqCpu: median(rounds.map((r) => r.parquetCompare.cpuMs)),
+    jsCpu: median(rounds.map((r) => r.jsonCompare.cpuMs)),
+  };
   const cmpSpeedup = median(rounds.map((r) => r.jsonCompare.ms / r.parquetCompare.ms));
   const sizes = { json: bytesUnder(json), parquet: bytesUnder(parquet), jsonFiles: filesUnder(json), parquetFiles: filesUnder(parquet) };
   const smaller = sizes.json / sizes.parquet;
@@ -134,7 +142,12 @@ async function main() {
     const END = '<!-- bench:archive:end -->';
     const section = `${START}\n${lines.join('\n')}\n${END}`;
     const at = text.indexOf(START);
-    writeFileSync(file, at >= 0 ? `${text.slice(0, at)}${section}${text.slice(text.indexOf(END) + END.length)}` : `${text.trimEnd()}\n\n## Archive: a year of 100 resources from Parquet and from json\n\n${section}\n`);
+    writeFileSync(
+      file,
+      at >= 0
+        ? `${text.slice(0, at)}${section}${text.slice(text.indexOf(END) + END.length)}`
+        : `${text.trimEnd()}\n\n## Archive: a year of 100 resources from Parquet and from json\n\n${section}\n`,
+    );
   }
   if (argv.includes('--check') && checks.some((c) => c.includes('missed'))) process.exitCode = 1;
 }

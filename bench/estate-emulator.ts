@@ -45,7 +45,10 @@ if (config.quotas) emulator.limitReads(ARM_READ_BUCKET);
 const stats = createServer((req, res) => {
   if (req.method === 'POST') emulator.reset();
   res.writeHead(200, { 'content-type': 'application/json' });
-  const count = (list: readonly { status: number }[]): { requests: number; throttled: number } => ({ requests: list.length, throttled: list.filter((r) => r.status === 429).length });
+  const count = (list: readonly { status: number }[]): { requests: number; throttled: number } => ({
+    requests: list.length,
+    throttled: list.filter((r) => r.status === 429).length,
+  });
   res.end(
     JSON.stringify({
       requests: emulator.requests.length,

@@ -110,7 +110,9 @@ async function timedRun(file) {
     const doc = JSON.parse(r.stdout);
     const total = TIMED.resources + TIMED.forbidden;
     if (doc.resources.length !== total || doc.partial) throw new Error(`status: ${doc.resources.length} resources of ${total}, partial ${doc.partial}`);
-    process.stderr.write(`bench: estate-scale: ${total} resources: ${(r.ms / 1000).toFixed(1)} s (minimum ${min.seconds.toFixed(1)} s), ${n.requests} requests, ${n.throttled} refused, ${(r.rssKiB / 1024).toFixed(0)} MiB; arrivals ${JSON.stringify(n.spans)}\n`);
+    process.stderr.write(
+      `bench: estate-scale: ${total} resources: ${(r.ms / 1000).toFixed(1)} s (minimum ${min.seconds.toFixed(1)} s), ${n.requests} requests, ${n.throttled} refused, ${(r.rssKiB / 1024).toFixed(0)} MiB; arrivals ${JSON.stringify(n.spans)}\n`,
+    );
     return { ms: r.ms, rssMiB: r.rssKiB / 1024, stats: n, min, plan };
   } finally {
     emu.child.kill('SIGTERM');
@@ -126,7 +128,9 @@ async function flatRuns(file) {
       const n = await stats(emu.statsPort);
       const doc = JSON.parse(r.stdout);
       if (doc.resources.length !== config.resources || doc.partial) throw new Error(`status: ${doc.resources.length} resources of ${config.resources}`);
-      process.stderr.write(`bench: estate-scale: memory at ${config.resources} resources: ${(r.rssKiB / 1024).toFixed(0)} MiB, ${(r.ms / 1000).toFixed(1)} s, ${n.requests} requests\n`);
+      process.stderr.write(
+        `bench: estate-scale: memory at ${config.resources} resources: ${(r.rssKiB / 1024).toFixed(0)} MiB, ${(r.ms / 1000).toFixed(1)} s, ${n.requests} requests\n`,
+      );
       out.push({ resources: config.resources, rssMiB: r.rssKiB / 1024, ms: r.ms });
     } finally {
       emu.child.kill('SIGTERM');

@@ -96,7 +96,9 @@ async function main() {
         const n = await stats(emu.statsPort);
         // The live clock moves between runs: compare the counts, not the window or bucket times.
         const doc = JSON.parse(r.stdout);
-        const counts = JSON.stringify(doc.resources.map((x) => [x.id, x.requests, x.errors, x.metrics.map((m) => [m.metric, m.requests, m.errors, m.worstOperation])]));
+        const counts = JSON.stringify(
+          doc.resources.map((x) => [x.id, x.requests, x.errors, x.metrics.map((m) => [m.metric, m.requests, m.errors, m.worstOperation])]),
+        );
         reference ??= counts;
         if (counts !== reference) throw new Error(`${s.label} gave other numbers than the first run`);
         if (doc.resources.length !== RESOURCES || doc.partial) throw new Error(`${s.label}: ${doc.resources.length} resources, partial ${doc.partial}`);
@@ -131,14 +133,23 @@ async function main() {
       const text = readFileSync(file, 'utf8');
       const section = `${START}\n${lines.join('\n')}\n${END}`;
       const at = text.indexOf(START);
-      writeFileSync(file, at >= 0 ? `${text.slice(0, at)}${section}${text.slice(text.indexOf(END) + END.length)}` : `${text.trimEnd()}\n\n## Estate: status over 200 resources\n\n${section}\n`);
+      writeFileSync(
+        file,
+        at >= 0
+          ? `${text.slice(0, at)}${section}${text.slice(text.indexOf(END) + END.length)}`
+          : `${text.trimEnd()}\n\n## Estate: status over 200 resources\n\n${section}\n`,
+      );
     }
     if (argv.includes('--check') && !(met.requests && met.time && met.rss)) process.exitCode = 1;
   } finally {
     emu.child.kill('SIGTERM');
   }
   // The estate at scale: 10,000 resources under the service's quotas (--quick: a tenth).
-  const scale = spawnSync(process.execPath, [join(ROOT, 'bench', 'estate-scale.mjs'), ...argv.filter((a) => ['--quick', '--no-write', '--check'].includes(a))], { stdio: 'inherit' });
+  const scale = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bench', 'estate-scale.mjs'), ...argv.filter((a) => ['--quick', '--no-write', '--check'].includes(a))],
+    { stdio: 'inherit' },
+  );
   if (scale.status !== 0) process.exitCode = scale.status ?? 1;
 }
 

@@ -21,7 +21,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '../scripts/prng.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const ARCHIVE = { resources: Number(process.env.BENCH_ARCHIVE_RESOURCES) || 100, metrics: 12, seriesPerMetric: 2, start: Date.UTC(2025, 0, 1), end: Date.UTC(2026, 0, 1) };
+export const ARCHIVE = {
+  resources: Number(process.env.BENCH_ARCHIVE_RESOURCES) || 100,
+  metrics: 12,
+  seriesPerMetric: 2,
+  start: Date.UTC(2025, 0, 1),
+  end: Date.UTC(2026, 0, 1),
+};
 const HOUR = 3_600_000;
 const WINDOW = 30 * 24 * HOUR;
 
@@ -34,7 +40,12 @@ function resources() {
     const subscription = `00000000-0000-0000-0000-${String(i % 4).padStart(12, '0')}`;
     const resourceGroup = `rg-archive-${i % 7}`;
     const name = `acs-archive-${String(i).padStart(3, '0')}`;
-    return { id: `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Communication/CommunicationServices/${name}`, subscription, resourceGroup, name };
+    return {
+      id: `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Communication/CommunicationServices/${name}`,
+      subscription,
+      resourceGroup,
+      name,
+    };
   });
 }
 
@@ -104,7 +115,14 @@ export async function generateArchive(out = join(ROOT, '.bench', ARCHIVE.resourc
       mkdirSync(folder, { recursive: true });
       for (let start = ARCHIVE.start; start < ARCHIVE.end; start += WINDOW) {
         const end = Math.min(ARCHIVE.end, start + WINDOW);
-        const body = { cost: 0, timespan: `${stamp(start)}/${stamp(end)}`, interval: 'PT1H', value: [metricOf(def, resource, series[i], start, end)], namespace: 'Microsoft.Communication/CommunicationServices', resourceregion: 'global' };
+        const body = {
+          cost: 0,
+          timespan: `${stamp(start)}/${stamp(end)}`,
+          interval: 'PT1H',
+          value: [metricOf(def, resource, series[i], start, end)],
+          namespace: 'Microsoft.Communication/CommunicationServices',
+          resourceregion: 'global',
+        };
         writeFileSync(join(folder, `${fileStamp(start)}-${fileStamp(end)}-PT1H.json`), JSON.stringify(body));
       }
     }

@@ -10,10 +10,13 @@ import { join } from 'node:path';
 
 const buf = Buffer.allocUnsafe(1024 * 1024);
 function read(path) {
-  if (statSync(path).isDirectory()) return readdirSync(path).sort().reduce((sum, name) => sum + read(join(path, name)), 0);
+  if (statSync(path).isDirectory())
+    return readdirSync(path)
+      .sort()
+      .reduce((sum, name) => sum + read(join(path, name)), 0);
   const fd = openSync(path, 'r');
   let total = 0;
-  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) total += n;
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) total += n;
   closeSync(fd);
   return total;
 }

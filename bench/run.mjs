@@ -53,7 +53,9 @@ if (runsOverride !== undefined && !(Number.isInteger(runsOverride) && runsOverri
   process.stderr.write('bench: --runs needs a whole number of at least 1\n');
   process.exit(2);
 }
-const only = value('--only')?.split(',').map((s) => s.trim());
+const only = value('--only')
+  ?.split(',')
+  .map((s) => s.trim());
 const write = !flag('--no-write') && only === undefined;
 const runsFor = (normal, fast) => runsOverride ?? (quick ? fast : normal);
 
@@ -104,7 +106,9 @@ function prepareInputs({ scaling = false, speed = false } = {}) {
 /** Python itself (not a pyenv shim, which would add a shell to every run), or undefined. */
 function findPython() {
   try {
-    return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }
@@ -308,7 +312,12 @@ function main() {
   }
   let toolOutput;
   if (want('large')) {
-    const query = { ...cli('large: query -m chat --split-by operation,statuscode -i PT1H -o json', 'query', '--fixture', inputs.large, ...LARGE_QUERY), target: 0.6, rssTarget: 0.3, check: checkJsonLarge };
+    const query = {
+      ...cli('large: query -m chat --split-by operation,statuscode -i PT1H -o json', 'query', '--fixture', inputs.large, ...LARGE_QUERY),
+      target: 0.6,
+      rssTarget: 0.3,
+      check: checkJsonLarge,
+    };
     results.push(
       group('large JSON query', {
         baseline: { label: 'read+parse', args: [join(ROOT, 'bench', 'read-parse.mjs'), inputs.large] },
@@ -329,10 +338,22 @@ function main() {
       { ...cli('large: the query again', 'query', '--fixture', inputs.large, ...LARGE_QUERY), check: checkJsonLarge },
     ];
     const jq = findJq();
-    if (jq) peers.push({ label: 'peer: jq (bench/peers/hourly.jq)', exe: jq, args: ['-c', '-f', join(ROOT, 'bench', 'peers', 'hourly.jq'), inputs.large], check: sameTotals('jq', tool) });
+    if (jq)
+      peers.push({
+        label: 'peer: jq (bench/peers/hourly.jq)',
+        exe: jq,
+        args: ['-c', '-f', join(ROOT, 'bench', 'peers', 'hourly.jq'), inputs.large],
+        check: sameTotals('jq', tool),
+      });
     else notes.push('jq is not installed and could not be installed (apt-get as root): its row is left out.');
     const python = findPython();
-    if (python) peers.push({ label: 'peer: Python json.load (bench/peers/hourly.py)', exe: python, args: [join(ROOT, 'bench', 'peers', 'hourly.py'), inputs.large], check: sameTotals('Python', tool) });
+    if (python)
+      peers.push({
+        label: 'peer: Python json.load (bench/peers/hourly.py)',
+        exe: python,
+        args: [join(ROOT, 'bench', 'peers', 'hourly.py'), inputs.large],
+        check: sameTotals('Python', tool),
+      });
     else notes.push('python3 is not installed: its row is left out.');
     results.push(
       group('peers on the large file', {
@@ -552,9 +573,19 @@ function tableRows(results) {
 
 function textTable(rows) {
   const head = ['measurement', 'baseline (median)', 'acs-metrics (median)', 'ratio (paired)', 'target'];
-  const body = rows.map((r) => [r.what, r.baseline, r.subject, r.ratio === undefined ? '-' : fmtRatio(r.ratio), r.target === undefined ? '-' : `${r.target} ${r.met ? 'met' : 'MISSED'}`]);
+  const body = rows.map((r) => [
+    r.what,
+    r.baseline,
+    r.subject,
+    r.ratio === undefined ? '-' : fmtRatio(r.ratio),
+    r.target === undefined ? '-' : `${r.target} ${r.met ? 'met' : 'MISSED'}`,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -565,9 +596,14 @@ function describeMachine() {
   const date = new Date().toISOString().slice(0, 10);
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     // Changes to tracked files other than this report (which the previous run rewrote).
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!BENCHMARKS.md'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!BENCHMARKS.md'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .toString()
       .trim();
     if (dirty !== '') commit += ' (with local changes)';
@@ -584,7 +620,8 @@ const END = '<!-- bench:results:end -->';
 function writeBenchmarks(rows, machine, inputs, scaling, notes) {
   const file = join(ROOT, 'BENCHMARKS.md');
   const mdRows = rows.map(
-    (r) => `| ${r.what} | ${r.baseline} | ${r.subject} | ${r.ratio === undefined ? '-' : fmtRatio(r.ratio)} | ${r.target ?? '-'} | ${r.met === undefined ? '-' : r.met ? 'met' : '**missed**'} |`,
+    (r) =>
+      `| ${r.what} | ${r.baseline} | ${r.subject} | ${r.ratio === undefined ? '-' : fmtRatio(r.ratio)} | ${r.target ?? '-'} | ${r.met === undefined ? '-' : r.met ? 'met' : '**missed**'} |`,
   );
   const size = (p) => fmtBytes(pathSize(p));
   const section = [
@@ -594,7 +631,9 @@ function writeBenchmarks(rows, machine, inputs, scaling, notes) {
     'after warm-up, baseline and subject interleaved.',
     '',
     `Inputs: \`${rel(inputs.sample)}\` (${size(inputs.sample)}), \`${rel(inputs.large)}\` (${size(inputs.large)}, 40 series x 43,200 points)` +
-      (inputs.scale ? `, \`${rel(inputs.scale[0].file)}\` to \`${rel(inputs.scale[3].file)}\` (${size(inputs.scale[0].file)} to ${size(inputs.scale[3].file)}) and \`${rel(inputs.folder)}/\` (20 files, ${size(inputs.folder)}).` : '.'),
+      (inputs.scale
+        ? `, \`${rel(inputs.scale[0].file)}\` to \`${rel(inputs.scale[3].file)}\` (${size(inputs.scale[0].file)} to ${size(inputs.scale[3].file)}) and \`${rel(inputs.folder)}/\` (20 files, ${size(inputs.folder)}).`
+        : '.'),
     '',
     '| measurement | baseline (median) | acs-metrics (median) | ratio (median of paired runs) | target | |',
     '|---|---|---|---|---|---|',
@@ -604,7 +643,12 @@ function writeBenchmarks(rows, machine, inputs, scaling, notes) {
     ...(scaling ? [scaling.summary, ''] : []),
     ...notes.map((n) => `Note: ${n}`),
     ...(notes.length ? [''] : []),
-    rows.every((r) => r.met !== false) ? 'Every target met.' : `Missed: ${rows.filter((r) => r.met === false).map((r) => r.what).join('; ')}.`,
+    rows.every((r) => r.met !== false)
+      ? 'Every target met.'
+      : `Missed: ${rows
+          .filter((r) => r.met === false)
+          .map((r) => r.what)
+          .join('; ')}.`,
     END,
   ].join('\n');
   let text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
@@ -618,12 +662,30 @@ try {
   main();
   if (only === undefined || only.includes('estate')) {
     // status over 200 resources against the emulator: its own script and BENCHMARKS.md section.
-    const r = spawnSync(NODE, [join(ROOT, 'bench', 'estate.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1', '--quick'] : [])], { stdio: 'inherit' });
+    const r = spawnSync(
+      NODE,
+      [
+        join(ROOT, 'bench', 'estate.mjs'),
+        ...(write ? [] : ['--no-write']),
+        ...(flag('--check') ? ['--check'] : []),
+        ...(quick ? ['--runs', '1', '--quick'] : []),
+      ],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
   if (only === undefined || only.includes('archive')) {
     // usage over a year of 100 resources from Parquet and from json: its own script and section.
-    const r = spawnSync(NODE, [join(ROOT, 'bench', 'archive.mjs'), ...(write ? [] : ['--no-write']), ...(flag('--check') ? ['--check'] : []), ...(quick ? ['--runs', '1', '--quick'] : [])], { stdio: 'inherit' });
+    const r = spawnSync(
+      NODE,
+      [
+        join(ROOT, 'bench', 'archive.mjs'),
+        ...(write ? [] : ['--no-write']),
+        ...(flag('--check') ? ['--check'] : []),
+        ...(quick ? ['--runs', '1', '--quick'] : []),
+      ],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 } finally {

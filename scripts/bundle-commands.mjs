@@ -54,7 +54,13 @@ const externals = (command) => ({
       const full = resolve(args.resolveDir, args.path);
       // Other command modules and yaml output, loaded with import(), stay outside.
       if (args.kind === 'dynamic-import' && full !== join(DIST, 'cli', `${command}.js`) && loadedApart(full)) {
-        return { path: `./${full.slice(DIST.length + 1).split('\\').join('/')}`, external: true };
+        return {
+          path: `./${full
+            .slice(DIST.length + 1)
+            .split('\\')
+            .join('/')}`,
+          external: true,
+        };
       }
       return undefined;
     });
@@ -85,7 +91,10 @@ for (const bundle of BUNDLES) {
   // import() of what stays outside (other commands, the Azure SDK, yaml) goes through the bin's
   // __acsImport: a script compiled by vm with a code cache cannot import() itself.
   const text = readFileSync(outfile, 'utf8');
-  writeFileSync(outfile, text.replace(/(?<![\w$.])import\((["'])/g, (m, q, offset) => (offset < 400 ? m : `__acsImport(${q}`)));
+  writeFileSync(
+    outfile,
+    text.replace(/(?<![\w$.])import\((["'])/g, (m, q, offset) => (offset < 400 ? m : `__acsImport(${q}`)),
+  );
 }
 
 /**

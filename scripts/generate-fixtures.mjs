@@ -23,8 +23,7 @@ const HOUR = 3_600_000;
 const START = Date.UTC(2026, 0, 1); // Thursday, New Year's Day
 const END = Date.UTC(2026, 0, 8);
 const BUCKETS = (END - START) / HOUR; // 168
-const RESOURCE =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acs-demo/providers/Microsoft.Communication/CommunicationServices/acs-demo';
+const RESOURCE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acs-demo/providers/Microsoft.Communication/CommunicationServices/acs-demo';
 const NAMESPACE = 'Microsoft.Communication/CommunicationServices';
 
 // ---------------------------------------------------------------------------------------------------
@@ -326,9 +325,7 @@ function metricSeries(rest, ops, dims) {
         data: counts.map((count, b) => {
           const t = START + b * HOUR;
           if (rest === 'ApiRequests' && within(t, EMAIL_GAP.from, EMAIL_GAP.to)) return { timeStamp: stamp(t) };
-          return count > 0
-            ? { timeStamp: stamp(t), count, total: count, average: 1, minimum: 1, maximum: 1 }
-            : { timeStamp: stamp(t), count: 0, total: 0 };
+          return count > 0 ? { timeStamp: stamp(t), count, total: count, average: 1, minimum: 1, maximum: 1 } : { timeStamp: stamp(t), count: 0, total: 0 };
         }),
       });
     }
@@ -342,9 +339,7 @@ const dimsOf = (pairs) => pairs.map(([name, value]) => ({ name: { value: name, l
 const pointsOf = (counts) =>
   counts.map((count, b) => {
     const t = START + b * HOUR;
-    return count > 0
-      ? { timeStamp: stamp(t), count, total: count, average: 1, minimum: 1, maximum: 1 }
-      : { timeStamp: stamp(t), count: 0, total: 0 };
+    return count > 0 ? { timeStamp: stamp(t), count, total: count, average: 1, minimum: 1, maximum: 1 } : { timeStamp: stamp(t), count: 0, total: 0 };
   });
 
 /** Hourly Poisson counts around peak * rhythm (with a daily wobble), plus extra(t) when given. */
@@ -362,13 +357,27 @@ function drawCounts(seed, peak, extra = () => 0) {
 function callbackSeries() {
   const series = [];
   for (const [event, peak, code] of CALLBACKS) {
-    series.push({ dims: [['eventtypename', event], ['code', String(code)], ['codeclass', classOf(code)]], counts: drawCounts(`callbacks/${event}`, peak) });
+    series.push({
+      dims: [
+        ['eventtypename', event],
+        ['code', String(code)],
+        ['codeclass', classOf(code)],
+      ],
+      counts: drawCounts(`callbacks/${event}`, peak),
+    });
     const extra = CALLBACK_INCIDENT.extra[event];
     if (extra !== undefined) {
       // The outage's failures carry 500 (PlayFailed, RecognizeFailed) or 503 (CreateCallFailed).
       const failCode = event.endsWith('CreateCallFailed') ? 503 : 500;
       const counts = drawCounts(`callbacks/${event}/${failCode}`, 0, (t) => (within(t, CALLBACK_INCIDENT.from, CALLBACK_INCIDENT.to) ? extra : 0));
-      series.push({ dims: [['eventtypename', event], ['code', String(failCode)], ['codeclass', classOf(failCode)]], counts });
+      series.push({
+        dims: [
+          ['eventtypename', event],
+          ['code', String(failCode)],
+          ['codeclass', classOf(failCode)],
+        ],
+        counts,
+      });
     }
   }
   return series.filter((s) => s.counts.some((c) => c > 0)).map((s) => ({ metadatavalues: dimsOf(s.dims), data: pointsOf(s.counts) }));
@@ -379,7 +388,14 @@ function deliverySeries() {
     const bounce = hard === 'true';
     const extra = (t) => (bounce && within(t, BOUNCE_SPIKE.from, BOUNCE_SPIKE.to) ? DELIVERY_PEAK * rhythm(t) * BOUNCE_SPIKE.share : 0);
     const counts = drawCounts(`delivery/${status}/${result}/${hard}`, DELIVERY_PEAK * share, extra);
-    return { metadatavalues: dimsOf([['messagestatus', status], ['result', result], ['ishardbounce', hard]]), data: pointsOf(counts) };
+    return {
+      metadatavalues: dimsOf([
+        ['messagestatus', status],
+        ['result', result],
+        ['ishardbounce', hard],
+      ]),
+      data: pointsOf(counts),
+    };
   });
 }
 

@@ -18,7 +18,12 @@ describe('alert windows', () => {
   });
 
   it('takes the next larger size for others, and refuses more than a day and fixed windows', () => {
-    expect(alertWindow(90 * MIN, false)).toEqual({ kind: 'approximate', windowSize: 'PT6H', evaluationFrequency: 'PT1H', how: 'window 1h 30m is not an alert window size: PT6H is used' });
+    expect(alertWindow(90 * MIN, false)).toEqual({
+      kind: 'approximate',
+      windowSize: 'PT6H',
+      evaluationFrequency: 'PT1H',
+      how: 'window 1h 30m is not an alert window size: PT6H is used',
+    });
     expect(alertWindow(2 * 24 * 60 * MIN, false)).toEqual({ kind: 'not-mapped', why: "window 2d is longer than an alert rule's longest (P1D)" });
     expect(alertWindow(MIN, true).kind).toBe('not-mapped');
   });

@@ -94,7 +94,10 @@ describe('what alerts says per rule', () => {
 
   it('the log query compares in whole numbers, per resource (and operation), over the channel table', async () => {
     const r = await run(['alerts', '--config', RULES, '--workspace', WORKSPACE]);
-    const resources = JSON.parse(r.stdout).resources as { name: string; properties: { criteria: { allOf: { query: string; dimensions: { name: string }[] }[] } } }[];
+    const resources = JSON.parse(r.stdout).resources as {
+      name: string;
+      properties: { criteria: { allOf: { query: string; dimensions: { name: string }[] }[] } };
+    }[];
     const perOp = resources.find((x) => x.name === 'acs-chat-per-operation-error-rate')!.properties.criteria.allOf[0]!;
     expect(perOp.query).toBe(
       [
@@ -124,7 +127,15 @@ describe('exit codes', () => {
   it('a typo fails exactly as in check (exit 2, the same lines)', async () => {
     const dir = tempDir();
     const bad = join(dir, 'rules.json');
-    writeFileSync(bad, JSON.stringify({ rules: [{ metric: 'chta', minTotal: 1 }, { metric: 'chat', maxErorRate: '1%' }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        rules: [
+          { metric: 'chta', minTotal: 1 },
+          { metric: 'chat', maxErorRate: '1%' },
+        ],
+      }),
+    );
     const a = await run(['alerts', '--config', bad], { cwd: dir });
     const c = await run(['check', '--config', bad, '--fixture', join(ROOT, 'fixtures', 'sample-week.json')], { cwd: dir });
     expect(a.code).toBe(2);
@@ -137,7 +148,17 @@ describe('exit codes', () => {
     expect(flagA.code).toBe(2);
     expect(flagA.stderr).toBe(flagC.stderr);
     const opA = await run(['alerts', '-m', 'chat', '--operation', 'SendChatMesage', '--min-total', '1']);
-    const opC = await run(['check', '-m', 'chat', '--operation', 'SendChatMesage', '--min-total', '1', '--fixture', join(ROOT, 'fixtures', 'sample-week.json')]);
+    const opC = await run([
+      'check',
+      '-m',
+      'chat',
+      '--operation',
+      'SendChatMesage',
+      '--min-total',
+      '1',
+      '--fixture',
+      join(ROOT, 'fixtures', 'sample-week.json'),
+    ]);
     expect(opA.code).toBe(2);
     expect(opA.stderr).toBe(opC.stderr);
   });
@@ -147,7 +168,7 @@ describe('exit codes', () => {
       [['-m', 'chat', '--min-total', '1', '-o', 'yaml'], 'error: invalid --output "yaml": expected one of arm, bicep, terraform\n'],
       [
         ['-m', 'chat', '--min-total', '1', '--workspace', '7f1c2a3b-0000-4000-8000-000000000001'],
-        'error: --workspace 7f1c2a3b-0000-4000-8000-000000000001 looks like a workspace\'s customer id (a GUID): give its resource id, /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show -g GROUP -n NAME --query id)\n',
+        "error: --workspace 7f1c2a3b-0000-4000-8000-000000000001 looks like a workspace's customer id (a GUID): give its resource id, /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show -g GROUP -n NAME --query id)\n",
       ],
       [
         ['-m', 'chat', '--min-total', '1', '--subscription', '00000000-0000-0000-0000-000000000001'],
@@ -158,7 +179,10 @@ describe('exit codes', () => {
         'error: --subscription "Prod": alerts calls no Azure API, give the subscription id (az account show --query id)\n',
       ],
       [['--min-total', '1'], 'error: --metric is required, e.g. --metric chat (or --config FILE with rules; see "acs-metrics catalog")\n'],
-      [['-m', 'chat', '--min-total', '1', '--resource-name', 'acs-prod'], 'error: --resource-name picks resources in data: alerts writes rules, name the resources with --resource\n'],
+      [
+        ['-m', 'chat', '--min-total', '1', '--resource-name', 'acs-prod'],
+        'error: --resource-name picks resources in data: alerts writes rules, name the resources with --resource\n',
+      ],
       [['-m', 'chat', '--since', '1h'], 'error: nothing to check: give --max-error-rate, --min-total or --max-total (or --config FILE with rules)\n'],
     ];
     for (const [argv, stderr] of cases) {
@@ -170,13 +194,37 @@ describe('exit codes', () => {
   it('two rules that would write the same alert name are refused', async () => {
     const dir = tempDir();
     const file = join(dir, 'rules.json');
-    writeFileSync(file, JSON.stringify({ rules: [{ name: 'Chat traffic', metric: 'chat', minTotal: 1 }, { name: 'chat-traffic', metric: 'chat', minTotal: 5 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        rules: [
+          { name: 'Chat traffic', metric: 'chat', minTotal: 1 },
+          { name: 'chat-traffic', metric: 'chat', minTotal: 5 },
+        ],
+      }),
+    );
     const r = await run(['alerts', '--config', file]);
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'error: rules "Chat traffic" and "chat-traffic" would both write the alert rule acs-chat-traffic-min-total: rename one\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'error: rules "Chat traffic" and "chat-traffic" would both write the alert rule acs-chat-traffic-min-total: rename one\n',
+    ]);
   });
 
   it('--subscription, --resource-group and --name of one resource give the scopes default, with its leading slash', async () => {
-    const r = await run(['alerts', '-m', 'chat', '--min-total', '1', '--subscription', '00000000-0000-0000-0000-0000000000bb', '-g', 'comms', '--name', 'acs-prod']);
+    const r = await run([
+      'alerts',
+      '-m',
+      'chat',
+      '--min-total',
+      '1',
+      '--subscription',
+      '00000000-0000-0000-0000-0000000000bb',
+      '-g',
+      'comms',
+      '--name',
+      'acs-prod',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).parameters.scopes.defaultValue).toEqual([RESOURCE]);
   });
@@ -200,12 +248,18 @@ describe('values that each format would read as code are written as text', () =>
     const dir = tempDir();
     const file = join(dir, 'rules.json');
     // Call Recording lists no operations, so any value is accepted.
-    writeFileSync(file, JSON.stringify({ rules: [{ name: 'odd', metric: 'recording', operations: ["[concat('x')]", "${var.x} it's"], since: '1h', minTotal: 1 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ rules: [{ name: 'odd', metric: 'recording', operations: ["[concat('x')]", "${var.x} it's"], since: '1h', minTotal: 1 }] }),
+    );
     const arm = await run(['alerts', '--config', file]);
     const values = JSON.parse(arm.stdout).resources[0].properties.criteria.allOf[0].dimensions[0].values;
     expect(values).toEqual(["[[concat('x')]", "${var.x} it's"]);
     const tf = await run(['alerts', '--config', file, '-o', 'terraform']);
-    expect(JSON.parse(tf.stdout).resource.azurerm_monitor_metric_alert['acs-odd-min-total'].criteria[0].dimension[0].values).toEqual(["[concat('x')]", "$${var.x} it's"]);
+    expect(JSON.parse(tf.stdout).resource.azurerm_monitor_metric_alert['acs-odd-min-total'].criteria[0].dimension[0].values).toEqual([
+      "[concat('x')]",
+      "$${var.x} it's",
+    ]);
     const bicep = await run(['alerts', '--config', file, '-o', 'bicep']);
     expect(bicep.stdout).toContain("                '[concat(\\'x\\')]'\n                '\\${var.x} it\\'s'\n");
   });

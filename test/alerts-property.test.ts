@@ -57,7 +57,7 @@ const filtersOf = (rule: GateRule) => rule.filters.map((f) => ({ name: f.dimensi
 const aggregationOf = (rule: GateRule) => (rule.metric.primaryAggregation === 'total' ? 'Total' : 'Count');
 
 describe('every generated criterion is the rule', () => {
-  it('ARM and Terraform: metric, dimension filter, operator, threshold and aggregation equal the rule\'s', () => {
+  it("ARM and Terraform: metric, dimension filter, operator, threshold and aggregation equal the rule's", () => {
     fc.assert(
       fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 5 }), fc.boolean(), (arbs, workspace) => {
         const rules = validateRules(rulesFile(arbs), 'rules.json');
@@ -129,7 +129,9 @@ describe('every generated criterion is the rule', () => {
         (threshold, requests, errorsRaw) => {
           const errors = Math.min(errorsRaw, requests);
           const [rule] = validateRules({ rules: [{ metric: 'chat', since: '1h', maxErrorRate: `${threshold / 1e6}%` }] }, 'rules.json');
-          const line = errorRateQuery(rule!, 'ACSChatIncomingOperations').split('\n').find((l) => l.startsWith('| where errors * '))!;
+          const line = errorRateQuery(rule!, 'ACSChatIncomingOperations')
+            .split('\n')
+            .find((l) => l.startsWith('| where errors * '))!;
           const [, scale, num] = /^\| where errors \* (\d+) > requests \* (\d+)$/.exec(line)!;
           const kql = BigInt(errors) * BigInt(scale!) > BigInt(requests) * BigInt(num!);
           expect(kql).toBe(exceeds(errors, requests, rule!.maxErrorRate!));

@@ -81,7 +81,7 @@ async function template(rulesFile: string, extra: string[] = []): Promise<Record
   return JSON.parse(r.stdout);
 }
 
-describe('alerts -o arm validates against Microsoft\'s schemas', () => {
+describe("alerts -o arm validates against Microsoft's schemas", () => {
   const dir = tempDir();
   const manualRules = join(dir, 'gates.json');
   writeFileSync(manualRules, manualRulesFile());

@@ -22,15 +22,26 @@ describe('az spellings give the same answer as ours', () => {
       ['--metrics', 'APIRequestChat', '--start-time', '2026-01-07 06:00', '--end-time', '2026-01-07 18:00:00Z', '--aggregation', 'Total'],
       ['-m', 'chat', '--start', '2026-01-07T06:00Z', '--end', '2026-01-07T18:00Z', '-a', 'sum'],
     );
-    for (const [az, ours] of [['Maximum', 'max'], ['Minimum', 'min'], ['Average', 'average'], ['Count', 'count']]) {
+    for (const [az, ours] of [
+      ['Maximum', 'max'],
+      ['Minimum', 'min'],
+      ['Average', 'average'],
+      ['Count', 'count'],
+    ]) {
       await same(['-m', 'sms', '--aggregation', az!], ['-m', 'sms', '-a', ours!]);
     }
   });
 
   it('--offset counts back from --end-time (and from the end of the data), forward from --start-time', async () => {
-    await same(['-m', 'chat', '--end-time', '2026-01-07T00:00Z', '--offset', '1d12h'], ['-m', 'chat', '--start', '2026-01-05T12:00Z', '--end', '2026-01-07T00:00Z']);
+    await same(
+      ['-m', 'chat', '--end-time', '2026-01-07T00:00Z', '--offset', '1d12h'],
+      ['-m', 'chat', '--start', '2026-01-05T12:00Z', '--end', '2026-01-07T00:00Z'],
+    );
     await same(['-m', 'chat', '--offset', '1h30m'], ['-m', 'chat', '--since', '90m']);
-    await same(['-m', 'chat', '--start-time', '2026-01-05T12:00Z', '--offset', '1d12h'], ['-m', 'chat', '--start', '2026-01-05T12:00Z', '--end', '2026-01-07T00:00Z']);
+    await same(
+      ['-m', 'chat', '--start-time', '2026-01-05T12:00Z', '--offset', '1d12h'],
+      ['-m', 'chat', '--start', '2026-01-05T12:00Z', '--end', '2026-01-07T00:00Z'],
+    );
     const r = await json('-m', 'chat', '--start-time', '2026-01-05T12:00Z', '--offset', '1d12h');
     expect([r.query.start, r.query.end]).toEqual(['2026-01-05T12:00:00Z', '2026-01-07T00:00:00Z']);
   });
@@ -48,7 +59,9 @@ describe('az spellings give the same answer as ours', () => {
   it('a filter on another dimension is passed on with its raw values (here: data not split by it, exit 3)', async () => {
     const r = await q('-m', 'sms', '--split-by', 'none', '--filter', "NumberType eq 'TollFree'");
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`error: ${SAMPLE}: the APIRequestSMS data is not split by NumberType, so the query cannot filter or split by it (the data's dimensions: Operation, StatusCode, StatusSubClass)\n`);
+    expect(r.stderr).toBe(
+      `error: ${SAMPLE}: the APIRequestSMS data is not split by NumberType, so the query cannot filter or split by it (the data's dimensions: Operation, StatusCode, StatusSubClass)\n`,
+    );
   });
 });
 
@@ -59,18 +72,34 @@ describe('what az users get pointed to', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`error: ${line}\n`);
   };
-  const ACCEPTED = "acs-metrics accepts Dim eq 'value' terms joined by or (one dimension) and and (between dimensions), e.g. \"Operation eq 'SendChatMessage' or Operation eq 'GetChatMessage' and StatusCode eq '*'\"";
+  const ACCEPTED =
+    "acs-metrics accepts Dim eq 'value' terms joined by or (one dimension) and and (between dimensions), e.g. \"Operation eq 'SendChatMessage' or Operation eq 'GetChatMessage' and StatusCode eq '*'\"";
   it('refuses other --filter forms with one line saying what is accepted', async () => {
-    await usage(['-m', 'chat', '--filter', "Operation ne 'x'"], `unsupported --filter "Operation ne 'x'": "Operation ne 'x'" is not of the form Dim eq 'value'; ${ACCEPTED}`);
-    await usage(['-m', 'chat', '--filter', "Operation eq 'a' or StatusCode eq '500'"], `unsupported --filter "Operation eq 'a' or StatusCode eq '500'": "or" joins different dimensions (Operation, StatusCode); ${ACCEPTED}`);
-    await usage(['-m', 'chat', '--filter', "startswith(Operation, 'Send')"], `unsupported --filter "startswith(Operation, 'Send')": "startswith(Operation, 'Send')" is not of the form Dim eq 'value'; ${ACCEPTED}`);
+    await usage(
+      ['-m', 'chat', '--filter', "Operation ne 'x'"],
+      `unsupported --filter "Operation ne 'x'": "Operation ne 'x'" is not of the form Dim eq 'value'; ${ACCEPTED}`,
+    );
+    await usage(
+      ['-m', 'chat', '--filter', "Operation eq 'a' or StatusCode eq '500'"],
+      `unsupported --filter "Operation eq 'a' or StatusCode eq '500'": "or" joins different dimensions (Operation, StatusCode); ${ACCEPTED}`,
+    );
+    await usage(
+      ['-m', 'chat', '--filter', "startswith(Operation, 'Send')"],
+      `unsupported --filter "startswith(Operation, 'Send')": "startswith(Operation, 'Send')" is not of the form Dim eq 'value'; ${ACCEPTED}`,
+    );
   });
   it('names the option given twice and the metrics it cannot read at once', async () => {
     await usage(['-m', 'chat', '--start', '2026-01-07', '--start-time', '2026-01-07'], 'give either --start or --start-time, not both');
     await usage(['--metrics', 'APIRequestChat', 'APIRequestSMS'], '--metrics: acs-metrics reads one metric at a time (got 2); run one query per metric');
-    await usage(['-m', 'chat', '--start-time', '2026-01-06', '--end-time', '2026-01-07', '--offset', '1h'], 'give at most two of --start-time, --end-time and --offset');
+    await usage(
+      ['-m', 'chat', '--start-time', '2026-01-06', '--end-time', '2026-01-07', '--offset', '1h'],
+      'give at most two of --start-time, --end-time and --offset',
+    );
     await usage(['-m', 'chat', '--offset', '1x'], 'invalid --offset "1x": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H');
-    await usage(['-m', 'chat', '--operation', 'GetChatMessage', '--filter', "Operation eq 'SendChatMessage'"], 'Operation is filtered by both --filter and its own option: give it once');
+    await usage(
+      ['-m', 'chat', '--operation', 'GetChatMessage', '--filter', "Operation eq 'SendChatMessage'"],
+      'Operation is filtered by both --filter and its own option: give it once',
+    );
   });
   it('a subscription name is taken (looked up later): a bad option beside it is still a usage error before any Azure call', async () => {
     const r = await run(['query', '-m', 'chat', '--subscription', 'My Subscription', '-g', 'rg', '--name', 'acs', '--timeout', '0s']);

@@ -53,8 +53,14 @@ describe('emulator Metrics - List', () => {
   it('splits by every dimension named in the filter, lower-cased, and collapses the others', () => {
     const { series } = ask({ interval: 'PT30M', aggregation: 'Count', $filter: "Operation eq 'Send' and StatusCodeClass eq '*'" });
     expect(series.map((s) => [s.metadatavalues.map((m) => `${m.name.value}=${m.value}`), s.data.map((d) => d.count)])).toEqual([
-      [['operation=Send', 'statuscodeclass=2xx'], [90, 90]],
-      [['operation=Send', 'statuscodeclass=5xx'], [30, 30]],
+      [
+        ['operation=Send', 'statuscodeclass=2xx'],
+        [90, 90],
+      ],
+      [
+        ['operation=Send', 'statuscodeclass=5xx'],
+        [30, 30],
+      ],
     ]);
   });
 
@@ -80,13 +86,19 @@ describe('emulator Metrics - List', () => {
   it('refuses an unknown metric in the service wording, and a dimension the metric lacks', () => {
     expect(ask({ metricnames: 'APIRequestChatt' }).body).toEqual({
       code: 'BadRequest',
-      message: 'Failed to find metric configuration for provider: Microsoft.Communication, resource Type: CommunicationServices, metric: APIRequestChatt, Valid metrics: APIRequestChat',
+      message:
+        'Failed to find metric configuration for provider: Microsoft.Communication, resource Type: CommunicationServices, metric: APIRequestChatt, Valid metrics: APIRequestChat',
     });
     expect(ask({ $filter: "Country eq '*'" }).status).toBe(400);
   });
 
   it('reads a Metrics-List body, such as a saved fixture, as its data', () => {
-    const body = ask({ interval: 'PT1M', aggregation: 'Count,Total', $filter: "Operation eq '*' and StatusCode eq '*' and StatusCodeClass eq '*'", top: '100' }).body;
+    const body = ask({
+      interval: 'PT1M',
+      aggregation: 'Count,Total',
+      $filter: "Operation eq '*' and StatusCode eq '*' and StatusCodeClass eq '*'",
+      top: '100',
+    }).body;
     const again = datasetFromBody(body);
     expect(again.metrics[0]!.dimensions).toEqual(['Operation', 'StatusCode', 'StatusCodeClass']);
     expect(again.metrics[0]!.series).toHaveLength(3);
@@ -119,7 +131,11 @@ describe('emulator server', () => {
     expect((await get(metrics.replace('acs-test', 'other'))).status).toBe(404);
     expect((await get(metrics.replace('2024-02-01', '2018-01-01'))).status).toBe(400);
     const defs = await get(`${RESOURCE}/providers/Microsoft.Insights/metricDefinitions?api-version=2024-02-01`);
-    expect((defs.body as { value: { name: { value: string } }[] }).value.map((d) => d.name.value)).toEqual(['APIRequestChat', 'ApiRequestRouter', 'ApiRequestRooms']);
+    expect((defs.body as { value: { name: { value: string } }[] }).value.map((d) => d.name.value)).toEqual([
+      'APIRequestChat',
+      'ApiRequestRouter',
+      'ApiRequestRooms',
+    ]);
     expect(h.emulator.requests.map((r) => r.status)).toEqual([200, 401, 404, 400, 200]);
     expect(h.emulator.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });

@@ -13,17 +13,53 @@ const named = (name: string, message: string) => Object.assign(new Error(message
 
 describe('toCliError', () => {
   const cases: [string, unknown, string][] = [
-    ['an unknown host', restError('getaddrinfo ENOTFOUND management.azure.com', { code: 'ENOTFOUND' }), 'cannot reach management.azure.com: host name not found (ENOTFOUND); check --endpoint and your network'],
-    ['a DNS failure', restError('getaddrinfo EAI_AGAIN', { code: 'EAI_AGAIN' }), 'cannot reach management.azure.com: host name not found (EAI_AGAIN); check --endpoint and your network'],
-    ['a refused connection', restError('connect ECONNREFUSED', { code: 'ECONNREFUSED' }), 'cannot reach management.azure.com: connection refused (ECONNREFUSED); check --endpoint and your network'],
-    ['an untrusted certificate', restError('unable to get local issuer certificate', { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), 'cannot reach management.azure.com: TLS problem (UNABLE_TO_GET_ISSUER_CERT_LOCALLY): unable to get local issuer certificate'],
-    ['an expired certificate', restError('certificate has expired', { code: 'CERT_HAS_EXPIRED' }), 'cannot reach management.azure.com: TLS problem (CERT_HAS_EXPIRED): certificate has expired'],
-    ['a 401 with a signed-in identity', restError('The access token is invalid.', { statusCode: 401, code: 'InvalidAuthenticationToken' }), 'Azure rejected the access token (HTTP 401 InvalidAuthenticationToken): it has expired or is for another tenant or cloud; sign in again (az login)'],
-    ['a 400 naming a dimension', restError("Dimension 'Foo' is not valid\nfor this metric", { statusCode: 400, code: 'BadRequest' }), "Azure Monitor rejected the request for APIRequestChat (HTTP 400 BadRequest): Dimension 'Foo' is not valid; the catalog's dimensions for chat are Operation, StatusCode, StatusCodeClass: run \"acs-metrics definitions\" with the same --resource to compare"],
+    [
+      'an unknown host',
+      restError('getaddrinfo ENOTFOUND management.azure.com', { code: 'ENOTFOUND' }),
+      'cannot reach management.azure.com: host name not found (ENOTFOUND); check --endpoint and your network',
+    ],
+    [
+      'a DNS failure',
+      restError('getaddrinfo EAI_AGAIN', { code: 'EAI_AGAIN' }),
+      'cannot reach management.azure.com: host name not found (EAI_AGAIN); check --endpoint and your network',
+    ],
+    [
+      'a refused connection',
+      restError('connect ECONNREFUSED', { code: 'ECONNREFUSED' }),
+      'cannot reach management.azure.com: connection refused (ECONNREFUSED); check --endpoint and your network',
+    ],
+    [
+      'an untrusted certificate',
+      restError('unable to get local issuer certificate', { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }),
+      'cannot reach management.azure.com: TLS problem (UNABLE_TO_GET_ISSUER_CERT_LOCALLY): unable to get local issuer certificate',
+    ],
+    [
+      'an expired certificate',
+      restError('certificate has expired', { code: 'CERT_HAS_EXPIRED' }),
+      'cannot reach management.azure.com: TLS problem (CERT_HAS_EXPIRED): certificate has expired',
+    ],
+    [
+      'a 401 with a signed-in identity',
+      restError('The access token is invalid.', { statusCode: 401, code: 'InvalidAuthenticationToken' }),
+      'Azure rejected the access token (HTTP 401 InvalidAuthenticationToken): it has expired or is for another tenant or cloud; sign in again (az login)',
+    ],
+    [
+      'a 400 naming a dimension',
+      restError("Dimension 'Foo' is not valid\nfor this metric", { statusCode: 400, code: 'BadRequest' }),
+      "Azure Monitor rejected the request for APIRequestChat (HTTP 400 BadRequest): Dimension 'Foo' is not valid; the catalog's dimensions for chat are Operation, StatusCode, StatusCodeClass: run \"acs-metrics definitions\" with the same --resource to compare",
+    ],
     ['another status', restError('Conflict', { statusCode: 409, code: 'Conflict' }), 'Azure Monitor failed for APIRequestChat (HTTP 409 Conflict): Conflict'],
-    ['no credentials (the whole chain unavailable)', named('AggregateAuthenticationError', 'ChainedTokenCredential authentication failed.\nCredentialUnavailableError: ...'), NO_CREDENTIALS],
+    [
+      'no credentials (the whole chain unavailable)',
+      named('AggregateAuthenticationError', 'ChainedTokenCredential authentication failed.\nCredentialUnavailableError: ...'),
+      NO_CREDENTIALS,
+    ],
     ['no credentials (one unavailable)', named('CredentialUnavailableError', 'EnvironmentCredential is unavailable.'), NO_CREDENTIALS],
-    ['a rejected sign-in', named('AuthenticationError', 'ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.\nTrace ID: x'), 'Azure sign-in failed: ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.'],
+    [
+      'a rejected sign-in',
+      named('AuthenticationError', 'ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.\nTrace ID: x'),
+      'Azure sign-in failed: ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.',
+    ],
   ];
   for (const [label, err, message] of cases) {
     it(`reports ${label}`, () => {

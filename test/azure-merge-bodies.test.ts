@@ -9,7 +9,17 @@ const body = (timespan: string, cost: number, ts: unknown[], extra: Record<strin
   cost,
   timespan,
   interval: 'P1D',
-  value: [{ id: 'x', type: 'Microsoft.Insights/metrics', name: { value: 'APIRequestChat', localizedValue: 'Chat API Requests' }, unit: 'Count', timeseries: ts, errorCode: 'Success', ...extra }],
+  value: [
+    {
+      id: 'x',
+      type: 'Microsoft.Insights/metrics',
+      name: { value: 'APIRequestChat', localizedValue: 'Chat API Requests' },
+      unit: 'Count',
+      timeseries: ts,
+      errorCode: 'Success',
+      ...extra,
+    },
+  ],
   namespace: 'microsoft.communication/communicationservices',
   resourceregion: 'global',
 });
@@ -22,12 +32,18 @@ describe('mergeBodies', () => {
 
   it('joins windows: one timespan, series matched by dimensions, points in order, no duplicate edge point', () => {
     const a = body('2026-01-01T00:00:00Z/2026-01-03T00:00:00Z', 2, [
-      series('Send', [['2026-01-01T00:00:00Z', 1], ['2026-01-02T00:00:00Z', 2]]),
+      series('Send', [
+        ['2026-01-01T00:00:00Z', 1],
+        ['2026-01-02T00:00:00Z', 2],
+      ]),
       series('Get', [['2026-01-01T00:00:00Z', 5]]),
     ]);
     const b = body('2026-01-03T00:00:00Z/2026-01-05T00:00:00Z', 3, [
       series('Get', [['2026-01-03T00:00:00Z', 6]]),
-      series('Send', [['2026-01-02T00:00:00Z', 99], ['2026-01-03T00:00:00Z', 3]]),
+      series('Send', [
+        ['2026-01-02T00:00:00Z', 99],
+        ['2026-01-03T00:00:00Z', 3],
+      ]),
       series('New', [['2026-01-04T00:00:00Z', 7]]),
     ]);
     const merged = mergeBodies([a, b]) as ReturnType<typeof body>;
@@ -36,8 +52,15 @@ describe('mergeBodies', () => {
     expect(merged.interval).toBe('P1D');
     expect(merged.value).toHaveLength(1);
     expect(merged.value[0]!.timeseries).toEqual([
-      series('Send', [['2026-01-01T00:00:00Z', 1], ['2026-01-02T00:00:00Z', 2], ['2026-01-03T00:00:00Z', 3]]),
-      series('Get', [['2026-01-01T00:00:00Z', 5], ['2026-01-03T00:00:00Z', 6]]),
+      series('Send', [
+        ['2026-01-01T00:00:00Z', 1],
+        ['2026-01-02T00:00:00Z', 2],
+        ['2026-01-03T00:00:00Z', 3],
+      ]),
+      series('Get', [
+        ['2026-01-01T00:00:00Z', 5],
+        ['2026-01-03T00:00:00Z', 6],
+      ]),
       series('New', [['2026-01-04T00:00:00Z', 7]]),
     ]);
   });

@@ -100,7 +100,13 @@ describe('planRequests', () => {
 
   it('gives one request group per metric, asking for what every query on it needs', () => {
     const a = query('chat', { where: [['Operation', ['SendChatMessage']]], split: [] });
-    const b = query('chat', { where: [['StatusCode', ['429']]], split: [], agg: 'max', range: { sinceMs: 2 * DAY }, interval: { kind: 'fixed', ms: HOUR, iso: 'PT1H' } });
+    const b = query('chat', {
+      where: [['StatusCode', ['429']]],
+      split: [],
+      agg: 'max',
+      range: { sinceMs: 2 * DAY },
+      interval: { kind: 'fixed', ms: HOUR, iso: 'PT1H' },
+    });
     const c = query('router');
     const plans = planRequests([a, b, c], NOW);
     expect(plans.map((p) => p.metricnames)).toEqual(['APIRequestChat', 'ApiRequestRouter']);
@@ -128,9 +134,7 @@ describe('planRequests', () => {
   it('keeps a value filter when every query of the group filters that dimension', () => {
     const a = query('chat', { where: [['Operation', ['SendChatMessage']]] });
     const b = query('chat', { where: [['Operation', ['GetChatThread', 'sendchatmessage']]] });
-    expect(planRequests([a, b], NOW)[0]!.filter).toBe(
-      "(Operation eq 'SendChatMessage' or Operation eq 'GetChatThread') and StatusCodeClass eq '*'",
-    );
+    expect(planRequests([a, b], NOW)[0]!.filter).toBe("(Operation eq 'SendChatMessage' or Operation eq 'GetChatThread') and StatusCodeClass eq '*'");
   });
 });
 

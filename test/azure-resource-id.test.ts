@@ -37,7 +37,10 @@ describe('parseResourceId', () => {
     ['/providers/Microsoft.Communication/CommunicationServices/x', 'it does not start with /subscriptions/<subscription-guid>'],
     [ID.replace(SUB, 'my-subscription'), 'the subscription "my-subscription" is not a GUID'],
     [ID.replace('resourceGroups', 'groups'), 'the subscription is not followed by /resourceGroups/<group>'],
-    [ID.replace('Microsoft.Communication/CommunicationServices', 'Microsoft.Storage/storageAccounts'), 'it names a Microsoft.Storage/storageAccounts resource, not Microsoft.Communication/CommunicationServices'],
+    [
+      ID.replace('Microsoft.Communication/CommunicationServices', 'Microsoft.Storage/storageAccounts'),
+      'it names a Microsoft.Storage/storageAccounts resource, not Microsoft.Communication/CommunicationServices',
+    ],
     [`${ID}/providers/Microsoft.Insights/metrics`, 'it goes on after the resource name ("/providers/Microsoft.Insights/metrics")'],
     [ID.replace('acs-prod', 'acs_prod!'), '"acs_prod!" is not a valid Communication Services resource name'],
     [ID.replace('/acs-prod', ''), 'the resource name is missing'],
@@ -58,7 +61,9 @@ describe('buildResourceId', () => {
     expect(buildResourceId(SUB, 'rg-prod', 'acs-prod').id).toBe(ID.slice(1));
   });
   it('refuses parts with a slash, "..", or a subscription that is not a GUID', () => {
-    expect(() => buildResourceId(SUB, 'rg/x', 'a')).toThrow('invalid --resource-group "rg/x": expected a single name without "/", "..", "?", "#", "%" or spaces');
+    expect(() => buildResourceId(SUB, 'rg/x', 'a')).toThrow(
+      'invalid --resource-group "rg/x": expected a single name without "/", "..", "?", "#", "%" or spaces',
+    );
     expect(() => buildResourceId(SUB, 'rg', '..')).toThrow('invalid --name "..": expected a single name');
     expect(() => buildResourceId('sub', 'rg', 'a')).toThrow('invalid --subscription "sub": expected a subscription id (a GUID)');
   });

@@ -46,13 +46,27 @@ function expectExact(doc: Status): void {
 }
 
 const graph = (body: unknown): Promise<Response> =>
-  fetch(`${h.emulator.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+  fetch(`${h.emulator.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
 
 describe('Resource Graph shapes', () => {
   it('rows carry only the projected columns; a query without project gets whole rows', async () => {
     const projected = (await (await graph({ query: GRAPH_QUERY, options: { $top: 5 } })).json()) as { data: Record<string, unknown>[] };
-    expect(projected.data[0]).toEqual({ id: estate[0]!.id, name: 'acs-000', subscriptionId: A, resourceGroup: 'rg-0', location: 'global', dataLocation: 'United States', tags: { env: 'prod' } });
-    const whole = (await (await graph({ query: "resources | where type =~ 'microsoft.communication/communicationservices'", options: { $top: 5 } })).json()) as { data: Record<string, unknown>[] };
+    expect(projected.data[0]).toEqual({
+      id: estate[0]!.id,
+      name: 'acs-000',
+      subscriptionId: A,
+      resourceGroup: 'rg-0',
+      location: 'global',
+      dataLocation: 'United States',
+      tags: { env: 'prod' },
+    });
+    const whole = (await (
+      await graph({ query: "resources | where type =~ 'microsoft.communication/communicationservices'", options: { $top: 5 } })
+    ).json()) as { data: Record<string, unknown>[] };
     expect(Object.keys(whole.data[0]!)).toContain('properties');
   });
 
@@ -88,7 +102,9 @@ describe('Resource Graph shapes', () => {
     Object.assign(h.emulator.estate, { pageSize: 7, truncate: true, shapes: { graphTable: true } });
     const r = await run(['resources', '--all-subscriptions'], { env: liveEnv(h) });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('error: Resource Graph truncated its answer (7 of 60 resources) and gave no $skipToken to read the rest: narrow the selection with --subscription\n');
+    expect(r.stderr).toBe(
+      'error: Resource Graph truncated its answer (7 of 60 resources) and gave no $skipToken to read the rest: narrow the selection with --subscription\n',
+    );
   });
 
   it('a 400 InvalidQuery names its details', async () => {
@@ -107,7 +123,10 @@ describe('batch shapes: the same numbers in every shape', () => {
     ['a real region name', { region: 'eastus' }],
     ['no errorCode key on some entries', { noErrorCode: true }],
     ['metric ids "Sanitized"', { sanitized: true }],
-    ['all of them, Resource Graph tables in small pages too', { millis: true, region: 'westeurope', noErrorCode: true, sanitized: true, cost: true, graphTable: true }],
+    [
+      'all of them, Resource Graph tables in small pages too',
+      { millis: true, region: 'westeurope', noErrorCode: true, sanitized: true, cost: true, graphTable: true },
+    ],
   ];
   for (const [what, s] of shapes) {
     it(what, async () => {
@@ -153,10 +172,16 @@ describe('batch shapes: the same numbers in every shape', () => {
 describe('whole-call errors', () => {
   const one = ['status', '--subscription', B, '-m', 'chat'];
   // Resources come sorted by id: rg-0 before rg-1, so acs-004 is first in B.
-  const first = estate.filter((r) => r.subscription === B).map((r) => r.id).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))[0]!;
+  const first = estate
+    .filter((r) => r.subscription === B)
+    .map((r) => r.id)
+    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))[0]!;
 
   it('a 400 with error.additionalInfo[] fails the call, with the service message', async () => {
-    const body = batchError('BadRequest', 'Detected invalid time range parameters for API version 2024-02-01. Please use only starttime and endtime to specify a time range.').body;
+    const body = batchError(
+      'BadRequest',
+      'Detected invalid time range parameters for API version 2024-02-01. Please use only starttime and endtime to specify a time range.',
+    ).body;
     h.emulator.inject({ kind: 'status', status: 400, body }, 1, 'batch');
     const r = await run(one, { env: liveEnv(h) });
     expect(r.code).toBe(3);
@@ -187,13 +212,25 @@ describe('the series cap: calls are split before they are sent', () => {
   const ids = estate.filter((r) => r.subscription === B).map((r) => parseResourceId(r.id));
   const quiet = { warn: () => {}, note: () => {}, trace: () => {} };
   const source = (seriesCap?: number) =>
-    new EstateSource({ selection: { kind: 'ids', ids }, endpoint: h.emulator.endpoint, batchEndpoint: h.emulator.endpoint, concurrency: 1, timeoutMs: 10_000, env: liveEnv(h), now: NOW, log: quiet, ...(seriesCap ? { seriesCap } : {}) });
+    new EstateSource({
+      selection: { kind: 'ids', ids },
+      endpoint: h.emulator.endpoint,
+      batchEndpoint: h.emulator.endpoint,
+      concurrency: 1,
+      timeoutMs: 10_000,
+      env: liveEnv(h),
+      now: NOW,
+      log: quiet,
+      ...(seriesCap ? { seriesCap } : {}),
+    });
   const queries = [perResourceQuery(resolveMetric('chat'), { sinceMs: DAY }, { kind: 'auto' }, false)];
 
   it('at 1,000 series a call (85 estimated per resource: 16 chat operations + 1, x 5 status classes), 20 resources go in calls of 11 and 9', async () => {
     h.emulator.estate.seriesCap = 20;
     const plan = await source(1000).plan(queries);
-    expect(plan.subscriptions).toEqual([{ subscription: B, resources: 20, batchCalls: 2, perResourceCalls: 0, fallbackCalls: 20, largestBatch: 11, largestSeries: 935 }]);
+    expect(plan.subscriptions).toEqual([
+      { subscription: B, resources: 20, batchCalls: 2, perResourceCalls: 0, fallbackCalls: 20, largestBatch: 11, largestSeries: 935 },
+    ]);
     const got = await source(1000).fetch(queries);
     expect(h.emulator.batchRequests.map((q) => (JSON.parse(q.body!) as { resourceids: string[] }).resourceids.length)).toEqual([11, 9]);
     expect(h.emulator.batchRequests.every((q) => q.status === 200)).toBe(true);

@@ -168,7 +168,9 @@ describe('AzureSource requests', () => {
     const { src, lines } = source();
     await src.fetch([query('chat')]);
     const debug = lines.filter((l) => l.startsWith('debug:'));
-    expect(debug[0]).toMatch(/^debug: GET https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*\/providers\/Microsoft\.Insights\/metrics\?api-version=2024-02-01&timespan=.* \(authorization: <redacted>\)$/);
+    expect(debug[0]).toMatch(
+      /^debug: GET https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*\/providers\/Microsoft\.Insights\/metrics\?api-version=2024-02-01&timespan=.* \(authorization: <redacted>\)$/,
+    );
     expect(debug[1]).toMatch(/^debug: HTTP 200 in \d+ ms \(x-ms-request-id emu-1\)$/);
     expect(lines.join('\n')).not.toContain(TOKEN);
   });
@@ -177,7 +179,13 @@ describe('AzureSource requests', () => {
 describe('the SDK client', () => {
   it("replaces the SDK's retry policy (unbounded Retry-After, no 529 throttling) and logs every attempt", async () => {
     const { openClient } = await import('../src/sources/azure/client.js');
-    const { client } = await openClient({ endpoint: h.emulator.endpoint, timeoutMs: 1000, env: { ACS_METRICS_ACCESS_TOKEN: TOKEN }, now: NOW, log: { warn() {}, note() {}, trace() {} } });
+    const { client } = await openClient({
+      endpoint: h.emulator.endpoint,
+      timeoutMs: 1000,
+      env: { ACS_METRICS_ACCESS_TOKEN: TOKEN },
+      now: NOW,
+      log: { warn() {}, note() {}, trace() {} },
+    });
     const names = client.pipeline.getOrderedPolicies().map((p) => p.name);
     expect(names).not.toContain('defaultRetryPolicy');
     const at = (n: string) => names.indexOf(n);
@@ -227,7 +235,9 @@ describe('AzureSource failures', () => {
   it('retries 500 and reports it with the service message', async () => {
     h.emulator.inject({ kind: 'status', status: 500 }, 10);
     const f = await failure(source().src.fetch([query('chat')]));
-    expect(f.message).toBe('Azure Monitor failed for APIRequestChat (HTTP 500 InternalServerError: Something went wrong.), still after 3 retries; try again later');
+    expect(f.message).toBe(
+      'Azure Monitor failed for APIRequestChat (HTTP 500 InternalServerError: Something went wrong.), still after 3 retries; try again later',
+    );
     expect(statuses()).toHaveLength(4);
   });
 
@@ -253,7 +263,8 @@ describe('AzureSource failures', () => {
   }
 
   it('reports a 400 with the service message, flat or wrapped, and the catalog hint', async () => {
-    const message = 'Failed to find metric configuration for provider: Microsoft.Communication, resource Type: CommunicationServices, metric: APIRequestChat, Valid metrics: APIRequestChats,ApiRequests';
+    const message =
+      'Failed to find metric configuration for provider: Microsoft.Communication, resource Type: CommunicationServices, metric: APIRequestChat, Valid metrics: APIRequestChats,ApiRequests';
     const expected = `Azure Monitor rejected the request for APIRequestChat (HTTP 400 BadRequest): ${message} (did you mean APIRequestChats?); the built-in catalog may not match this resource: run "acs-metrics definitions" with the same --resource to compare`;
     h.emulator.inject({ kind: 'status', status: 400, body: { code: 'BadRequest', message } });
     expect((await failure(source().src.fetch([query('chat')]))).message).toBe(expected);
@@ -263,7 +274,9 @@ describe('AzureSource failures', () => {
 
   it("reports the emulator's own 400 for a metric the resource lacks", async () => {
     const f = await failure(source().src.fetch([query('sms')]));
-    expect(f.message).toMatch(/^Azure Monitor rejected the request for APIRequestSMS \(HTTP 400 BadRequest\): Failed to find metric configuration for provider: Microsoft\.Communication, resource Type: CommunicationServices, metric: APIRequestSMS, Valid metrics: APIRequestChat,ApiRequestRouter,ApiRequestRooms.*run "acs-metrics definitions" with the same --resource to compare$/);
+    expect(f.message).toMatch(
+      /^Azure Monitor rejected the request for APIRequestSMS \(HTTP 400 BadRequest\): Failed to find metric configuration for provider: Microsoft\.Communication, resource Type: CommunicationServices, metric: APIRequestSMS, Valid metrics: APIRequestChat,ApiRequestRouter,ApiRequestRooms.*run "acs-metrics definitions" with the same --resource to compare$/,
+    );
   });
 
   it('keeps a per-metric failure inside a 200 for the core to report', async () => {
@@ -285,7 +298,11 @@ describe('AzureSource failures', () => {
     h.emulator.inject({ kind: 'hang' }, 10);
     const started = Date.now();
     const f = await failure(source({ timeoutMs: 1000 }).src.fetch([query('chat')]));
-    expect(f).toEqual({ name: 'DataError', exitCode: 3, message: `no answer from ${new URL(h.emulator.endpoint).host} within 1s (4 attempts); raise --timeout` });
+    expect(f).toEqual({
+      name: 'DataError',
+      exitCode: 3,
+      message: `no answer from ${new URL(h.emulator.endpoint).host} within 1s (4 attempts); raise --timeout`,
+    });
     expect(h.emulator.requests).toHaveLength(4);
     // 4 attempts of 1 s and 10 + 20 + 40 ms of back-off.
     expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
@@ -302,7 +319,9 @@ describe('AzureSource failures', () => {
     }
     h.emulator.reset();
     h.emulator.inject({ kind: 'cut', keep: 8123 }, 10);
-    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(`the answer from ${host} is not valid JSON: it ends after 8,123 bytes (4 attempts); try again`);
+    expect((await failure(source().src.fetch([query('chat')]))).message).toBe(
+      `the answer from ${host} is not valid JSON: it ends after 8,123 bytes (4 attempts); try again`,
+    );
     h.emulator.reset();
     h.emulator.inject({ kind: 'truncated' }, 10);
     expect((await failure(source().src.fetch([query('chat')]))).message).toBe(

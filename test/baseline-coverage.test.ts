@@ -24,13 +24,29 @@ describe('a baseline partly outside the data', () => {
   });
 
   it('an explicit baseline window partly before the data: refused the same way', async () => {
-    const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--since', '1d', '--baseline-start', '2025-12-31T01:00Z', '--baseline-end', '2026-01-01T01:00Z']);
+    const r = await run([
+      'query',
+      '--fixture',
+      SAMPLE,
+      '-m',
+      'chat',
+      '--since',
+      '1d',
+      '--baseline-start',
+      '2025-12-31T01:00Z',
+      '--baseline-end',
+      '2026-01-01T01:00Z',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(refusal('--compare'));
   });
 
   it('check --baseline: neither a rise nor a drop is judged on it (exit 2, not FAIL or PASS)', async () => {
-    for (const rule of [['--max-traffic-rise', '100%'], ['--max-traffic-drop', '50%'], ['--max-error-rate-increase', '0.5pp']]) {
+    for (const rule of [
+      ['--max-traffic-rise', '100%'],
+      ['--max-traffic-drop', '50%'],
+      ['--max-error-rate-increase', '0.5pp'],
+    ]) {
       const r = await run(['check', '--fixture', SAMPLE, '-m', 'chat', '--since', '1d', '--baseline', '6d23h', ...rule]);
       expect([rule[0], r.code, r.stdout]).toEqual([rule[0], 2, '']);
       expect(r.stderr).toBe(refusal('--baseline'));
@@ -38,10 +54,7 @@ describe('a baseline partly outside the data', () => {
   });
 
   it('a rules file baseline: refused the same way', async () => {
-    const config = writeFixture(
-      { rules: [{ metric: 'chat', since: '1d', baseline: '6d23h', maxTrafficDrop: '50%' }] },
-      'rules.json',
-    );
+    const config = writeFixture({ rules: [{ metric: 'chat', since: '1d', baseline: '6d23h', maxTrafficDrop: '50%' }] }, 'rules.json');
     const r = await run(['check', '--fixture', SAMPLE, '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(refusal('--baseline'));

@@ -86,7 +86,21 @@ describe('the bucket limit', () => {
       // It used to take seconds per run (half a minute for a chart at PT2H); now it is refused up front.
       expect(Date.now() - started).toBeLessThan(5000);
       // A window around the real data answers it: 137 requests over the four hours.
-      const r = await run(['query', '--fixture', file, '-m', 'chat', '--start', '2026-01-01T00:00Z', '--end', '2026-01-01T04:00Z', '--split-by', 'none', '-o', 'json']);
+      const r = await run([
+        'query',
+        '--fixture',
+        file,
+        '-m',
+        'chat',
+        '--start',
+        '2026-01-01T00:00Z',
+        '--end',
+        '2026-01-01T04:00Z',
+        '--split-by',
+        'none',
+        '-o',
+        'json',
+      ]);
       expect(r.code).toBe(0);
       expect((JSON.parse(r.stdout) as { series: { total: number }[] }).series[0]!.total).toBe(137);
     }

@@ -15,7 +15,12 @@ const windows = [
 const plan = (name: string, top: number, filter = "Operation eq '*'"): RequestPlan =>
   ({ metricnames: name, metricnamespace: 'ns', aggregation: 'Count', interval: 'PT1H', filter, top, orderby: 'Count desc', windows }) as unknown as RequestPlan;
 const resource = (sub: string, i: number): ResourceInfo => ({
-  resource: { id: `subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-${i}`, subscription: sub, resourceGroup: 'rg', name: `acs-${i}` },
+  resource: {
+    id: `subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-${i}`,
+    subscription: sub,
+    resourceGroup: 'rg',
+    name: `acs-${i}`,
+  },
   location: 'global',
   dataLocation: '',
   tags: {},
@@ -55,8 +60,22 @@ describe('series per call', () => {
     const calls = batchCalls(resources, groups);
     // Group 0: 25 ids a call: S1 25+25+20, S2 25+25; group 1: S1 50+20, S2 50; each in 2 windows.
     expect(calls.map((c) => `${c.gi}:${c.subscription.slice(-1)}:${c.resources.length}:${c.wi}`)).toEqual([
-      '0:1:25:0', '0:1:25:1', '0:1:25:0', '0:1:25:1', '0:1:20:0', '0:1:20:1', '0:2:25:0', '0:2:25:1', '0:2:25:0', '0:2:25:1',
-      '1:1:50:0', '1:1:50:1', '1:1:20:0', '1:1:20:1', '1:2:50:0', '1:2:50:1',
+      '0:1:25:0',
+      '0:1:25:1',
+      '0:1:25:0',
+      '0:1:25:1',
+      '0:1:20:0',
+      '0:1:20:1',
+      '0:2:25:0',
+      '0:2:25:1',
+      '0:2:25:0',
+      '0:2:25:1',
+      '1:1:50:0',
+      '1:1:50:1',
+      '1:1:20:0',
+      '1:1:20:1',
+      '1:2:50:0',
+      '1:2:50:1',
     ]);
     expect(Math.max(...calls.map((c) => c.series))).toBe(500_000);
     expect(summarize(resources, groups, true)).toEqual([
@@ -72,18 +91,39 @@ describe('series per call', () => {
 
 describe('quotas', () => {
   const base: CallPlan = { graphPages: 1, lookupPages: 0, discovered: true, resources: 1, path: 'batch', groups: 1, windows: 1, subscriptions: [] };
-  const sub = (perResourceCalls: number, fallbackCalls = 0) => ({ subscription: S1, resources: 1, batchCalls: 0, perResourceCalls, fallbackCalls, largestBatch: 0, largestSeries: 0 });
+  const sub = (perResourceCalls: number, fallbackCalls = 0) => ({
+    subscription: S1,
+    resources: 1,
+    batchCalls: 0,
+    perResourceCalls,
+    fallbackCalls,
+    largestBatch: 0,
+    largestSeries: 0,
+  });
 
   it('Resource Graph past 15 pages waits for the quota', () => {
     const [graph] = quotaChecks({ ...base, graphPages: 31 });
-    expect(graph).toEqual({ name: 'resource-graph', limit: '15 queries per 5 s per user', planned: 31, within: false, note: 'passes the quota: acs-metrics waits for it to reset about 2 times (10 s or more)' });
+    expect(graph).toEqual({
+      name: 'resource-graph',
+      limit: '15 queries per 5 s per user',
+      planned: 31,
+      within: false,
+      note: 'passes the quota: acs-metrics waits for it to reset about 2 times (10 s or more)',
+    });
     expect(quotaChecks({ ...base, graphPages: 15 })[0]!.within).toBe(true);
   });
 
   it('ARM reads past the bucket of 250 in one subscription, and the fallback that would pass it', () => {
     const arm = quotaChecks({ ...base, path: 'per-resource', subscriptions: [sub(300)] })[1]!;
-    expect([arm.planned, arm.within, arm.note]).toEqual([300, false, 'past the bucket in one subscription: at 25/s the last 50 reads take at least 2 s; acs-metrics paces them so that none is refused']);
+    expect([arm.planned, arm.within, arm.note]).toEqual([
+      300,
+      false,
+      'past the bucket in one subscription: at 25/s the last 50 reads take at least 2 s; acs-metrics paces them so that none is refused',
+    ]);
     const fallback = quotaChecks({ ...base, subscriptions: [sub(0, 400)] })[1]!;
-    expect([fallback.within, fallback.note]).toEqual([true, 'inside the bucket (but a refused batch API would mean 400 reads in one subscription: past the bucket, paced at 25/s, at least 6 s)']);
+    expect([fallback.within, fallback.note]).toEqual([
+      true,
+      'inside the bucket (but a refused batch API would mean 400 reads in one subscription: past the bucket, paced at 25/s, at least 6 s)',
+    ]);
   });
 });

@@ -6,8 +6,18 @@ describe('acs-metrics catalog', () => {
     const r = await run(['catalog']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    for (const rest of ['APIRequestChat', 'APIRequestSMS', 'APIRequestAuthentication', 'APIRequestCallAutomation', 'ApiRequestRouter',
-      'APIRequestNetworkTraversal', 'ApiRequestRooms', 'ApiRequests', 'APIRequestsAdvancedMessaging', 'APIRequestCallRecording']) {
+    for (const rest of [
+      'APIRequestChat',
+      'APIRequestSMS',
+      'APIRequestAuthentication',
+      'APIRequestCallAutomation',
+      'ApiRequestRouter',
+      'APIRequestNetworkTraversal',
+      'ApiRequestRooms',
+      'ApiRequests',
+      'APIRequestsAdvancedMessaging',
+      'APIRequestCallRecording',
+    ]) {
       expect(r.stdout).toContain(rest);
     }
     expect(r.stdout).toContain('Network Traversal API Requests (legacy)');

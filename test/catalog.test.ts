@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../src/catalog/metrics.js';
-import {
-  resolveAggregation,
-  resolveDimension,
-  resolveMetric,
-  resolveOperation,
-  resolveOperationAnywhere,
-  resolveStatusClass,
-} from '../src/catalog/resolve.js';
+import { resolveAggregation, resolveDimension, resolveMetric, resolveOperation, resolveOperationAnywhere, resolveStatusClass } from '../src/catalog/resolve.js';
 
 /**
  * Every operation of the seed documents (Microsoft's ACS "Metrics overview" and "Call automation
@@ -43,7 +36,10 @@ const SEED_OPERATIONS: Record<string, [string, string][]> = {
     ['DeleteIdentity', 'Deletes an identity.'],
     ['CreateToken', 'Creates an access token.'],
     ['RevokeToken', 'Revokes all access tokens created for an identity before a time given.'],
-    ['ExchangeTeamsUserAccessToken', 'Exchange a Microsoft Entra access token of a Teams user for a new Communication Identity access token with a matching expiration time.'],
+    [
+      'ExchangeTeamsUserAccessToken',
+      'Exchange a Microsoft Entra access token of a Teams user for a new Communication Identity access token with a matching expiration time.',
+    ],
   ],
   callautomation: [
     ['Create Call', 'Create an outbound call to user.'],
@@ -99,9 +95,7 @@ const SEED_OPERATIONS: Record<string, [string, string][]> = {
     ['GetWorkers', 'Retrieves existing workers.'],
     ['DeleteWorker', 'Deletes a worker and all of its traces.'],
   ],
-  networktraversal: [
-    ['IssueRelayConfiguration', 'Issue configuration for an STUN/TURN server.'],
-  ],
+  networktraversal: [['IssueRelayConfiguration', 'Issue configuration for an STUN/TURN server.']],
   rooms: [
     ['CreateRoom', 'Creates a Room.'],
     ['DeleteRoom', 'Deletes a Room.'],
@@ -120,7 +114,10 @@ const metric = (alias: string) => resolveMetric(alias);
 describe('the built-in catalog', () => {
   it('has every seed operation with its description, in the seed order', () => {
     for (const [alias, ops] of Object.entries(SEED_OPERATIONS)) {
-      expect(metric(alias).operations.map((o) => [o.name, o.description]), alias).toEqual(ops);
+      expect(
+        metric(alias).operations.map((o) => [o.name, o.description]),
+        alias,
+      ).toEqual(ops);
     }
     expect(Object.values(SEED_OPERATIONS).flat()).toHaveLength(82);
   });
@@ -128,7 +125,11 @@ describe('the built-in catalog', () => {
   it('has the newer request metrics, and Network Traversal marked legacy', () => {
     expect(metric('email').operations.map((o) => o.name)).toEqual(['SendMail', 'GetMessageStatus']);
     expect(metric('messaging').operations.map((o) => o.name)).toEqual([
-      'DownloadMedia', 'ListTemplates', 'ReceiveMessage', 'SendMessage', 'SendMessageDeliveryStatus',
+      'DownloadMedia',
+      'ListTemplates',
+      'ReceiveMessage',
+      'SendMessage',
+      'SendMessageDeliveryStatus',
     ]);
     expect(metric('recording').operationsDocumented).toBe(false);
     expect(METRICS.filter((m) => m.legacy).map((m) => m.alias)).toEqual(['networktraversal']);
@@ -214,9 +215,7 @@ describe('the built-in catalog', () => {
   it('maps the dimensions to their REST names (Job Router differs)', () => {
     const rest = (alias: string) => metric(alias).dimensions.map((d) => `${d.name}=${d.rest}`);
     expect(rest('chat')).toEqual(['Operation=Operation', 'StatusCode=StatusCode', 'StatusSubClass=StatusCodeClass']);
-    expect(rest('router')).toEqual([
-      'Operation=OperationName', 'StatusCode=StatusCode', 'StatusSubClass=StatusCodeSubClass', 'ApiVersion=ApiVersion',
-    ]);
+    expect(rest('router')).toEqual(['Operation=OperationName', 'StatusCode=StatusCode', 'StatusSubClass=StatusCodeSubClass', 'ApiVersion=ApiVersion']);
     expect(rest('sms').slice(3)).toEqual(['ErrorCode=ErrorCode', 'NumberType=NumberType', 'Country=Country', 'OptAction=OptAction']);
   });
 });
@@ -283,7 +282,13 @@ describe('name resolution', () => {
 
   it('accepts aggregation names and their usual abbreviations', () => {
     expect(['count', 'sum', 'Total', 'avg', 'Average', 'min', 'MAXIMUM'].map((a) => resolveAggregation(a).wire)).toEqual([
-      'Count', 'Total', 'Total', 'Average', 'Average', 'Minimum', 'Maximum',
+      'Count',
+      'Total',
+      'Total',
+      'Average',
+      'Average',
+      'Minimum',
+      'Maximum',
     ]);
   });
 

@@ -30,7 +30,9 @@ describe('check --baseline: error-rate increase, either side of significance', (
     expect(r.stdout.split('\n')[0]).toBe(
       'FAIL  chat  error rate 2.10% vs 1.00% baseline: +1.10pp > +0.5pp (p=0.046); 95% CI -0.00pp to +2.28pp  requests 1,000  errors 21',
     );
-    expect(r.stdout.split('\n')[1]).toBe('      baseline 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z: requests 1,000 -> 1,000 (0%), error rate 1.00% -> 2.10% (+1.10pp)');
+    expect(r.stdout.split('\n')[1]).toBe(
+      '      baseline 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z: requests 1,000 -> 1,000 (0%), error rate 1.00% -> 2.10% (+1.10pp)',
+    );
     expect(r.stderr).toBe('');
   });
 
@@ -80,7 +82,9 @@ describe('check --baseline: traffic', () => {
   });
 
   it('a rise: 100 against 25 is +300%, not beyond 300%; 101 against 25 is', async () => {
-    expect((await check(twoHours([25, 0], [100, 0]), '--max-traffic-rise', '300%')).stdout).toContain('requests 100 vs 25 baseline: +300.0% within a rise of 300%');
+    expect((await check(twoHours([25, 0], [100, 0]), '--max-traffic-rise', '300%')).stdout).toContain(
+      'requests 100 vs 25 baseline: +300.0% within a rise of 300%',
+    );
     expect((await check(twoHours([25, 0], [101, 0]), '--max-traffic-rise', '300%')).code).toBe(1);
   });
 });
@@ -118,7 +122,9 @@ describe('check --baseline: reports', () => {
     expect(xml).toContain('baseline 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z: requests 1,000 -&gt; 1,000 (0%), error rate 1.00% -&gt; 2.10% (+1.10pp)');
     expect(xml).toContain('maxErrorRateIncrease (fail): error rate 2.10% vs 1.00% baseline: +1.10pp &gt; +0.5pp (p=0.046)');
     expect(r.stdout).toContain('::error title=acs-metrics check%3A chat::FAIL chat (chat): error rate 2.10%25 vs 1.00%25 baseline: +1.10pp > +0.5pp (p=0.046)');
-    expect(r.stdout).toContain('; baseline 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z: requests 1,000 -> 1,000 (0%25), error rate 1.00%25 -> 2.10%25 (+1.10pp)');
+    expect(r.stdout).toContain(
+      '; baseline 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z: requests 1,000 -> 1,000 (0%25), error rate 1.00%25 -> 2.10%25 (+1.10pp)',
+    );
     expect(readFileSync(summary, 'utf8')).toContain('error rate 1.00% -\\> 2.10% (+1.10pp)');
   });
 });
@@ -149,7 +155,23 @@ describe('check --baseline: usage', () => {
   });
 
   it('a baseline window of another length', async () => {
-    const r = await run(['check', '--fixture', f, '-m', 'chat', '--start', '2026-01-01T01:00:00Z', '--end', '2026-01-01T02:00:00Z', '--baseline-start', '2025-12-31T23:00:00Z', '--baseline-end', '2026-01-01T01:00:00Z', '--max-traffic-drop', '50%']);
+    const r = await run([
+      'check',
+      '--fixture',
+      f,
+      '-m',
+      'chat',
+      '--start',
+      '2026-01-01T01:00:00Z',
+      '--end',
+      '2026-01-01T02:00:00Z',
+      '--baseline-start',
+      '2025-12-31T23:00:00Z',
+      '--baseline-end',
+      '2026-01-01T01:00:00Z',
+      '--max-traffic-drop',
+      '50%',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'error: the baseline window 2025-12-31T23:00:00Z to 2026-01-01T01:00:00Z (2h) is not as long as the current window 2026-01-01T01:00:00Z to 2026-01-01T02:00:00Z (1h): give a baseline of 1h, or use --baseline DURATION\n',
@@ -157,7 +179,21 @@ describe('check --baseline: usage', () => {
   });
 
   it('a --baseline shift that is not a whole number of the data buckets names the shift', async () => {
-    const r = await run(['check', '--fixture', f, '-m', 'chat', '--start', '2026-01-01T01:00:00Z', '--end', '2026-01-01T02:00:00Z', '--baseline', '30m', '--max-traffic-drop', '50%']);
+    const r = await run([
+      'check',
+      '--fixture',
+      f,
+      '-m',
+      'chat',
+      '--start',
+      '2026-01-01T01:00:00Z',
+      '--end',
+      '2026-01-01T02:00:00Z',
+      '--baseline',
+      '30m',
+      '--max-traffic-drop',
+      '50%',
+    ]);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toBe(
       "error: --baseline 30m is not a whole number of the data's buckets: the baseline 2026-01-01T00:30:00Z to 2026-01-01T01:30:00Z was widened to the data's buckets, 2026-01-01T00:00:00Z to 2026-01-01T02:00:00Z (2h), not as long as the current window (1h); give a shift of whole buckets of the data, e.g. --baseline 1h\n",
@@ -186,7 +222,13 @@ describe('check --baseline: usage', () => {
   });
 
   it('the rules file: a rule on change gives the same verdict as the flags', async () => {
-    const rules = writeFixture(JSON.stringify({ defaults: { start: '2026-01-01T01:00:00Z', end: '2026-01-01T02:00:00Z' }, rules: [{ name: 'chat change', metric: 'chat', baseline: 'PT1H', maxErrorRateIncrease: '0.5pp' }] }), 'rules.json');
+    const rules = writeFixture(
+      JSON.stringify({
+        defaults: { start: '2026-01-01T01:00:00Z', end: '2026-01-01T02:00:00Z' },
+        rules: [{ name: 'chat change', metric: 'chat', baseline: 'PT1H', maxErrorRateIncrease: '0.5pp' }],
+      }),
+      'rules.json',
+    );
     const r = await run(['check', '--fixture', f, '--config', rules]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAIL  chat change  error rate 2.10% vs 1.00% baseline: +1.10pp > +0.5pp (p=0.046)');

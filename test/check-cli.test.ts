@@ -43,9 +43,13 @@ describe('check: verdicts and exit codes against known error rates', () => {
     const at = await run(['check', '--fixture', chatHour(10), '--metric', 'chat', '--max-error-rate', '1%']);
     const over = await run(['check', '--fixture', chatHour(11), '--metric', 'chat', '--max-error-rate', '1%']);
     expect([under.code, at.code, over.code]).toEqual([0, 0, 1]);
-    expect(under.stdout).toBe('PASS  chat  error rate 0.90% <= 1.00%  requests 1,000  errors 9  worst SendChatMessage 1.80%\n\ncheck PASSED: 1 rule: 1 passed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n');
+    expect(under.stdout).toBe(
+      'PASS  chat  error rate 0.90% <= 1.00%  requests 1,000  errors 9  worst SendChatMessage 1.80%\n\ncheck PASSED: 1 rule: 1 passed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n',
+    );
     expect(at.stdout.split('\n')[0]).toBe('PASS  chat  error rate 1.00% <= 1.00%  requests 1,000  errors 10  worst SendChatMessage 2.00%');
-    expect(over.stdout).toBe('FAIL  chat  error rate 1.10% > 1.00%  requests 1,000  errors 11  worst SendChatMessage 2.20%\n\ncheck FAILED: 1 rule: 1 failed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n');
+    expect(over.stdout).toBe(
+      'FAIL  chat  error rate 1.10% > 1.00%  requests 1,000  errors 11  worst SendChatMessage 2.20%\n\ncheck FAILED: 1 rule: 1 failed; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n',
+    );
     expect(over.stderr).toBe('');
   });
 
@@ -74,7 +78,9 @@ describe('check: verdicts and exit codes against known error rates', () => {
     const r = await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '1%', '--min-requests', '1001']);
     expect(r.code).toBe(0);
     // No worst operation: none has min-requests.
-    expect(r.stdout).toBe('NO DATA  chat  not enough data: 1,000 requests, min-requests 1,001  requests 1,000  errors 11\n\ncheck PASSED: 1 rule: 1 not enough data; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n');
+    expect(r.stdout).toBe(
+      'NO DATA  chat  not enough data: 1,000 requests, min-requests 1,001  requests 1,000  errors 11\n\ncheck PASSED: 1 rule: 1 not enough data; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z\n',
+    );
     const strict = await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '1%', '--min-requests', '1001', '--fail-on-no-data']);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('check FAILED: 1 rule: 1 not enough data (1 failing the run)');
@@ -86,7 +92,20 @@ describe('check: verdicts and exit codes against known error rates', () => {
     const r = await run(['check', '--fixture', file, '-m', 'chat', '--start', '2026-01-01T01:00Z', '--end', '2026-01-01T02:00Z', '--max-error-rate', '1%']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('NO DATA  chat  not enough data: 0 requests, min-requests 1  requests 0  errors 0');
-    const strict = await run(['check', '--fixture', file, '-m', 'chat', '--start', '2026-01-01T01:00Z', '--end', '2026-01-01T02:00Z', '--max-error-rate', '1%', '--fail-on-no-data']);
+    const strict = await run([
+      'check',
+      '--fixture',
+      file,
+      '-m',
+      'chat',
+      '--start',
+      '2026-01-01T01:00Z',
+      '--end',
+      '2026-01-01T02:00Z',
+      '--max-error-rate',
+      '1%',
+      '--fail-on-no-data',
+    ]);
     expect(strict.code).toBe(1);
   });
 
@@ -103,9 +122,7 @@ describe('check: verdicts and exit codes against known error rates', () => {
 
   it('--errors defines what counts: 5xx only, or 5xx and 429', async () => {
     const file = writeFixture(
-      metricsBody([
-        { name: 'APIRequestChat', series: [s('GetChatMessage', '200', [980]), s('GetChatMessage', '429', [12]), s('GetChatMessage', '503', [8])] },
-      ]),
+      metricsBody([{ name: 'APIRequestChat', series: [s('GetChatMessage', '200', [980]), s('GetChatMessage', '429', [12]), s('GetChatMessage', '503', [8])] }]),
     );
     const base = ['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '1%'];
     expect((await run(base)).stdout).toContain('error rate 2.00% > 1.00%');
@@ -135,7 +152,10 @@ describe('check: verdicts and exit codes against known error rates', () => {
     expect((await run(['check', '--fixture', file, '-m', 'chat', '--max-error-rate', '2%'])).code).toBe(0);
     // With a floor above SendChatMessage's 500 requests, no operation can be judged.
     const floor = await run(['check', '--fixture', file, '-m', 'chat', '--per-operation', '--max-error-rate', '2%', '--min-requests', '501']);
-    expect([floor.code, floor.stdout.split('\n')[0]]).toEqual([0, 'NO DATA  chat  not enough data: no operation has min-requests 501  requests 1,000  errors 11']);
+    expect([floor.code, floor.stdout.split('\n')[0]]).toEqual([
+      0,
+      'NO DATA  chat  not enough data: no operation has min-requests 501  requests 1,000  errors 11',
+    ]);
   });
 
   it('infers the metric from a fixture that holds one', async () => {
@@ -149,7 +169,9 @@ describe('check: data that cannot answer is exit 3, never a pass', () => {
   it('a metric missing from the file', async () => {
     const r = await run(['check', '--fixture', chatHour(0), '--metric', 'sms', '--max-error-rate', '1%']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/^ERROR {2}sms {2}.*: no data for sms \(APIRequestSMS\); the data holds APIRequestChat\n\ncheck ERROR: 1 rule: 1 could not be evaluated\n$/);
+    expect(r.stdout).toMatch(
+      /^ERROR {2}sms {2}.*: no data for sms \(APIRequestSMS\); the data holds APIRequestChat\n\ncheck ERROR: 1 rule: 1 could not be evaluated\n$/,
+    );
     expect(r.stderr).toMatch(/^error: rule "sms": .*no data for sms \(APIRequestSMS\); the data holds APIRequestChat\n$/);
   });
 
@@ -175,7 +197,15 @@ describe('check: data that cannot answer is exit 3, never a pass', () => {
   it('a fixture that cannot be read: every rule is an error, the JUnit file still says so', async () => {
     const dir = dirname(chatHour(0));
     const rules = join(dir, 'rules.json');
-    writeFileSync(rules, JSON.stringify({ rules: [{ metric: 'chat', maxErrorRate: '1%' }, { metric: 'sms', minTotal: 1 }] }));
+    writeFileSync(
+      rules,
+      JSON.stringify({
+        rules: [
+          { metric: 'chat', maxErrorRate: '1%' },
+          { metric: 'sms', minTotal: 1 },
+        ],
+      }),
+    );
     const junit = join(dir, 'out.xml');
     const r = await run(['check', '--fixture', join(dir, 'missing.json'), '--config', rules, '--junit', junit]);
     expect(r.code).toBe(3);
@@ -208,7 +238,21 @@ describe('check: usage errors (exit 2), all reported at once', () => {
   });
 
   it('lists every problem of the command line', async () => {
-    const r = await run(['check', '--fixture', chatHour(0), '-m', 'chta', '--max-error-rate', '2 percent', '--min-requests', '0', '--level', 'fatal', '-o', 'xml']);
+    const r = await run([
+      'check',
+      '--fixture',
+      chatHour(0),
+      '-m',
+      'chta',
+      '--max-error-rate',
+      '2 percent',
+      '--min-requests',
+      '0',
+      '--level',
+      'fatal',
+      '-o',
+      'xml',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
@@ -337,7 +381,7 @@ describe('check --config', () => {
     expect((await run(['check', '--fixture', fixture3, '--config', 'rules.json', '--fail-on-no-data'], { cwd: dir3 })).code).toBe(1);
   });
 
-  it('--since on the command line replaces the defaults window; a rule\'s own window wins', async () => {
+  it("--since on the command line replaces the defaults window; a rule's own window wins", async () => {
     const fixture = chatWithGaps();
     const dir = dirname(fixture);
     writeFileSync(
@@ -355,9 +399,15 @@ describe('check --config', () => {
         (x: { requests: number; errors: number }) => [x.requests, x.errors],
       );
     // defaults 1h: hour 3 only (990, 5); own 4h: everything (2,000, 10).
-    expect(await json([])).toEqual([[990, 5], [2000, 10]]);
+    expect(await json([])).toEqual([
+      [990, 5],
+      [2000, 10],
+    ]);
     // --since 2h: hours 2-3 (1,000, 10) for the rule without its own window.
-    expect(await json(['--since', '2h'])).toEqual([[1000, 10], [2000, 10]]);
+    expect(await json(['--since', '2h'])).toEqual([
+      [1000, 10],
+      [2000, 10],
+    ]);
   });
 
   it('reads YAML rules', async () => {

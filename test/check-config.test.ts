@@ -22,7 +22,18 @@ describe('validateRules', () => {
         defaults: { metric: 'chat', since: '2h', minRequests: 50, errors: '5xx,429', level: 'warn' },
         rules: [
           { operations: 'send chat message', maxErrorRate: 0.005 },
-          { name: 'router', metric: 'Job Router API Requests', statusCodes: [429, '503'], statusClasses: '5XX', minTotal: 0, maxTotal: 10, level: 'error', failOnNoData: false, start: '2026-01-07', end: '2026-01-08' },
+          {
+            name: 'router',
+            metric: 'Job Router API Requests',
+            statusCodes: [429, '503'],
+            statusClasses: '5XX',
+            minTotal: 0,
+            maxTotal: 10,
+            level: 'error',
+            failOnNoData: false,
+            start: '2026-01-07',
+            end: '2026-01-08',
+          },
         ],
       },
       'gates.json',
@@ -39,30 +50,54 @@ describe('validateRules', () => {
     });
     expect(a!.metric.alias).toBe('chat');
     expect(a!.filters.map((f) => [f.dimension.name, f.values])).toEqual([['Operation', ['SendChatMessage']]]);
-    expect(b).toMatchObject({ name: 'router', level: 'error', minTotal: 0, maxTotal: 10, failOnNoData: false, range: { start: Date.parse('2026-01-07T00:00:00Z'), end: Date.parse('2026-01-08T00:00:00Z') } });
+    expect(b).toMatchObject({
+      name: 'router',
+      level: 'error',
+      minTotal: 0,
+      maxTotal: 10,
+      failOnNoData: false,
+      range: { start: Date.parse('2026-01-07T00:00:00Z'), end: Date.parse('2026-01-08T00:00:00Z') },
+    });
     expect(b!.metric.alias).toBe('router');
     expect(b!.maxErrorRate).toBeUndefined();
-    expect(b!.filters.map((f) => [f.dimension.rest, f.values])).toEqual([['StatusCode', ['429', '503']], ['StatusCodeSubClass', ['5xx']]]);
+    expect(b!.filters.map((f) => [f.dimension.rest, f.values])).toEqual([
+      ['StatusCode', ['429', '503']],
+      ['StatusCodeSubClass', ['5xx']],
+    ]);
   });
 
-  it('the command line window replaces the defaults but not a rule\'s own; --fail-on-no-data wins', () => {
+  it("the command line window replaces the defaults but not a rule's own; --fail-on-no-data wins", () => {
     const rules = validateRules(
-      { defaults: { since: '1h' }, rules: [{ name: 'a', metric: 'chat', maxErrorRate: '1%', failOnNoData: false }, { name: 'b', metric: 'chat', since: '3h', minTotal: 1 }] },
+      {
+        defaults: { since: '1h' },
+        rules: [
+          { name: 'a', metric: 'chat', maxErrorRate: '1%', failOnNoData: false },
+          { name: 'b', metric: 'chat', since: '3h', minTotal: 1 },
+        ],
+      },
       'gates.json',
       { range: { sinceMs: 24 * H }, failOnNoData: true },
     );
-    expect(rules.map((r) => [r.range, r.failOnNoData])).toEqual([[{ sinceMs: 24 * H }, true], [{ sinceMs: 3 * H }, true]]);
+    expect(rules.map((r) => [r.range, r.failOnNoData])).toEqual([
+      [{ sinceMs: 24 * H }, true],
+      [{ sinceMs: 3 * H }, true],
+    ]);
   });
 
   it('reports the file-level problems', () => {
     expect(problems([])).toEqual(['gates.json: expected an object with "rules": [...], found an array']);
     expect(problems({})).toEqual(['gates.json: no "rules": give "rules": [{ "metric": "chat", "maxErrorRate": "1%" }, ...]']);
     expect(problems({ rules: [] })).toEqual(['gates.json: rules: no rules: the array is empty']);
-    expect(problems({ rules: {}, defaults: [] })).toEqual(['gates.json: defaults: expected an object, found an array', 'gates.json: rules: expected an array of rules, found an object']);
+    expect(problems({ rules: {}, defaults: [] })).toEqual([
+      'gates.json: defaults: expected an object, found an array',
+      'gates.json: rules: expected an array of rules, found an object',
+    ]);
   });
 
   it('keeps names and operations out of defaults, and asks for distinct names', () => {
-    expect(problems({ defaults: { name: 'x', operations: ['SendChatMessage'], metric: 'chat' }, rules: [{ maxErrorRate: '1%' }, { maxErrorRate: '2%' }] })).toEqual([
+    expect(
+      problems({ defaults: { name: 'x', operations: ['SendChatMessage'], metric: 'chat' }, rules: [{ maxErrorRate: '1%' }, { maxErrorRate: '2%' }] }),
+    ).toEqual([
       'gates.json: defaults.name: not allowed in defaults: each rule has its own name',
       'gates.json: defaults.operations: not allowed in defaults: each rule has its own operations (they belong to its metric)',
       'gates.json: rules[1]: duplicate rule name "chat" (rules[0] has it too); give each rule a "name"',
@@ -103,7 +138,9 @@ describe('validateRules', () => {
 describe('parseRulesText', () => {
   it('reads JSON with a byte order mark, and YAML', async () => {
     expect(await parseRulesText('\uFEFF{"rules": []}', 'a.json', 'json')).toEqual({ rules: [] });
-    expect(await parseRulesText('rules:\n  - metric: chat\n    maxErrorRate: 1%\n', 'a.yaml', 'yaml')).toEqual({ rules: [{ metric: 'chat', maxErrorRate: '1%' }] });
+    expect(await parseRulesText('rules:\n  - metric: chat\n    maxErrorRate: 1%\n', 'a.yaml', 'yaml')).toEqual({
+      rules: [{ metric: 'chat', maxErrorRate: '1%' }],
+    });
   });
 
   it('reports syntax errors as usage errors with their place', async () => {

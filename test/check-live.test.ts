@@ -36,7 +36,10 @@ describe('check on live data', () => {
     const fail = await live([...chat, '--max-error-rate', '2.9%']);
     expect([fail.code, fail.stdout.split('\n')[0]]).toEqual([1, 'FAIL  chat  error rate 2.91% > 2.90%  requests 309  errors 9  worst Bad Route 100.00%']);
     const only5xx = await live([...chat, '--errors', '5xx', '--max-error-rate', '0.3%']);
-    expect([only5xx.code, only5xx.stdout.split('\n')[0]]).toEqual([1, 'FAIL  chat  error rate 0.32% > 0.30%  requests 309  errors 1  worst GetChatThread 0.83%']);
+    expect([only5xx.code, only5xx.stdout.split('\n')[0]]).toEqual([
+      1,
+      'FAIL  chat  error rate 0.32% > 0.30%  requests 309  errors 1  worst GetChatThread 0.83%',
+    ]);
   });
 
   it('fetches every rule of a rules file, one request per metric', async () => {

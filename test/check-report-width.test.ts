@@ -19,7 +19,9 @@ describe('check report width', () => {
   it('unlimited when piped without COLUMNS: one aligned line per rule, as before', async () => {
     const r = await run(ALL);
     expect(r.code).toBe(1);
-    expect(lines(r.stdout)).toContain('FAIL  callbacks         error rate 1.47% > 1.00%   requests 6,114   errors 90   worst Microsoft.Communication.RecognizeFailed 100.00%');
+    expect(lines(r.stdout)).toContain(
+      'FAIL  callbacks         error rate 1.47% > 1.00%   requests 6,114   errors 90   worst Microsoft.Communication.RecognizeFailed 100.00%',
+    );
     expect(widest(r.stdout)).toBe(133);
   });
 
@@ -28,7 +30,11 @@ describe('check report width', () => {
     expect(r.code).toBe(1);
     const out = lines(r.stdout);
     expect(out.slice(0, 2)).toEqual(['PASS  chat  error rate 0.47% <= 1.00%  requests 59,053', '      errors 279  worst AddChatThreadParticipants 1.40%']);
-    expect(out.slice(20, 23)).toEqual(['FAIL  callbacks  error rate 1.47% > 1.00%  requests 6,114', '      errors 90', '      worst Microsoft.Communication.RecognizeFailed 100.00%']);
+    expect(out.slice(20, 23)).toEqual([
+      'FAIL  callbacks  error rate 1.47% > 1.00%  requests 6,114',
+      '      errors 90',
+      '      worst Microsoft.Communication.RecognizeFailed 100.00%',
+    ]);
     expect(out.slice(-2)).toEqual(['check FAILED: 12 rules: 3 failed, 9 passed;', 'window 2026-01-07T00:00:00Z - 2026-01-08T00:00:00Z']);
     expect(widest(r.stdout)).toBeLessThanOrEqual(60);
   });
@@ -44,7 +50,24 @@ describe('check report width', () => {
   });
 
   it('baseline and per-operation lines wrap under the rule too', async () => {
-    const r = await run(['check', '--fixture', SAMPLE, '-m', 'chat', '--per-operation', '--max-error-rate', '1%', '--since', '24h', '--baseline', '1d', '--max-traffic-drop', '10%', '--width', '50']);
+    const r = await run([
+      'check',
+      '--fixture',
+      SAMPLE,
+      '-m',
+      'chat',
+      '--per-operation',
+      '--max-error-rate',
+      '1%',
+      '--since',
+      '24h',
+      '--baseline',
+      '1d',
+      '--max-traffic-drop',
+      '10%',
+      '--width',
+      '50',
+    ]);
     expect(r.code).toBe(1);
     const out = lines(r.stdout);
     expect(out).toContain('      baseline 2026-01-06T00:00:00Z -');

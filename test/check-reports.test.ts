@@ -67,7 +67,13 @@ function parseXml(xml: string): Element {
     const attrs: Record<string, string> = {};
     for (const a of attrText!.matchAll(/([\w:.-]+)="([^"]*)"/g)) {
       checkText(a[2]!);
-      attrs[a[1]!] = a[2]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#10;/g, '\n').replace(/&amp;/g, '&');
+      attrs[a[1]!] = a[2]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&#10;/g, '\n')
+        .replace(/&amp;/g, '&');
     }
     const el: Element = { name: name!, attrs, children: [], text: '' };
     stack[stack.length - 1]!.children.push(el);
@@ -152,7 +158,9 @@ describe('check on GitHub Actions', () => {
       '::warning title=acs-metrics check%3A warns::WARN warns (chat): error rate 1.10%25 > 1.00%25 (requests 1,000, errors 11, worst SendChatMessage 2.20%25)',
       '::warning title=acs-metrics check%3A too thin::NO DATA too thin (chat): not enough data: 1,000 requests, min-requests 5,000 (requests 1,000, errors 11)',
     ]);
-    expect(lines[lines.length - 4]).toMatch(/^check FAILED: 5 rules: 1 failed, 2 passed, 1 warning, 1 not enough data; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z$/);
+    expect(lines[lines.length - 4]).toMatch(
+      /^check FAILED: 5 rules: 1 failed, 2 passed, 1 warning, 1 not enough data; window 2026-01-01T00:00:00Z - 2026-01-01T01:00:00Z$/,
+    );
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n\n### acs-metrics check: FAILED\n')).toBe(true);
     expect(md).toContain('| Result | Rule | Metric | Error rate | Max | Requests | Errors | Worst operation | Details |');

@@ -54,7 +54,10 @@ async function watch(args: string[], abortAfter?: number) {
     },
   };
   const code = await main(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '10m', '--max-error-rate', '1%', '--watch', ...args], io);
-  const lines = t.err().split('\n').filter((l) => l.startsWith('watch:'));
+  const lines = t
+    .err()
+    .split('\n')
+    .filter((l) => l.startsWith('watch:'));
   return { code, stdout: t.out(), lines };
 }
 

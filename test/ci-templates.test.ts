@@ -18,7 +18,13 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SAMPLE = join(ROOT, 'fixtures', 'sample-week.json');
 
 /** Chat over the sample's last hour: 553 requests, 6 errors (1.08%). */
-const rules = (maxErrorRate: string) => JSON.stringify({ rules: [{ name: 'chat errors', metric: 'chat', maxErrorRate }, { name: 'chat traffic', metric: 'chat', minTotal: 1 }] });
+const rules = (maxErrorRate: string) =>
+  JSON.stringify({
+    rules: [
+      { name: 'chat errors', metric: 'chat', maxErrorRate },
+      { name: 'chat traffic', metric: 'chat', minTotal: 1 },
+    ],
+  });
 
 /** Runs a step's script as GitHub runs a composite bash step: `bash --noprofile --norc -eo pipefail {0}`. */
 function runBash(script: string, env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -84,7 +90,7 @@ describe('action.yml (composite GitHub Action)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASS {2}chat errors +error rate 1\.08% <= 2\.00% +requests 553 +errors 6/m);
     expect(r.summary).toMatch(/^### acs-metrics check: PASSED\n/);
-    expect(r.summary).toContain("| ✅ PASS | chat errors | chat | 1.08% | 2.00% | 553 | 6 | RemoveChatThreadParticipant 50.00% |");
+    expect(r.summary).toContain('| ✅ PASS | chat errors | chat | 1.08% | 2.00% | 553 | 6 | RemoveChatThreadParticipant 50.00% |');
     expect(r.output).toBe('exit-code=0\n');
     expect(r.summary).toContain('chat errors');
     expect(r.stdout).not.toContain('::error');
@@ -95,7 +101,9 @@ describe('action.yml (composite GitHub Action)', () => {
     const r = await runAction('1%');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL {2}chat errors +error rate 1\.08% > 1\.00%/m);
-    expect(r.stdout).toContain('::error title=acs-metrics check%3A chat errors::FAIL chat errors (chat): error rate 1.08%25 > 1.00%25 (requests 553, errors 6, worst RemoveChatThreadParticipant 50.00%25)\n');
+    expect(r.stdout).toContain(
+      '::error title=acs-metrics check%3A chat errors::FAIL chat errors (chat): error rate 1.08%25 > 1.00%25 (requests 553, errors 6, worst RemoveChatThreadParticipant 50.00%25)\n',
+    );
     expect(r.output).toBe('exit-code=1\n');
     expect(r.summary).toContain('chat errors');
     expect(r.junit).toContain('<failure');
@@ -108,7 +116,12 @@ describe('action.yml (composite GitHub Action)', () => {
     afterAll(async () => {
       await h?.close();
     });
-    const live = () => ({ NODE_EXTRA_CA_CERTS: h.cert.caFile, ACS_METRICS_ACCESS_TOKEN: TOKEN, ACS_METRICS_ENDPOINT: h.emulator.endpoint, ACS_METRICS_BATCH_ENDPOINT: h.emulator.endpoint });
+    const live = () => ({
+      NODE_EXTRA_CA_CERTS: h.cert.caFile,
+      ACS_METRICS_ACCESS_TOKEN: TOKEN,
+      ACS_METRICS_ENDPOINT: h.emulator.endpoint,
+      ACS_METRICS_BATCH_ENDPOINT: h.emulator.endpoint,
+    });
 
     // Chat over any hour of the test data: 9 errors (429s, a 500, 404s) in about 310 requests, 2.9% (2% to 4% whatever the minute).
     it('green: 5% passes', async () => {
@@ -146,7 +159,9 @@ describe('ci/azure-pipelines/acs-metrics-check.yml (steps template)', () => {
 
   it('runs check with the service connection, then publishes the JUnit report always', () => {
     expect(step.inputs.scriptType).toBe('bash');
-    const publish = (template.steps as { task?: string; condition?: string; inputs?: Record<string, string> }[]).find((s) => s.task === 'PublishTestResults@2')!;
+    const publish = (template.steps as { task?: string; condition?: string; inputs?: Record<string, string> }[]).find(
+      (s) => s.task === 'PublishTestResults@2',
+    )!;
     expect(publish.condition).toBe('always()');
     expect(publish.inputs!.testResultsFiles).toBe('$(Build.ArtifactStagingDirectory)/acs-check.xml');
   });

@@ -16,7 +16,9 @@ afterAll(async () => {
 
 it('query --compare 1d fetches the current and the baseline window (minute-floored, a day apart)', async () => {
   h.emulator.reset();
-  const r = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--compare', '1d', '--split-by', 'none', '-o', 'json'], { env: liveEnv(h) });
+  const r = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--compare', '1d', '--split-by', 'none', '-o', 'json'], {
+    env: liveEnv(h),
+  });
   expect(r.code).toBe(0);
   const spans = h.emulator.requests.map((q) => new URL(q.url, 'https://x').searchParams.get('timespan'));
   expect(spans).toEqual(['2026-01-07T23:00:00.000Z/2026-01-08T00:00:00.000Z', '2026-01-06T23:00:00.000Z/2026-01-07T00:00:00.000Z']);
@@ -28,10 +30,14 @@ it('query --compare 1d fetches the current and the baseline window (minute-floor
 });
 
 it('check --baseline 1d live: no change passes; the baseline beyond 93 days is a usage error', async () => {
-  const ok = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '1d', '--max-error-rate-increase', '0.5pp'], { env: liveEnv(h) });
+  const ok = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '1d', '--max-error-rate-increase', '0.5pp'], {
+    env: liveEnv(h),
+  });
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain('+0.00pp <= +0.5pp');
-  const old = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '100d', '--max-traffic-drop', '50%'], { env: liveEnv(h) });
+  const old = await run(['check', '--resource', RESOURCE, '-m', 'chat', '--since', '1h', '--baseline', '100d', '--max-traffic-drop', '50%'], {
+    env: liveEnv(h),
+  });
   // The retention error names the baseline's window, not "the window" (the current one is within it).
   const retention =
     'error: the baseline window starts at 2025-09-29T23:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)\n';
@@ -70,4 +76,3 @@ it('a rules file: each window beyond the retention names its rule, and the basel
   // Refused before anything is fetched.
   expect(h.emulator.requests).toEqual([]);
 });
-

@@ -70,7 +70,10 @@ describe('__complete: generated from the commands --help shows', () => {
       [['resources'], '--output'],
     ];
     for (const [argv, flag] of cases) {
-      const accepted = await acceptedValues([...argv, '--fixture', 'fixtures/sample-week.json'].filter((a) => !(argv[0] === 'resources' && a.includes('fixture'))), flag);
+      const accepted = await acceptedValues(
+        [...argv, '--fixture', 'fixtures/sample-week.json'].filter((a) => !(argv[0] === 'resources' && a.includes('fixture'))),
+        flag,
+      );
       expect(await words(argv[0]!, flag, ''), `${argv[0]} ${flag}`).toEqual(accepted);
       const short = flag === '--output' ? '-o' : undefined;
       if (short) expect(await words(argv[0]!, short, ''), `${argv[0]} ${short}`).toEqual(accepted);

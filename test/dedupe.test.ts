@@ -94,7 +94,10 @@ describe('dedupeMetric', () => {
   it('merges overlapping copies: the shared hours once, the others as they are', () => {
     const first = parsed('jan1.json', [{ dims: SEND, counts: [10, 20, 30, 40] }]);
     // Starts two hours later: 30 and 40 again, then 50 and 60.
-    const later = parseMetricsBody(metricsBody([{ name: 'APIRequestChat', series: [{ dims: SEND, counts: [30, 40, 50, 60] }] }], '2026-01-01T02:00:00Z'), 'jan1b.json');
+    const later = parseMetricsBody(
+      metricsBody([{ name: 'APIRequestChat', series: [{ dims: SEND, counts: [30, 40, 50, 60] }] }], '2026-01-01T02:00:00Z'),
+      'jan1b.json',
+    );
     const r = runQuery(query(), { metrics: [...first, ...later] });
     expect(r.total).toBe(10 + 20 + 30 + 40 + 50 + 60);
     expect(r.series[0]!.points.map((p) => p.value)).toEqual([10, 20, 30, 40, 50, 60]);
@@ -143,7 +146,12 @@ describe('dedupeMetric', () => {
     expect(dataError(() => runQuery(query(), { metrics: [...file('a.json'), ...other] }))).toBe(
       'a.json and b.json hold different APIRequestChat points for (Operation=SendChatMessage, StatusCode=201, StatusSubClass=2xx, Resource=x) at 2026-01-01T02:00:00Z: count 30 in a.json, 31 in b.json; keep one of them',
     );
-    const repeat = md('r.json', [plain({}, [{ timestamp: T0, count: 1 }, { timestamp: T0, count: 2 }])]);
+    const repeat = md('r.json', [
+      plain({}, [
+        { timestamp: T0, count: 1 },
+        { timestamp: T0, count: 2 },
+      ]),
+    ]);
     expect(dataError(() => dedupeMetric(chat, [repeat]))).toBe(
       'r.json holds two different APIRequestChat points for (not split) at 2026-01-01T00:00:00Z: count 1 in r.json, 2 in r.json; keep one of them',
     );
@@ -185,10 +193,10 @@ const RESOURCES = [undefined, `${RES}/acs-a`, `${RES}/acs-b`] as const;
 const OPS = ['SendChatMessage', 'GetChatMessage', 'ListChatMessages'] as const;
 
 /** The truth: resource index -> operation -> hour -> count. */
-const truthArb = fc.array(
-  fc.record({ resource: fc.nat(RESOURCES.length - 1), op: fc.nat(OPS.length - 1), hour: fc.nat(11), count: fc.nat(1000) }),
-  { minLength: 1, maxLength: 40 },
-);
+const truthArb = fc.array(fc.record({ resource: fc.nat(RESOURCES.length - 1), op: fc.nat(OPS.length - 1), hour: fc.nat(11), count: fc.nat(1000) }), {
+  minLength: 1,
+  maxLength: 40,
+});
 
 /** A place (file or body): one resource, some points of its series, maybe repeated, in any order. */
 const placeArb = fc.record({
@@ -243,7 +251,9 @@ describe('dedupeMetric: property', () => {
         const expected = points.filter((p) => given.has(`${p.resource}/${p.op}/${p.hour}`)).reduce((sum, p) => sum + p.count, 0);
         const run = () => runQuery(query([], { range: { start: T0, end: T0 + 12 * H } }), { metrics });
         if (conflict) {
-          expect(dataError(run)).toMatch(/^[abc]\.json (and [abc]\.json hold different|holds two different) APIRequestChat points for \(Operation=\w+(, Resource=acs-[ab])?\) at 2026-01-01T\d\d:00:00Z: count \d+ in [abc]\.json, \d+ in [abc]\.json; keep one of them$/);
+          expect(dataError(run)).toMatch(
+            /^[abc]\.json (and [abc]\.json hold different|holds two different) APIRequestChat points for \(Operation=\w+(, Resource=acs-[ab])?\) at 2026-01-01T\d\d:00:00Z: count \d+ in [abc]\.json, \d+ in [abc]\.json; keep one of them$/,
+          );
           return;
         }
         const result = runQuery(query([], { range: { start: T0, end: T0 + 12 * H } }), { metrics });

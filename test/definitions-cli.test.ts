@@ -40,7 +40,10 @@ beforeEach(() => h.emulator.reset());
 
 describe('diffDefinitions', () => {
   it('compares metrics, dimensions (ignoring case), aggregations and unit', () => {
-    const diff = diffDefinitions(METRICS, DEFINITIONS.map((d) => toLiveDefinition(d)!));
+    const diff = diffDefinitions(
+      METRICS,
+      DEFINITIONS.map((d) => toLiveDefinition(d)!),
+    );
     const byRest = Object.fromEntries(diff.metrics.map((m) => [m.rest.toLowerCase(), m]));
     expect(byRest.apirequestchat).toMatchObject({ alias: 'chat', status: 'same', notes: [] });
     expect(byRest.apirequestrouter).toMatchObject({
@@ -68,24 +71,31 @@ describe('acs-metrics definitions', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(h.emulator.requests.map((x) => [x.path, x.query])).toEqual([
-      [`${RESOURCE}/providers/Microsoft.Insights/metricDefinitions`, { 'api-version': '2024-02-01', metricnamespace: 'Microsoft.Communication/CommunicationServices' }],
+      [
+        `${RESOURCE}/providers/Microsoft.Insights/metricDefinitions`,
+        { 'api-version': '2024-02-01', metricnamespace: 'Microsoft.Communication/CommunicationServices' },
+      ],
     ]);
     expect(r.stdout.split('\n')[0]).toBe(`Metric definitions of ${RESOURCE} compared with the built-in catalog`);
-    expect(r.stdout).toMatch(/│ router +│ ApiRequestRouter +│ different +│ dimensions not on the resource: ApiVersion +│\n│ +│ +│ +│ dimensions not in the catalog: Region +│\n/);
+    expect(r.stdout).toMatch(
+      /│ router +│ ApiRequestRouter +│ different +│ dimensions not on the resource: ApiVersion +│\n│ +│ +│ +│ dimensions not in the catalog: Region +│\n/,
+    );
     expect(r.stdout).toMatch(/│ networktraversal +│ APIRequestNetworkTraversal +│ catalog only +│ not on the resource \(a legacy metric\) +│/);
     expect(r.stdout).toMatch(/│ chat +│ apirequestchat +│ same +│/);
     expect(r.stdout).toMatch(/│ - +│ APIRequestBrandNew +│ resource only +│ not in the catalog; dimensions Operation/);
     // What the operator can do, not advice to a maintainer of the source.
-    expect(r.stdout.endsWith(
-      [
-        '13 of 14 metrics differ from the built-in catalog.',
-        'Operations the catalog lacks: "acs-metrics definitions --values --write-extra extra.json" saves them,',
-        'and "--catalog-extra extra.json" makes query and check accept them.',
-        'Anything else needs a new catalog: report it in an issue on the acs-metrics project, with the',
-        'output of "acs-metrics definitions --json" (with the resource id left out if it is private).',
-        '',
-      ].join('\n'),
-    )).toBe(true);
+    expect(
+      r.stdout.endsWith(
+        [
+          '13 of 14 metrics differ from the built-in catalog.',
+          'Operations the catalog lacks: "acs-metrics definitions --values --write-extra extra.json" saves them,',
+          'and "--catalog-extra extra.json" makes query and check accept them.',
+          'Anything else needs a new catalog: report it in an issue on the acs-metrics project, with the',
+          'output of "acs-metrics definitions --json" (with the resource id left out if it is private).',
+          '',
+        ].join('\n'),
+      ),
+    ).toBe(true);
     expect(r.stdout).not.toContain('src/catalog');
   });
 
@@ -132,7 +142,11 @@ describe('acs-metrics definitions', () => {
   it('says when the catalog matches', async () => {
     const original = h.emulator.definitions;
     h.emulator.definitions = METRICS.map((m) =>
-      def(m.rest, m.dimensions.map((d) => d.rest), { primaryAggregationType: m.primaryAggregation === 'total' ? 'Total' : 'Count' }),
+      def(
+        m.rest,
+        m.dimensions.map((d) => d.rest),
+        { primaryAggregationType: m.primaryAggregation === 'total' ? 'Total' : 'Count' },
+      ),
     );
     try {
       const r = await run(['definitions', '--resource', RESOURCE], { env: liveEnv(h) });

@@ -20,7 +20,13 @@ const ROOT = join(import.meta.dirname, '..');
 const SAMPLE = join(ROOT, 'fixtures', 'sample-week.json');
 const CLOCK = new Date('2026-01-08T00:00:37.250Z');
 /** The pages, the README first. */
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 export interface Block {
   page: string;
@@ -127,7 +133,10 @@ describe('the documentation examples are well formed', () => {
     const run = blocks.filter((b) => !b.skip).flatMap((b) => b.lines);
     expect(run.length).toBeGreaterThanOrEqual(60);
     for (const c of ['catalog', 'query', 'check', 'alerts', 'usage', 'export', 'status', 'resources', 'definitions', 'completion']) {
-      expect(blocks.some((b) => b.page === `docs/${c}.md` && !b.skip), c).toBe(true);
+      expect(
+        blocks.some((b) => b.page === `docs/${c}.md` && !b.skip),
+        c,
+      ).toBe(true);
     }
   });
 
@@ -139,7 +148,19 @@ describe('the documentation examples are well formed', () => {
   });
 
   it('reads the annotations (a test of the reader)', () => {
-    const md = ['<!-- exit: 3 -->', '<!-- output-contains: a b -->', '```sh', 'acs-metrics x \\', '  --y  # c', '# comment', '```', '<!-- offline: no — Azure -->', '```sh', 'az login', '```'].join('\n');
+    const md = [
+      '<!-- exit: 3 -->',
+      '<!-- output-contains: a b -->',
+      '```sh',
+      'acs-metrics x \\',
+      '  --y  # c',
+      '# comment',
+      '```',
+      '<!-- offline: no — Azure -->',
+      '```sh',
+      'az login',
+      '```',
+    ].join('\n');
     expect(shBlocks('p.md', md)).toEqual([
       { page: 'p.md', line: 3, lines: ['acs-metrics x  --y  # c'], exit: 3, contains: ['a b'] },
       { page: 'p.md', line: 9, lines: ['az login'], contains: [], skip: 'offline: no — Azure' },
@@ -160,7 +181,18 @@ describe('the documentation examples, on the bundled sample', () => {
     // Azure keeps minute data: the sample's hours are served as minutes, so any window can be asked for.
     // The same resource is also a one-resource estate (Resource Graph and the batch API) for the estate examples.
     const dataset = datasetFromBody(JSON.parse(readFileSync(SAMPLE, 'utf8')), { minutes: true });
-    const estate = [{ id: RESOURCE, subscription: SUBSCRIPTION, resourceGroup: 'rg-test', name: 'acs-test', location: 'global', dataLocation: 'Europe', tags: { env: 'prod' }, dataset }];
+    const estate = [
+      {
+        id: RESOURCE,
+        subscription: SUBSCRIPTION,
+        resourceGroup: 'rg-test',
+        name: 'acs-test',
+        location: 'global',
+        dataLocation: 'Europe',
+        tags: { env: 'prod' },
+        dataset,
+      },
+    ];
     h = await openHarness(dataset, undefined, estate);
     Object.assign(base, liveEnv(h), { COLUMNS: '100', NO_COLOR: '1' });
   });
@@ -185,29 +217,33 @@ describe('the documentation examples, on the bundled sample', () => {
       it.skip(`${title} [${block.skip}]`, () => {});
       continue;
     }
-    it(title, async () => {
-      const { dir, env } = pageState(block.page);
-      let output = '';
-      for (const line of block.lines) {
-        if (line.startsWith('export ACS_METRICS_RESOURCE=')) {
-          env.ACS_METRICS_RESOURCE = RESOURCE;
-          continue;
+    it(
+      title,
+      async () => {
+        const { dir, env } = pageState(block.page);
+        let output = '';
+        for (const line of block.lines) {
+          if (line.startsWith('export ACS_METRICS_RESOURCE=')) {
+            env.ACS_METRICS_RESOURCE = RESOURCE;
+            continue;
+          }
+          const cmd = command(line);
+          expect(cmd, `not an acs-metrics command: ${line} (mark the block "offline: no" or "run: no" with a reason)`).toBeDefined();
+          const argv = words(cmd!).map((w) => SUBSTITUTE[w] ?? w);
+          const r = await run(argv, { env, cwd: dir, now: CLOCK });
+          const expected = Number(/# exits (\d+)/.exec(line)?.[1] ?? block.exit ?? 0);
+          expect(r.code, `${line}\n${r.stderr}`).toBe(expected);
+          if (expected !== 2 && expected !== 3) expect(r.stderr, line).not.toMatch(/^error/m);
+          // An export writes its folder, not stdout; everything else prints data.
+          if (expected === 0 && !/^export (?!--verify)/.test(cmd!)) expect(r.stdout, line).not.toBe('');
+          // `> file`: later examples read it (--resources-from prod.json).
+          const redirect = /\s>\s+(\S+)\s*(#.*)?$/.exec(line)?.[1];
+          if (redirect && !redirect.includes('/')) writeFileSync(join(dir, redirect), r.stdout);
+          output += r.stdout + r.stderr;
         }
-        const cmd = command(line);
-        expect(cmd, `not an acs-metrics command: ${line} (mark the block "offline: no" or "run: no" with a reason)`).toBeDefined();
-        const argv = words(cmd!).map((w) => SUBSTITUTE[w] ?? w);
-        const r = await run(argv, { env, cwd: dir, now: CLOCK });
-        const expected = Number(/# exits (\d+)/.exec(line)?.[1] ?? block.exit ?? 0);
-        expect(r.code, `${line}\n${r.stderr}`).toBe(expected);
-        if (expected !== 2 && expected !== 3) expect(r.stderr, line).not.toMatch(/^error/m);
-        // An export writes its folder, not stdout; everything else prints data.
-        if (expected === 0 && !/^export (?!--verify)/.test(cmd!)) expect(r.stdout, line).not.toBe('');
-        // `> file`: later examples read it (--resources-from prod.json).
-        const redirect = /\s>\s+(\S+)\s*(#.*)?$/.exec(line)?.[1];
-        if (redirect && !redirect.includes('/')) writeFileSync(join(dir, redirect), r.stdout);
-        output += r.stdout + r.stderr;
-      }
-      for (const text of block.contains) expect(output, `output-contains: ${text}`).toContain(text);
-    }, 60_000);
+        for (const text of block.contains) expect(output, `output-contains: ${text}`).toContain(text);
+      },
+      60_000,
+    );
   }
 });

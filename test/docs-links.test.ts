@@ -8,7 +8,12 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's anchor for a heading's text. */
 export function slug(heading: string): string {
@@ -47,7 +52,9 @@ export function anchors(markdown: string): Set<string> {
 
 /** The targets of a page's markdown links, outside code spans and blocks. */
 function links(markdown: string): string[] {
-  const text = prose(markdown).join('\n').replace(/`[^`\n]*`/g, '');
+  const text = prose(markdown)
+    .join('\n')
+    .replace(/`[^`\n]*`/g, '');
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
 }
 

@@ -31,7 +31,15 @@ interface PlanDoc {
   metricGroups: number;
   windows: number;
   totals: { resourceGraphPages: number; batchCalls: number; perResourceCalls: number; billedMetricsCalls: number; perResourceCallsIfBatchRefused: number };
-  subscriptions: { subscription: string; resources: number; batchCalls: number; perResourceCalls: number; perResourceCallsIfBatchRefused: number; largestBatch: number; largestBatchSeries: number }[];
+  subscriptions: {
+    subscription: string;
+    resources: number;
+    batchCalls: number;
+    perResourceCalls: number;
+    perResourceCallsIfBatchRefused: number;
+    largestBatch: number;
+    largestBatchSeries: number;
+  }[];
   quotas: { name: string; limit: string; planned: number; within: boolean; note: string }[];
   withinQuotas: boolean;
   pricing: string;
@@ -63,11 +71,15 @@ describe('--dry-run plans match the requests of the real run', () => {
       // 130 resources in pages of 40: 4 pages. A has 44, B 43, C 43; status asks 5 metric groups.
       expect(p.discovery).toEqual({ ran: true, resourceGraphPages: 4, subscriptionLookupPages: 0 });
       expect([p.resources, p.path, p.metricGroups, p.windows]).toEqual([130, 'batch', 5, 1]);
-      expect(p.subscriptions.map((s) => [s.subscription, s.resources, s.batchCalls, s.perResourceCalls, s.perResourceCallsIfBatchRefused, s.largestBatch])).toEqual([
-        [A, 44, 5, 0, 220, 44],
-        [B, 43, 5, 0, 215, 43],
-        [C, 43, 5, 0, 215, 43],
-      ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+      expect(
+        p.subscriptions.map((s) => [s.subscription, s.resources, s.batchCalls, s.perResourceCalls, s.perResourceCallsIfBatchRefused, s.largestBatch]),
+      ).toEqual(
+        [
+          [A, 44, 5, 0, 220, 44],
+          [B, 43, 5, 0, 215, 43],
+          [C, 43, 5, 0, 215, 43],
+        ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      );
       expect(p.totals).toEqual({ resourceGraphPages: 4, batchCalls: 15, perResourceCalls: 0, billedMetricsCalls: 15, perResourceCallsIfBatchRefused: 650 });
       expect(p.quotas.map((q) => [q.name, q.planned, q.within])).toEqual([
         ['resource-graph', 4, true],

@@ -25,13 +25,14 @@ async function bothReaders(text: string, wanted: string[]) {
   writeFileSync(join(dir, 'f.json'), text);
   const { io } = testIo({ cwd: dir });
   const read = (keepBodies: boolean) =>
-    new FixtureSource(['f.json'], io, { keepBodies, streamFrom: keepBodies ? Infinity : 0 })
-      .fetch([])
-      .then((r) => {
+    new FixtureSource(['f.json'], io, { keepBodies, streamFrom: keepBodies ? Infinity : 0 }).fetch([]).then(
+      (r) => {
         // Points are checked when a metric is read: read the wanted ones.
         for (const m of r.metrics) if (wanted.includes(m.name)) for (const s of m.series) void s.points.length;
         return 'read';
-      }, (e: unknown) => (e instanceof DataError ? e.message : String(e)));
+      },
+      (e: unknown) => (e instanceof DataError ? e.message : String(e)),
+    );
   return { stream: await read(false), whole: await read(true) };
 }
 
@@ -53,13 +54,20 @@ describe('a data point with a key given twice', () => {
   }
 
   it('a timestamp or another aggregation given twice too', async () => {
-    const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","total":3,"timeStamp":"2026-01-01T02:00:00Z"}'])]), ['APIRequestChat']);
-    const m = 'f.json: value[0].timeseries[0].data[1].timeStamp is given twice in one point ("2026-01-01T01:00:00Z", then "2026-01-01T02:00:00Z"): a point holds one value per aggregation; keep one';
+    const r = await bothReaders(
+      body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","total":3,"timeStamp":"2026-01-01T02:00:00Z"}'])]),
+      ['APIRequestChat'],
+    );
+    const m =
+      'f.json: value[0].timeseries[0].data[1].timeStamp is given twice in one point ("2026-01-01T01:00:00Z", then "2026-01-01T02:00:00Z"): a point holds one value per aggregation; keep one';
     expect(r).toEqual({ stream: m, whole: m });
   });
 
   it('query exits 3 with that message; a metric not asked for is not read (as for any bad point)', async () => {
-    const file = writeFixture(body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","count":20,"count":21}']), metric('APIRequestSMS', [ok(0, 4), ok(1, 6)])]), 'f.json');
+    const file = writeFixture(
+      body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","count":20,"count":21}']), metric('APIRequestSMS', [ok(0, 4), ok(1, 6)])]),
+      'f.json',
+    );
     const chat = await run(['query', '--fixture', file, '-m', 'chat']);
     expect(chat.code).toBe(3);
     expect(chat.stderr).toBe(`error: ${MESSAGE.replace('f.json', file)}\n`);
@@ -69,12 +77,16 @@ describe('a data point with a key given twice', () => {
   });
 
   it('another key given twice is left alone by both readers alike (JSON.parse keeps the last)', async () => {
-    const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","count":1,"note":"a","note":"b"}'])]), ['APIRequestChat']);
+    const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), '{"timeStamp":"2026-01-01T01:00:00Z","count":1,"note":"a","note":"b"}'])]), [
+      'APIRequestChat',
+    ]);
     expect(r).toEqual({ stream: 'read', whole: 'read' });
   });
 
   it('the same key in different points, or "count" as a value, is not a duplicate', async () => {
-    const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), ok(1, 20), '{"timeStamp":"2026-01-01T02:00:00Z","count":1,"note":"count"}'])]), ['APIRequestChat']);
+    const r = await bothReaders(body([metric('APIRequestChat', [ok(0, 5), ok(1, 20), '{"timeStamp":"2026-01-01T02:00:00Z","count":1,"note":"count"}'])]), [
+      'APIRequestChat',
+    ]);
     expect(r).toEqual({ stream: 'read', whole: 'read' });
   });
 });
@@ -92,7 +104,10 @@ describe('findDuplicateKeys', () => {
 
 describe('a JSON rules file with a key given twice', () => {
   it('is refused (exit 2) as YAML refuses it: the key, its path, line and column', async () => {
-    const config = writeFixture('{\n  "rules": [\n    { "metric": "chat", "since": "1d", "maxErrorRate": "1%", "maxErrorRate": "50%" }\n  ]\n}\n', 'rules.json');
+    const config = writeFixture(
+      '{\n  "rules": [\n    { "metric": "chat", "since": "1d", "maxErrorRate": "1%", "maxErrorRate": "50%" }\n  ]\n}\n',
+      'rules.json',
+    );
     const r = await run(['check', '--fixture', 'fixtures/sample-week.json', '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');

@@ -54,7 +54,10 @@ describe('other empty values', () => {
   });
   it('export "" is exit 2 naming the folder, not "error:  is not empty"', async () => {
     for (const extra of [[], ['--verify']]) {
-      const r = await run(['export', '', ...extra, '--resource', `/subscriptions/${SUB}/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/a`, ...LIVE], { env });
+      const r = await run(
+        ['export', '', ...extra, '--resource', `/subscriptions/${SUB}/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/a`, ...LIVE],
+        { env },
+      );
       expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'error: the folder name is empty: give one, e.g. acs-metrics export ./acs-telemetry\n']);
     }
   });

@@ -87,7 +87,9 @@ describe('callback events: failed when CodeClass is not 2xx', () => {
 
   it('splits by event type as its operation, a CallDisconnected with a 5xx code included', async () => {
     const doc = await json(['--fixture', callbacks]);
-    const by = Object.fromEntries(doc.series.map((s: { dimensions: { EventTypeName: string }; requests: number; errors: number }) => [s.dimensions.EventTypeName, [s.requests, s.errors]]));
+    const by = Object.fromEntries(
+      doc.series.map((s: { dimensions: { EventTypeName: string }; requests: number; errors: number }) => [s.dimensions.EventTypeName, [s.requests, s.errors]]),
+    );
     expect(by).toEqual({ [E('CallConnected')]: [90, 0], [E('PlayCompleted')]: [45, 0], [E('PlayFailed')]: [10, 10], [E('CallDisconnected')]: [5, 5] });
   });
 

@@ -11,10 +11,15 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const inSub = (s: string) => estate.filter((r) => r.subscription === s).map((r) => r.id);
-const params = 'api-version=2024-02-01&metricnamespace=Microsoft.Communication/CommunicationServices&metricnames=APIRequestChat&starttime=2026-01-07T00:00:37Z&endtime=2026-01-07T02:00:00Z&interval=PT1H&aggregation=Count';
+const params =
+  'api-version=2024-02-01&metricnamespace=Microsoft.Communication/CommunicationServices&metricnames=APIRequestChat&starttime=2026-01-07T00:00:37Z&endtime=2026-01-07T02:00:00Z&interval=PT1H&aggregation=Count';
 
 async function post(path: string, body: unknown, token = TOKEN): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${h.emulator.endpoint}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${h.emulator.endpoint}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, body: await r.json() };
 }
 
@@ -61,12 +66,19 @@ describe('emulated Resource Graph', () => {
     h.emulator.estate.pageSize = 100;
     try {
       const q = { query: "resources | where type =~ 'microsoft.communication/communicationservices'", options: { $top: 1000 } };
-      const r1 = await fetch(`${h.emulator.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(q) });
+      const r1 = await fetch(`${h.emulator.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(q),
+      });
       const b1 = (await r1.json()) as any;
       expect([b1.totalRecords, b1.count, b1.data.length, typeof b1.$skipToken]).toEqual([180, 100, 100, 'string']);
       expect(r1.headers.get('x-ms-user-quota-remaining')).toBe('14');
       expect(r1.headers.get('x-ms-user-quota-resets-after')).toBe('00:00:05');
-      const r2 = await post('/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01', { ...q, options: { $top: 1000, $skipToken: b1.$skipToken } });
+      const r2 = await post('/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01', {
+        ...q,
+        options: { $top: 1000, $skipToken: b1.$skipToken },
+      });
       expect([r2.body.count, r2.body.$skipToken]).toEqual([80, undefined]);
     } finally {
       h.emulator.estate.pageSize = 1000;

@@ -29,7 +29,10 @@ const index = (name: string): number => Number(name.slice(4));
 /** The resources of a subscription (resource i is in SUBS[i % 3]), by index. */
 const inSub = (s: number): number[] => estate.map((_, i) => i).filter((i) => i % 3 === s);
 
-type Doc = { partial: boolean; resources: { name: string; error?: string | null; requests: number; metrics: { metric: string; requests: number | null; error: string | null }[] }[] };
+type Doc = {
+  partial: boolean;
+  resources: { name: string; error?: string | null; requests: number; metrics: { metric: string; requests: number | null; error: string | null }[] }[];
+};
 const statusArgs = ['status', '--all-subscriptions', '--metric', 'chat', '--concurrency', '1', '-o', 'json'];
 
 /** Every resource not in `failed` has its exact chat requests; those in `failed` have an error and no numbers. */
@@ -112,7 +115,7 @@ describe('timeouts are retried with the same bounded back-off', () => {
     expect(waits).toEqual([1000]);
   });
 
-  it('never answering on every attempt fails only that call\'s resources, after 4 attempts', async () => {
+  it("never answering on every attempt fails only that call's resources, after 4 attempts", async () => {
     for (let k = 0; k < 4; k++) h.emulator.faultAt('batch', k, { kind: 'hang' });
     const r = await live([...statusArgs, '--timeout', '1s']);
     expect(r.code).toBe(4);
@@ -122,8 +125,12 @@ describe('timeouts are retried with the same bounded back-off', () => {
 
 describe('a metric that failed inside a batch answer fails alone, named, never "no traffic"', () => {
   const failing = () => estate[4]!.id;
-  it('status: that resource\'s chat row says why; its sms row and every other resource are exact; exit 4', async () => {
-    h.emulator.inject({ kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() }, 3, 'batch');
+  it("status: that resource's chat row says why; its sms row and every other resource are exact; exit 4", async () => {
+    h.emulator.inject(
+      { kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() },
+      3,
+      'batch',
+    );
     const r = await live(['status', '--all-subscriptions', '--metric', 'chat,sms', '-o', 'json']);
     expect(r.code).toBe(4);
     const doc = JSON.parse(r.stdout) as Doc;
@@ -138,7 +145,11 @@ describe('a metric that failed inside a batch answer fails alone, named, never "
   });
 
   it('check: the rule of that resource is an error (exit 3), not a pass without traffic', async () => {
-    h.emulator.inject({ kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() }, 3, 'batch');
+    h.emulator.inject(
+      { kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() },
+      3,
+      'batch',
+    );
     const r = await live(['check', '--all-subscriptions', '--metric', 'chat', '--max-error-rate', '50%', '-o', 'json']);
     expect(r.code).toBe(3);
     const doc = JSON.parse(r.stdout) as { rules: { name: string; verdict: string }[] };
@@ -146,17 +157,30 @@ describe('a metric that failed inside a batch answer fails alone, named, never "
     expect(doc.rules.filter((x) => x.verdict === 'pass')).toHaveLength(11);
   });
 
-  it('query: the resource is listed with its error, the total is the others\' exact sum; exit 4, 0 with --allow-partial', async () => {
+  it("query: the resource is listed with its error, the total is the others' exact sum; exit 4, 0 with --allow-partial", async () => {
     const args = ['query', '--all-subscriptions', '-m', 'chat', '--since', '24h', '-i', 'FULL', '-o', 'json'];
-    h.emulator.inject({ kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() }, 3, 'batch');
+    h.emulator.inject(
+      { kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() },
+      3,
+      'batch',
+    );
     const r = await live(args);
     expect(r.code).toBe(4);
     const doc = JSON.parse(r.stdout) as { partial: boolean; requests: number; resources: { name: string; error: string | null }[] };
     expect(doc.partial).toBe(true);
     expect(doc.resources.filter((x) => x.error !== null)).toEqual([{ id: failing(), name: 'acs-004', error: 'InternalError: metric store unavailable' }]);
-    expect(doc.requests).toBe(estate.map((_, i) => i).filter((i) => i !== 4).reduce((n, i) => n + chatRequests(i), 0));
+    expect(doc.requests).toBe(
+      estate
+        .map((_, i) => i)
+        .filter((i) => i !== 4)
+        .reduce((n, i) => n + chatRequests(i), 0),
+    );
     h.emulator.reset();
-    h.emulator.inject({ kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() }, 3, 'batch');
+    h.emulator.inject(
+      { kind: 'metric-error', errorCode: 'InternalError', errorMessage: 'metric store unavailable', metric: 'APIRequestChat', resource: failing() },
+      3,
+      'batch',
+    );
     const allowed = await live([...args, '--allow-partial']);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toBe(r.stdout);
@@ -171,7 +195,9 @@ describe('every resource failed: exit 3', () => {
       const r = await live(argv);
       expect(r.code).toBe(3);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^error: every resource failed; the first, \/subscriptions\/.*: Azure Monitor answered|^error: every resource failed; the first, \/subscriptions\/.*: HTTP 500 InternalServerError, still after 3 retries\n$/);
+      expect(r.stderr).toMatch(
+        /^error: every resource failed; the first, \/subscriptions\/.*: Azure Monitor answered|^error: every resource failed; the first, \/subscriptions\/.*: HTTP 500 InternalServerError, still after 3 retries\n$/,
+      );
     }
   });
 });
@@ -186,7 +212,6 @@ describe('Resource Graph quota exhaustion', () => {
     expect(waits).toEqual([3000]);
   });
 });
-
 
 describe('--help tells of exit 4 and --allow-partial', () => {
   for (const command of ['query', 'status', 'usage', 'export']) {

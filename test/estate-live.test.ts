@@ -47,7 +47,15 @@ afterEach(() => h.emulator.reset());
 const chat = (i: number) => ({ requests: 24 * ((i % 5) + 1 + (i % 10 === 3 ? 2 : 0)), errors: i % 10 === 3 ? 48 : 0 });
 const sms = (i: number) => (i % 4 === 0 ? 24 : 0);
 
-type Metric = { metric: string; requests: number | null; errors: number | null; errorRate: number | null; worstOperation: { name: string; errors: number } | null; latest: string | null; error: string | null };
+type Metric = {
+  metric: string;
+  requests: number | null;
+  errors: number | null;
+  errorRate: number | null;
+  worstOperation: { name: string; errors: number } | null;
+  latest: string | null;
+  error: string | null;
+};
 type Res = { id: string; name: string; requests: number; errors: number; error: string | null; metrics: Metric[] };
 type Doc = { start: string; end: string; partial: boolean; resources: Res[] };
 
@@ -64,7 +72,12 @@ describe('status over the estate', () => {
     expect(doc.partial).toBe(true);
     expect(doc.resources).toHaveLength(212);
     // Problems first: the two that failed, then the 21 with chat errors (33.3% for i % 10 == 3: 48 of 144 when i % 5 == 3).
-    expect(doc.resources.slice(0, 2).map((x) => x.name).sort()).toEqual(['acs-gone-a', 'acs-gone-c']);
+    expect(
+      doc.resources
+        .slice(0, 2)
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['acs-gone-a', 'acs-gone-c']);
     expect(doc.resources[0]!.error).toMatch(/^APIRequestAuthentication: ResourceNotFound: resource not found .*; APIRequestCallAutomation: ResourceNotFound/);
     const goneA = doc.resources.find((x) => x.name === 'acs-gone-a')!;
     expect(goneA.metrics).toHaveLength(CURRENT.length);
@@ -98,7 +111,9 @@ describe('status over the estate', () => {
       expect(q.query.endtime).toBe('2026-01-08T00:00:00Z');
       expect(q.query.timespan).toBeUndefined();
     }
-    expect(ok.map((q) => (JSON.parse(q.body!).resourceids as string[]).length).sort((a, b) => a - b)).toEqual([...Array(5).fill(20), ...Array(5).fill(21), ...Array(10).fill(50)].sort((a, b) => a - b));
+    expect(ok.map((q) => (JSON.parse(q.body!).resourceids as string[]).length).sort((a, b) => a - b)).toEqual(
+      [...Array(5).fill(20), ...Array(5).fill(21), ...Array(10).fill(50)].sort((a, b) => a - b),
+    );
     const perResource = h.emulator.metricRequests;
     expect(perResource.filter((q) => q.status === 200 || q.status === 404)).toHaveLength(inSub(C).length * 5);
     expect(perResource.every((q) => q.path.includes(C))).toBe(true);
@@ -115,7 +130,12 @@ describe('status over the estate', () => {
     const allowed = await run(['status', '--all-subscriptions', '-o', 'json', '--allow-partial'], { env: liveEnv(h) });
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toBe(r.stdout);
-    expect(allowed.stderr.split('\n').filter((l) => l !== '').at(-1)).toBe('note: the results are partial: 2 of 212 resources failed (named above); --allow-partial: exit 0');
+    expect(
+      allowed.stderr
+        .split('\n')
+        .filter((l) => l !== '')
+        .at(-1),
+    ).toBe('note: the results are partial: 2 of 212 resources failed (named above); --allow-partial: exit 0');
   }, 300_000); // Two runs; each paces C's 355 reads by ARM's bucket: 105 past its 250 at 25/s, 4.2 s.
 
   it('--no-batch asks per resource and gives the same report', async () => {
@@ -144,14 +164,16 @@ describe('status over the estate', () => {
     const replay = await run(['status', '--fixture', file], { env: { NO_COLOR: '1' } });
     expect(replay.code).toBe(4);
     expect(replay.stdout).toBe(live.stdout);
-    expect(replay.stdout.split('\n')[0]).toBe('2026-01-07T00:00Z to 2026-01-08T00:00Z · 141 resources · 140 with traffic · 14 with errors · 1 failed: the results are partial');
+    expect(replay.stdout.split('\n')[0]).toBe(
+      '2026-01-07T00:00Z to 2026-01-08T00:00Z · 141 resources · 140 with traffic · 14 with errors · 1 failed: the results are partial',
+    );
   });
 
   it('one resource and no --metric shows every metric', async () => {
     const r = await run(['status', '--resource', estate[3]!.id, '-o', 'csv'], { env: liveEnv(h) });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\r\n').filter((l) => l !== '');
-        expect(lines).toHaveLength(1 + CURRENT.length);
+    expect(lines).toHaveLength(1 + CURRENT.length);
     expect(lines[0]).toBe('resource,metric,requests,errors,errorRate,worstOperation,latest,error,id');
     expect(lines[1]).toBe(`acs-003,chat,144,48,0.3333333333333333,GetChatThread,2026-01-07T23:00:00Z,,${estate[3]!.id}`);
     expect(lines.slice(2).map((l) => l.split(',').slice(1, 4).join(','))).toContain('email-engagement,0,');
@@ -160,11 +182,13 @@ describe('status over the estate', () => {
     expect(h.emulator.requests.some((q) => JSON.stringify(q.query).includes('APIRequestNetworkTraversal'))).toBe(false);
   });
 
-  it('a metric the resources do not define, asked by name, is named as failed with Azure\'s reason', async () => {
+  it("a metric the resources do not define, asked by name, is named as failed with Azure's reason", async () => {
     const r = await run(['status', '--resource', estate[3]!.id, '-m', 'chat,networktraversal'], { env: liveEnv(h) });
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: Azure Monitor rejected the request for APIRequestNetworkTraversal \(HTTP 400 BadRequest\): Failed to find metric configuration .*run "acs-metrics definitions" with the same --resource to compare\n$/);
+    expect(r.stderr).toMatch(
+      /^error: Azure Monitor rejected the request for APIRequestNetworkTraversal \(HTTP 400 BadRequest\): Failed to find metric configuration .*run "acs-metrics definitions" with the same --resource to compare\n$/,
+    );
   });
 });
 
@@ -182,11 +206,15 @@ describe('check over the estate', () => {
     expect(errors).toHaveLength(CURRENT.length - 1);
     expect(errors.every((x) => x.name.endsWith(' on acs-gone-a'))).toBe(true);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
-    expect(lines).toContain(`error: rule "chat on acs-gone-a": acs-gone-a (${estate[210]!.id}): no data for APIRequestChat: ResourceNotFound: resource not found (ResourceNotFound)`);
+    expect(lines).toContain(
+      `error: rule "chat on acs-gone-a": acs-gone-a (${estate[210]!.id}): no data for APIRequestChat: ResourceNotFound: resource not found (ResourceNotFound)`,
+    );
     // chat for 70 resources + sms for the 18 with sms traffic (i % 12 == 0 in A) are judged; quiet pairs are counted.
     const passed = doc.rules.filter((x) => x.verdict === 'pass' || x.verdict === 'no-data');
     expect(passed.length + failed.length).toBe(70 + 18);
-    expect(r.stderr).toContain(`note: ${70 * (CURRENT.length - 1) - 88} resource and metric pairs have no traffic in the window and were not checked (--fail-on-no-data or --min-total checks them)`);
+    expect(r.stderr).toContain(
+      `note: ${70 * (CURRENT.length - 1) - 88} resource and metric pairs have no traffic in the window and were not checked (--fail-on-no-data or --min-total checks them)`,
+    );
   });
 });
 
@@ -208,7 +236,9 @@ describe('bounds, throttling and query over several resources', () => {
   it('never has more than --concurrency requests in flight', async () => {
     h.emulator.latencyMs = 30;
     try {
-      const r = await run(['status', '--all-subscriptions', '--name', 'acs-0*', '--no-batch', '--concurrency', '3', '--metric', 'chat,router'], { env: liveEnv(h) });
+      const r = await run(['status', '--all-subscriptions', '--name', 'acs-0*', '--no-batch', '--concurrency', '3', '--metric', 'chat,router'], {
+        env: liveEnv(h),
+      });
       expect(r.code).toBe(0);
       // 100 resources acs-000..acs-099 x 2 metric groups, one by one.
       expect(h.emulator.metricRequests).toHaveLength(200);
@@ -228,7 +258,16 @@ describe('bounds, throttling and query over several resources', () => {
     expect(doc.partial).toBe(true);
     expect(doc.resources.map((x) => x.name)).toEqual(['acs-000', 'acs-003', 'acs-006', 'acs-009', 'acs-gone-a']);
     expect(doc.resources[0]!.metrics).toEqual([
-      { metric: 'APIRequestChat', metricAlias: 'chat', requests: null, errors: null, errorRate: null, worstOperation: null, latest: null, error: 'TooManyRequests: throttled out (HTTP 429), still after 3 retries' },
+      {
+        metric: 'APIRequestChat',
+        metricAlias: 'chat',
+        requests: null,
+        errors: null,
+        errorRate: null,
+        worstOperation: null,
+        latest: null,
+        error: 'TooManyRequests: throttled out (HTTP 429), still after 3 retries',
+      },
     ]);
     expect(doc.resources[4]!.error).toBe(
       'APIRequestChat: TooManyRequests: throttled out (HTTP 429), still after 3 retries; ApiRequestRouter: ResourceNotFound: resource not found (ResourceNotFound)',
@@ -239,7 +278,12 @@ describe('bounds, throttling and query over several resources', () => {
   it('query splits by resource, and its JSON lists the resources with their failures', async () => {
     const r = await run(['query', ...few, '-m', 'chat', '--since', '24h', '-i', 'FULL', '-o', 'json'], { env: liveEnv(h) });
     expect(r.code).toBe(4);
-    const doc = JSON.parse(r.stdout) as { partial: boolean; resources: { name: string; error: string | null }[]; series: { dimensions: Record<string, string>; requests: number }[]; requests: number };
+    const doc = JSON.parse(r.stdout) as {
+      partial: boolean;
+      resources: { name: string; error: string | null }[];
+      series: { dimensions: Record<string, string>; requests: number }[];
+      requests: number;
+    };
     expect(doc.partial).toBe(true);
     // In id order: rg-0 before rg-1.
     expect(doc.resources.map((x) => [x.name, x.error])).toEqual([
@@ -251,7 +295,9 @@ describe('bounds, throttling and query over several resources', () => {
     ]);
     // 24 x (1 + 6 (4 + 2 errors) + 2 + 5) = 336.
     expect(doc.requests).toBe(24 * (1 + 6 + 2 + 5));
-    expect(r.stderr).toContain('note: Azure Monitor: APIRequestChat failed for acs-gone-a: ResourceNotFound: resource not found (ResourceNotFound); the results are partial\n');
+    expect(r.stderr).toContain(
+      'note: Azure Monitor: APIRequestChat failed for acs-gone-a: ResourceNotFound: resource not found (ResourceNotFound); the results are partial\n',
+    );
     expect(r.stderr.endsWith('note: the results are partial: 1 of 5 resources failed (named above); exit 4 (--allow-partial: 0)\n')).toBe(true);
   });
 

@@ -28,7 +28,12 @@ const metricsUrl = (id: string): string =>
   `${h.emulator.endpoint}${id}/providers/Microsoft.Insights/metrics?api-version=2024-02-01&metricnamespace=Microsoft.Communication/CommunicationServices&metricnames=APIRequestChat&timespan=2026-01-07T00:00:00Z/2026-01-07T02:00:00Z&interval=PT1H&aggregation=Count`;
 const get = async (id: string) => {
   const r = await fetch(metricsUrl(id), { headers: { authorization: `Bearer ${TOKEN}` } });
-  return { status: r.status, remaining: r.headers.get('x-ms-ratelimit-remaining-subscription-reads'), retryAfter: r.headers.get('retry-after'), body: (await r.json()) as any };
+  return {
+    status: r.status,
+    remaining: r.headers.get('x-ms-ratelimit-remaining-subscription-reads'),
+    retryAfter: r.headers.get('retry-after'),
+    body: (await r.json()) as any,
+  };
 };
 
 describe('the emulator enforces the quotas', () => {
@@ -71,9 +76,19 @@ describe('the emulator enforces the quotas', () => {
       const q = { query: "resources | where type =~ 'microsoft.communication/communicationservices' | project id", options: { $top: 1000 } };
       const statuses = [];
       for (let i = 0; i < 3; i++) {
-        const r = await fetch(`${h.emulator.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(q) });
+        const r = await fetch(`${h.emulator.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(q),
+        });
         const body = (await r.json()) as any;
-        statuses.push([r.status, r.headers.get('x-ms-user-quota-remaining'), r.headers.get('x-ms-user-quota-resets-after'), r.headers.get('retry-after'), body.error?.code ?? body.count]);
+        statuses.push([
+          r.status,
+          r.headers.get('x-ms-user-quota-remaining'),
+          r.headers.get('x-ms-user-quota-resets-after'),
+          r.headers.get('retry-after'),
+          body.error?.code ?? body.count,
+        ]);
       }
       expect(statuses).toEqual([
         [200, '1', '00:00:05', null, 24],
@@ -89,7 +104,12 @@ describe('the emulator enforces the quotas', () => {
 /** Chat of every resource, the last two hours, split by resource and operation. */
 const queries: Query[] = [perResourceQuery(resolveMetric('chat'), { sinceMs: 2 * 3_600_000 }, { kind: 'auto' }, false)];
 
-function source(o: { readLimits?: { bucket: number; refillPerSecond: number } | 'off'; batch?: boolean; concurrency?: number; sleep?: (ms: number) => Promise<void> }) {
+function source(o: {
+  readLimits?: { bucket: number; refillPerSecond: number } | 'off';
+  batch?: boolean;
+  concurrency?: number;
+  sleep?: (ms: number) => Promise<void>;
+}) {
   return new EstateSource({
     selection: { kind: 'ids', ids: estate.map((r) => parseResourceId(r.id)) },
     endpoint: h.emulator.endpoint,
@@ -112,7 +132,11 @@ function perResource(metrics: readonly MetricData[]): { requests: Map<string, nu
   for (const m of metrics) {
     const id = (m.resourceId ?? '').toLowerCase();
     if (m.errorCode !== undefined) failed.set(id, `${m.errorCode}: ${m.errorMessage}`);
-    else requests.set(id, m.series.reduce((n, s) => n + s.points.reduce((k, p) => k + (p.count ?? 0), 0), 0));
+    else
+      requests.set(
+        id,
+        m.series.reduce((n, s) => n + s.points.reduce((k, p) => k + (p.count ?? 0), 0), 0),
+      );
   }
   return { requests, failed };
 }
@@ -187,32 +211,49 @@ describe('the estate source under the read bucket', () => {
 describe('ReadPacer', () => {
   it('never takes a read that the service bucket (the emulator oracle) would refuse, whatever the gaps between reads', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(120), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 50 }), async (gaps, bucket, rate) => {
-        let now = 1_000;
-        const pacer = new ReadPacer({ bucket, refillPerSecond: rate }, () => now, async (ms) => void (now += ms));
-        const service = new ReadBuckets({ bucket, refillPerSecond: rate });
-        for (const gap of gaps) {
-          now += gap;
-          await pacer.take('sub');
-          expect(service.take('sub', now).ok).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat(120), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (gaps, bucket, rate) => {
+          let now = 1_000;
+          const pacer = new ReadPacer(
+            { bucket, refillPerSecond: rate },
+            () => now,
+            async (ms) => void (now += ms),
+          );
+          const service = new ReadBuckets({ bucket, refillPerSecond: rate });
+          for (const gap of gaps) {
+            now += gap;
+            await pacer.take('sub');
+            expect(service.take('sub', now).ok).toBe(true);
+          }
+        },
+      ),
     );
   });
 
   it('waits for the refill (and a millisecond): 5 reads of a bucket of 2 at 10/s end at 301 ms', async () => {
     let now = 0;
     const waits: number[] = [];
-    const pacer = new ReadPacer({ bucket: 2, refillPerSecond: 10 }, () => now, async (ms) => void (waits.push(ms), (now += ms)));
+    const pacer = new ReadPacer(
+      { bucket: 2, refillPerSecond: 10 },
+      () => now,
+      async (ms) => void (waits.push(ms), (now += ms)),
+    );
     for (let i = 0; i < 5; i++) await pacer.take('s');
     // 101 ms to 1.01 reads, then 100 ms from 0.01 to 1.01, twice.
     expect([waits, now]).toEqual([[101, 100, 100], 301]);
   });
 
-  it("gives up what the service says another client took (x-ms-ratelimit-remaining-subscription-reads lower than here)", async () => {
+  it('gives up what the service says another client took (x-ms-ratelimit-remaining-subscription-reads lower than here)', async () => {
     let now = 0;
     const waits: number[] = [];
-    const pacer = new ReadPacer({ bucket: 10, refillPerSecond: 10 }, () => now, async (ms) => void (waits.push(ms), (now += ms)));
+    const pacer = new ReadPacer(
+      { bucket: 10, refillPerSecond: 10 },
+      () => now,
+      async (ms) => void (waits.push(ms), (now += ms)),
+    );
     const taken = await pacer.take('s');
     expect(taken.left).toBe(9);
     // The service counts 3 left after this read: 6 reads went elsewhere; 3 remain here, then a wait.

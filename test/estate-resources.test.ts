@@ -52,7 +52,11 @@ describe('resources', () => {
     expect(names(r.stdout)).toEqual(['acs-000', 'acs-006', 'acs-003', 'acs-009', 'acs-004', 'acs-010', 'acs-001', 'acs-007']);
     const bodies = h.emulator.graphRequests.map((q) => JSON.parse(q.body!));
     expect(bodies).toHaveLength(3);
-    expect(bodies.map((b) => b.subscriptions)).toEqual([[A, B], [A, B], [A, B]]);
+    expect(bodies.map((b) => b.subscriptions)).toEqual([
+      [A, B],
+      [A, B],
+      [A, B],
+    ]);
     expect(bodies.map((b) => b.options.$skipToken)).toEqual([undefined, skipToken(3), skipToken(6)]);
     const doc = JSON.parse(r.stdout) as { schemaVersion: number; resources: Row[] };
     expect(doc.schemaVersion).toBe(1);
@@ -68,7 +72,10 @@ describe('resources', () => {
   });
 
   it('narrows by resource group, name glob and tag', async () => {
-    const r = await run(['resources', '--all-subscriptions', '--resource-group', 'RG-0', '--name', 'acs-00?', '--name', 'acs-01*', '--tag', 'ENV=prod', '-o', 'json'], { env: liveEnv(h) });
+    const r = await run(
+      ['resources', '--all-subscriptions', '--resource-group', 'RG-0', '--name', 'acs-00?', '--name', 'acs-01*', '--tag', 'ENV=prod', '-o', 'json'],
+      { env: liveEnv(h) },
+    );
     expect(r.code).toBe(0);
     // rg-0 is even i; prod is even i; names acs-000..acs-009 and acs-01x: 0, 2, 4, 6, 8, 10.
     expect(names(r.stdout).sort()).toEqual(['acs-000', 'acs-002', 'acs-004', 'acs-006', 'acs-008', 'acs-010']);
@@ -88,7 +95,9 @@ describe('resources', () => {
     const r = await run(['resources', '--all-subscriptions'], { env: liveEnv(h) });
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('error: Resource Graph truncated its answer (5 of 12 resources) and gave no $skipToken to read the rest: narrow the selection with --subscription\n');
+    expect(r.stderr).toBe(
+      'error: Resource Graph truncated its answer (5 of 12 resources) and gave no $skipToken to read the rest: narrow the selection with --subscription\n',
+    );
   });
 
   it('waits for the quota to reset when x-ms-user-quota-remaining reaches 0', async () => {
@@ -107,7 +116,9 @@ describe('resources', () => {
   it('says when nothing matches (exit 3)', async () => {
     const r = await run(['resources', '--subscription', A, '--name', 'nope*'], { env: liveEnv(h) });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`error: no Communication Services resource matches the selection (subscription ${A}, name nope*); Resource Graph found 4 in those subscriptions\n`);
+    expect(r.stderr).toBe(
+      `error: no Communication Services resource matches the selection (subscription ${A}, name nope*); Resource Graph found 4 in those subscriptions\n`,
+    );
   });
 
   it('reads back its JSON with --resources-from, without Resource Graph', async () => {
@@ -117,20 +128,28 @@ describe('resources', () => {
     h.emulator.reset();
     const r = await run(['resources', '--resources-from', file, '-o', 'csv'], { env: liveEnv(h) });
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['acs-004', 'acs-010', 'acs-001', 'acs-007']);
+    expect(
+      r.stdout
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['acs-004', 'acs-010', 'acs-001', 'acs-007']);
     expect(h.emulator.requests).toHaveLength(0);
   });
 
   it('reads ids one per line from stdin, skipping comments and repeats', async () => {
     const id = estate[5]!.id;
-    const r = await run(['resources', '--resources-from', '-', '-o', 'json'], { env: liveEnv(h), stdin: `# mine\n${id}\n\n${id.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions')}\n` });
+    const r = await run(['resources', '--resources-from', '-', '-o', 'json'], {
+      env: liveEnv(h),
+      stdin: `# mine\n${id}\n\n${id.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions')}\n`,
+    });
     expect(r.code).toBe(0);
     expect(names(r.stdout)).toEqual(['acs-005']);
   });
 
   it.each([
     [['--subscription', ' '], 'error: invalid --subscription " ": expected a subscription id (a GUID) or a subscription name\n'],
-    [['--name', 'acs-*'], 'error: --name narrows a subscription\'s resources: give --subscription S (or --all-subscriptions) too\n'],
+    [['--name', 'acs-*'], "error: --name narrows a subscription's resources: give --subscription S (or --all-subscriptions) too\n"],
     [['--all-subscriptions', '--subscription', A], 'error: give either --all-subscriptions or --subscription, not both\n'],
     [['--all-subscriptions', '--tag', 'env'], 'error: invalid --tag "env": expected KEY=VALUE, e.g. --tag env=prod\n'],
     [['--resource', estate[0]!.id, '--subscription', A], 'error: give either --resource or --subscription, not both\n'],
@@ -138,7 +157,10 @@ describe('resources', () => {
     [[], 'error: no resources named: give --subscription S, --all-subscriptions, --resource ID or --resources-from FILE\n'],
     [['--all-subscriptions', '-o', 'xml'], 'error: invalid --output "xml": expected one of table, json, csv\n'],
     [['--all-subscriptions', '--concurrency', '0'], 'error: invalid --concurrency "0": expected a whole number from 1 to 64\n'],
-    [['--all-subscriptions', '--batch-endpoint', 'http://x'], 'error: invalid --batch-endpoint "http://x": it must be an https URL (access tokens are never sent over plain http)\n'],
+    [
+      ['--all-subscriptions', '--batch-endpoint', 'http://x'],
+      'error: invalid --batch-endpoint "http://x": it must be an https URL (access tokens are never sent over plain http)\n',
+    ],
   ])('%j is a usage error', async (args, message) => {
     const r = await run(['resources', ...args], { env: liveEnv(h) });
     expect(r.stderr).toBe(message);

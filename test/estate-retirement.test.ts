@@ -36,7 +36,6 @@ interface Resource {
   channels: Channel[];
 }
 
-
 describe('usage over the estate', () => {
   it('gives each resource its chat and sms traffic over two days, worked out from the estate', async () => {
     const r = await run(['usage', '--all-subscriptions', '--since', '2d', '-o', 'json'], { env: liveEnv(h) });
@@ -52,7 +51,10 @@ describe('usage over the estate', () => {
       ];
       if (smsPerHour(i) > 0) expected.push(['sms', 48 * smsPerHour(i), 0, '2026-01-06', '2026-01-07', 'retiring']);
       expected.sort((a, b) => b[1] - a[1]);
-      expect(res.channels.map((c) => [c.alias, c.requests, c.errors, c.firstDay, c.lastDay, c.lifecycle.status]), res.name).toEqual(expected);
+      expect(
+        res.channels.map((c) => [c.alias, c.requests, c.errors, c.firstDay, c.lastDay, c.lifecycle.status]),
+        res.name,
+      ).toEqual(expected);
       expect(res.clear).toBe(false);
     }
     // One note for the subscription where the batch API is forbidden.
@@ -64,7 +66,9 @@ describe('usage over the estate', () => {
     expect(r.code).toBe(1);
     const failing = r.stderr.split('\n').filter((l) => l.startsWith('fail: '));
     // Subscription A holds resources i = 0, 3, 6, ...; sms traffic when i % 4 === 0: i = 0, 12, 24, ... (every 12th).
-    const expected = estate.filter((_, i) => i % 3 === 0 && i % 4 === 0).map((r) => `fail: ${r.name}: sms (APIRequestSMS, retiring 2028-09-30) had 24 requests, the last on 2026-01-07`);
+    const expected = estate
+      .filter((_, i) => i % 3 === 0 && i % 4 === 0)
+      .map((r) => `fail: ${r.name}: sms (APIRequestSMS, retiring 2028-09-30) had 24 requests, the last on 2026-01-07`);
     expect(failing).toEqual(expected);
   });
 });

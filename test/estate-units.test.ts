@@ -19,12 +19,22 @@ import { parseResourceList } from '../src/cli/selection.js';
 
 const NOW = Date.parse('2026-01-08T00:00:37.250Z');
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const id = (sub: number, name: string) => parseResourceId(`/subscriptions/${guid(sub)}/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/${name}`);
+const id = (sub: number, name: string) =>
+  parseResourceId(`/subscriptions/${guid(sub)}/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/${name}`);
 
 const statusQuery = (alias: string): Query => {
   const metric = resolveMetric(alias);
   const op = operationDimension(metric);
-  return { metric, aggregation: aggregationDef('count'), filters: [], splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION], defaultSplit: false, interval: { kind: 'auto' }, range: { sinceMs: 86_400_000 }, errors: defaultErrors(metric) };
+  return {
+    metric,
+    aggregation: aggregationDef('count'),
+    filters: [],
+    splitBy: op ? [RESOURCE_DIMENSION, op] : [RESOURCE_DIMENSION],
+    defaultSplit: false,
+    interval: { kind: 'auto' },
+    range: { sinceMs: 86_400_000 },
+    errors: defaultErrors(metric),
+  };
 };
 
 describe('batches of resources', () => {
@@ -55,7 +65,12 @@ describe('batches of resources', () => {
 
 describe('metrics per request', () => {
   it('puts metrics whose $filter agrees in one request, with the largest top, and the others apart', () => {
-    const groups = groupPlans(planRequests(METRICS.map((m) => statusQuery(m.alias)), NOW));
+    const groups = groupPlans(
+      planRequests(
+        METRICS.map((m) => statusQuery(m.alias)),
+        NOW,
+      ),
+    );
     const names = groups.map((g) => g.metricnames.split(','));
     // The ten request metrics split by Operation and StatusCodeClass share one request; router
     // (OperationName, StatusCodeSubClass), callbacks, email delivery and engagement have their own.
@@ -73,12 +88,20 @@ describe('metrics per request', () => {
     const plans = planRequests([statusQuery('chat')], NOW);
     const many = Array.from({ length: 45 }, () => plans[0]!);
     expect(groupPlans(many).map((g) => g.plans.length)).toEqual([20, 20, 5]);
-    expect(groupPlans(planRequests(METRICS.map((m) => statusQuery(m.alias)), NOW), 1)).toHaveLength(METRICS.length);
+    expect(
+      groupPlans(
+        planRequests(
+          METRICS.map((m) => statusQuery(m.alias)),
+          NOW,
+        ),
+        1,
+      ),
+    ).toHaveLength(METRICS.length);
   });
 });
 
 describe('endpoints', () => {
-  it('knows each cloud\'s batch endpoint and scope', () => {
+  it("knows each cloud's batch endpoint and scope", () => {
     expect(cloudOf('https://management.azure.com')?.batch).toBe('https://global.metrics.monitor.azure.com');
     expect(cloudOf('https://management.usgovcloudapi.net')?.batch).toBe('https://global.metrics.monitor.azure.us');
     expect(cloudOf('https://management.chinacloudapi.cn')?.batch).toBe('https://global.metrics.monitor.azure.cn');
@@ -175,10 +198,13 @@ describe('the batch endpoint of a run', () => {
     expect(batchTarget({}, 'https://management.azure.com', { ACS_METRICS_BATCH_ENDPOINT: 'https://westeurope.metrics.monitor.azure.com/' })).toEqual({
       batchEndpoint: 'https://westeurope.metrics.monitor.azure.com',
     });
-    expect(batchTarget({ batchEndpoint: 'https://a.example' }, 'https://management.azure.com', { ACS_METRICS_BATCH_ENDPOINT: 'https://b.example' })).toEqual({ batchEndpoint: 'https://a.example' });
+    expect(batchTarget({ batchEndpoint: 'https://a.example' }, 'https://management.azure.com', { ACS_METRICS_BATCH_ENDPOINT: 'https://b.example' })).toEqual({
+      batchEndpoint: 'https://a.example',
+    });
     expect(batchTarget({ batch: false }, 'https://management.azure.com', {})).toEqual({});
     expect(batchTarget({}, 'https://127.0.0.1:4443', {})).toEqual({
-      noBatchReason: 'no metrics batch endpoint is known for 127.0.0.1:4443: using one request per resource; give --batch-endpoint (or ACS_METRICS_BATCH_ENDPOINT) for the batch API',
+      noBatchReason:
+        'no metrics batch endpoint is known for 127.0.0.1:4443: using one request per resource; give --batch-endpoint (or ACS_METRICS_BATCH_ENDPOINT) for the batch API',
     });
   });
 });

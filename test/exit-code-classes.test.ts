@@ -55,7 +55,10 @@ describe('a fixture without a known ACS metric: exit 3, naming the file', () => 
 
 describe('empty values of other options are usage errors (exit 2), not data errors or silent defaults', () => {
   it('--fixture "" (was "cannot read : is a directory", exit 3)', async () => {
-    for (const command of [['query', '-m', 'chat'], ['check', '-m', 'chat', '--max-error-rate', '1%']]) {
+    for (const command of [
+      ['query', '-m', 'chat'],
+      ['check', '-m', 'chat', '--max-error-rate', '1%'],
+    ]) {
       const r = await run([...command, '--fixture', chat, '--fixture', ' ']);
       expect(r).toEqual({ code: 2, stdout: '', stderr: 'error: --fixture needs a file name (or - for stdin)\n' });
     }

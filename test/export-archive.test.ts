@@ -65,7 +65,8 @@ describe('export keeps itself current', () => {
     return run(argv, { env: liveEnv(h), now: new Date(clock) });
   };
   const args = (dir: string) => ['export', dir, '--resource', RESOURCE, '-m', 'chat', '--interval', 'PT1H'];
-  const chatJson = (clock: number, argv: string[]) => at(clock, ['query', ...argv, '-m', 'chat', '--interval', '1h', '--split-by', 'operation,statuscode', '-o', 'json']);
+  const chatJson = (clock: number, argv: string[]) =>
+    at(clock, ['query', ...argv, '-m', 'chat', '--interval', '1h', '--split-by', 'operation,statuscode', '-o', 'json']);
 
   it('fetches only what came since the last run and the 3-hour tail, which it replaces; every point once; replays as live', async () => {
     const dir = join(tempDir(), 'archive');
@@ -73,7 +74,11 @@ describe('export keeps itself current', () => {
     expect(first).toMatchObject({ code: 0, stdout: '' });
     const afterFirst = readTree(dir);
     const settled1 = `${FOLDER}/20260105T0000Z-20260107T2100Z-PT1H.json`;
-    expect([...afterFirst.keys()].sort()).toEqual([`${FOLDER}/20260105T0000Z-20260107T2100Z-PT1H.json`, `${FOLDER}/20260107T2100Z-20260108T0000Z-PT1H-tail.json`, MANIFEST]);
+    expect([...afterFirst.keys()].sort()).toEqual([
+      `${FOLDER}/20260105T0000Z-20260107T2100Z-PT1H.json`,
+      `${FOLDER}/20260107T2100Z-20260108T0000Z-PT1H-tail.json`,
+      MANIFEST,
+    ]);
 
     // A day and 5h13m later: one request, from where the settled data ends (21:00) to now.
     const second = NOW + DAY + 5 * HOUR + 13 * MINUTE;
@@ -81,7 +86,12 @@ describe('export keeps itself current', () => {
     const r2 = await at(second, args(dir));
     expect(r2.code).toBe(0);
     expect(h.emulator.batchRequests.map((q) => [q.query.starttime, q.query.endtime])).toEqual([['2026-01-07T21:00:00Z', '2026-01-09T05:13:00Z']]);
-    expect(r2.stderr).toBe(`note: exported 2 files (3 of 3 done, 0.0 MiB, 2 requests in all) to ${dir}, up to 2026-01-09T05:13:00Z\n`.replace('0.0 MiB', r2.stderr.match(/\d+\.\d MiB/)![0]));
+    expect(r2.stderr).toBe(
+      `note: exported 2 files (3 of 3 done, 0.0 MiB, 2 requests in all) to ${dir}, up to 2026-01-09T05:13:00Z\n`.replace(
+        '0.0 MiB',
+        r2.stderr.match(/\d+\.\d MiB/)![0],
+      ),
+    );
     const afterSecond = readTree(dir);
     expect(afterSecond.get(settled1)).toBe(afterFirst.get(settled1)); // settled data is never written again
     expect([...afterSecond.keys()].sort()).toEqual([
@@ -93,14 +103,18 @@ describe('export keeps itself current', () => {
     // The hours Azure had only half of at the first run (22:00 and 23:00) now hold their whole count.
     const sendAt = (t: string) => {
       const text = afterSecond.get(`${FOLDER}/20260107T2100Z-20260109T0200Z-PT1H.json`)!;
-      const s = JSON.parse(text).values[0].value[0].timeseries.find((x: { metadatavalues: { value: string }[] }) => x.metadatavalues[0]!.value === 'SendChatMessage');
+      const s = JSON.parse(text).values[0].value[0].timeseries.find(
+        (x: { metadatavalues: { value: string }[] }) => x.metadatavalues[0]!.value === 'SendChatMessage',
+      );
       return s.data.find((p: { timeStamp: string }) => p.timeStamp === t).count;
     };
     const full = (t: string) => (Math.floor(Date.parse(t) / HOUR) % 7) + 3;
     expect(sendAt('2026-01-07T22:00:00Z')).toBe(full('2026-01-07T22:00:00Z'));
     expect(sendAt('2026-01-07T23:00:00Z')).toBe(full('2026-01-07T23:00:00Z'));
     const firstTail = JSON.parse(afterFirst.get(`${FOLDER}/20260107T2100Z-20260108T0000Z-PT1H-tail.json`)!).values[0].value[0].timeseries;
-    expect(firstTail.find((x: { metadatavalues: { value: string }[] }) => x.metadatavalues[0]!.value === 'SendChatMessage').data[2].count).toBe(Math.floor(full('2026-01-07T23:00:00Z') / 2));
+    expect(firstTail.find((x: { metadatavalues: { value: string }[] }) => x.metadatavalues[0]!.value === 'SendChatMessage').data[2].count).toBe(
+      Math.floor(full('2026-01-07T23:00:00Z') / 2),
+    );
 
     // A third run 2 days later, then a fourth at the same time: nothing to fetch.
     const third = NOW + 3 * DAY + 17 * MINUTE;
@@ -130,7 +144,9 @@ describe('export keeps itself current', () => {
     // Planned files that overlap: the old tail with its replacements (while they are not written) only.
     const overlaps = () => {
       const items = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).items.sort((a: { start: number }, b: { start: number }) => a.start - b.start);
-      return items.filter((x: { start: number; replaces?: string[] }, k: number) => k > 0 && x.start < items[k - 1].end && !x.replaces?.includes(items[k - 1].file)).length;
+      return items.filter(
+        (x: { start: number; replaces?: string[] }, k: number) => k > 0 && x.start < items[k - 1].end && !x.replaces?.includes(items[k - 1].file),
+      ).length;
     };
     h.emulator.inject({ kind: 'status', status: 400, body: { error: { code: 'BadRequest', message: 'no' } } }, 1000);
     try {
@@ -146,7 +162,9 @@ describe('export keeps itself current', () => {
     const points = storedPoints(dir);
     expect(new Set(points).size).toBe(points.length);
     const window = ['--start', '2026-01-07T00:00:00Z', '--end', '2026-01-10T00:00:00Z'];
-    expect(withoutCost((await chatJson(NOW + 2 * DAY, ['--fixture', dir, ...window])).stdout)).toBe(withoutCost((await chatJson(NOW + 2 * DAY, ['--resource', RESOURCE, ...window])).stdout));
+    expect(withoutCost((await chatJson(NOW + 2 * DAY, ['--fixture', dir, ...window])).stdout)).toBe(
+      withoutCost((await chatJson(NOW + 2 * DAY, ['--resource', RESOURCE, ...window])).stdout),
+    );
   }, 60_000);
 
   it('--fixture DIR reads the files the manifest lists as done, not a file a killed run left half-way', async () => {
@@ -157,14 +175,20 @@ describe('export keeps itself current', () => {
     const csv = await at(NOW, ['query', '--fixture', dir, ...query]);
     // A replacement of the tail written by a run killed before its manifest update: other numbers.
     const tail = readTree(dir).get(`${FOLDER}/20260107T2100Z-20260108T0000Z-PT1H-tail.json`)!;
-    writeFileSync(join(dir, FOLDER, '20260107T2100Z-20260108T0300Z-PT1H.json'), tail.replace(/"count": (\d+)/g, (_, n) => `"count": ${Number(n) + 1}`));
+    writeFileSync(
+      join(dir, FOLDER, '20260107T2100Z-20260108T0300Z-PT1H.json'),
+      tail.replace(/"count": (\d+)/g, (_, n) => `"count": ${Number(n) + 1}`),
+    );
     expect(await chatJson(NOW, ['--fixture', dir])).toEqual(before);
     expect(await at(NOW, ['query', '--fixture', dir, ...query])).toEqual(csv);
     // An export whose first run wrote nothing yet.
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
     for (const i of manifest.items) i.status = 'pending';
     writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest));
-    expect(await at(NOW, ['query', '--fixture', dir, '-m', 'chat'])).toMatchObject({ code: 3, stderr: `error: ${dir}: the export holds no finished file yet: run acs-metrics export ${dir}\n` });
+    expect(await at(NOW, ['query', '--fixture', dir, '-m', 'chat'])).toMatchObject({
+      code: 3,
+      stderr: `error: ${dir}: the export holds no finished file yet: run acs-metrics export ${dir}\n`,
+    });
   }, 60_000);
 
   it('a run after more than 93 days reports the exact span lost, in its output and the manifest (exit 4)', async () => {
@@ -178,7 +202,9 @@ describe('export keeps itself current', () => {
       'warning: acs-test: 2026-01-08T00:00:00Z to 2026-01-15T00:00:00Z (7d) is lost for APIRequestChat: Azure keeps 93 days and this export did not run in time (recorded in acs-metrics-export.manifest)\n',
     );
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
-    expect(manifest.gaps).toEqual([{ resource: RESOURCE, metric: 'APIRequestChat', start: '2026-01-08T00:00:00Z', end: '2026-01-15T00:00:00Z', found: '2026-04-18T00:00:37.250Z' }]);
+    expect(manifest.gaps).toEqual([
+      { resource: RESOURCE, metric: 'APIRequestChat', start: '2026-01-08T00:00:00Z', end: '2026-01-15T00:00:00Z', found: '2026-04-18T00:00:37.250Z' },
+    ]);
     expect(manifest.items.find((i: { file: string }) => i.file.endsWith('-tail.json') && i.start === Date.parse('2026-01-07T21:00:00Z')).tail).toBeUndefined();
     const points = storedPoints(dir);
     expect(new Set(points).size).toBe(points.length);
@@ -277,7 +303,10 @@ describe('export: a changed selection, temp files, the lock', () => {
     h.emulator.latencyMs = 300;
     h.emulator.reset();
     try {
-      const [a, b] = await Promise.all([live(['export', dir, '--resource', estate[0]!.id, ...base]), live(['export', dir, '--resource', estate[0]!.id, ...base])]);
+      const [a, b] = await Promise.all([
+        live(['export', dir, '--resource', estate[0]!.id, ...base]),
+        live(['export', dir, '--resource', estate[0]!.id, ...base]),
+      ]);
       // One exported; the other waited, then found it up to date (or, on a machine so loaded that the
       // first took over 5 s, was refused). The files were fetched and written once.
       const [first, second] = a.stderr.includes('note: exported') ? [a, b] : [b, a];

@@ -41,7 +41,8 @@ const args = ['--resource', RESOURCE, '-m', 'chat,rooms', '--interval', 'PT1H', 
 /** The blobs under a prefix: name relative to it, to its bytes. */
 async function blobs(prefix: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  for await (const b of container.listBlobsFlat({ prefix: `${prefix}/` })) out.set(b.name.slice(prefix.length + 1), await container.getBlobClient(b.name).downloadToBuffer());
+  for await (const b of container.listBlobsFlat({ prefix: `${prefix}/` }))
+    out.set(b.name.slice(prefix.length + 1), await container.getBlobClient(b.name).downloadToBuffer());
   return out;
 }
 
@@ -156,24 +157,54 @@ describe('one run at a time, an interrupted run, errors', () => {
 
   it('a bad location, a missing container, no credentials: one line each, with the fix', async () => {
     const cases: [string[], Record<string, string | undefined>, number, string][] = [
-      [['export', 'https://example.com/archive/x', ...args], env(), 2, 'error: https://example.com/archive/x: not a Blob Storage or ADLS Gen2 location: give https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX (or ACCOUNT.dfs.core.windows.net for ADLS Gen2)\n'],
-      [['export', 'http://acct.blob.core.windows.net/archive', ...args], env(), 2, 'error: http://acct.blob.core.windows.net/archive: use https:// (plain http only for the Azurite emulator on a loopback address)\n'],
-      [['query', '-m', 'chat', '--fixture', 'https://acct.blob.core.windows.net/'], env(), 2, 'error: https://acct.blob.core.windows.net: no container: give https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX (or ACCOUNT.dfs.core.windows.net for ADLS Gen2)\n'],
-      [['export', `${url('')}x?sv=1`, ...args], env(), 2, `error: ${url('')}x?sv=1: no ?query or #fragment in the location (a SAS goes in AZURE_STORAGE_SAS_TOKEN)\n`],
+      [
+        ['export', 'https://example.com/archive/x', ...args],
+        env(),
+        2,
+        'error: https://example.com/archive/x: not a Blob Storage or ADLS Gen2 location: give https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX (or ACCOUNT.dfs.core.windows.net for ADLS Gen2)\n',
+      ],
+      [
+        ['export', 'http://acct.blob.core.windows.net/archive', ...args],
+        env(),
+        2,
+        'error: http://acct.blob.core.windows.net/archive: use https:// (plain http only for the Azurite emulator on a loopback address)\n',
+      ],
+      [
+        ['query', '-m', 'chat', '--fixture', 'https://acct.blob.core.windows.net/'],
+        env(),
+        2,
+        'error: https://acct.blob.core.windows.net: no container: give https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX (or ACCOUNT.dfs.core.windows.net for ADLS Gen2)\n',
+      ],
+      [
+        ['export', `${url('')}x?sv=1`, ...args],
+        env(),
+        2,
+        `error: ${url('')}x?sv=1: no ?query or #fragment in the location (a SAS goes in AZURE_STORAGE_SAS_TOKEN)\n`,
+      ],
       [
         ['export', url('x').replace('/archive/', '/nope/'), ...args],
         env(),
         3,
         `error: cannot read ${url('x').replace('/archive/', '/nope/')}/${MANIFEST}: the container nope does not exist in the account ${DEV_ACCOUNT}: create it (az storage container create --account-name ${DEV_ACCOUNT} --name nope --auth-mode login)\n`,
       ],
-      [['query', '-m', 'chat', '--fixture', url('x')], {}, 2, `error: no credentials for ${url('x')}: plain http (Azurite) needs AZURE_STORAGE_CONNECTION_STRING (e.g. UseDevelopmentStorage=true) or AZURE_STORAGE_SAS_TOKEN\n`],
+      [
+        ['query', '-m', 'chat', '--fixture', url('x')],
+        {},
+        2,
+        `error: no credentials for ${url('x')}: plain http (Azurite) needs AZURE_STORAGE_CONNECTION_STRING (e.g. UseDevelopmentStorage=true) or AZURE_STORAGE_SAS_TOKEN\n`,
+      ],
       [
         ['query', '-m', 'chat', '--fixture', url('x')],
         { AZURE_STORAGE_CONNECTION_STRING: 'AccountName=other;AccountKey=abc' },
         2,
         `error: AZURE_STORAGE_CONNECTION_STRING is for the account other, not ${DEV_ACCOUNT} (${url('x')}): give that account's connection string\n`,
       ],
-      [['query', '-m', 'chat', '--fixture', url('empty')], env(), 3, `error: ${url('empty')}: no acs-metrics archive here (no ${MANIFEST} and no .parquet files)\n`],
+      [
+        ['query', '-m', 'chat', '--fixture', url('empty')],
+        env(),
+        3,
+        `error: ${url('empty')}: no acs-metrics archive here (no ${MANIFEST} and no .parquet files)\n`,
+      ],
     ];
     for (const [argv, e, code, stderr] of cases) {
       const r = await run(argv, { env: e, now: new Date(NOW) });
@@ -194,11 +225,7 @@ describe("the manual's Blob Storage section (docs/archive.md)", () => {
     const blobUrl = url('readme');
     for (const line of lines) {
       expect(line).toContain(README_URL);
-      const argv = line
-        .replace(README_URL, blobUrl)
-        .replace('"$ACS_RESOURCE_ID"', RESOURCE)
-        .split(' ')
-        .slice(1);
+      const argv = line.replace(README_URL, blobUrl).replace('"$ACS_RESOURCE_ID"', RESOURCE).split(' ').slice(1);
       const r = await at(NOW, argv);
       expect(r.code, line).toBe(0);
       expect(r.stderr).not.toMatch(/^error/m);

@@ -12,7 +12,6 @@ import { withoutCost } from './helpers/cost.js';
 
 const MANIFEST = 'acs-metrics-export.manifest';
 
-
 describe('export', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -41,18 +40,37 @@ describe('export', () => {
     const manifest = JSON.parse(written.get(MANIFEST)!);
     // Chat and Rooms share their dimensions and so one batch request; Job Router has its own. One
     // request per metric group gives both the settled file and the tail.
-    expect(manifest).toMatchObject({ schemaVersion: 2, grain: 'PT1H', overlap: 'PT3H', window: { start: '2026-01-05T00:00:00Z', end: '2026-01-08T00:00:00Z' }, requests: 2 });
+    expect(manifest).toMatchObject({
+      schemaVersion: 2,
+      grain: 'PT1H',
+      overlap: 'PT3H',
+      window: { start: '2026-01-05T00:00:00Z', end: '2026-01-08T00:00:00Z' },
+      requests: 2,
+    });
     // The settled file holds the hours before 21:00, the tail the last three: each point once.
     const chat = (f: string) => JSON.parse(written.get(f)!).values[0];
     const settled = chat(data[0]!);
     const tail = chat(data[1]!);
-    expect([settled.starttime, settled.endtime, tail.starttime, tail.endtime]).toEqual(['2026-01-05T00:00:00Z', '2026-01-07T21:00:00Z', '2026-01-07T21:00:00Z', '2026-01-08T00:00:00Z']);
+    expect([settled.starttime, settled.endtime, tail.starttime, tail.endtime]).toEqual([
+      '2026-01-05T00:00:00Z',
+      '2026-01-07T21:00:00Z',
+      '2026-01-07T21:00:00Z',
+      '2026-01-08T00:00:00Z',
+    ]);
     expect(settled.value[0].timeseries[0].data.at(-1).timeStamp).toBe('2026-01-07T20:00:00Z');
-    expect(tail.value[0].timeseries[0].data.map((p: { timeStamp: string }) => p.timeStamp)).toEqual(['2026-01-07T21:00:00Z', '2026-01-07T22:00:00Z', '2026-01-07T23:00:00Z']);
+    expect(tail.value[0].timeseries[0].data.map((p: { timeStamp: string }) => p.timeStamp)).toEqual([
+      '2026-01-07T21:00:00Z',
+      '2026-01-07T22:00:00Z',
+      '2026-01-07T23:00:00Z',
+    ]);
     expect(manifest.items.every((i: { status: string }) => i.status === 'done')).toBe(true);
     // Every dimension split, every aggregation, in one request per file.
     const chatRequest = h.emulator.requests.find((q) => q.path.endsWith('metrics:getBatch') && q.query.metricnames === 'APIRequestChat,ApiRequestRooms')!;
-    expect(chatRequest.query).toMatchObject({ interval: 'PT1H', aggregation: 'Count,Total,Average,Minimum,Maximum', filter: "Operation eq '*' and StatusCode eq '*' and StatusCodeClass eq '*'" });
+    expect(chatRequest.query).toMatchObject({
+      interval: 'PT1H',
+      aggregation: 'Count,Total,Average,Minimum,Maximum',
+      filter: "Operation eq '*' and StatusCode eq '*' and StatusCodeClass eq '*'",
+    });
     for (const metric of ['chat', 'rooms', 'router']) {
       const argv = ['-m', metric, '--since', '2d', '--interval', '1h', '-o', 'json'];
       const replay = await run(['query', '--fixture', dir, ...argv]);
@@ -122,7 +140,19 @@ describe('export', () => {
     expect(again.code).toBe(3); // nothing could be fetched this time
     expect(again.stderr).toContain('continuing the export: 2 of 4 files already done');
     expect(r.stderr).toContain('note: the results are partial: 2 of 4 files failed (named above); exit 4 (--allow-partial: 0)\n');
-    const allowed = await live(['export', join(tempDir(), 'allowed'), '--resource', RESOURCE, '-m', 'chat,sms', '--interval', 'PT1H', '--since', '1d', '--allow-partial']);
+    const allowed = await live([
+      'export',
+      join(tempDir(), 'allowed'),
+      '--resource',
+      RESOURCE,
+      '-m',
+      'chat,sms',
+      '--interval',
+      'PT1H',
+      '--since',
+      '1d',
+      '--allow-partial',
+    ]);
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toContain('note: the results are partial: 2 of 4 files failed (named above); --allow-partial: exit 0\n');
   });

@@ -26,7 +26,9 @@ async function duck(sql: string): Promise<Record<string, unknown>[]> {
   const conn = await db.connect();
   try {
     const reader = await conn.runAndReadAll(sql);
-    return reader.getRowObjectsJson().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v])));
+    return reader
+      .getRowObjectsJson()
+      .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v])));
   } finally {
     conn.closeSync();
     db.closeSync();
@@ -83,8 +85,24 @@ describe('export --format parquet', () => {
     const source = `read_parquet('${pq}/**/*.parquet', hive_partitioning = true)`;
     const columns = await duck(`DESCRIBE SELECT * FROM ${source}`);
     const types = Object.fromEntries(columns.map((c) => [c.column_name, c.column_type]));
-    expect(Object.keys(types).slice(0, 8)).toEqual(['resource_id', 'subscription_id', 'resource_group', 'resource_name', 'timestamp', 'interval', 'operation', 'status_code']);
-    expect(types).toMatchObject({ timestamp: 'TIMESTAMP', interval: 'VARCHAR', status_code_class: 'VARCHAR', api_version: 'VARCHAR', event_type_name: 'VARCHAR', result: 'VARCHAR' });
+    expect(Object.keys(types).slice(0, 8)).toEqual([
+      'resource_id',
+      'subscription_id',
+      'resource_group',
+      'resource_name',
+      'timestamp',
+      'interval',
+      'operation',
+      'status_code',
+    ]);
+    expect(types).toMatchObject({
+      timestamp: 'TIMESTAMP',
+      interval: 'VARCHAR',
+      status_code_class: 'VARCHAR',
+      api_version: 'VARCHAR',
+      event_type_name: 'VARCHAR',
+      result: 'VARCHAR',
+    });
     for (const a of ['count', 'total', 'average', 'minimum', 'maximum']) expect(types[a]).toBe('DOUBLE');
     expect(Object.keys(types).slice(-7)).toEqual(['count', 'total', 'average', 'minimum', 'maximum', 'metric', 'month']);
 
@@ -148,7 +166,10 @@ describe('export --format parquet', () => {
 
   it('the built binary reads the archive; hyparquet loads only for Parquet, and its writer only to write', async () => {
     const bin = (argv: string[]) =>
-      spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'acs-metrics.js'), ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_DEBUG: 'esm,module' } });
+      spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'acs-metrics.js'), ...argv], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', NODE_DEBUG: 'esm,module' },
+      });
     const argv = ['query', '--fixture', pq, '-m', 'chat', '--since', '1d', '-o', 'json'];
     const child = bin(argv);
     expect(child.status).toBe(0);
@@ -162,7 +183,21 @@ describe('export --format parquet', () => {
 
   it('reads only the partitions a query needs: one metric over one month opens that month of that metric', async () => {
     const before = parquetReads.files;
-    const r = await run(['query', '--fixture', pq, '-m', 'rooms', '--start', '2025-11-10T00:00:00Z', '--end', '2025-11-20T00:00:00Z', '--split-by', 'operation', '-o', 'csv']);
+    const r = await run([
+      'query',
+      '--fixture',
+      pq,
+      '-m',
+      'rooms',
+      '--start',
+      '2025-11-10T00:00:00Z',
+      '--end',
+      '2025-11-20T00:00:00Z',
+      '--split-by',
+      'operation',
+      '-o',
+      'csv',
+    ]);
     expect(r.code).toBe(0);
     expect(parquetReads.files - before).toBe(1); // month=2025-11 of rooms, compacted
     expect(r.stdout).toContain('CreateRoom');
@@ -188,7 +223,10 @@ describe('export --format parquet', () => {
     const refused = await run(['export', join(tempDir(), 'x'), '--from', js]);
     expect(refused).toMatchObject({ code: 2, stderr: 'error: --from converts a json export to Parquet: add --format parquet\n' });
     const other = await run(['export', pq, '--format', 'json']);
-    expect(other).toMatchObject({ code: 2, stderr: `error: ${pq} holds a parquet export, not json: convert it to another folder with --format parquet --from ${pq}\n` });
+    expect(other).toMatchObject({
+      code: 2,
+      stderr: `error: ${pq} holds a parquet export, not json: convert it to another folder with --format parquet --from ${pq}\n`,
+    });
   });
 });
 
@@ -204,11 +242,16 @@ describe('a compacted month of several resources', () => {
       expect((await run(['export', jsDir, ...argv], { env: liveEnv(h) })).code).toBe(0);
       const december = [...readTree(pqDir).keys()].filter((f) => f.includes('month=2025-12'));
       expect(december).toEqual(['metric=APIRequestChat/month=2025-12/part-compact-2025-12-6.parquet']);
-      const sums = await duck(`SELECT resource_name, SUM(count) AS n, COUNT(*) AS rows FROM read_parquet('${pqDir}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`);
+      const sums = await duck(
+        `SELECT resource_name, SUM(count) AS n, COUNT(*) AS rows FROM read_parquet('${pqDir}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
+      );
       // One series each (i % 10 !== 3), with a bucket every hour of the request that holds data:
       // 2025-12-29 to 2026-01-08, 240 hours.
       expect(sums).toEqual([0, 1, 2].map((i) => ({ resource_name: resourceName(i), n: 48 * (chatPerHour(i) + chatErrorsPerHour(i)), rows: 240 })));
-      for (const q of [['query', '-m', 'chat', '--split-by', 'resource,operation', '-o', 'json'], ['usage', '-o', 'json']]) {
+      for (const q of [
+        ['query', '-m', 'chat', '--split-by', 'resource,operation', '-o', 'json'],
+        ['usage', '-o', 'json'],
+      ]) {
         const a = await run([...q, '--fixture', pqDir]);
         expect(a.code).toBe(0);
         expect(a.stdout).toBe((await run([...q, '--fixture', jsDir])).stdout);
@@ -238,7 +281,10 @@ describe('a Parquet archive over months', () => {
       const runs = [NOW, NOW + 50 * DAY + 7 * HOUR, NOW + 100 * DAY + 13 * HOUR, NOW + 150 * DAY + 2 * HOUR];
       for (const clock of runs) {
         h.emulator.clock = clock;
-        const r = await run(['export', dir, '--resource', RESOURCE, '-m', 'chat', '--interval', 'PT1H', '--format', 'parquet', '--since', '30d'], { env: liveEnv(h), now: new Date(clock) });
+        const r = await run(['export', dir, '--resource', RESOURCE, '-m', 'chat', '--interval', 'PT1H', '--format', 'parquet', '--since', '30d'], {
+          env: liveEnv(h),
+          now: new Date(clock),
+        });
         expect(r.code, r.stderr).toBe(0);
       }
       const last = runs.at(-1)!;
@@ -259,7 +305,7 @@ describe('a Parquet archive over months', () => {
       const source = `read_parquet('${dir}/**/*.parquet', hive_partitioning = true)`;
       const [once] = await duck(`SELECT COUNT(*) AS n, COUNT(DISTINCT (resource_id, operation, status_code, "timestamp")) AS d FROM ${source}`);
       expect(once!.n).toBe(once!.d);
-      expect(once!.n).toBe(2 * (end - start) / HOUR);
+      expect(once!.n).toBe((2 * (end - start)) / HOUR);
       // The truth: every hour whole, but the last 150 minutes before the last run, which Azure has half of.
       const sums = await duck(`SELECT operation, SUM(count) AS n FROM ${source} GROUP BY ALL ORDER BY ALL`);
       const expected: Record<string, number> = {};
@@ -272,7 +318,18 @@ describe('a Parquet archive over months', () => {
       }
       expect(Object.fromEntries(sums.map((r) => [r.operation, r.n]))).toEqual(expected);
       // 180 days back: Azure no longer holds it, the archive does.
-      const window = ['--start', new Date(start).toISOString(), '--end', new Date(start + 10 * DAY).toISOString(), '-m', 'chat', '--split-by', 'operation', '-o', 'json'];
+      const window = [
+        '--start',
+        new Date(start).toISOString(),
+        '--end',
+        new Date(start + 10 * DAY).toISOString(),
+        '-m',
+        'chat',
+        '--split-by',
+        'operation',
+        '-o',
+        'json',
+      ];
       const old = JSON.parse((await run(['query', '--fixture', dir, ...window])).stdout);
       const oldTruth = truth(dataset, start, start + 10 * DAY);
       for (const s of old.series) expect(s.total).toBe(oldTruth[`APIRequestChat|${s.dimensions.Operation}`]);

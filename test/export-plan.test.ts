@@ -12,7 +12,12 @@ import { EXPORT_WINDOW_MS, type ExportGap, type ExportItem, monthOf, planExtensi
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const resource = { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/a', subscription: 's', resourceGroup: 'g', name: 'a' };
+const resource = {
+  id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/a',
+  subscription: 's',
+  resourceGroup: 'g',
+  name: 'a',
+};
 const metric = resolveMetric('chat');
 
 /** Applies a plan as a run that succeeds: its items done, replaced tails gone, finalized tails settled. */
@@ -39,7 +44,16 @@ describe('planExtension', () => {
           for (const step of stepsInMinutes) {
             end += step * MINUTE;
             const settledBefore = Math.max(origin, ...items.filter((i) => !i.tail).map((i) => i.end));
-            const plan = planExtension({ items, origin, grainMs, resources: [resource], metrics: [metric], end, oldest: first ? origin : end - RETENTION_MS, format });
+            const plan = planExtension({
+              items,
+              origin,
+              grainMs,
+              resources: [resource],
+              metrics: [metric],
+              end,
+              oldest: first ? origin : end - RETENTION_MS,
+              format,
+            });
             first = false;
             for (const i of plan.items) {
               expect(i.fetch.end - i.fetch.start).toBeLessThanOrEqual(EXPORT_WINDOW_MS);
@@ -84,9 +98,23 @@ describe('planExtension', () => {
       ['2026-01-01T00:00:00.000Z', '2026-01-02T21:00:00.000Z', false],
       ['2026-01-02T21:00:00.000Z', '2026-01-03T00:00:00.000Z', true],
     ]);
-    const again = planExtension({ items: first.items, origin, grainMs: HOUR, resources: [resource], metrics: [metric], end: origin + 2 * DAY + 20 * MINUTE, oldest: origin });
-    expect(again.items.map((i) => [new Date(i.fetch.start).toISOString(), new Date(i.start).toISOString(), new Date(i.end).toISOString(), i.tail === true, i.replaces])).toEqual([
-      ['2026-01-02T21:00:00.000Z', '2026-01-02T21:00:00.000Z', '2026-01-03T00:20:00.000Z', true, [first.items[1]!.file]],
-    ]);
+    const again = planExtension({
+      items: first.items,
+      origin,
+      grainMs: HOUR,
+      resources: [resource],
+      metrics: [metric],
+      end: origin + 2 * DAY + 20 * MINUTE,
+      oldest: origin,
+    });
+    expect(
+      again.items.map((i) => [
+        new Date(i.fetch.start).toISOString(),
+        new Date(i.start).toISOString(),
+        new Date(i.end).toISOString(),
+        i.tail === true,
+        i.replaces,
+      ]),
+    ).toEqual([['2026-01-02T21:00:00.000Z', '2026-01-02T21:00:00.000Z', '2026-01-03T00:20:00.000Z', true, [first.items[1]!.file]]]);
   });
 });

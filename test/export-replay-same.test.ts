@@ -48,7 +48,7 @@ describe('an export folder gives the live answers', () => {
     });
   }
 
-  it('the numbers are the estate\'s: chat on acs-003 has 144 requests and 48 errors in the last day (check exits 1)', async () => {
+  it("the numbers are the estate's: chat on acs-003 has 144 requests and 48 errors in the last day (check exits 1)", async () => {
     const r = await run(['check', '-m', 'all', '--since', '1d', '--max-error-rate', '5%', '--fixture', dir]);
     expect(r.code).toBe(1);
     // Resource 3: (3 % 5) + 1 = 4 requests an hour of SendChatMessage and 2 errors an hour: 144 and 48 in 24 h.
@@ -72,7 +72,9 @@ describe('an export folder gives the live answers', () => {
 
 describe('files without some metric', () => {
   it('status on a file of Chat only shows Chat and notes the rest, not "failed"', async () => {
-    const chat = metricsBody([{ name: 'APIRequestChat', series: [{ dims: { operation: 'SendChatMessage', statuscode: '201', statuscodeclass: '2xx' }, counts: [5, 7] }] }]);
+    const chat = metricsBody([
+      { name: 'APIRequestChat', series: [{ dims: { operation: 'SendChatMessage', statuscode: '201', statuscodeclass: '2xx' }, counts: [5, 7] }] },
+    ]);
     const file = writeFixture(chat);
     const r = await run(['status', '--fixture', file, '-o', 'csv']);
     expect(r.code).toBe(0);

@@ -50,17 +50,19 @@ const goodValue = fc.oneof(
 /** Text just off the layout or not a valid value: each must fall back (or be refused) as the reference reader says. */
 const oddValue = fc.constantFrom('-0', '-1', '01', '1 ', 'nul', 'true', '"3"', '1E+2');
 /** The service's keys in its order, each maybe left out, with good values. */
-const servicePoint = fc.array(fc.tuple(fc.boolean(), goodValue), { minLength: 5, maxLength: 5 }).map((picks) =>
-  picks.flatMap(([keep, v], i) => (keep ? [`"${KEY_NAMES[i]}":${v}`] : [])),
-);
+const servicePoint = fc
+  .array(fc.tuple(fc.boolean(), goodValue), { minLength: 5, maxLength: 5 })
+  .map((picks) => picks.flatMap(([keep, v], i) => (keep ? [`"${KEY_NAMES[i]}":${v}`] : [])));
 /** Something else: keys in another order or misspelt, a key given twice, an odd value. */
-const oddPoint = fc.array(
-  fc.tuple(fc.constantFrom(...KEY_NAMES, 'counts', 'tota', 'maximun', 'Count', 'extra', 'timeStamp'), fc.oneof(goodValue, oddValue)),
-  { maxLength: 6 },
-).map((pairs) => pairs.map(([k, v]) => `"${k}":${v}`));
+const oddPoint = fc
+  .array(fc.tuple(fc.constantFrom(...KEY_NAMES, 'counts', 'tota', 'maximun', 'Count', 'extra', 'timeStamp'), fc.oneof(goodValue, oddValue)), { maxLength: 6 })
+  .map((pairs) => pairs.map(([k, v]) => `"${k}":${v}`));
 /** A point: the service's layout most of the time, else a variant of its fields or its form. */
 const pointText = fc
-  .tuple(fc.oneof({ weight: 30, arbitrary: servicePoint }, { weight: 1, arbitrary: oddPoint }), fc.oneof({ weight: 30, arbitrary: fc.constant('service') }, { weight: 1, arbitrary: fc.constantFrom('lower', 'space', 'last', 'plus') }))
+  .tuple(
+    fc.oneof({ weight: 30, arbitrary: servicePoint }, { weight: 1, arbitrary: oddPoint }),
+    fc.oneof({ weight: 30, arbitrary: fc.constant('service') }, { weight: 1, arbitrary: fc.constantFrom('lower', 'space', 'last', 'plus') }),
+  )
   .map(([fields, form]) => (k: number): string => {
     const ts = form === 'plus' ? stamp(k).replace('Z', '+00:00') : stamp(k);
     const t = `"${form === 'lower' ? 'timestamp' : 'timeStamp'}":"${ts}"`;
@@ -69,7 +71,9 @@ const pointText = fc
     return `{${[t, ...fields].join(',')}}`;
   });
 const responseText = fc.array(fc.array(pointText, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 3 }).map((series) => {
-  const timeseries = series.map((points, s) => `{"metadatavalues":[{"name":{"value":"operation"},"value":"Op${s}"}],"data":[${points.map((p, k) => p(k)).join(',')}]}`);
+  const timeseries = series.map(
+    (points, s) => `{"metadatavalues":[{"name":{"value":"operation"},"value":"Op${s}"}],"data":[${points.map((p, k) => p(k)).join(',')}]}`,
+  );
   return `{"interval":"PT1M","value":[{"name":{"value":"APIRequestChat"},"timeseries":[${timeseries.join(',')}]}]}`;
 });
 
@@ -92,7 +96,9 @@ describe('points in the service layout', () => {
     const points = Array.from({ length: 50 }, (_, k) => `{"timeStamp":"${stamp(k)}","count":1,"total":1}`);
     points[37] = `{"timeStamp":"${stamp(37)}","count":1,"total":1,"count":2}`;
     const text = `{"value":[{"name":{"value":"A"},"timeseries":[{"data":[${points.join(',')}]}]}]}`;
-    expect(() => streamed(Buffer.from(text), [])).toThrow('f: value[0].timeseries[0].data[37].count is given twice in one point (1, then 2): a point holds one value per aggregation; keep one');
+    expect(() => streamed(Buffer.from(text), [])).toThrow(
+      'f: value[0].timeseries[0].data[37].count is given twice in one point (1, then 2): a point holds one value per aggregation; keep one',
+    );
   });
 });
 

@@ -42,7 +42,9 @@ interface Planned {
 
 const retryAfter = fc.constantFrom<Record<string, string> | undefined>(undefined, { 'retry-after': '0' }, { 'retry-after': '1' }, { 'retry-after': '40' });
 const transientArb: fc.Arbitrary<Fault> = fc.oneof(
-  fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(429, 503, 529), headers: retryAfter }).map((f) => (f.headers ? f : { kind: f.kind, status: f.status })),
+  fc
+    .record({ kind: fc.constant('status' as const), status: fc.constantFrom(429, 503, 529), headers: retryAfter })
+    .map((f) => (f.headers ? f : { kind: f.kind, status: f.status })),
   fc.constantFrom<Fault>(
     { kind: 'status', status: 500 },
     { kind: 'reset' },
@@ -58,9 +60,30 @@ const metricErrorArb: fc.Arbitrary<Fault> = fc
   .map((metric) => ({ kind: 'metric-error', errorCode: 'InternalServerError', errorMessage: 'the metric store failed', metric }));
 
 const plannedArb: fc.Arbitrary<Planned> = fc.oneof(
-  { weight: 1, arbitrary: fc.record({ api: fc.constant<Api>('graph'), index: fc.nat(4), fault: fc.oneof(transientArb, fc.constant<Fault>({ kind: 'graph-quota', resetSeconds: 5 })) }) },
-  { weight: 4, arbitrary: fc.record({ api: fc.constant<Api>('batch'), index: fc.nat(5), fault: fc.oneof({ weight: 4, arbitrary: transientArb }, { weight: 1, arbitrary: metricErrorArb }) }) },
-  { weight: 4, arbitrary: fc.record({ api: fc.constant<Api>('metrics'), index: fc.nat(130), fault: fc.oneof({ weight: 4, arbitrary: transientArb }, { weight: 1, arbitrary: metricErrorArb }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      api: fc.constant<Api>('graph'),
+      index: fc.nat(4),
+      fault: fc.oneof(transientArb, fc.constant<Fault>({ kind: 'graph-quota', resetSeconds: 5 })),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      api: fc.constant<Api>('batch'),
+      index: fc.nat(5),
+      fault: fc.oneof({ weight: 4, arbitrary: transientArb }, { weight: 1, arbitrary: metricErrorArb }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      api: fc.constant<Api>('metrics'),
+      index: fc.nat(130),
+      fault: fc.oneof({ weight: 4, arbitrary: transientArb }, { weight: 1, arbitrary: metricErrorArb }),
+    }),
+  },
 );
 /** At most 2 hung answers per schedule (each costs a --timeout of real time). */
 const scheduleArb = fc
@@ -87,7 +110,10 @@ function checkResources(doc: Doc, stderr: string): string[] {
     const t = truth(i);
     let requests = 0;
     let errors = 0;
-    for (const [metric, want, wantErrors] of [['APIRequestChat', t.chat, t.chatErrors], ['APIRequestSMS', t.sms, 0]] as const) {
+    for (const [metric, want, wantErrors] of [
+      ['APIRequestChat', t.chat, t.chatErrors],
+      ['APIRequestSMS', t.sms, 0],
+    ] as const) {
       const row = x.metrics.find((m) => m.metric === metric);
       if (row?.error) {
         expect(row.requests).toBeNull();
@@ -107,69 +133,102 @@ function checkResources(doc: Doc, stderr: string): string[] {
 }
 
 describe('fault schedules (property)', () => {
-  it('absorbed schedules give every resource exactly; any other is exact or named, partial (4) or all failed (3); within the bound', { timeout: Math.max(90_000, (Number(process.env.FAULT_RUNS) || 0) * 9000) }, async () => {
-    const seen = new Set<number>();
-    await fc.assert(
-      fc.asyncProperty(scheduleArb, fc.boolean(), async (schedule, batch) => {
-        h.emulator.reset();
-        for (const p of schedule) h.emulator.faultAt(p.api, p.index, p.fault);
-        const waits: number[] = [];
-        const argv = ['status', '--all-subscriptions', '--metric', 'chat,sms', '-o', 'json', '--concurrency', String(CONCURRENCY), '--timeout', '1s', ...(batch ? [] : ['--no-batch'])];
-        const started = Date.now();
-        const r = await run(argv, { env: liveEnv(h), sleep: async (ms) => void waits.push(ms) });
-        const elapsed = Date.now() - started;
-        seen.add(r.code);
+  it(
+    'absorbed schedules give every resource exactly; any other is exact or named, partial (4) or all failed (3); within the bound',
+    { timeout: Math.max(90_000, (Number(process.env.FAULT_RUNS) || 0) * 9000) },
+    async () => {
+      const seen = new Set<number>();
+      await fc.assert(
+        fc.asyncProperty(scheduleArb, fc.boolean(), async (schedule, batch) => {
+          h.emulator.reset();
+          for (const p of schedule) h.emulator.faultAt(p.api, p.index, p.fault);
+          const waits: number[] = [];
+          const argv = [
+            'status',
+            '--all-subscriptions',
+            '--metric',
+            'chat,sms',
+            '-o',
+            'json',
+            '--concurrency',
+            String(CONCURRENCY),
+            '--timeout',
+            '1s',
+            ...(batch ? [] : ['--no-batch']),
+          ];
+          const started = Date.now();
+          const r = await run(argv, { env: liveEnv(h), sleep: async (ms) => void waits.push(ms) });
+          const elapsed = Date.now() - started;
+          seen.add(r.code);
 
-        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-        expect([0, 3, 4]).toContain(r.code);
-        // Each wait is within the per-wait bound (a longer Retry-After gives up at once).
-        expect(waits.every((w) => w <= 30_000)).toBe(true);
-        // The documented bound: rounds of --concurrency requests, each request within 4 x --timeout
-        // (+ its waits, recorded here instead of slept). Graph: 1 page; batch: 3 calls (40 ids, chat and
-        // SMS share one request); per resource: 120 calls.
-        const calls = batch ? 3 : COUNT;
-        const spans = 1 + (Math.ceil(calls / CONCURRENCY) + 1);
-        expect(elapsed).toBeLessThanOrEqual(spans * 4 * TIMEOUT_MS);
+          expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+          expect([0, 3, 4]).toContain(r.code);
+          // Each wait is within the per-wait bound (a longer Retry-After gives up at once).
+          expect(waits.every((w) => w <= 30_000)).toBe(true);
+          // The documented bound: rounds of --concurrency requests, each request within 4 x --timeout
+          // (+ its waits, recorded here instead of slept). Graph: 1 page; batch: 3 calls (40 ids, chat and
+          // SMS share one request); per resource: 120 calls.
+          const calls = batch ? 3 : COUNT;
+          const spans = 1 + (Math.ceil(calls / CONCURRENCY) + 1);
+          expect(elapsed).toBeLessThanOrEqual(spans * 4 * TIMEOUT_MS);
 
-        if (absorbable(schedule)) {
-          expect(r.code).toBe(0);
-          // Only notes of long waits (a Retry-After of 5 s or more) may be said.
-          expect(r.stderr).toMatch(/^(note: [^\n]*retrying in [^\n]*\n)*$/);
+          if (absorbable(schedule)) {
+            expect(r.code).toBe(0);
+            // Only notes of long waits (a Retry-After of 5 s or more) may be said.
+            expect(r.stderr).toMatch(/^(note: [^\n]*retrying in [^\n]*\n)*$/);
+            const doc = JSON.parse(r.stdout) as Doc;
+            expect(doc.partial).toBe(false);
+            expect(checkResources(doc, r.stderr)).toEqual([]);
+            return;
+          }
+          if (r.code === 3) {
+            expect(r.stdout).toBe('');
+            expect(r.stderr).toMatch(/^(note: .*\n)*error: [^\n]+\n$/);
+            return;
+          }
           const doc = JSON.parse(r.stdout) as Doc;
-          expect(doc.partial).toBe(false);
-          expect(checkResources(doc, r.stderr)).toEqual([]);
-          return;
-        }
-        if (r.code === 3) {
-          expect(r.stdout).toBe('');
-          expect(r.stderr).toMatch(/^(note: .*\n)*error: [^\n]+\n$/);
-          return;
-        }
-        const doc = JSON.parse(r.stdout) as Doc;
-        const failed = checkResources(doc, r.stderr);
-        expect(doc.partial).toBe(failed.length > 0);
-        if (r.code === 0) {
-          expect(failed).toEqual([]);
-          return;
-        }
-        expect(failed.length).toBeGreaterThan(0);
-        expect(failed.length).toBeLessThan(COUNT);
-        expect(r.stderr.endsWith(`note: the results are partial: ${failed.length} of ${COUNT} resources failed (named above); exit 4 (--allow-partial: 0)\n`)).toBe(true);
-      }),
-      // About 1 s a run (hung answers cost a --timeout each); FAULT_SEED=n replays a run, FAULT_RUNS=n runs more. The examples
-      // make sure that each outcome is seen: absorbed, partial (chat fails inside the first batch answer:
-      // the 40 resources of that call; with 3 calls in flight at once, which call is first varies),
-      // and all failed (Resource Graph refuses to be waited for).
-      {
-        numRuns: Number(process.env.FAULT_RUNS) || 10,
-        seed: Number(process.env.FAULT_SEED) || undefined,
-        examples: [
-          [[{ api: 'batch', index: 0, fault: { kind: 'cut' } }, { api: 'graph', index: 0, fault: { kind: 'graph-quota', resetSeconds: 5 } }], true],
-          [[{ api: 'batch', index: 0, fault: { kind: 'metric-error', errorCode: 'InternalServerError', errorMessage: 'the metric store failed', metric: 'APIRequestChat' } }], true],
-          [[{ api: 'graph', index: 0, fault: { kind: 'status', status: 429, headers: { 'retry-after': '40' } } }], false],
-        ],
-      },
-    );
-    expect([...seen].sort()).toEqual(expect.arrayContaining([0, 3, 4]));
-  });
+          const failed = checkResources(doc, r.stderr);
+          expect(doc.partial).toBe(failed.length > 0);
+          if (r.code === 0) {
+            expect(failed).toEqual([]);
+            return;
+          }
+          expect(failed.length).toBeGreaterThan(0);
+          expect(failed.length).toBeLessThan(COUNT);
+          expect(
+            r.stderr.endsWith(`note: the results are partial: ${failed.length} of ${COUNT} resources failed (named above); exit 4 (--allow-partial: 0)\n`),
+          ).toBe(true);
+        }),
+        // About 1 s a run (hung answers cost a --timeout each); FAULT_SEED=n replays a run, FAULT_RUNS=n runs more. The examples
+        // make sure that each outcome is seen: absorbed, partial (chat fails inside the first batch answer:
+        // the 40 resources of that call; with 3 calls in flight at once, which call is first varies),
+        // and all failed (Resource Graph refuses to be waited for).
+        {
+          numRuns: Number(process.env.FAULT_RUNS) || 10,
+          seed: Number(process.env.FAULT_SEED) || undefined,
+          examples: [
+            [
+              [
+                { api: 'batch', index: 0, fault: { kind: 'cut' } },
+                { api: 'graph', index: 0, fault: { kind: 'graph-quota', resetSeconds: 5 } },
+              ],
+              true,
+            ],
+            [
+              [
+                {
+                  api: 'batch',
+                  index: 0,
+                  fault: { kind: 'metric-error', errorCode: 'InternalServerError', errorMessage: 'the metric store failed', metric: 'APIRequestChat' },
+                },
+              ],
+              true,
+            ],
+            [[{ api: 'graph', index: 0, fault: { kind: 'status', status: 429, headers: { 'retry-after': '40' } } }], false],
+          ],
+        },
+      );
+      expect([...seen].sort()).toEqual(expect.arrayContaining([0, 3, 4]));
+    },
+  );
 });

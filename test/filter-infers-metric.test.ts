@@ -19,12 +19,23 @@ describe('--filter without --metric', () => {
   });
 
   it('check: the same rule as with --operation', async () => {
-    const r = await run(['check', '--fixture', SAMPLE, '--filter', "operation eq 'SendChatMessage' and StatusCode eq '*'", '--since', '1h', '--max-error-rate', '1%']);
+    const r = await run([
+      'check',
+      '--fixture',
+      SAMPLE,
+      '--filter',
+      "operation eq 'SendChatMessage' and StatusCode eq '*'",
+      '--since',
+      '1h',
+      '--max-error-rate',
+      '1%',
+    ]);
     expect([r.code, r.stdout.split('\n')[0]]).toEqual([1, 'FAIL  chat SendChatMessage  error rate 1.33% > 1.00%  requests 150  errors 2']);
   });
 
   it('an operation several metrics share asks for --metric, as --operation does', async () => {
-    const message = 'error: operation "add participants" exists in several metrics: callautomation ("Add Participants"), rooms ("AddParticipants"); choose one with --metric\n';
+    const message =
+      'error: operation "add participants" exists in several metrics: callautomation ("Add Participants"), rooms ("AddParticipants"); choose one with --metric\n';
     const r = await run(['query', '--fixture', SAMPLE, '--filter', "Operation eq 'add participants'"]);
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', message]);
     const op = await run(['query', '--fixture', SAMPLE, '--operation', 'add participants']);

@@ -19,7 +19,9 @@ const LENGTH = 20_000;
 /** Generous: a loaded CI machine; the quadratic drawing took minutes at this length. */
 const BOUND_MS = 3_000;
 const WIDTHS = [40, 80, 100, 200];
-const long = fc.string({ unit: fc.constantFrom(...'abcXYZ019 -_.'.split(''), 'é', '日', '…', '😀', 'e\u0301'), minLength: 200, maxLength: 400 }).map((s) => s.repeat(Math.ceil(LENGTH / s.length)).slice(0, LENGTH));
+const long = fc
+  .string({ unit: fc.constantFrom(...'abcXYZ019 -_.'.split(''), 'é', '日', '…', '😀', 'e\u0301'), minLength: 200, maxLength: 400 })
+  .map((s) => s.repeat(Math.ceil(LENGTH / s.length)).slice(0, LENGTH));
 
 const fixtureWith = (op: string): string =>
   writeFixture(
@@ -48,27 +50,33 @@ const commands: [string, string[], number | undefined][] = [
 
 describe('tables fit a 20,000-character cell in linear time', () => {
   for (const [name, argv, fits] of commands) {
-    it(name, async () => {
-      await fc.assert(
-        fc.asyncProperty(long, async (op) => {
-          const file = fixtureWith(op);
-          for (const width of WIDTHS) {
-            const t0 = performance.now();
-            const r = await run([...argv, '--fixture', file, ...(fits !== undefined ? ['--width', String(width)] : [])], { columns: width });
-            const ms = performance.now() - t0;
-            expect([name, width, r.code === 0 || r.code === 1, ms < BOUND_MS]).toEqual([name, width, true, true]);
-            if (fits !== undefined) expect(Math.max(...r.stdout.split('\n').map(displayWidth))).toBeLessThanOrEqual(Math.max(width, fits));
-          }
-        }),
-        { numRuns: 2 },
-      );
-    }, 120_000);
+    it(
+      name,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(long, async (op) => {
+            const file = fixtureWith(op);
+            for (const width of WIDTHS) {
+              const t0 = performance.now();
+              const r = await run([...argv, '--fixture', file, ...(fits !== undefined ? ['--width', String(width)] : [])], { columns: width });
+              const ms = performance.now() - t0;
+              expect([name, width, r.code === 0 || r.code === 1, ms < BOUND_MS]).toEqual([name, width, true, true]);
+              if (fits !== undefined) expect(Math.max(...r.stdout.split('\n').map(displayWidth))).toBeLessThanOrEqual(Math.max(width, fits));
+            }
+          }),
+          { numRuns: 2 },
+        );
+      },
+      120_000,
+    );
   }
 
   it('resources', () => {
     fc.assert(
       fc.property(long, (tag) => {
-        const resource = parseResourceId('/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-a');
+        const resource = parseResourceId(
+          '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-a',
+        );
         const list = [{ resource, location: 'global', dataLocation: tag, tags: { note: tag } }];
         for (const width of WIDTHS) {
           const t0 = performance.now();

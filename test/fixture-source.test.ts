@@ -34,7 +34,10 @@ beforeAll(() => {
   writeFileSync(join(dir, 'fixtures', 'blank.json'), ' \n\n');
   writeFileSync(join(dir, 'fixtures', 'bad.json'), '{"value": [\n  {"name": }\n]}');
   writeFileSync(join(dir, 'fixtures', 'bom.json'), `\ufeff${JSON.stringify(body('APIRequestChat', 9))}`);
-  writeFileSync(join(dir, 'fixtures', 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(body('APIRequestChat', 4)), 'utf16le')]));
+  writeFileSync(
+    join(dir, 'fixtures', 'utf16.json'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(body('APIRequestChat', 4)), 'utf16le')]),
+  );
   writeFileSync(join(dir, 'fixtures', 'secret.json'), JSON.stringify(body('APIRequestChat', 1)));
   chmodSync(join(dir, 'fixtures', 'secret.json'), 0o000);
   mkdirSync(join(dir, 'fixtures', 'nothing'));
@@ -156,12 +159,8 @@ describe('FixtureSource', () => {
   });
 
   it('refuses files and stdin over the size limit without parsing them', async () => {
-    expect((await failure(['fixtures/two.json'], { maxBytes: 100 })).message).toMatch(
-      /^fixtures\/two\.json: too large \(\d+ bytes; the limit is 100 bytes\)$/,
-    );
-    expect((await failure(['-'], { stdin: 'x'.repeat(2048), maxBytes: 1024 })).message).toBe(
-      'stdin: too large (2 KiB read so far; the limit is 1 KiB)',
-    );
+    expect((await failure(['fixtures/two.json'], { maxBytes: 100 })).message).toMatch(/^fixtures\/two\.json: too large \(\d+ bytes; the limit is 100 bytes\)$/);
+    expect((await failure(['-'], { stdin: 'x'.repeat(2048), maxBytes: 1024 })).message).toBe('stdin: too large (2 KiB read so far; the limit is 1 KiB)');
   });
 
   it('stops when interrupted', async () => {

@@ -19,7 +19,10 @@ describe('formatTime', () => {
       fc.integer({ min: -MAX, max: MAX }),
       fc.constantFrom(0, 59_999, 60_000, 86_340_000, 86_400_000, 253_402_300_740_000, 253_402_300_800_000, -60_000, Date.UTC(2024, 1, 29, 23, 59)),
     );
-    fc.assert(fc.property(fc.array(times, { minLength: 1, maxLength: 20 }), (list) => list.every((t) => formatTime(t) === viaIso(t))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(times, { minLength: 1, maxLength: 20 }), (list) => list.every((t) => formatTime(t) === viaIso(t))),
+      { numRuns: 2000 },
+    );
   });
 
   it('hand-checked stamps', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../src/catalog/metrics.js';
 import { resolveDimension } from '../src/catalog/resolve.js';
-import {
-  checkRule,
-  checkRules,
-  exceeds,
-  formatObservedRate,
-  formatRateThreshold,
-  type GateRule,
-  isRate,
-  parseRate,
-  type Rate,
-} from '../src/core/gate.js';
+import { checkRule, checkRules, exceeds, formatObservedRate, formatRateThreshold, type GateRule, isRate, parseRate, type Rate } from '../src/core/gate.js';
 import { DEFAULT_ERRORS, type MetricData, type RawPoint, type RawSeries } from '../src/core/model.js';
 
 const chat = METRICS.find((m) => m.alias === 'chat')!;
@@ -59,8 +49,7 @@ function rule(over: Partial<GateRule> = {}): GateRule {
 }
 
 /** One hour of SendChatMessage: `ok` successes and `failed` 503s. */
-const oneHour = (ok: number, failed: number): MetricData =>
-  metric([series('SendChatMessage', '200', [ok]), series('SendChatMessage', '503', [failed])], 1);
+const oneHour = (ok: number, failed: number): MetricData => metric([series('SendChatMessage', '200', [ok]), series('SendChatMessage', '503', [failed])], 1);
 
 describe('parseRate', () => {
   it('reads percents and fractions exactly', () => {
@@ -138,10 +127,7 @@ describe('checkRule: error rate from request counts', () => {
     // hour 0: 1,000 requests, 0 errors (0%); hour 1: no data at all; hour 2: 10 requests, 5 errors (50%);
     // hour 3: 990 requests, 5 errors (~0.5%). Counts: 10 / 2,000 = 0.5%. The mean of the bucket rates
     // would be (0 + 50 + 0.505) / 3 = 16.8%, a fail; the gate passes.
-    const data = metric([
-      series('SendChatMessage', '200', [1000, null, 5, 985]),
-      series('SendChatMessage', '503', [null, null, 5, 5]),
-    ]);
+    const data = metric([series('SendChatMessage', '200', [1000, null, 5, 985]), series('SendChatMessage', '503', [null, null, 5, 5])]);
     const r = checkRule(rule(), { metrics: [data] });
     expect([r.verdict, r.requests, r.errors, r.errorRate]).toEqual(['pass', 2000, 10, 0.005]);
     expect(r.window).toEqual({ start: T0, end: T0 + 4 * H });
@@ -157,12 +143,15 @@ describe('checkRule: error rate from request counts', () => {
   });
 
   it('counts what --errors defines: 5xx only, or 5xx and 429', () => {
-    const data = metric([
-      series('GetChatMessage', '200', [980]),
-      series('GetChatMessage', '429', [12]),
-      series('GetChatMessage', '404', [3]),
-      series('GetChatMessage', '503', [5]),
-    ], 1);
+    const data = metric(
+      [
+        series('GetChatMessage', '200', [980]),
+        series('GetChatMessage', '429', [12]),
+        series('GetChatMessage', '404', [3]),
+        series('GetChatMessage', '503', [5]),
+      ],
+      1,
+    );
     const all = checkRule(rule(), { metrics: [data] });
     expect([all.errors, all.verdict]).toEqual([20, 'fail']);
     const only5xx = checkRule(rule({ errors: { classes: ['5xx'], codes: [] } }), { metrics: [data] });
@@ -172,13 +161,16 @@ describe('checkRule: error rate from request counts', () => {
   });
 
   it('names the worst operation among those with enough requests', () => {
-    const data = metric([
-      series('SendChatMessage', '200', [990]),
-      series('SendChatMessage', '500', [10]),
-      series('GetChatMessage', '200', [95]),
-      series('GetChatMessage', '500', [5]),
-      series('DeleteChatThread', '500', [2]),
-    ], 1);
+    const data = metric(
+      [
+        series('SendChatMessage', '200', [990]),
+        series('SendChatMessage', '500', [10]),
+        series('GetChatMessage', '200', [95]),
+        series('GetChatMessage', '500', [5]),
+        series('DeleteChatThread', '500', [2]),
+      ],
+      1,
+    );
     const r = checkRule(rule({ minRequests: 50, maxErrorRate: rate('5%') }), { metrics: [data] });
     expect(r.worstOperation?.name).toBe('GetChatMessage');
     expect(r.worstOperation?.errorRate).toBe(0.05);
@@ -233,7 +225,10 @@ describe('checkRule: not enough data, volume, levels', () => {
 
   it('a warn-level rule that fails is a warning and does not fail the run', () => {
     const out = checkRules([rule({ level: 'warn' }), rule({ name: 'b', maxErrorRate: rate('10%') })], { metrics: [oneHour(900, 20)] });
-    expect(out.results.map((r) => [r.verdict, r.failsRun])).toEqual([['warn', false], ['pass', false]]);
+    expect(out.results.map((r) => [r.verdict, r.failsRun])).toEqual([
+      ['warn', false],
+      ['pass', false],
+    ]);
     expect([out.passed, out.exitCode]).toEqual([true, 0]);
   });
 
@@ -280,13 +275,16 @@ describe('checkRule: per operation', () => {
   // All together: 12 / 1,104 = 1.09%.
   const data = {
     metrics: [
-      metric([
-        series('SendChatMessage', '200', [995]),
-        series('SendChatMessage', '500', [5]),
-        series('GetChatMessage', '200', [97]),
-        series('GetChatMessage', '429', [3]),
-        series('DeleteChatThread', '500', [4]),
-      ], 1),
+      metric(
+        [
+          series('SendChatMessage', '200', [995]),
+          series('SendChatMessage', '500', [5]),
+          series('GetChatMessage', '200', [97]),
+          series('GetChatMessage', '429', [3]),
+          series('DeleteChatThread', '500', [4]),
+        ],
+        1,
+      ),
     ],
   };
 

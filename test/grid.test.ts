@@ -18,15 +18,37 @@ const text = fc.oneof(
       .tuple(fc.subarray(['1', '2', '31', '38;5;208', '42', '4', '97']), fc.string({ unit: fc.constantFrom(...'ab 1%'.split('')), maxLength: 8 }))
       .map(([styles, t]) => {
         const close: Record<string, string> = { '1': '22', '2': '22', '31': '39', '38;5;208': '39', '42': '49', '4': '24', '97': '39' };
-        return `${styles.map((s) => `\u001b[${s}m`).join('')}${t}${[...styles].reverse().map((s) => `\u001b[${close[s]}m`).join('')}`;
+        return `${styles.map((s) => `\u001b[${s}m`).join('')}${t}${[...styles]
+          .reverse()
+          .map((s) => `\u001b[${close[s]}m`)
+          .join('')}`;
       }),
   },
-  { weight: 1, arbitrary: fc.constantFrom('ü', '日本', '😀', 'e\u0301', 'a\nb', '', '😀\ne\u0301x\n', '\u001b[1mé😀\u001b[22m\nz', 'acs-cont…ope-00', '+4.27pp ▲', 'ñandú', 'カナ한국') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'ü',
+      '日本',
+      '😀',
+      'e\u0301',
+      'a\nb',
+      '',
+      '😀\ne\u0301x\n',
+      '\u001b[1mé😀\u001b[22m\nz',
+      'acs-cont…ope-00',
+      '+4.27pp ▲',
+      'ñandú',
+      'カナ한국',
+    ),
+  },
   // Wrapped cells: lines, as layoutGrid joins them, some coloured line by line as chalk does.
   {
     weight: 2,
     arbitrary: fc
-      .array(fc.oneof(fc.string({ unit: fc.constantFrom(...'ab …日é▲'.split('')), maxLength: 9 }), fc.constant('\u001b[31mred\u001b[39m')), { minLength: 2, maxLength: 4 })
+      .array(fc.oneof(fc.string({ unit: fc.constantFrom(...'ab …日é▲'.split('')), maxLength: 9 }), fc.constant('\u001b[31mred\u001b[39m')), {
+        minLength: 2,
+        maxLength: 4,
+      })
       .map((lines) => lines.join('\n')),
   },
 );
@@ -39,7 +61,9 @@ describe('renderGrid', () => {
           fc.record({
             head: fc.oneof(fc.array(text, { minLength: n, maxLength: n }), fc.constant([])),
             rows: fc.array(fc.array(text, { minLength: 1, maxLength: n }), { maxLength: 5 }),
-            align: fc.option(fc.array(fc.constantFrom('left' as const, 'right' as const, 'center' as const), { minLength: n, maxLength: n }), { nil: undefined }),
+            align: fc.option(fc.array(fc.constantFrom('left' as const, 'right' as const, 'center' as const), { minLength: n, maxLength: n }), {
+              nil: undefined,
+            }),
             colWidths: fc.option(fc.array(fc.option(fc.integer({ min: 3, max: 20 }), { nil: null }), { minLength: n, maxLength: n }), { nil: undefined }),
             compact: fc.boolean(),
           }),
@@ -57,7 +81,13 @@ describe('renderGrid', () => {
           // pads a short row to the header's columns (fitting the width works on whole columns), where
           // cli-table3 stretches its last cell, so full rows are compared.
           if (head.length > 0 && rows.some((r) => r.length !== head.length)) return;
-          expect(renderGrid(head, rows, opts)).toBe(drawWithCliTable3(head.map(safeText), rows.map((r) => r.map(safeText)), opts));
+          expect(renderGrid(head, rows, opts)).toBe(
+            drawWithCliTable3(
+              head.map(safeText),
+              rows.map((r) => r.map(safeText)),
+              opts,
+            ),
+          );
         },
       ),
       { numRuns: 500 },
@@ -66,7 +96,16 @@ describe('renderGrid', () => {
 
   it('draws simple tables itself, and leaves emoji, combining marks and fixed-width wrapping to cli-table3', () => {
     const opts: GridOptions = { color: false, align: ['left', 'right'] };
-    expect(drawSimple(['Operation', 'Requests'], [['SendChatMessage', '1,234'], ['Get', '7']], opts)).toBe(
+    expect(
+      drawSimple(
+        ['Operation', 'Requests'],
+        [
+          ['SendChatMessage', '1,234'],
+          ['Get', '7'],
+        ],
+        opts,
+      ),
+    ).toBe(
       [
         '┌─────────────────┬──────────┐',
         '│ Operation       │ Requests │',

@@ -144,11 +144,18 @@ describe('deeply nested values in live responses', () => {
     const body = (timespan: string) => ({
       timespan,
       interval: 'PT1M',
-      value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ metadatavalues: [{ name: { value: 'operation' }, value: deep }], data: [{ timeStamp: deep, count: 1 }] }] }],
+      value: [
+        {
+          name: { value: 'APIRequestChat' },
+          timeseries: [{ metadatavalues: [{ name: { value: 'operation' }, value: deep }], data: [{ timeStamp: deep, count: 1 }] }],
+        },
+      ],
     });
     const merged = mergeBodies([body('2026-01-01T00:00:00Z/2026-01-31T00:00:00Z'), body('2026-01-31T00:00:00Z/2026-02-28T00:00:00Z')]);
     // The parser then refuses it with one line, as for a file.
-    expect(() => parseMetricsBody(merged, 'Azure Monitor')).toThrow(/^Azure Monitor: value\[0\]\.timeseries\[0\]\.metadatavalues\[0\]\.value is not a string \(found an array\)$/);
+    expect(() => parseMetricsBody(merged, 'Azure Monitor')).toThrow(
+      /^Azure Monitor: value\[0\]\.timeseries\[0\]\.metadatavalues\[0\]\.value is not a string \(found an array\)$/,
+    );
   });
 });
 
@@ -187,7 +194,10 @@ describe('files too big for the heap', () => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'entry.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     // 3 MiB of empty objects would take ~64 MiB of heap.
     const file = writeFixture(`[${Array(1_000_000).fill('{}').join(',')}]`);
-    const r = spawnSync(process.execPath, ['--max-old-space-size=24', bin, 'query', '--fixture', file, '-m', 'chat'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=24', bin, 'query', '--fixture', file, '-m', 'chat'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     expect(r.status).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: .*fixture\.json: too large to read with the memory Node\.js has: .*\n$/);

@@ -115,16 +115,113 @@ async function optionsOf(command: string): Promise<OptionSpec[]> {
 }
 
 const VALUES = [
-  'chat', 'sms', 'APIRequestChat', 'Chat API Requests', 'chatt', 'router', 'SendChatMessage', 'send chat message',
-  'GetChatMessage,SendChatMessage', 'Bad Route', 'NoSuchOperation', '5xx', '4xx,5xx', '429', '5xx,429', '200', '2xx', '9xx',
-  '24h', '7d', '1h', '30m', 'PT6H', 'P1D', 'PT0M', '0m', '-1h', '100000d', '2026-01-01', '2026-01-01T02:00:00Z',
-  '2026-01-01T00:00:00+02:00', '2025-12-31', 'not a date', 'operation', 'statuscode', 'operation,statuscode',
-  'statussubclass', 'none', 'apiversion', 'nosuchdim', 'count', 'sum', 'average', 'min', 'max', 'median', 'auto', 'FULL',
-  'PT1M', 'PT1H', 'PT2H', 'PT5M', '1d', 'PT7M', '10', '1', '2', '0', '-1', '3.5', '1e9', '99999999999999999999', 'table',
-  'chart', 'json', 'csv', 'text', 'junit', 'github', '1%', '0.5%', '0.01', '150%', '-1%', 'error', 'warn', 'warning',
-  'info', 'chat.json', 'sample.json', 'rules.json', 'rules.yaml', 'bad.json', 'empty.json', 'missing.json', 'dir', 'dir/',
-  '-', 'out.json', 'dir/out.xml', 'nodir/out.json', 'https://management.azure.com', 'https://x.example/path', 'http://x',
-  'ftp://x', 'my-group', 'my-resource', 'x', '', ' ', '--', ',', ',,,', '\u001b[31m', '\u202e', '%0A::error::x', 'a'.repeat(300),
+  'chat',
+  'sms',
+  'APIRequestChat',
+  'Chat API Requests',
+  'chatt',
+  'router',
+  'SendChatMessage',
+  'send chat message',
+  'GetChatMessage,SendChatMessage',
+  'Bad Route',
+  'NoSuchOperation',
+  '5xx',
+  '4xx,5xx',
+  '429',
+  '5xx,429',
+  '200',
+  '2xx',
+  '9xx',
+  '24h',
+  '7d',
+  '1h',
+  '30m',
+  'PT6H',
+  'P1D',
+  'PT0M',
+  '0m',
+  '-1h',
+  '100000d',
+  '2026-01-01',
+  '2026-01-01T02:00:00Z',
+  '2026-01-01T00:00:00+02:00',
+  '2025-12-31',
+  'not a date',
+  'operation',
+  'statuscode',
+  'operation,statuscode',
+  'statussubclass',
+  'none',
+  'apiversion',
+  'nosuchdim',
+  'count',
+  'sum',
+  'average',
+  'min',
+  'max',
+  'median',
+  'auto',
+  'FULL',
+  'PT1M',
+  'PT1H',
+  'PT2H',
+  'PT5M',
+  '1d',
+  'PT7M',
+  '10',
+  '1',
+  '2',
+  '0',
+  '-1',
+  '3.5',
+  '1e9',
+  '99999999999999999999',
+  'table',
+  'chart',
+  'json',
+  'csv',
+  'text',
+  'junit',
+  'github',
+  '1%',
+  '0.5%',
+  '0.01',
+  '150%',
+  '-1%',
+  'error',
+  'warn',
+  'warning',
+  'info',
+  'chat.json',
+  'sample.json',
+  'rules.json',
+  'rules.yaml',
+  'bad.json',
+  'empty.json',
+  'missing.json',
+  'dir',
+  'dir/',
+  '-',
+  'out.json',
+  'dir/out.xml',
+  'nodir/out.json',
+  'https://management.azure.com',
+  'https://x.example/path',
+  'http://x',
+  'ftp://x',
+  'my-group',
+  'my-resource',
+  'x',
+  '',
+  ' ',
+  '--',
+  ',',
+  ',,,',
+  '\u001b[31m',
+  '\u202e',
+  '%0A::error::x',
+  'a'.repeat(300),
 ];
 
 /** Values that fit an option, by its long flag. */
@@ -172,8 +269,14 @@ describe('random argument lists (property)', () => {
     fc
       .record({
         globals: fc.subarray(['--no-color', '--debug'], { minLength: 0 }),
-        command: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('catalog', 'query', 'check', 'definitions') }, { weight: 1, arbitrary: fc.constantFrom('quer', 'help', '', 'list') }),
-        picks: fc.array(fc.tuple(fc.nat(), fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: value }), fc.boolean(), fc.nat()), { maxLength: 7 }),
+        command: fc.oneof(
+          { weight: 10, arbitrary: fc.constantFrom('catalog', 'query', 'check', 'definitions') },
+          { weight: 1, arbitrary: fc.constantFrom('quer', 'help', '', 'list') },
+        ),
+        picks: fc.array(
+          fc.tuple(fc.nat(), fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: value }), fc.boolean(), fc.nat()),
+          { maxLength: 7 },
+        ),
         fixture: fc.option(fc.constantFrom('chat.json', 'sample.json', 'bad.json', 'missing.json', '-'), { nil: undefined, freq: 4 }),
         positional: fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value }),
         metric: fc.option(fc.constantFrom('chat', 'sms', 'chatt'), { nil: undefined, freq: 3 }),
@@ -227,10 +330,45 @@ describe('random argument lists (property)', () => {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const SPECIAL: Json[] = [
-  null, true, false, 0, -1, -0.5, 1.5, 1e308, -1e308, 2 ** 53 + 1, '', 'NaN', 'Infinity', '-1', '12', '2026-13-45T25:61:61Z',
-  '2026-01-01T00:00:00', '2026-01-01 00:30:00Z', '2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z',
-  'FULL', 'PT1M', 'PT0S', 'P1000Y', 'PT1H/PT2H', '2026-01-02T00:00:00Z/2026-01-01T00:00:00Z', '\u001b[31mred', '\u0000',
-  '__proto__', 'constructor', [], {}, [[]], [null], { value: [] }, { values: [] }, { value: 'x' }, { error: { code: 'BadRequest', message: 'no\u0007' } },
+  null,
+  true,
+  false,
+  0,
+  -1,
+  -0.5,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  '',
+  'NaN',
+  'Infinity',
+  '-1',
+  '12',
+  '2026-13-45T25:61:61Z',
+  '2026-01-01T00:00:00',
+  '2026-01-01 00:30:00Z',
+  '2026-02-30T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  'FULL',
+  'PT1M',
+  'PT0S',
+  'P1000Y',
+  'PT1H/PT2H',
+  '2026-01-02T00:00:00Z/2026-01-01T00:00:00Z',
+  '\u001b[31mred',
+  '\u0000',
+  '__proto__',
+  'constructor',
+  [],
+  {},
+  [[]],
+  [null],
+  { value: [] },
+  { values: [] },
+  { value: 'x' },
+  { error: { code: 'BadRequest', message: 'no\u0007' } },
 ];
 
 interface Mutation {
@@ -248,7 +386,10 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   // Numbers the service could send (and some it could not): big, tiny, fractional, negative.
   number: fc.oneof(fc.constantFrom(0, 1, 1e308, 5e-324, 2 ** 53 + 2, 0.1, -1, -0), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat()),
   // Dimension values and names, metric names, times: any Unicode.
-  string: fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('SendChatMessage', '503', '5xx', '2026-01-01T05:00:00Z', 'PT1M', 'APIRequestSMS')),
+  string: fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.constantFrom('SendChatMessage', '503', '5xx', '2026-01-01T05:00:00Z', 'PT1M', 'APIRequestSMS'),
+  ),
 });
 
 /** Every [container, key] of a document, parents before children. */
@@ -317,15 +458,27 @@ function mutate(doc: Json, m: Mutation): Json {
 }
 
 const QUERY_OPTIONS: string[][] = [
-  ['-i', 'PT2H'], ['-i', 'FULL'], ['--since', '6h'], ['--start', '2026-01-01T03:00:00Z'], ['--end', '2026-01-01T10:00:00Z'],
-  ['--split-by', 'operation,statuscode'], ['--split-by', 'none'], ['-a', 'average'], ['-a', 'max'], ['--top', '2'],
-  ['--status-class', '5xx'], ['--operation', 'SendChatMessage'], ['--errors', '5xx,429'],
+  ['-i', 'PT2H'],
+  ['-i', 'FULL'],
+  ['--since', '6h'],
+  ['--start', '2026-01-01T03:00:00Z'],
+  ['--end', '2026-01-01T10:00:00Z'],
+  ['--split-by', 'operation,statuscode'],
+  ['--split-by', 'none'],
+  ['-a', 'average'],
+  ['-a', 'max'],
+  ['--top', '2'],
+  ['--status-class', '5xx'],
+  ['--operation', 'SendChatMessage'],
+  ['--errors', '5xx,429'],
 ];
 
 describe('mutated fixtures (property)', () => {
   const bases: Json[] = [];
   beforeAll(() => {
-    bases.push(chatBody() as Json, trimmedSample() as Json, [chatBody() as Json, trimmedSample() as Json], { values: [{ ...(chatBody() as Record<string, Json>), starttime: '2026-01-01T00:00:00Z', endtime: '2026-01-01T04:00:00Z' }] });
+    bases.push(chatBody() as Json, trimmedSample() as Json, [chatBody() as Json, trimmedSample() as Json], {
+      values: [{ ...(chatBody() as Record<string, Json>), starttime: '2026-01-01T00:00:00Z', endtime: '2026-01-01T04:00:00Z' }],
+    });
   });
 
   const caseArb = fc.record({
@@ -339,35 +492,39 @@ describe('mutated fixtures (property)', () => {
     n: fc.nat(),
   });
 
-  it('end with a documented exit code and one clean message, never with partial output', async () => {
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (c) => {
-        let doc: Json = structuredClone(bases[c.base % bases.length] as Json);
-        for (const m of c.mutations) doc = mutate(doc, m);
-        let text = JSON.stringify(doc) ?? 'null';
-        if (c.text) {
-          // Cut the text short, or insert a character or two.
-          const at = c.text.cut % (text.length + 1);
-          text = c.text.insert === '' ? text.slice(0, at) : `${text.slice(0, at)}${c.text.insert}${text.slice(at)}`;
-        }
-        const file = join(dir, `mutated-${c.n % 8}.json`);
-        writeFileSync(file, text);
-        const argv = ['query', '--fixture', file];
-        if (c.metric !== undefined) argv.push('-m', c.metric);
-        if (c.command === 'check') {
-          argv[0] = 'check';
-          argv.push('--max-error-rate', '1%', '-o', c.output === 'json' ? 'json' : 'text');
-        } else {
-          argv.push('-o', c.output, ...c.options.flat());
-        }
-        const r = await runIn(argv);
-        expectDocumented(argv, r);
-      }),
-      runs(200),
-    );
-    // 200 runs take a second or two; the room is for runIn to name a run that hangs (10 s each) and for
-    // fast-check to shrink it, instead of vitest's bare timeout.
-  }, 120_000 * SCALE);
+  it(
+    'end with a documented exit code and one clean message, never with partial output',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (c) => {
+          let doc: Json = structuredClone(bases[c.base % bases.length] as Json);
+          for (const m of c.mutations) doc = mutate(doc, m);
+          let text = JSON.stringify(doc) ?? 'null';
+          if (c.text) {
+            // Cut the text short, or insert a character or two.
+            const at = c.text.cut % (text.length + 1);
+            text = c.text.insert === '' ? text.slice(0, at) : `${text.slice(0, at)}${c.text.insert}${text.slice(at)}`;
+          }
+          const file = join(dir, `mutated-${c.n % 8}.json`);
+          writeFileSync(file, text);
+          const argv = ['query', '--fixture', file];
+          if (c.metric !== undefined) argv.push('-m', c.metric);
+          if (c.command === 'check') {
+            argv[0] = 'check';
+            argv.push('--max-error-rate', '1%', '-o', c.output === 'json' ? 'json' : 'text');
+          } else {
+            argv.push('-o', c.output, ...c.options.flat());
+          }
+          const r = await runIn(argv);
+          expectDocumented(argv, r);
+        }),
+        runs(200),
+      );
+      // 200 runs take a second or two; the room is for runIn to name a run that hangs (10 s each) and for
+      // fast-check to shrink it, instead of vitest's bare timeout.
+    },
+    120_000 * SCALE,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -376,11 +533,23 @@ describe('mutated fixtures (property)', () => {
 describe('examples', () => {
   it('a day that does not exist is not a date (Date.parse would read 2026-02-30 as March 2nd)', async () => {
     const body = (stamp: string) =>
-      JSON.stringify({ interval: 'PT1H', value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ metadatavalues: [{ name: { value: 'operation' }, value: 'SendChatMessage' }], data: [{ timeStamp: stamp, count: 3 }] }] }] });
+      JSON.stringify({
+        interval: 'PT1H',
+        value: [
+          {
+            name: { value: 'APIRequestChat' },
+            timeseries: [{ metadatavalues: [{ name: { value: 'operation' }, value: 'SendChatMessage' }], data: [{ timeStamp: stamp, count: 3 }] }],
+          },
+        ],
+      });
     for (const stamp of ['2026-02-30T00:00:00Z', '2026-04-31T10:00:00Z', '2025-02-29T00:00:00+00:00', '2026-02-30T01:00:00+01:00']) {
       writeFileSync(join(dir, 'day.json'), body(stamp));
       const r = await runIn(['query', '--fixture', 'day.json', '-m', 'chat']);
-      expect(r).toEqual({ code: 3, stdout: '', stderr: `error: day.json: value[0].timeseries[0].data[0].timeStamp is not a date (${JSON.stringify(stamp)})\n` });
+      expect(r).toEqual({
+        code: 3,
+        stdout: '',
+        stderr: `error: day.json: value[0].timeseries[0].data[0].timeStamp is not a date (${JSON.stringify(stamp)})\n`,
+      });
     }
     for (const stamp of ['2024-02-29T00:00:00Z', '2026-01-31T23:59:00Z', '2026-12-31T00:00:00+00:00']) {
       writeFileSync(join(dir, 'day.json'), body(stamp));

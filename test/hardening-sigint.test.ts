@@ -30,7 +30,10 @@ interface Interrupted {
  * Spawns the binary, waits until `ready()` says it is waiting (or for `readyMs`), sends SIGINT and
  * measures how long it takes to end. A guard kills it after 10 s.
  */
-function interrupt(args: string[], opts: { env: Record<string, string>; cwd: string; ready?: () => boolean; readyMs?: number; stdin?: 'pipe' | 'ignore' }): Promise<Interrupted> {
+function interrupt(
+  args: string[],
+  opts: { env: Record<string, string>; cwd: string; ready?: () => boolean; readyMs?: number; stdin?: 'pipe' | 'ignore' },
+): Promise<Interrupted> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -134,11 +137,15 @@ describe('Ctrl-C while a fixture read waits for input', () => {
     });
 
     it('still reads a pipe to the end: <(cat file) and a writer that takes its time', () => {
-      const out = execFileSync('bash', ['-c', `node '${BIN}' query --fixture <(sleep 0.3; cat '${join(ROOT, 'fixtures', 'sample-week.json')}') -m chat --since 2h -o csv --split-by none`], {
-        cwd: dir,
-        env: baseEnv(),
-        encoding: 'utf8',
-      });
+      const out = execFileSync(
+        'bash',
+        ['-c', `node '${BIN}' query --fixture <(sleep 0.3; cat '${join(ROOT, 'fixtures', 'sample-week.json')}') -m chat --since 2h -o csv --split-by none`],
+        {
+          cwd: dir,
+          env: baseEnv(),
+          encoding: 'utf8',
+        },
+      );
       expect(out.split('\r\n')[0]).toBe('timestamp,value');
       expect(out.split('\r\n')).toHaveLength(4);
     });

@@ -45,9 +45,7 @@ function evilFixture(opts: { errorMessage?: string; withOk?: boolean } = {}): st
             })),
           },
         ]),
-    ...(opts.errorMessage !== undefined
-      ? [{ name: 'APIRequestChat', series: [], errorCode: 'Throttled\u001b[31m', errorMessage: opts.errorMessage }]
-      : []),
+    ...(opts.errorMessage !== undefined ? [{ name: 'APIRequestChat', series: [], errorCode: 'Throttled\u001b[31m', errorMessage: opts.errorMessage }] : []),
   ]) as { value: { name: { localizedValue: string } }[] };
   for (const m of body.value) m.name.localizedValue = 'Chat \u001b[5mAPI\u009b2J';
   return writeFixture(body);
@@ -69,7 +67,18 @@ describe('control characters from the data', () => {
 
   it('are escaped in every table row', async () => {
     const r = await run(['query', '--fixture', file, '-m', 'chat']);
-    for (const shown of ['\\x1b[31mRED\\x1b[0m', 'ding\\x07', '\\x1b]0;pwned\\x07', 'c1\\x9b31mCSI', 'next\\x85line', 'abc\\u202edcba', 'x\\u2066y\\u2069z', 'a\\u2028b', 'Send\\x08\\x08\\x08Evil', 'del\\x7f']) {
+    for (const shown of [
+      '\\x1b[31mRED\\x1b[0m',
+      'ding\\x07',
+      '\\x1b]0;pwned\\x07',
+      'c1\\x9b31mCSI',
+      'next\\x85line',
+      'abc\\u202edcba',
+      'x\\u2066y\\u2069z',
+      'a\\u2028b',
+      'Send\\x08\\x08\\x08Evil',
+      'del\\x7f',
+    ]) {
       expect(r.stdout).toContain(shown);
     }
   });
@@ -121,7 +130,27 @@ describe('control characters from the data', () => {
 
 describe('any dimension value (property)', () => {
   // Full Unicode, weighted towards controls, escapes and formula starts.
-  const nasty = fc.constantFrom('\u001b', '\u0007', '\u009b', '\u009d', '\u0085', '\u202e', '\u2066', '\u2028', '\r', '\n', '\t', '=', '+', '-', '@', '"', ',', "'", '\\');
+  const nasty = fc.constantFrom(
+    '\u001b',
+    '\u0007',
+    '\u009b',
+    '\u009d',
+    '\u0085',
+    '\u202e',
+    '\u2066',
+    '\u2028',
+    '\r',
+    '\n',
+    '\t',
+    '=',
+    '+',
+    '-',
+    '@',
+    '"',
+    ',',
+    "'",
+    '\\',
+  );
   const value = fc
     .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 3 }), nasty), { minLength: 1, maxLength: 6 })
     .map((parts) => parts.join(''))

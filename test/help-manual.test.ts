@@ -13,7 +13,9 @@ const commands = [...COMMAND_LOADERS.map(([name]) => name), 'completion'];
 
 describe('--help ends with its page of the manual', () => {
   it('knows every command (the list is not empty)', () => {
-    expect(commands).toEqual(expect.arrayContaining(['catalog', 'query', 'check', 'alerts', 'definitions', 'usage', 'export', 'status', 'resources', 'completion']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['catalog', 'query', 'check', 'alerts', 'definitions', 'usage', 'export', 'status', 'resources', 'completion']),
+    );
   });
 
   for (const command of [undefined, ...commands]) {

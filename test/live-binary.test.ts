@@ -72,7 +72,9 @@ describe('the built binary against the emulator', () => {
     const r = await runBin([...query], env());
     expect(r.stderr).toMatch(/^note: the last bucket \(.*\) may be incomplete: Azure Monitor data arrives a few minutes late\n/);
     // The lifecycle note: chat traffic on a retiring channel.
-    expect(r.stderr.split('\n')[1]).toBe('note: chat (APIRequestChat) retires on 2028-09-30 (no new customers since 2026-10-23); see https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide');
+    expect(r.stderr.split('\n')[1]).toBe(
+      'note: chat (APIRequestChat) retires on 2028-09-30 (no new customers since 2026-10-23); see https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Chat API Requests \(APIRequestChat\) · count per PT5M · /);
     expect(r.stdout).toContain('│ SendChatMessage │');
@@ -124,7 +126,11 @@ describe('the built binary against the emulator', () => {
   it('does not trust the emulator without NODE_EXTRA_CA_CERTS', async () => {
     const r = await runBin([...query], env({ NODE_EXTRA_CA_CERTS: undefined }));
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^error: cannot reach ${new URL(h.emulator.endpoint).host.replace(/\./g, '\\.')}: TLS problem \\(DEPTH_ZERO_SELF_SIGNED_CERT\\): self[- ]signed certificate\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: cannot reach ${new URL(h.emulator.endpoint).host.replace(/\./g, '\\.')}: TLS problem \\(DEPTH_ZERO_SELF_SIGNED_CERT\\): self[- ]signed certificate\\n$`,
+      ),
+    );
   });
 
   it('says how to sign in when there are no credentials, before any request', async () => {

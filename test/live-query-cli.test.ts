@@ -19,8 +19,7 @@ afterAll(async () => {
 });
 beforeEach(() => h.emulator.reset());
 
-const live = (argv: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal) =>
-  run(argv, { env: liveEnv(h, env), cwd: dir, signal });
+const live = (argv: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal) => run(argv, { env: liveEnv(h, env), cwd: dir, signal });
 const chat = ['query', '--resource', RESOURCE, '-m', 'chat', '--since', '24h'];
 const SHAPE = 'expected /subscriptions/<subscription-guid>/resourceGroups/<group>/providers/Microsoft.Communication/CommunicationServices/<name>';
 const host = () => new URL(h.emulator.endpoint).host;
@@ -30,7 +29,9 @@ describe('live query output', () => {
   it('prints a table of the live data', async () => {
     const r = await live(chat);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`${LATE_NOTE}note: chat (APIRequestChat) retires on 2028-09-30 (no new customers since 2026-10-23); see https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide\n`);
+    expect(r.stderr).toBe(
+      `${LATE_NOTE}note: chat (APIRequestChat) retires on 2028-09-30 (no new customers since 2026-10-23); see https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide\n`,
+    );
     expect(r.stdout).toMatch(/^Chat API Requests \(APIRequestChat\) · count per PT15M · 2026-01-07T00:00Z – 2026-01-08T00:00Z\n/);
     expect(r.stdout).toMatch(/│ SendChatMessage │ 4,464 │ +60\.1% │ +144 │ +3\.2% │/);
     expect(r.stdout).toMatch(/│ Total +│ 7,428 │/);
@@ -57,8 +58,25 @@ describe('live query output', () => {
 
   it('sends the parameters the query needs: filters, splits, status dimensions, aggregation, grain, top, order', async () => {
     const r = await live([
-      'query', '--resource', RESOURCE, '-m', 'chat', '--operation', 'SendChatMessage,GetChatThread', '--status-class', '4xx',
-      '--split-by', 'operation', '--errors', '429', '-a', 'avg', '--interval', '2h', '--since', '12h',
+      'query',
+      '--resource',
+      RESOURCE,
+      '-m',
+      'chat',
+      '--operation',
+      'SendChatMessage,GetChatThread',
+      '--status-class',
+      '4xx',
+      '--split-by',
+      'operation',
+      '--errors',
+      '429',
+      '-a',
+      'avg',
+      '--interval',
+      '2h',
+      '--since',
+      '12h',
     ]);
     expect(r.code).toBe(0);
     expect(h.emulator.metricRequests.map((x) => x.query)).toEqual([
@@ -102,20 +120,65 @@ describe('live query output', () => {
 
 describe('live query refusals before any request', () => {
   const refusals: [string, string[], Record<string, string>, string][] = [
-    ['a subscription that is not a GUID', ['--resource', RESOURCE.replace(SUBSCRIPTION, 'prod')], {}, `error: invalid resource id "${RESOURCE.replace(SUBSCRIPTION, 'prod')}": the subscription "prod" is not a GUID; ${SHAPE}\n`],
-    ['another resource type', ['--resource', RESOURCE.replace('Microsoft.Communication/CommunicationServices', 'Microsoft.Web/sites')], {}, `error: invalid resource id "${RESOURCE.replace('Microsoft.Communication/CommunicationServices', 'Microsoft.Web/sites')}": it names a Microsoft.Web/sites resource, not Microsoft.Communication/CommunicationServices; ${SHAPE}\n`],
+    [
+      'a subscription that is not a GUID',
+      ['--resource', RESOURCE.replace(SUBSCRIPTION, 'prod')],
+      {},
+      `error: invalid resource id "${RESOURCE.replace(SUBSCRIPTION, 'prod')}": the subscription "prod" is not a GUID; ${SHAPE}\n`,
+    ],
+    [
+      'another resource type',
+      ['--resource', RESOURCE.replace('Microsoft.Communication/CommunicationServices', 'Microsoft.Web/sites')],
+      {},
+      `error: invalid resource id "${RESOURCE.replace('Microsoft.Communication/CommunicationServices', 'Microsoft.Web/sites')}": it names a Microsoft.Web/sites resource, not Microsoft.Communication/CommunicationServices; ${SHAPE}\n`,
+    ],
     ['".." in the id', ['--resource', `${RESOURCE}/../x`], {}, `error: invalid resource id "${RESOURCE}/../x": it contains ".."; ${SHAPE}\n`],
     ['a query string', ['--resource', `${RESOURCE}?x=1`], {}, `error: invalid resource id "${RESOURCE}?x=1": it contains "?"; ${SHAPE}\n`],
-    ['a bad id in the environment', [], { ACS_METRICS_RESOURCE: 'acs-test' }, `error: ACS_METRICS_RESOURCE: invalid resource id "acs-test": it does not start with /subscriptions/<subscription-guid>; ${SHAPE}\n`],
+    [
+      'a bad id in the environment',
+      [],
+      { ACS_METRICS_RESOURCE: 'acs-test' },
+      `error: ACS_METRICS_RESOURCE: invalid resource id "acs-test": it does not start with /subscriptions/<subscription-guid>; ${SHAPE}\n`,
+    ],
     ['--resource with --name', ['--resource', RESOURCE, '--name', 'x'], {}, 'error: give either --resource or --name, not both\n'],
-    ['--resource-group without a subscription', ['--resource-group', 'rg', '--name', 'x'], {}, "error: --resource-group, --name narrow a subscription's resources: give --subscription S (or --all-subscriptions) too\n"],
+    [
+      '--resource-group without a subscription',
+      ['--resource-group', 'rg', '--name', 'x'],
+      {},
+      "error: --resource-group, --name narrow a subscription's resources: give --subscription S (or --all-subscriptions) too\n",
+    ],
     ['--fixture with --resource', ['--resource', RESOURCE, '--fixture', 'x.json'], {}, 'error: give either --fixture or --resource, not both\n'],
-    ['a plain http endpoint', ['--resource', RESOURCE, '--endpoint', 'http://127.0.0.1:1'], {}, 'error: invalid --endpoint "http://127.0.0.1:1": it must be an https URL (access tokens are never sent over plain http)\n'],
-    ['an endpoint with a path', ['--resource', RESOURCE, '--endpoint', 'https://management.azure.com/x'], {}, 'error: invalid --endpoint "https://management.azure.com/x": give only the scheme and host, e.g. https://management.chinacloudapi.cn\n'],
-    ['a bad timeout', ['--resource', RESOURCE, '--timeout', 'soon'], {}, 'error: invalid --timeout "soon": expected a duration from 1s to 1h, such as 30s, 2m or PT30S\n'],
-    ['a start beyond the retention', ['--resource', RESOURCE, '--since', '100d'], {}, 'error: the window starts at 2025-09-30T00:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)\n'],
+    [
+      'a plain http endpoint',
+      ['--resource', RESOURCE, '--endpoint', 'http://127.0.0.1:1'],
+      {},
+      'error: invalid --endpoint "http://127.0.0.1:1": it must be an https URL (access tokens are never sent over plain http)\n',
+    ],
+    [
+      'an endpoint with a path',
+      ['--resource', RESOURCE, '--endpoint', 'https://management.azure.com/x'],
+      {},
+      'error: invalid --endpoint "https://management.azure.com/x": give only the scheme and host, e.g. https://management.chinacloudapi.cn\n',
+    ],
+    [
+      'a bad timeout',
+      ['--resource', RESOURCE, '--timeout', 'soon'],
+      {},
+      'error: invalid --timeout "soon": expected a duration from 1s to 1h, such as 30s, 2m or PT30S\n',
+    ],
+    [
+      'a start beyond the retention',
+      ['--resource', RESOURCE, '--since', '100d'],
+      {},
+      'error: the window starts at 2025-09-30T00:00:00Z, more than 93 days ago: Azure Monitor keeps platform metrics for 93 days (earliest start now: 2025-10-07T00:00:00Z)\n',
+    ],
     // The clock is at 2026-01-08T00:00:37.250Z: a window after it has no data yet (it was an empty table, exit 0).
-    ['a window after now', ['--resource', RESOURCE, '--start', '2026-01-09T00:00:00Z', '--end', '2026-01-10T00:00:00Z'], {}, 'error: the window starts at 2026-01-09T00:00:00Z, after now (2026-01-08T00:00:37Z): Azure Monitor has no data for it yet; give a --start in the past, or --since\n'],
+    [
+      'a window after now',
+      ['--resource', RESOURCE, '--start', '2026-01-09T00:00:00Z', '--end', '2026-01-10T00:00:00Z'],
+      {},
+      'error: the window starts at 2026-01-09T00:00:00Z, after now (2026-01-08T00:00:37Z): Azure Monitor has no data for it yet; give a --start in the past, or --since\n',
+    ],
     ['--save into a missing directory', ['--resource', RESOURCE, '--save', 'nowhere/x.json'], {}, 'error: cannot write nowhere/x.json: no such directory\n'],
   ];
   for (const [label, args, env, stderr] of refusals) {
@@ -136,12 +199,42 @@ describe('live query refusals before any request', () => {
 
 describe('live query errors: one line, exit 3', () => {
   const cases: [string, Parameters<Harness['emulator']['inject']>[0], number, string][] = [
-    ['401', { kind: 'status', status: 401 }, 1, 'error: Azure rejected the access token in ACS_METRICS_ACCESS_TOKEN (HTTP 401 InvalidAuthenticationToken): it has expired or is for another tenant or cloud; get a new one (az account get-access-token)\n'],
-    ['403', { kind: 'status', status: 403 }, 1, `error: access denied to ${RESOURCE} (HTTP 403 AuthorizationFailed): reading metrics needs the Monitoring Reader role on the resource (or its resource group or subscription)\n`],
-    ['404', { kind: 'status', status: 404 }, 1, `error: resource not found: ${RESOURCE} (HTTP 404 ResourceNotFound): check the subscription, resource group and name\n`],
-    ['429 for good', { kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 10, 'error: Azure Monitor is throttling requests (HTTP 429), still after 3 retries; try again later\n'],
-    ['a per-metric failure', { kind: 'metric-error', errorCode: 'InvalidSamplingType', errorMessage: 'Sampling type is not found.' }, 1, 'error: Azure Monitor: APIRequestChat failed: InvalidSamplingType: Sampling type is not found.\n'],
-    ['a cut-short body, every attempt', { kind: 'cut', keep: 100 }, 10, 'error: the answer from HOST is not valid JSON: it ends after 100 bytes (4 attempts); try again\n'],
+    [
+      '401',
+      { kind: 'status', status: 401 },
+      1,
+      'error: Azure rejected the access token in ACS_METRICS_ACCESS_TOKEN (HTTP 401 InvalidAuthenticationToken): it has expired or is for another tenant or cloud; get a new one (az account get-access-token)\n',
+    ],
+    [
+      '403',
+      { kind: 'status', status: 403 },
+      1,
+      `error: access denied to ${RESOURCE} (HTTP 403 AuthorizationFailed): reading metrics needs the Monitoring Reader role on the resource (or its resource group or subscription)\n`,
+    ],
+    [
+      '404',
+      { kind: 'status', status: 404 },
+      1,
+      `error: resource not found: ${RESOURCE} (HTTP 404 ResourceNotFound): check the subscription, resource group and name\n`,
+    ],
+    [
+      '429 for good',
+      { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+      10,
+      'error: Azure Monitor is throttling requests (HTTP 429), still after 3 retries; try again later\n',
+    ],
+    [
+      'a per-metric failure',
+      { kind: 'metric-error', errorCode: 'InvalidSamplingType', errorMessage: 'Sampling type is not found.' },
+      1,
+      'error: Azure Monitor: APIRequestChat failed: InvalidSamplingType: Sampling type is not found.\n',
+    ],
+    [
+      'a cut-short body, every attempt',
+      { kind: 'cut', keep: 100 },
+      10,
+      'error: the answer from HOST is not valid JSON: it ends after 100 bytes (4 attempts); try again\n',
+    ],
   ];
   for (const [label, fault, times, stderr] of cases) {
     it(`reports ${label}`, async () => {

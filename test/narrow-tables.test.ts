@@ -34,12 +34,26 @@ const STATUS = ['status', '--fixture', SAMPLE];
 describe('usage of the sample week', () => {
   const expected: Record<number, string[]> = {
     // Resource, Channel and Lifecycle (3 columns: 30 to share; Lifecycle wraps at 10, the channel gets 11).
-    40: ['│ Resource │ Channel     │ Lifecycle  │', '│ acs-demo │ email-deli… │ retiring   │', '│ acs-demo │ callbacks   │ breaking   │', '│          │             │ 2028-09-30 │'],
+    40: [
+      '│ Resource │ Channel     │ Lifecycle  │',
+      '│ acs-demo │ email-deli… │ retiring   │',
+      '│ acs-demo │ callbacks   │ breaking   │',
+      '│          │             │ 2028-09-30 │',
+    ],
     // Requests comes back and channels are whole (networktraversal and email-engagement: 16 characters).
-    60: ['│ Resource │ Channel          │ Lifecycle  │ Requests │', '│ acs-demo │ networktraversal │ legacy     │   10,301 │', '│ acs-demo │ email-engagement │ retiring   │    6,569 │'],
-    80: ['│ Resource │ Channel          │ Lifecycle  │ Requests │ Busiest operations   │', '│ acs-demo │ chat             │ retiring   │  304,581 │ SendChatMessage      │'],
+    60: [
+      '│ Resource │ Channel          │ Lifecycle  │ Requests │',
+      '│ acs-demo │ networktraversal │ legacy     │   10,301 │',
+      '│ acs-demo │ email-engagement │ retiring   │    6,569 │',
+    ],
+    80: [
+      '│ Resource │ Channel          │ Lifecycle  │ Requests │ Busiest operations   │',
+      '│ acs-demo │ chat             │ retiring   │  304,581 │ SendChatMessage      │',
+    ],
     120: ['│ acs-demo │ chat             │ retiring   │  304,581 │  2,973 │       1.0% │ 2026-01-01 │ SendChatMessage      │'],
-    200: ['│ acs-demo │ chat             │ retiring 2028-09-30 │  304,581 │  2,973 │       1.0% │ 2026-01-01 │ 2026-01-07 │ SendChatMessage 80,574, ListChatMessages 65,996, SendTypingIndicator 48,403 '],
+    200: [
+      '│ acs-demo │ chat             │ retiring 2028-09-30 │  304,581 │  2,973 │       1.0% │ 2026-01-01 │ 2026-01-07 │ SendChatMessage 80,574, ListChatMessages 65,996, SendTypingIndicator 48,403 ',
+    ],
   };
   for (const [width, cells] of Object.entries(expected)) {
     it(`fits ${width} columns and keeps resource and channel readable`, async () => {
@@ -55,10 +69,19 @@ describe('status of the sample week', () => {
   const expected: Record<number, string[]> = {
     // Resource, Metric and Error rate: Errors, Requests, then the (empty) Problem column went.
     40: ['│ Resource │ Metric       │ Error rate │', '│ acs-demo │ email-deliv… │       5.6% │', '│          │ (total)      │       0.8% │'],
-    60: ['│ Resource │ Metric           │ Error rate │ Problem │', '│ acs-demo │ email-delivery   │       5.6% │         │', '│          │ networktraversal │       0.4% │         │'],
-    80: ['│ acs-demo │ email-delivery   │    3,094 │    173 │       5.6% │         │', '│          │ (total)          │  124,173 │    949 │       0.8% │         │'],
+    60: [
+      '│ Resource │ Metric           │ Error rate │ Problem │',
+      '│ acs-demo │ email-delivery   │       5.6% │         │',
+      '│          │ networktraversal │       0.4% │         │',
+    ],
+    80: [
+      '│ acs-demo │ email-delivery   │    3,094 │    173 │       5.6% │         │',
+      '│          │ (total)          │  124,173 │    949 │       0.8% │         │',
+    ],
     120: ['│ acs-demo │ email-delivery   │    3,094 │    173 │       5.6% │ Failed (144, 100.0%)    │ 2026-01-07T23:00Z │         │'],
-    200: ['│          │ callbacks        │    6,114 │     90 │       1.5% │ Microsoft.Communication.RecognizeFailed (49, 100.0%) │ 2026-01-07T23:00Z │         │'],
+    200: [
+      '│          │ callbacks        │    6,114 │     90 │       1.5% │ Microsoft.Communication.RecognizeFailed (49, 100.0%) │ 2026-01-07T23:00Z │         │',
+    ],
   };
   for (const [width, cells] of Object.entries(expected)) {
     it(`fits ${width} columns and keeps resource and metric readable`, async () => {
@@ -100,7 +123,12 @@ describe('query at 60 and 40 columns (issue 19: 70 and 62 before)', () => {
 
   it('--compare at 40: the series, the count and the baseline', async () => {
     const out = lines(await table([...QUERY, '--compare', '1d'], 40));
-    expect(out.slice(5, 9)).toEqual(['┌──────────────────┬────────┬──────────┐', '│ Operation        │  Count │ Baseline │', '├──────────────────┼────────┼──────────┤', '│ SendChatMessage  │ 16,161 │   15,452 │']);
+    expect(out.slice(5, 9)).toEqual([
+      '┌──────────────────┬────────┬──────────┐',
+      '│ Operation        │  Count │ Baseline │',
+      '├──────────────────┼────────┼──────────┤',
+      '│ SendChatMessage  │ 16,161 │   15,452 │',
+    ]);
   });
 
   it('--compare with three split dimensions at 60', async () => {
@@ -178,7 +206,13 @@ describe('long names and tags (the emulator)', () => {
   const tags = { env: 'prod', costcenter: 'cc-4711-marketing-emea', owner: 'platform-team@contoso.example' };
   const estate = makeEstate(4).map((r, i) => {
     const name = `acs-contoso-prod-westeurope-${String(i).padStart(2, '0')}`;
-    return { ...r, name, resourceGroup: rg, tags, id: `/subscriptions/${r.subscription}/resourceGroups/${rg}/providers/Microsoft.Communication/CommunicationServices/${name}` };
+    return {
+      ...r,
+      name,
+      resourceGroup: rg,
+      tags,
+      id: `/subscriptions/${r.subscription}/resourceGroups/${rg}/providers/Microsoft.Communication/CommunicationServices/${name}`,
+    };
   });
   beforeAll(async () => {
     h = await openEstateHarness(estate);
@@ -205,7 +239,9 @@ describe('long names and tags (the emulator)', () => {
     expect(at120).toContain('│ acs-conto…europe-00 │ 00000000-0000-4000-8000-0000000000a1 │ rg-commun…steurope │ United States │ costcenter=cc-4711 │');
     const at200 = await table(RESOURCES, 200, liveEnv(h));
     // 200 - 16 of frame - 111 for the whole names, subscription and data location: 73 for the tags.
-    expect(at200).toContain('│ acs-contoso-prod-westeurope-00 │ 00000000-0000-4000-8000-0000000000a1 │ rg-communication-prod-westeurope │ United States │ costcenter=cc-4711-marketing-emea;env=prod;owner=platform-team@contoso.ex │\n');
+    expect(at200).toContain(
+      '│ acs-contoso-prod-westeurope-00 │ 00000000-0000-4000-8000-0000000000a1 │ rg-communication-prod-westeurope │ United States │ costcenter=cc-4711-marketing-emea;env=prod;owner=platform-team@contoso.ex │\n',
+    );
   });
 
   it('status and usage cut long resource names in the middle with … and keep every row', async () => {
@@ -227,7 +263,6 @@ describe('long names and tags (the emulator)', () => {
       { numRuns: 10 },
     );
   }, 60_000); // each run draws a whole table through main(); under a loaded CI they take seconds
-
 
   it('the default estate fits 40 columns whole', async () => {
     const h2 = await openEstateHarness(makeEstate(3));
@@ -257,9 +292,15 @@ describe('layoutGrid and fitColumns with wrapped headers and late columns', () =
   it('every line fits whenever the last-resort widths of the columns that are never left out fit (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((n) =>
-          fc.tuple(fc.array(text, { minLength: n, maxLength: n }), fc.array(fc.array(text, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 5 }), fc.array(column, { minLength: n, maxLength: n })),
-        ),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((n) =>
+            fc.tuple(
+              fc.array(text, { minLength: n, maxLength: n }),
+              fc.array(fc.array(text, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 5 }),
+              fc.array(column, { minLength: n, maxLength: n }),
+            ),
+          ),
         fc.integer({ min: 20, max: 200 }),
         ([head, rows, columns], width) => {
           const out = layoutGrid(head, rows, { color: false, columns, width }).text;

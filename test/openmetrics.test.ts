@@ -29,7 +29,12 @@ function entry(resourceid: string, series: ReturnType<typeof s>[]) {
 }
 
 const T0 = Date.parse('2026-01-01T00:00:00Z') / 1000;
-const one = writeFixture({ values: [entry(id('acs-a'), [s('SendChatMessage', '201', [10, null, 30]), s('SendChatMessage', '503', [0, 5, 1]), s('GetChatMessage', '200', [7, 7, 7])])] }, 'one.json');
+const one = writeFixture(
+  {
+    values: [entry(id('acs-a'), [s('SendChatMessage', '201', [10, null, 30]), s('SendChatMessage', '503', [0, 5, 1]), s('GetChatMessage', '200', [7, 7, 7])])],
+  },
+  'one.json',
+);
 
 const HELP_TAIL =
   ' of the metric named by the metric label in the interval (interval label) that starts at the sample timestamp. A gauge: one interval each, not a running total; add intervals with sum_over_time.';
@@ -59,7 +64,21 @@ describe('query -o openmetrics', () => {
   });
 
   it('labels a filter on a dimension it does not split by, and names the family for the aggregation', async () => {
-    const r = await run(['query', '--fixture', one, '-m', 'chat', '--status-class', '5xx,4xx', '--split-by', 'none', '--interval', 'PT3H', '-o', 'openmetrics']);
+    const r = await run([
+      'query',
+      '--fixture',
+      one,
+      '-m',
+      'chat',
+      '--status-class',
+      '5xx,4xx',
+      '--split-by',
+      'none',
+      '--interval',
+      'PT3H',
+      '-o',
+      'openmetrics',
+    ]);
     expect(r.code).toBe(0);
     // 4xx or 5xx over the three hours: 0 + 5 + 1.
     expect(r.stdout.split('\n').filter((x) => !x.startsWith('#'))).toEqual([
@@ -69,11 +88,15 @@ describe('query -o openmetrics', () => {
     const sum = await run(['query', '--fixture', one, '-m', 'chat', '-a', 'sum', '--split-by', 'none', '-o', 'openmetrics']);
     expect(sum.stdout.split('\n').slice(0, 1)).toEqual(['# TYPE acs_requests_summed gauge']);
     // 10 + 0 + 7 in the first hour.
-    expect(sum.stdout).toContain(`acs_requests_summed{metric="APIRequestChat",interval="PT1H",resource="acs-a",resource_group="rg-Chat",subscription="${SUB}"} 17 ${T0}\n`);
+    expect(sum.stdout).toContain(
+      `acs_requests_summed{metric="APIRequestChat",interval="PT1H",resource="acs-a",resource_group="rg-Chat",subscription="${SUB}"} 17 ${T0}\n`,
+    );
   });
 
   it('gives each resource its labels when the data holds several', async () => {
-    const two = writeFixture({ values: [entry(id('acs-a'), [s('SendChatMessage', '201', [1, 2])]), entry(id('acs-b'), [s('SendChatMessage', '201', [3, 4])])] });
+    const two = writeFixture({
+      values: [entry(id('acs-a'), [s('SendChatMessage', '201', [1, 2])]), entry(id('acs-b'), [s('SendChatMessage', '201', [3, 4])])],
+    });
     const r = await run(['query', '--fixture', two, '-m', 'chat', '-o', 'openmetrics']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((x) => x.startsWith('acs_'))).toEqual([
@@ -85,7 +108,9 @@ describe('query -o openmetrics', () => {
   });
 
   it('leaves the resource labels out when a chosen split combines several resources', async () => {
-    const two = writeFixture({ values: [entry(id('acs-a'), [s('SendChatMessage', '201', [1, 2])]), entry(id('acs-b'), [s('SendChatMessage', '201', [3, 4])])] });
+    const two = writeFixture({
+      values: [entry(id('acs-a'), [s('SendChatMessage', '201', [1, 2])]), entry(id('acs-b'), [s('SendChatMessage', '201', [3, 4])])],
+    });
     const r = await run(['query', '--fixture', two, '-m', 'chat', '--split-by', 'operation', '-o', 'openmetrics']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((x) => x.startsWith('acs_'))).toEqual([
@@ -103,10 +128,27 @@ describe('query -o openmetrics', () => {
       await h.close();
     });
     it('names the resource the request was about', async () => {
-      const r = await run(['query', '--resource', RESOURCE, '-m', 'chat', '--since', '2m', '--split-by', 'operation,statuscode', '--operation', 'SendChatMessage', '-o', 'openmetrics'], {
-        env: liveEnv(h),
-        now: new Date(NOW),
-      });
+      const r = await run(
+        [
+          'query',
+          '--resource',
+          RESOURCE,
+          '-m',
+          'chat',
+          '--since',
+          '2m',
+          '--split-by',
+          'operation,statuscode',
+          '--operation',
+          'SendChatMessage',
+          '-o',
+          'openmetrics',
+        ],
+        {
+          env: liveEnv(h),
+          now: new Date(NOW),
+        },
+      );
       expect(r.code).toBe(0);
       // 3 a minute with 200; 1 per 10 minutes with 429 (at 23:58 and 23:59 neither is a tenth minute).
       const l = `metric="APIRequestChat",interval="PT1M",resource="acs-test",resource_group="rg-test",subscription="${SUBSCRIPTION}",operation="SendChatMessage"`;
@@ -122,7 +164,10 @@ describe('query -o openmetrics', () => {
 
   it('is refused with --compare and --watch', async () => {
     const cmp = await run(['query', '--fixture', one, '-m', 'chat', '--compare', '1h', '-o', 'openmetrics']);
-    expect([cmp.code, cmp.stderr]).toEqual([2, 'error: --compare has no -o openmetrics form: use -o json (schema version 2) or -o csv (with a window column)\n']);
+    expect([cmp.code, cmp.stderr]).toEqual([
+      2,
+      'error: --compare has no -o openmetrics form: use -o json (schema version 2) or -o csv (with a window column)\n',
+    ]);
     const w = await run(['query', '--fixture', one, '-m', 'chat', '--watch', '-o', 'openmetrics']);
     expect([w.code, w.stderr]).toEqual([2, 'error: --watch redraws a table or a chart, not -o openmetrics\n']);
   });
@@ -146,7 +191,14 @@ describe('OpenMetrics escaping and names', () => {
     // Router's REST names are OperationName and StatusCodeSubClass.
     expect(dims('ApiRequestRouter')).toEqual(['operation', 'status_code', 'status_code_class', 'api_version']);
     expect(dims('AcsCallAutomationCallbackEvent')).toEqual(['event_type_name', 'code', 'code_class', 'sub_code', 'version']);
-    expect(dims('DeliveryStatusUpdate')).toEqual(['message_status', 'result', 'smtp_status_code', 'enhanced_smtp_status_code', 'sender_domain', 'is_hard_bounce']);
+    expect(dims('DeliveryStatusUpdate')).toEqual([
+      'message_status',
+      'result',
+      'smtp_status_code',
+      'enhanced_smtp_status_code',
+      'sender_domain',
+      'is_hard_bounce',
+    ]);
     expect(metricByRestName('APIRequestChat')!.dimensions.every((d) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(labelName(d)))).toBe(true);
   });
 
@@ -161,8 +213,26 @@ describe('OpenMetrics escaping and names', () => {
       end: 120_000,
       timestamps: [0, 60_000],
       series: [
-        { dimensions: { Operation: 'x"y' }, points: [{ timestamp: 0, value: 1.5 }, { timestamp: 60_000, value: null }], total: 1.5, requests: 1.5, errors: null },
-        { dimensions: { Operation: '' }, points: [{ timestamp: 0, value: null }, { timestamp: 60_000, value: null }], total: null, requests: null, errors: null },
+        {
+          dimensions: { Operation: 'x"y' },
+          points: [
+            { timestamp: 0, value: 1.5 },
+            { timestamp: 60_000, value: null },
+          ],
+          total: 1.5,
+          requests: 1.5,
+          errors: null,
+        },
+        {
+          dimensions: { Operation: '' },
+          points: [
+            { timestamp: 0, value: null },
+            { timestamp: 60_000, value: null },
+          ],
+          total: null,
+          requests: null,
+          errors: null,
+        },
       ],
       total: 1.5,
       requests: 1.5,
@@ -208,7 +278,7 @@ function backfill(text: string): string {
 
 // Skipped where promtool cannot be had (Debian package `prometheus`; .ci/run installs it when missing).
 describe.skipIf(!hasPromtool)('promtool backfills it (real promtool)', () => {
-  it('reads back every sample of the sample week with the query\'s value and timestamp', async () => {
+  it("reads back every sample of the sample week with the query's value and timestamp", async () => {
     const sample = join(import.meta.dirname, '..', 'fixtures', 'sample-week.json');
     const args = ['query', '--fixture', sample, '-m', 'chat', '--split-by', 'operation,statussubclass'];
     const om = await run([...args, '-o', 'openmetrics']);
@@ -218,7 +288,8 @@ describe.skipIf(!hasPromtool)('promtool backfills it (real promtool)', () => {
     const doc = JSON.parse(json.stdout) as { series: { dimensions: Record<string, string>; points: { timestamp: string; value: number | null }[] }[] };
     for (const series of doc.series) {
       for (const p of series.points) {
-        if (p.value !== null) expected.set(`${series.dimensions.Operation}|${series.dimensions.StatusSubClass}|acs-demo|${Date.parse(p.timestamp) / 1000}`, p.value);
+        if (p.value !== null)
+          expected.set(`${series.dimensions.Operation}|${series.dimensions.StatusSubClass}|acs-demo|${Date.parse(p.timestamp) / 1000}`, p.value);
       }
     }
     const got = parseDump(backfill(om.stdout));
@@ -229,11 +300,26 @@ describe.skipIf(!hasPromtool)('promtool backfills it (real promtool)', () => {
 
   it('keeps label values with quotes, backslashes, line feeds and non-ASCII text through the backfill', async () => {
     const odd = ['say "hi"', 'back\\slash', 'two\nlines', 'Größe €'];
-    const file = writeFixture({ values: [entry(id('acs-odd'), odd.map((op, i) => s(op, '201', [i + 1, 10 * (i + 1)])))] });
+    const file = writeFixture({
+      values: [
+        entry(
+          id('acs-odd'),
+          odd.map((op, i) => s(op, '201', [i + 1, 10 * (i + 1)])),
+        ),
+      ],
+    });
     const om = await run(['query', '--fixture', file, '-m', 'chat', '--split-by', 'operation,statussubclass', '-o', 'openmetrics']);
     expect(om.code).toBe(0);
     const got = parseDump(backfill(om.stdout));
-    const expected = new Map(odd.flatMap((op, i) => [[`${op}|2xx|acs-odd|${T0}`, i + 1], [`${op}|2xx|acs-odd|${T0 + 3600}`, 10 * (i + 1)]] as [string, number][]));
+    const expected = new Map(
+      odd.flatMap(
+        (op, i) =>
+          [
+            [`${op}|2xx|acs-odd|${T0}`, i + 1],
+            [`${op}|2xx|acs-odd|${T0 + 3600}`, 10 * (i + 1)],
+          ] as [string, number][],
+      ),
+    );
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected));
   });
 });

@@ -167,7 +167,7 @@ describe.runIf(unix)('output files', () => {
 });
 
 describe.runIf(unix && existsSync('/proc/self/fd'))('/dev/stdout and /proc/self/fd/N: written through the open descriptor', () => {
-  it('in process: /dev/stdout and /dev/stderr go to the command\'s own streams, after the report', async () => {
+  it("in process: /dev/stdout and /dev/stderr go to the command's own streams, after the report", async () => {
     const out = await junit('/dev/stdout', ROOT);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^PASS  chat [^]*check PASSED[^]*\n<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites [^]*<\/testsuites>\n$/);
@@ -180,13 +180,16 @@ describe.runIf(unix && existsSync('/proc/self/fd'))('/dev/stdout and /proc/self/
   beforeAll(() => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'entry.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   });
-  const bin = (args: string[]) => execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const bin = (args: string[]) =>
+    execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
   for (const path of ['/dev/stdout', '/proc/self/fd/1']) {
     it(`--junit ${path}: the report, then the XML, on the pipe; the link untouched`, () => {
       const before = lstatSync('/dev/stdout');
       const out = bin(['check', '--fixture', chat, '-m', 'chat', '--max-error-rate', '10%', '--junit', path]);
-      expect(out).toMatch(/^PASS  chat  error rate 6\.57% <= 10\.00%[^]*check PASSED[^]*\n<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites [^]*<\/testsuites>\n$/);
+      expect(out).toMatch(
+        /^PASS  chat  error rate 6\.57% <= 10\.00%[^]*check PASSED[^]*\n<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites [^]*<\/testsuites>\n$/,
+      );
       const after = lstatSync('/dev/stdout');
       expect(after.isSymbolicLink()).toBe(true);
       expect(after.ino).toBe(before.ino);

@@ -32,7 +32,12 @@ describe('-o tsv', () => {
     expect(lines[0]).toBe('2026-01-01T00:00:00Z\t3479');
     // The daily totals add up to the table's 39,955.
     expect(lines.reduce((sum, l) => sum + Number(l.split('\t')[1]), 0)).toBe(39_955);
-    expect(c.stdout.split('\r\n').slice(1, -1).map((l) => l.replace(',', '\t'))).toEqual(lines);
+    expect(
+      c.stdout
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.replace(',', '\t')),
+    ).toEqual(lines);
   });
   it('dimension values first; every line has the same fields', async () => {
     const t = await run([...sms, '--split-by', 'operation,statuscode', '-o', 'tsv']);

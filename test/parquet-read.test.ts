@@ -43,7 +43,13 @@ interface Series {
   readonly points: readonly Pt[];
 }
 
-const aggArb: fc.Arbitrary<Agg> = fc.oneof(fc.constant(null), fc.constant(undefined), fc.nat(5000), fc.nat(2_000_000), fc.double({ min: 0, max: 1e6, noNaN: true }));
+const aggArb: fc.Arbitrary<Agg> = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.nat(5000),
+  fc.nat(2_000_000),
+  fc.double({ min: 0, max: 1e6, noNaN: true }),
+);
 const pointArb = fc.record({ hour: fc.nat(20 * 24), count: aggArb, total: aggArb, average: aggArb, minimum: aggArb, maximum: aggArb });
 const seriesArb = (def: MetricDef): fc.Arbitrary<Series[]> =>
   fc.uniqueArray(
@@ -53,9 +59,9 @@ const seriesArb = (def: MetricDef): fc.Arbitrary<Series[]> =>
     }),
     { minLength: 1, maxLength: 3, selector: (s) => JSON.stringify(s.dims) },
   );
-const archiveArb = fc.constantFrom(...METRICS).chain((def) =>
-  fc.record({ def: fc.constant(def), resources: fc.array(seriesArb(def), { minLength: 1, maxLength: 3 }), compact: fc.boolean() }),
-);
+const archiveArb = fc
+  .constantFrom(...METRICS)
+  .chain((def) => fc.record({ def: fc.constant(def), resources: fc.array(seriesArb(def), { minLength: 1, maxLength: 3 }), compact: fc.boolean() }));
 
 const monthStart = (t: number): number => Date.UTC(new Date(t).getUTCFullYear(), new Date(t).getUTCMonth(), 1);
 const nextMonth = (t: number): number => Date.UTC(new Date(t).getUTCFullYear(), new Date(t).getUTCMonth() + 1, 1);
@@ -80,7 +86,15 @@ function entry(def: MetricDef, resource: ArchiveResource, series: readonly Serie
     starttime: iso(start),
     endtime: iso(end),
     interval: 'PT1H',
-    value: [{ id: `${resource.id}/providers/Microsoft.Insights/metrics/${def.rest}`, name: { value: def.rest, localizedValue: def.displayName }, unit: def.unit, timeseries, errorCode: 'Success' }],
+    value: [
+      {
+        id: `${resource.id}/providers/Microsoft.Insights/metrics/${def.rest}`,
+        name: { value: def.rest, localizedValue: def.displayName },
+        unit: def.unit,
+        timeseries,
+        errorCode: 'Success',
+      },
+    ],
   };
 }
 
@@ -109,7 +123,12 @@ async function writeArchives(def: MetricDef, resources: readonly Series[][], com
       files.push(join(folder, name));
       writeFileSync(join(folder, name), await encodeParquet(columns, info, 'test'));
     };
-    if (compact) await write(`part-compact-${parts.length}.parquet`, concat(parts.map((p) => p.columns)), parts.map((p) => p.info));
+    if (compact)
+      await write(
+        `part-compact-${parts.length}.parquet`,
+        concat(parts.map((p) => p.columns)),
+        parts.map((p) => p.info),
+      );
     else for (const [i, p] of parts.entries()) await write(`part-${i}.parquet`, p.columns, p.info);
   }
   return { json, parquet, files };
@@ -128,7 +147,18 @@ describe('a Parquet archive read straight into series', () => {
         const commands = [
           ['usage', '-o', 'json'],
           ['query', '-m', def.rest, '-o', 'json'],
-          ['query', '-m', def.rest, '-o', 'json', '-a', 'maximum', '-i', 'P1D', ...(def.dimensions.length > 0 ? ['--split-by', def.dimensions.map((d) => d.name).join(',')] : [])],
+          [
+            'query',
+            '-m',
+            def.rest,
+            '-o',
+            'json',
+            '-a',
+            'maximum',
+            '-i',
+            'P1D',
+            ...(def.dimensions.length > 0 ? ['--split-by', def.dimensions.map((d) => d.name).join(',')] : []),
+          ],
         ];
         for (const argv of commands) {
           const fromJson = await run([...argv, '--fixture', json]);
@@ -166,11 +196,29 @@ describe('a Parquet archive read straight into series', () => {
     const dir = tempDir();
     const folder = join(dir, `metric=${def.rest}`, 'month=2026-01');
     mkdirSync(folder, { recursive: true });
-    const columns = toColumns(def, { timeseries: [{ data: [{ timeStamp: '2026-01-22T00:00:00Z', count: 2 }, { timeStamp: '2026-01-22T01:00:00Z', count: -1 }] }] } as never, RESOURCES[0]!, 'PT1H', {
-      start: Date.UTC(2026, 0, 1),
-      end: Date.UTC(2026, 1, 1),
-    });
-    writeFileSync(join(folder, 'part-0.parquet'), await encodeParquet(columns, { resource: RESOURCES[0]!.id, start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z', interval: 'PT1H' }, 'test'));
+    const columns = toColumns(
+      def,
+      {
+        timeseries: [
+          {
+            data: [
+              { timeStamp: '2026-01-22T00:00:00Z', count: 2 },
+              { timeStamp: '2026-01-22T01:00:00Z', count: -1 },
+            ],
+          },
+        ],
+      } as never,
+      RESOURCES[0]!,
+      'PT1H',
+      {
+        start: Date.UTC(2026, 0, 1),
+        end: Date.UTC(2026, 1, 1),
+      },
+    );
+    writeFileSync(
+      join(folder, 'part-0.parquet'),
+      await encodeParquet(columns, { resource: RESOURCES[0]!.id, start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z', interval: 'PT1H' }, 'test'),
+    );
     const r = await run(['query', '-m', 'chat', '--fixture', dir]);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(`error: ${join(dir, `metric=${def.rest}`, 'month=2026-01', 'part-0.parquet')}: row 2: count is negative (-1)\n`);

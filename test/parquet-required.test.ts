@@ -9,7 +9,12 @@ import { ARCHIVE_COLUMNS, type Column } from '../src/core/archive-rows.js';
 import { encodeParquet } from '../src/sources/parquet-archive.js';
 
 const T = Date.UTC(2026, 0, 1);
-const INFO = { resource: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/a', start: '2026-01-01T00:00:00Z', end: '2026-01-01T02:00:00Z', interval: 'PT1H' };
+const INFO = {
+  resource: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/a',
+  start: '2026-01-01T00:00:00Z',
+  end: '2026-01-01T02:00:00Z',
+  interval: 'PT1H',
+};
 
 function columns(): Column[] {
   const values: Record<string, unknown[]> = {

@@ -342,16 +342,16 @@ describe('parseMetricsBody and parseMetricsDocument: errors', () => {
     expect(messageOf(() => parseMetricsBody(point({ timeStamp: ts, count: '12' }), 'f.json'))).toBe(`${at}.count is not a number ("12")`);
     expect(messageOf(() => parseMetricsBody(point({ timeStamp: ts, total: -3 }), 'f.json'))).toBe(`${at}.total is negative (-3)`);
     expect(messageOf(() => parseMetricsBody(point({ timeStamp: ts, maximum: true }), 'f.json'))).toBe(`${at}.maximum is not a number (true)`);
-    expect(messageOf(() => parseMetricsBody(point({ timeStamp: ts, average: { v: 1 } }), 'f.json'))).toBe(
-      `${at}.average is not a number (found an object)`,
-    );
+    expect(messageOf(() => parseMetricsBody(point({ timeStamp: ts, average: { v: 1 } }), 'f.json'))).toBe(`${at}.average is not a number (found an object)`);
     expect(messageOf(() => parseMetricsBody(point({ timeStamp: ts, minimum: NaN }), 'f.json'))).toBe(`${at}.minimum is not a finite number (NaN)`);
   });
 
   it('rejects bodies of the wrong shape', () => {
     const expected = 'expected a Metrics API response ({"value": [...]}) or a batch response ({"values": [...]})';
     expect(messageOf(() => parseMetricsBody([1, 2, 3], 'fixtures/x.json'))).toBe(`fixtures/x.json: ${expected}, found an array of numbers`);
-    expect(messageOf(() => parseMetricsBody([{ value: [] }, 'x', null], 'x.json'))).toBe(`x.json: ${expected}, found an array of objects and strings and nulls`);
+    expect(messageOf(() => parseMetricsBody([{ value: [] }, 'x', null], 'x.json'))).toBe(
+      `x.json: ${expected}, found an array of objects and strings and nulls`,
+    );
     expect(messageOf(() => parseMetricsBody([], 'x.json'))).toBe(`x.json: ${expected}, found an empty array`);
     expect(messageOf(() => parseMetricsBody('hello', 'x.json'))).toBe(`x.json: ${expected}, found a string`);
     expect(messageOf(() => parseMetricsBody(null, 'x.json'))).toBe(`x.json: ${expected}, found null`);
@@ -399,13 +399,9 @@ describe('parseMetricsBody and parseMetricsDocument: errors', () => {
   });
 
   it('rejects a bad timespan, interval or batch time', () => {
-    expect(messageOf(() => parseMetricsBody({ timespan: 'last week', value: [] }, 'x'))).toBe(
-      'x: timespan is not "start/end" in ISO 8601 ("last week")',
-    );
+    expect(messageOf(() => parseMetricsBody({ timespan: 'last week', value: [] }, 'x'))).toBe('x: timespan is not "start/end" in ISO 8601 ("last week")');
     expect(messageOf(() => parseMetricsBody({ interval: 60, value: [] }, 'x'))).toBe('x: interval is not a string (60)');
-    expect(messageOf(() => parseMetricsBody({ values: [{ starttime: 'soon', value: [] }] }, 'x'))).toBe(
-      'x: values[0].starttime is not a date ("soon")',
-    );
+    expect(messageOf(() => parseMetricsBody({ values: [{ starttime: 'soon', value: [] }] }, 'x'))).toBe('x: values[0].starttime is not a date ("soon")');
     // An interval that is a string but not a duration is kept, with intervalMs null.
     expect(parseMetricsBody({ interval: 'weekly', value: [{ name: { value: 'A' } }] }, 'x')[0]!.intervalMs).toBeNull();
   });
@@ -429,9 +425,7 @@ describe('parseMetricsBody and parseMetricsDocument: errors', () => {
     expect(messageOf(() => parseMetricsDocument('{"value": [\n  {"a": 1}\n  {"b": 2}]}', 'x.json'))).toBe(
       "x.json: not valid JSON: Expected ',' or ']' after array element in JSON at position 25 (line 3, column 3)",
     );
-    expect(messageOf(() => parseMetricsDocument('{"value": [\n', 'x.json'))).toBe(
-      'x.json: not valid JSON: Unexpected end of JSON input (line 2, column 1)',
-    );
+    expect(messageOf(() => parseMetricsDocument('{"value": [\n', 'x.json'))).toBe('x.json: not valid JSON: Unexpected end of JSON input (line 2, column 1)');
     expect(messageOf(() => parseMetricsDocument('{"value": []}\n}', 'x.json'))).toBe(
       'x.json: not valid JSON: Unexpected non-whitespace character after JSON at position 14 (line 2, column 1)',
     );
@@ -455,7 +449,11 @@ describe('parseMetricsBody: size', () => {
       metadatavalues: [dim('operation', `Op${s}`)],
       data: stamps.map((timeStamp, i) => ({ timeStamp, count: i % 7, total: i % 7 })),
     }));
-    const text = JSON.stringify({ timespan: '2026-01-01T00:00:00Z/2026-01-31T00:00:00Z', interval: 'PT1M', value: [{ name: { value: 'A' }, timeseries: series }] });
+    const text = JSON.stringify({
+      timespan: '2026-01-01T00:00:00Z/2026-01-31T00:00:00Z',
+      interval: 'PT1M',
+      value: [{ name: { value: 'A' }, timeseries: series }],
+    });
     const [m] = parseMetricsDocument(text, 'big.json');
     expect(m!.series).toHaveLength(40);
     expect(m!.series[39]!.points).toHaveLength(n);

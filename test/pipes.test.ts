@@ -38,7 +38,12 @@ function piped(args: string[], reader = 'head -1', merge = false): Piped {
   const redirect = merge ? '2>&1' : '2>"$ERR_FILE"';
   const script = `{ node bin/acs-metrics.js ${quoted} ${redirect}; echo $? >"$CODE_FILE"; } | ${reader}`;
   try {
-    const r = spawnSync('sh', ['-c', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ERR_FILE: err, CODE_FILE: code }, timeout: 30_000 });
+    const r = spawnSync('sh', ['-c', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', ERR_FILE: err, CODE_FILE: code },
+      timeout: 30_000,
+    });
     return { code: Number(readFileSync(code, 'utf8').trim()), stderr: readFileSync(err, 'utf8'), out: r.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -89,16 +94,32 @@ describe('| head -1', () => {
 describe.runIf(existsSync('/dev/full'))('a full disk', () => {
   it('is one line on stderr and exit 3 for stdout', () => {
     for (const args of [['--version'], ['catalog'], ['query', '--fixture', SAMPLE, '-m', 'chat', '-o', 'csv']]) {
-      const r = spawnSync(process.execPath, ['bin/acs-metrics.js', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+      const r = spawnSync(process.execPath, ['bin/acs-metrics.js', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 30_000,
+      });
       expect(r.status).toBe(0); // a pipe: the control case
-      const full = spawnSync('sh', ['-c', `node bin/acs-metrics.js ${args.map((a) => `'${a}'`).join(' ')} >/dev/full`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+      const full = spawnSync('sh', ['-c', `node bin/acs-metrics.js ${args.map((a) => `'${a}'`).join(' ')} >/dev/full`], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 30_000,
+      });
       expect(full.status).toBe(3);
       expect(full.stderr).toBe('error: cannot write to stdout: no space left on device\n');
     }
   });
 
   it('drops notes it cannot write to stderr, keeping the output and the exit code', () => {
-    const r = spawnSync('sh', ['-c', `node bin/acs-metrics.js query --fixture '${SAMPLE}' -m chat -o chart --width 40 2>/dev/full`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+    const r = spawnSync('sh', ['-c', `node bin/acs-metrics.js query --fixture '${SAMPLE}' -m chat -o chart --width 40 2>/dev/full`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 30_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Chat API Requests/);
   });

@@ -11,9 +11,17 @@ describe('acs-metrics query on fixtures', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.schemaVersion).toBe(1);
-    expect(doc.query).toMatchObject({ metric: 'APIRequestChat', aggregation: 'count', interval: 'PT1H', start: '2026-01-01T00:00:00Z', end: '2026-01-01T04:00:00Z' });
+    expect(doc.query).toMatchObject({
+      metric: 'APIRequestChat',
+      aggregation: 'count',
+      interval: 'PT1H',
+      start: '2026-01-01T00:00:00Z',
+      end: '2026-01-01T04:00:00Z',
+    });
     // SendChatMessage: 100 ok + 5 failed; GetChatMessage: 28 ok + 4 throttled (4xx counts as an error by default).
-    expect(doc.series.map((s: { dimensions: object; total: number; errors: number; errorRate: number }) => [s.dimensions, s.total, s.errors, s.errorRate])).toEqual([
+    expect(
+      doc.series.map((s: { dimensions: object; total: number; errors: number; errorRate: number }) => [s.dimensions, s.total, s.errors, s.errorRate]),
+    ).toEqual([
       [{ Operation: 'SendChatMessage' }, 105, 5, 5 / 105],
       [{ Operation: 'GetChatMessage' }, 32, 4, 4 / 32],
     ]);
@@ -39,9 +47,7 @@ describe('acs-metrics query on fixtures', () => {
 
   it('prints CSV rows per series and timestamp', async () => {
     const r = await run(['query', '--fixture', chat, '--split-by', 'none', '-o', 'csv']);
-    expect(r.stdout).toBe(
-      'timestamp,value\r\n2026-01-01T00:00:00Z,18\r\n2026-01-01T01:00:00Z,32\r\n2026-01-01T02:00:00Z,37\r\n2026-01-01T03:00:00Z,50\r\n',
-    );
+    expect(r.stdout).toBe('timestamp,value\r\n2026-01-01T00:00:00Z,18\r\n2026-01-01T01:00:00Z,32\r\n2026-01-01T02:00:00Z,37\r\n2026-01-01T03:00:00Z,50\r\n');
   });
 
   it('charts without throwing and notes nothing unexpected', async () => {
@@ -142,6 +148,8 @@ describe('acs-metrics query on fixtures', () => {
   it('needs a data source', async () => {
     const r = await run(['query', '-m', 'chat']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE), --subscription S or --all-subscriptions for a live query\n');
+    expect(r.stderr).toBe(
+      'error: no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE), --subscription S or --all-subscriptions for a live query\n',
+    );
   });
 });

@@ -67,7 +67,9 @@ describe('query --compare: the table', () => {
 
   it('a baseline the data covers but holds no point in: every series is new, said once', async () => {
     // The same data, its timespan from a day earlier: the baseline is covered, and empty.
-    const body = metricsBody([{ name: 'APIRequestChat', series: [s('SendChatMessage', '201', [100, 100, 90, 90]), s('SendChatMessage', '503', [1, 1, 5, 5])] }]) as { timespan: string };
+    const body = metricsBody([
+      { name: 'APIRequestChat', series: [s('SendChatMessage', '201', [100, 100, 90, 90]), s('SendChatMessage', '503', [1, 1, 5, 5])] },
+    ]) as { timespan: string };
     const early = writeFixture({ ...body, timespan: '2025-12-31T00:00:00Z/2026-01-01T04:00:00Z' });
     const r = await run(['query', '--fixture', early, '-m', 'chat', ...current, '--compare', '1d']);
     expect(r.code).toBe(0);
@@ -160,11 +162,20 @@ describe('query --compare: JSON, CSV and the chart', () => {
 
 describe('query --compare: what cannot be compared', () => {
   it.each([
-    [['--compare', 'soon'], 'error: invalid --compare "soon": expected a duration of whole minutes such as 1d, 7d, 1h or P7D (how far back the baseline window is)'],
-    [['--compare', '90s'], 'error: invalid --compare "90s": expected a duration of whole minutes such as 1d, 7d, 1h or P7D (how far back the baseline window is)'],
+    [
+      ['--compare', 'soon'],
+      'error: invalid --compare "soon": expected a duration of whole minutes such as 1d, 7d, 1h or P7D (how far back the baseline window is)',
+    ],
+    [
+      ['--compare', '90s'],
+      'error: invalid --compare "90s": expected a duration of whole minutes such as 1d, 7d, 1h or P7D (how far back the baseline window is)',
+    ],
     [['--compare', '1d', '--baseline-start', '2026-01-01'], 'error: give either --compare or --baseline-start/--baseline-end, not both'],
     [['--baseline-start', '2026-01-01'], 'error: --baseline-start and --baseline-end go together: missing --baseline-end'],
-    [['--baseline-start', '2026-01-01T02:00:00Z', '--baseline-end', '2026-01-01T01:00:00Z'], 'error: --baseline-start 2026-01-01T02:00:00Z is not before --baseline-end 2026-01-01T01:00:00Z'],
+    [
+      ['--baseline-start', '2026-01-01T02:00:00Z', '--baseline-end', '2026-01-01T01:00:00Z'],
+      'error: --baseline-start 2026-01-01T02:00:00Z is not before --baseline-end 2026-01-01T01:00:00Z',
+    ],
   ])('%j is a usage error', async (args, line) => {
     const r = await q(...args);
     expect(r.code).toBe(2);

@@ -95,7 +95,9 @@ function flaggerCommand(rulesDir: string): { argv: string[]; env: Record<string,
   const mount = container.volumeMounts[0].mountPath as string;
   const argv = shellWords(hook.metadata.cmd).map((w) => w.replace(mount, rulesDir));
   // The load tester's own resource id is an example: the test points it at the emulator's.
-  const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.name === 'ACS_METRICS_RESOURCE' ? RESOURCE : e.value]));
+  const env = Object.fromEntries(
+    (container.env as { name: string; value: string }[]).map((e) => [e.name, e.name === 'ACS_METRICS_RESOURCE' ? RESOURCE : e.value]),
+  );
   return { argv, env };
 }
 
@@ -117,7 +119,7 @@ describe('Argo Rollouts AnalysisTemplate (Job provider)', () => {
   it('green: 15 minutes of clean traffic, exit 0 (analysis Successful)', async () => {
     errorsFrom = Number.POSITIVE_INFINITY;
     stopsAt = Number.POSITIVE_INFINITY;
-    const r = await runAt(...Object.values(argoCommand(mountRules())) as [string[], Record<string, string>]);
+    const r = await runAt(...(Object.values(argoCommand(mountRules())) as [string[], Record<string, string>]));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PASS {2}chat errors +error rate 0\.00% <= 1\.00% +requests 1,000 +errors 0/);
     expect(r.stderr).toContain('watch: #16 ');
@@ -126,7 +128,7 @@ describe('Argo Rollouts AnalysisTemplate (Job provider)', () => {
   it('red: half the requests fail from 23:58, exit 1 (analysis Failed: roll back)', async () => {
     errorsFrom = T0_MINUTE - 2 * MIN;
     stopsAt = Number.POSITIVE_INFINITY;
-    const r = await runAt(...Object.values(argoCommand(mountRules())) as [string[], Record<string, string>]);
+    const r = await runAt(...(Object.values(argoCommand(mountRules())) as [string[], Record<string, string>]));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}chat errors +error rate 5\.00% > 1\.00% +requests 1,000 +errors 50/);
   });
@@ -134,7 +136,7 @@ describe('Argo Rollouts AnalysisTemplate (Job provider)', () => {
   it('traffic that vanishes: exit 1 (the chat traffic rule fails)', async () => {
     errorsFrom = Number.POSITIVE_INFINITY;
     stopsAt = T0_MINUTE - 10 * MIN;
-    const r = await runAt(...Object.values(argoCommand(mountRules())) as [string[], Record<string, string>]);
+    const r = await runAt(...(Object.values(argoCommand(mountRules())) as [string[], Record<string, string>]));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL +chat traffic +requests 0 < min-total 1 +requests 0/);
   });

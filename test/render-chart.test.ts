@@ -12,8 +12,7 @@ const colored = new Chalk({ level: 1 });
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
-const chart = (r: Parameters<typeof renderChart>[0], width = 100, height = 8, color = plain) =>
-  renderChart(r, { color, width, height });
+const chart = (r: Parameters<typeof renderChart>[0], width = 100, height = 8, color = plain) => renderChart(r, { color, width, height });
 const lines = (text: string) => text.replace(/\n$/, '').split('\n');
 const single = (values: (number | null)[], intervalMs?: number | null) => result({ series: [{ values }], intervalMs });
 
@@ -43,7 +42,11 @@ describe('renderChart', () => {
   it('does not throw for empty, all-null, single-point, all-zero data and gaps', () => {
     expect(chart(result({ series: [] })).text).toContain('No data to chart.');
     expect(chart(single([null, null, null])).text).toContain('No data to chart.');
-    for (const values of [[0, 0, 0], [null, 3, null, null, 4, null], [0, null, 0]]) {
+    for (const values of [
+      [0, 0, 0],
+      [null, 3, null, null, 4, null],
+      [0, null, 0],
+    ]) {
       const { text } = chart(single(values));
       expect(text).toContain('── (all)');
       expect(text).toContain('UTC 01-07');
@@ -86,7 +89,9 @@ describe('renderChart', () => {
     const labels = out.slice(1, 7).map((l) => l.slice(0, 4));
     expect(labels).toEqual(['0.05', '0.04', '0.03', '0.02', '0.01', '0.00']);
     // Whole numbers are never labelled in fractions: 3 rows of 1 rather than 11 rows of 0.3.
-    const counts = lines(chart(single([0, 1, 3, 2]), 100, 11).text).slice(1, 5).map((l) => l.slice(0, 4));
+    const counts = lines(chart(single([0, 1, 3, 2]), 100, 11).text)
+      .slice(1, 5)
+      .map((l) => l.slice(0, 4));
     expect(counts).toEqual(['  3 ', '  2 ', '  1 ', '  0 ']);
   });
 
@@ -153,7 +158,13 @@ describe('renderChart', () => {
   });
 
   it('colours series and legend alike only when colour is on', () => {
-    const r = result({ splitBy: ['Operation'], series: [{ dims: { Operation: 'A' }, values: [1, 2, 1] }, { dims: { Operation: 'B' }, values: [5, 5, 5] }] });
+    const r = result({
+      splitBy: ['Operation'],
+      series: [
+        { dims: { Operation: 'A' }, values: [1, 2, 1] },
+        { dims: { Operation: 'B' }, values: [5, 5, 5] },
+      ],
+    });
     const { text } = chart(r, 100, 8, colored);
     expect(text).toContain('\u001b[36m──\u001b[39m A');
     expect(text).toContain('\u001b[35m──\u001b[39m B');
@@ -192,7 +203,11 @@ describe('renderChart on arbitrary data', () => {
 
   it('charts values so small that a power of ten underflows (found by the property above)', () => {
     for (const v of [5e-324, 1e-310]) {
-      const { text } = renderChart(result({ splitBy: ['Operation'], series: [{ dims: { Operation: 'Op0' }, values: [v] }], buckets: 1 }), { color: plain, width: 30, height: 2 });
+      const { text } = renderChart(result({ splitBy: ['Operation'], series: [{ dims: { Operation: 'Op0' }, values: [v] }], buckets: 1 }), {
+        color: plain,
+        width: 30,
+        height: 2,
+      });
       for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(30);
       expect(text).toContain('Op0');
     }
@@ -212,10 +227,7 @@ describe('renderChart with fill', () => {
       '  1 ┼─────────╯',
       '  0 ┼',
     ]);
-    expect(out.slice(ruleAt, ruleAt + 2)).toEqual([
-      '    ┬─────────┬─────────┬─────────┬─────────',
-      'UTC 01-07     01:00     02:00     03:00',
-    ]);
+    expect(out.slice(ruleAt, ruleAt + 2)).toEqual(['    ┬─────────┬─────────┬─────────┬─────────', 'UTC 01-07     01:00     02:00     03:00']);
     expect(notes).toEqual([]);
   });
 

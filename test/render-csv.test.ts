@@ -32,18 +32,7 @@ describe('renderCsv', () => {
       .split('\r\n')
       .slice(1, -1)
       .map((row) => row.slice(0, -',2026-01-07T00:00:00Z,1'.length));
-    expect(cells).toEqual([
-      '"a,b"',
-      '"say ""hi"""',
-      '"line\nbreak"',
-      `"'=HYPERLINK(""x"")"`,
-      "'+1",
-      "'-2",
-      "'@SUM(A1)",
-      "'\tx",
-      `"'\rx"`,
-      'Bad Route',
-    ]);
+    expect(cells).toEqual(['"a,b"', '"say ""hi"""', '"line\nbreak"', `"'=HYPERLINK(""x"")"`, "'+1", "'-2", "'@SUM(A1)", "'\tx", `"'\rx"`, 'Bad Route']);
     expect(csvText('')).toBe('');
   });
 });

@@ -37,8 +37,7 @@ export interface ResultSpec {
   top?: number;
 }
 
-const sum = (vs: (number | null)[]): number | null =>
-  vs.some((v) => v !== null) ? vs.reduce<number>((a, v) => a + (v ?? 0), 0) : null;
+const sum = (vs: (number | null)[]): number | null => (vs.some((v) => v !== null) ? vs.reduce<number>((a, v) => a + (v ?? 0), 0) : null);
 
 /** Totals default to the sum of the points, requests to the total and errors to null. */
 export function result(spec: ResultSpec): QueryResult {

@@ -43,7 +43,14 @@ describe('renderTable', () => {
 
   it('prints "-" for null totals and omits share and error columns when they mean nothing', () => {
     const text = renderTable(
-      result({ aggregation: 'average', series: [{ values: [null, null], total: null }, { values: [1.5, 2.25], total: 1.875 }], total: 1.875 }),
+      result({
+        aggregation: 'average',
+        series: [
+          { values: [null, null], total: null },
+          { values: [1.5, 2.25], total: 1.875 },
+        ],
+        total: 1.875,
+      }),
       plain,
     );
     expect(text.split('\n').slice(1)).toEqual([

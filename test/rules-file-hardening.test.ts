@@ -11,7 +11,15 @@ const SAMPLE = 'fixtures/sample-week.json';
 describe('rules files', () => {
   it('a YAML alias bomb ("billion laughs") is refused: exit 2, one line', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g']]) levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(',')}]`);
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+    ])
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(',')}]`);
     const path = writeFixture(`${levels.join('\n')}\nrules: [*g]\n`, 'bomb.yaml');
     const r = await run(['check', '--fixture', SAMPLE, '--config', path]);
     expect(r.code).toBe(2);
@@ -20,7 +28,10 @@ describe('rules files', () => {
   });
 
   it('a few aliases are fine', async () => {
-    const path = writeFixture('rules:\n  - { metric: chat, since: 1d, errors: &e [5xx], maxErrorRate: 5% }\n  - { metric: sms, since: 1d, errors: *e, maxErrorRate: 5% }\n', 'ok.yaml');
+    const path = writeFixture(
+      'rules:\n  - { metric: chat, since: 1d, errors: &e [5xx], maxErrorRate: 5% }\n  - { metric: sms, since: 1d, errors: *e, maxErrorRate: 5% }\n',
+      'ok.yaml',
+    );
     const r = await run(['check', '--fixture', SAMPLE, '--config', path]);
     expect(r.code).toBe(0);
   });

@@ -146,9 +146,7 @@ describe('runQuery', () => {
 
   it('names the metrics the data holds when the queried one is absent', () => {
     const sms = METRICS.find((m) => m.alias === 'sms')!;
-    expect(() => runQuery(query({ metric: sms }), { metrics: [data] })).toThrow(
-      'test.json: no data for sms (APIRequestSMS); the data holds APIRequestChat',
-    );
+    expect(() => runQuery(query({ metric: sms }), { metrics: [data] })).toThrow('test.json: no data for sms (APIRequestSMS); the data holds APIRequestChat');
   });
 
   it('reports a metric that failed inside the response', () => {
@@ -177,7 +175,12 @@ describe('runQuery', () => {
   });
 
   it('reads a lone point without interval or timespan as one bucket', () => {
-    const lone: MetricData = { name: 'APIRequestChat', intervalMs: null, origin: 'lone.json', series: [{ dimensions: { operation: 'GetChatMessage' }, points: [{ timestamp: T0, count: 4 }] }] };
+    const lone: MetricData = {
+      name: 'APIRequestChat',
+      intervalMs: null,
+      origin: 'lone.json',
+      series: [{ dimensions: { operation: 'GetChatMessage' }, points: [{ timestamp: T0, count: 4 }] }],
+    };
     const r = runQuery(query({ splitBy: [] }), { metrics: [lone] });
     expect(r.interval).toBe('FULL');
     expect(r.series[0]!.points).toEqual([{ timestamp: T0, value: 4 }]);

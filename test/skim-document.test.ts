@@ -27,7 +27,11 @@ function view(m: MetricData): unknown {
     series = `throws: ${(err as Error).message}`;
   }
   // (Spreading the metric would read its series outside the try.)
-  const fields = Object.fromEntries(Object.keys(m).filter((k) => k !== 'series').map((k) => [k, m[k as keyof MetricData]]));
+  const fields = Object.fromEntries(
+    Object.keys(m)
+      .filter((k) => k !== 'series')
+      .map((k) => [k, m[k as keyof MetricData]]),
+  );
   return { ...fields, series };
 }
 
@@ -53,7 +57,10 @@ const point = fc.record(
   { requiredKeys: ['timeStamp'] },
 );
 const series = fc.record({
-  metadatavalues: fc.array(fc.record({ name: fc.record({ value: fc.constantFrom('operation', 'statuscode', 'Op"é') }), value: fc.constantFrom('Send', '200', 'ü\\n') }), { maxLength: 2 }),
+  metadatavalues: fc.array(
+    fc.record({ name: fc.record({ value: fc.constantFrom('operation', 'statuscode', 'Op"é') }), value: fc.constantFrom('Send', '200', 'ü\\n') }),
+    { maxLength: 2 },
+  ),
   data: fc.array(point, { maxLength: 4 }),
 });
 const metric = fc.record(
@@ -87,13 +94,10 @@ const edit = fc.oneof(
   fc.constant((t: string) => t.replace('"metadatavalues"', '"x":1e,"metadatavalues"')),
   fc.constant((t: string) => t.replace('"metadatavalues"', '"x":-01,"metadatavalues"')),
   fc.constant((t: string) => t.replace('"metadatavalues"', '"x":tru,"metadatavalues"')),
-  fc.tuple(fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', 'x', ' ', '\\', '1', '-', '\u0001')).map(
-    ([at, c]) =>
-      (t: string) => {
-        const i = at % t.length;
-        return t.slice(0, i) + c + t.slice(i + 1);
-      },
-  ),
+  fc.tuple(fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', 'x', ' ', '\\', '1', '-', '\u0001')).map(([at, c]) => (t: string) => {
+    const i = at % t.length;
+    return t.slice(0, i) + c + t.slice(i + 1);
+  }),
 );
 
 describe('skimMetrics', () => {
@@ -116,7 +120,10 @@ describe('skimMetrics', () => {
   });
 
   it('answers for plain responses, compact or pretty; a bad point of a metric not asked for fails only when read', () => {
-    const m = (name: string, count: number) => ({ name: { value: name }, timeseries: [{ metadatavalues: [], data: [{ timeStamp: '2026-01-01T00:00:00Z', count }] }] });
+    const m = (name: string, count: number) => ({
+      name: { value: name },
+      timeseries: [{ metadatavalues: [], data: [{ timeStamp: '2026-01-01T00:00:00Z', count }] }],
+    });
     const body = { timespan: '2026-01-01T00:00:00Z/2026-01-01T01:00:00Z', interval: 'PT1H', value: [m('APIRequestChat', 5), m('APIRequestSMS', -1)] };
     for (const text of [JSON.stringify(body), JSON.stringify(body, null, 2)]) {
       const got = skimMetrics(Buffer.from(text), 'f.json', (n) => n === 'APIRequestChat', ROOM)!;
@@ -148,7 +155,9 @@ describe('a query of one metric of a file', () => {
   };
 
   it('still refuses a syntax error in a metric not asked for, with the line and column', async () => {
-    const path = file(`{"interval":"PT1H","value":[\n${good('APIRequestChat')},\n{"name":{"value":"APIRequestSMS"},"timeseries":[{"data":[{"timeStamp":"2026-01-01T00:00:00Z","count":3,}]}]}]}`);
+    const path = file(
+      `{"interval":"PT1H","value":[\n${good('APIRequestChat')},\n{"name":{"value":"APIRequestSMS"},"timeseries":[{"data":[{"timeStamp":"2026-01-01T00:00:00Z","count":3,}]}]}]}`,
+    );
     const r = await run(['query', '--fixture', path, '-m', 'chat', '-o', 'csv']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(new RegExp(`^error: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON: .*\\(line 3, column 104\\)\\n$`));

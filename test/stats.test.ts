@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  binomialCdf,
-  comparePoissonCounts,
-  compareProportions,
-  normalQuantile,
-  wilsonInterval,
-} from '../src/core/stats.js';
+import { binomialCdf, comparePoissonCounts, compareProportions, normalQuantile, wilsonInterval } from '../src/core/stats.js';
 
 /**
  * Known values: p-values of R's prop.test(c(x1, x2), c(n1, n2), correct = FALSE) and

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { metricsBody, writeFixture } from './helpers/fixture.js';
 import { run } from './helpers/io.js';
 
-const id = (name: string): string => `/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/${name}`;
+const id = (name: string): string =>
+  `/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/${name}`;
 const START = '2026-01-07T20:00:00Z';
 
 /** A batch entry of one resource with chat series over 4 hours. */
@@ -28,10 +29,18 @@ const unsplit = entry('acs-unsplit', [
   { dims: { statuscode: '503', statuscodeclass: '5xx' }, counts: [0, 2, 0, 2] },
 ]);
 
-type Doc = { partial: boolean; resources: { name: string; requests: number; errors: number; metrics: { requests: number; errors: number; worstOperation: unknown; error: string | null; note?: string }[] }[] };
+type Doc = {
+  partial: boolean;
+  resources: {
+    name: string;
+    requests: number;
+    errors: number;
+    metrics: { requests: number; errors: number; worstOperation: unknown; error: string | null; note?: string }[];
+  }[];
+};
 
-describe('status when a resource\'s data lacks the Operation split', () => {
-  it('that resource\'s rows say so, with its exact numbers; the others keep their worst operation; exit 0', async () => {
+describe("status when a resource's data lacks the Operation split", () => {
+  it("that resource's rows say so, with its exact numbers; the others keep their worst operation; exit 0", async () => {
     const file = writeFixture({ values: [split, unsplit] });
     const r = await run(['status', '--fixture', file, '--metric', 'chat', '-o', 'json']);
     expect(r.stderr).toBe('');
@@ -39,9 +48,20 @@ describe('status when a resource\'s data lacks the Operation split', () => {
     const doc = JSON.parse(r.stdout) as Doc;
     expect(doc.partial).toBe(false);
     const byName = Object.fromEntries(doc.resources.map((x) => [x.name, x]));
-    expect(byName['acs-split']!.metrics[0]).toMatchObject({ requests: 42, errors: 2, worstOperation: { name: 'GetChatThread', errors: 2, errorRate: 1 }, error: null });
+    expect(byName['acs-split']!.metrics[0]).toMatchObject({
+      requests: 42,
+      errors: 2,
+      worstOperation: { name: 'GetChatThread', errors: 2, errorRate: 1 },
+      error: null,
+    });
     expect(byName['acs-split']!.metrics[0]!.note).toBeUndefined();
-    expect(byName['acs-unsplit']!.metrics[0]).toMatchObject({ requests: 24, errors: 4, worstOperation: null, error: null, note: 'the data is not split by Operation' });
+    expect(byName['acs-unsplit']!.metrics[0]).toMatchObject({
+      requests: 24,
+      errors: 4,
+      worstOperation: null,
+      error: null,
+      note: 'the data is not split by Operation',
+    });
   });
 
   it('the table says it in the Problem column', async () => {
@@ -49,7 +69,12 @@ describe('status when a resource\'s data lacks the Operation split', () => {
     const r = await run(['status', '--fixture', file, '--metric', 'chat', '--width', '200'], { env: { NO_COLOR: '1' } });
     expect(r.code).toBe(0);
     const row = r.stdout.split('\n').find((l) => l.includes('acs-unsplit'))!;
-    expect(row.split('│').map((c) => c.trim()).slice(1, -1)).toEqual(['acs-unsplit', 'chat', '24', '4', '16.7%', '-', '2026-01-07T23:00Z', 'the data is not split by Operation']);
+    expect(
+      row
+        .split('│')
+        .map((c) => c.trim())
+        .slice(1, -1),
+    ).toEqual(['acs-unsplit', 'chat', '24', '4', '16.7%', '-', '2026-01-07T23:00Z', 'the data is not split by Operation']);
   });
 
   it('no resource split by Operation: the estate is still shown', async () => {

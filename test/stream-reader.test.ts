@@ -74,7 +74,10 @@ const point = fc.record(
 const series = fc.record(
   {
     metadatavalues: fc.array(
-      fc.record({ name: fc.constantFrom('operation', 'statuscode', 'Resource', 'statusCodeClass').map((v) => ({ value: v, localizedValue: v })), value: fc.constantFrom('SendChatMessage', '200', '5xx', 'ü "quoted"\\') }),
+      fc.record({
+        name: fc.constantFrom('operation', 'statuscode', 'Resource', 'statusCodeClass').map((v) => ({ value: v, localizedValue: v })),
+        value: fc.constantFrom('SendChatMessage', '200', '5xx', 'ü "quoted"\\'),
+      }),
       { maxLength: 3 },
     ),
     data: fc.array(point, { maxLength: 8 }),
@@ -83,7 +86,9 @@ const series = fc.record(
 );
 const metric = fc.record(
   {
-    id: fc.constant('/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/acs-a/providers/Microsoft.Insights/metrics/APIRequestChat'),
+    id: fc.constant(
+      '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/CommunicationServices/acs-a/providers/Microsoft.Insights/metrics/APIRequestChat',
+    ),
     name: fc.constantFrom('APIRequestChat', 'ApiRequests', 'APIRequestSMS').map((v) => ({ value: v, localizedValue: v })),
     unit: fc.constant('Count'),
     errorCode: fc.constantFrom('Success', 'Throttled'),
@@ -173,8 +178,15 @@ describe('the streaming reader', () => {
   });
 
   it('keeps a series as columns: timestamps, and an index into values shared across the file', () => {
-    const points = Array.from({ length: 600 }, (_, i) => ({ timeStamp: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString().replace('.000Z', 'Z'), count: i % 3, total: i % 3 }));
-    const text = JSON.stringify({ interval: 'PT1M', value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ data: points }, { data: points.slice(0, 10) }] }] });
+    const points = Array.from({ length: 600 }, (_, i) => ({
+      timeStamp: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString().replace('.000Z', 'Z'),
+      count: i % 3,
+      total: i % 3,
+    }));
+    const text = JSON.stringify({
+      interval: 'PT1M',
+      value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ data: points }, { data: points.slice(0, 10) }] }],
+    });
     const [m] = streamed(text, [1000, 5000]);
     const a = pointColumns(m!.series[0]!);
     const b = pointColumns(m!.series[1]!);
@@ -192,7 +204,21 @@ describe('the streaming reader', () => {
   });
 
   it('keeps unsorted points in time order, as the reference reader does', () => {
-    const text = JSON.stringify({ value: [{ name: { value: 'APIRequestChat' }, timeseries: [{ data: [{ timeStamp: '2026-01-01T01:00:00Z', count: 1 }, { timeStamp: '2026-01-01T00:00:00Z', count: 2 }] }] }] });
+    const text = JSON.stringify({
+      value: [
+        {
+          name: { value: 'APIRequestChat' },
+          timeseries: [
+            {
+              data: [
+                { timeStamp: '2026-01-01T01:00:00Z', count: 1 },
+                { timeStamp: '2026-01-01T00:00:00Z', count: 2 },
+              ],
+            },
+          ],
+        },
+      ],
+    });
     const [m] = streamed(text);
     expect(m!.series[0]!.points.map((p) => p.count)).toEqual([2, 1]);
     expect(streamed(text)).toEqual(reference(text));
@@ -306,11 +332,18 @@ describe('queries over streamed data', () => {
       }),
     );
   const variant = fc.record({
-    interval: fc.constantFrom({ kind: 'auto' as const }, { kind: 'full' as const }, { kind: 'fixed' as const, ms: 3_600_000, iso: 'PT1H' }, { kind: 'fixed' as const, ms: 15 * MIN, iso: 'PT15M' }),
+    interval: fc.constantFrom(
+      { kind: 'auto' as const },
+      { kind: 'full' as const },
+      { kind: 'fixed' as const, ms: 3_600_000, iso: 'PT1H' },
+      { kind: 'fixed' as const, ms: 15 * MIN, iso: 'PT15M' },
+    ),
     range: fc.oneof(
       fc.constant({}),
       fc.integer({ min: 1, max: 48 * 60 }).map((m) => ({ sinceMs: m * MIN })),
-      fc.tuple(fc.integer({ min: -600, max: 4 * 24 * 60 }), fc.integer({ min: 1, max: 3000 })).map(([a, len]) => ({ start: Date.UTC(2026, 0, 1) + a * MIN, end: Date.UTC(2026, 0, 1) + (a + len) * MIN })),
+      fc
+        .tuple(fc.integer({ min: -600, max: 4 * 24 * 60 }), fc.integer({ min: 1, max: 3000 }))
+        .map(([a, len]) => ({ start: Date.UTC(2026, 0, 1) + a * MIN, end: Date.UTC(2026, 0, 1) + (a + len) * MIN })),
     ),
     split: fc.constantFrom([], ['operation'], ['statuscode', 'operation']),
   });
@@ -370,12 +403,17 @@ describe('FixtureSource, streamed or read whole', () => {
 
   it('give the same metrics or the same message on random and broken responses in every encoding (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(responseText, encodings, fc.option(fc.tuple(fc.nat(), fc.constantFrom('', '}', '"', ',', '-', 'x', '\u0000', '[[')), { nil: undefined }), async (text, enc, cut) => {
-        // Broken: a piece cut out and something else put in.
-        const t = cut === undefined ? text : text.slice(0, cut[0] % (text.length + 1)) + cut[1] + text.slice((cut[0] % (text.length + 1)) + 3);
-        const r = await both(encode(t, enc));
-        expect(r.stream).toEqual(r.whole);
-      }),
+      fc.asyncProperty(
+        responseText,
+        encodings,
+        fc.option(fc.tuple(fc.nat(), fc.constantFrom('', '}', '"', ',', '-', 'x', '\u0000', '[[')), { nil: undefined }),
+        async (text, enc, cut) => {
+          // Broken: a piece cut out and something else put in.
+          const t = cut === undefined ? text : text.slice(0, cut[0] % (text.length + 1)) + cut[1] + text.slice((cut[0] % (text.length + 1)) + 3);
+          const r = await both(encode(t, enc));
+          expect(r.stream).toEqual(r.whole);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -21,7 +21,29 @@ import { result } from './render-result.js';
 import { generateLarge } from '../bench/generate-large.mjs';
 
 const text = fc.oneof(
-  fc.constantFrom('SendChatMessage', '200', '', '=1+2', '-x', 'a,b', 'say "hi"', 'two\nlines', 'tab\there', 'esc\u001b[2J', '\u009b31m', 'bidi\u202e', 'ls\u2028ps', 'null', 'true', '- item', 'key: value', '#c', ' lead', 'trail ', 'é漢字😀'),
+  fc.constantFrom(
+    'SendChatMessage',
+    '200',
+    '',
+    '=1+2',
+    '-x',
+    'a,b',
+    'say "hi"',
+    'two\nlines',
+    'tab\there',
+    'esc\u001b[2J',
+    '\u009b31m',
+    'bidi\u202e',
+    'ls\u2028ps',
+    'null',
+    'true',
+    '- item',
+    'key: value',
+    '#c',
+    ' lead',
+    'trail ',
+    'é漢字😀',
+  ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
 );
@@ -37,7 +59,14 @@ const results = fc
     splitBy: fc.subarray(dims),
     alias: fc.constantFrom('chat', 'email'),
     length: fc.oneof(fc.nat(5), fc.integer({ min: 900, max: 2500 })),
-    series: fc.array(fc.record({ values: fc.array(value, { maxLength: 5 }), names: fc.array(text, { minLength: 3, maxLength: 3 }), errors: fc.option(fc.nat(), { nil: undefined }) }), { maxLength: 4 }),
+    series: fc.array(
+      fc.record({
+        values: fc.array(value, { maxLength: 5 }),
+        names: fc.array(text, { minLength: 3, maxLength: 3 }),
+        errors: fc.option(fc.nat(), { nil: undefined }),
+      }),
+      { maxLength: 4 },
+    ),
     top: fc.option(fc.nat(9), { nil: undefined }),
     omitted: fc.nat(3),
   })
@@ -55,10 +84,19 @@ const results = fc
       omittedSeries: omitted,
       ...(top !== undefined ? { top } : {}),
     });
-    return alias === 'email' ? { ...r, resources: [{ id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/communicationServices/acs\u001b1' }, { id: '/x', error: 'denied "403"' }], partial: true } : r;
+    return alias === 'email'
+      ? {
+          ...r,
+          resources: [
+            { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/communicationServices/acs\u001b1' },
+            { id: '/x', error: 'denied "403"' },
+          ],
+          partial: true,
+        }
+      : r;
   });
 
-describe('streamed output is byte for byte the string renderers\' output', () => {
+describe("streamed output is byte for byte the string renderers' output", () => {
   it('json, csv, tsv (property)', () => {
     fc.assert(
       fc.property(results, (r) => {
@@ -109,7 +147,9 @@ describe('streamed output is byte for byte the string renderers\' output', () =>
     expect(json).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     expect(await out('yaml')).toBe(await jsonToYaml(json));
     const rows = (sep: string, end: string): string =>
-      doc.series.map((s) => s.points.map((p) => `${s.dimensions.Operation}${sep}${s.dimensions.StatusCode}${sep}${p.timestamp}${sep}${p.value ?? ''}${end}`).join('')).join('');
+      doc.series
+        .map((s) => s.points.map((p) => `${s.dimensions.Operation}${sep}${s.dimensions.StatusCode}${sep}${p.timestamp}${sep}${p.value ?? ''}${end}`).join(''))
+        .join('');
     expect(await out('csv')).toBe(`Operation,StatusCode,timestamp,value\r\n${rows(',', '\r\n')}`);
     expect(await out('tsv')).toBe(rows('\t', '\n'));
   });

@@ -69,14 +69,27 @@ describe('the emulator answers the subscription query as Resource Graph does', (
     expect(first).toEqual({
       status: 200,
       headers: { 'x-ms-user-quota-remaining': '4', 'x-ms-user-quota-resets-after': '00:00:05' },
-      body: { totalRecords: 3, count: 2, resultTruncated: 'false', $skipToken: token, data: [{ subscriptionId: id(1), name: 'One' }, { subscriptionId: id(2), name: 'Two' }] },
+      body: {
+        totalRecords: 3,
+        count: 2,
+        resultTruncated: 'false',
+        $skipToken: token,
+        data: [
+          { subscriptionId: id(1), name: 'One' },
+          { subscriptionId: id(2), name: 'Two' },
+        ],
+      },
     });
     const second = answerGraph(estate, { query: SUBSCRIPTIONS_QUERY, options: { $top: 1000, $skipToken: token } }, 1);
     expect(second.body).toEqual({ totalRecords: 3, count: 1, resultTruncated: 'false', data: [{ subscriptionId: id(3), name: 'Three' }] });
   });
 
   it('still refuses any other query', () => {
-    for (const query of ['resourcecontainers | project subscriptionId, name', `${SUBSCRIPTIONS_QUERY}, tags`, "resources | where type =~ 'microsoft.web/sites'"]) {
+    for (const query of [
+      'resourcecontainers | project subscriptionId, name',
+      `${SUBSCRIPTIONS_QUERY}, tags`,
+      "resources | where type =~ 'microsoft.web/sites'",
+    ]) {
       const a = answerGraph(estate, { query }, 0);
       expect(a.status).toBe(400);
       // As Resource Graph answers a query it cannot run: a 400 whose details say why.

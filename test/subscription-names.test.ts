@@ -87,11 +87,16 @@ describe('--subscription NAME', () => {
   });
 
   it('a mix of a name and an id: the same as both ids', async () => {
-    await sameAsId(['resources', '--subscription', 'Contoso Dev', '--subscription', A, '-o', 'json'], ['resources', '--subscription', B, '--subscription', A, '-o', 'json']);
+    await sameAsId(
+      ['resources', '--subscription', 'Contoso Dev', '--subscription', A, '-o', 'json'],
+      ['resources', '--subscription', B, '--subscription', A, '-o', 'json'],
+    );
   });
 
   it('two names, and a name given twice in another case: still one lookup', async () => {
-    const r = await run(['resources', '--subscription', 'Fabrikam Test', '--subscription', 'contoso dev', '--subscription', 'CONTOSO DEV', '-o', 'json'], { env: liveEnv(h) });
+    const r = await run(['resources', '--subscription', 'Fabrikam Test', '--subscription', 'contoso dev', '--subscription', 'CONTOSO DEV', '-o', 'json'], {
+      env: liveEnv(h),
+    });
     expect(r.code).toBe(0);
     expect(lookups()).toHaveLength(1);
     expect(graphBodies()[1]!.subscriptions).toEqual([C, B]);
@@ -165,7 +170,9 @@ describe('--subscription NAME', () => {
     const shortcut = await run(['query', '-m', 'chat', '--subscription', 'Contoso Prod', '-g', 'rg-0', '--name', 'acs-000'], { env: liveEnv(h) });
     expect(shortcut.code).toBe(0);
     const list = h.emulator.metricRequests.at(-1)!;
-    expect(list.path).toBe(`/subscriptions/${A}/resourceGroups/rg-0/providers/Microsoft.Communication/CommunicationServices/acs-000/providers/Microsoft.Insights/metrics`);
+    expect(list.path).toBe(
+      `/subscriptions/${A}/resourceGroups/rg-0/providers/Microsoft.Communication/CommunicationServices/acs-000/providers/Microsoft.Insights/metrics`,
+    );
   });
 
   it.each([
@@ -178,7 +185,10 @@ describe('--subscription NAME', () => {
 
   it('definitions with -g and --name: the name is resolved', async () => {
     const [, , , , rg, , , , name] = RESOURCE.split('/');
-    await sameAsId(['definitions', '--subscription', 'emulator own', '-g', rg!, '--name', name!, '--json'], ['definitions', '--subscription', SUBSCRIPTION, '-g', rg!, '--name', name!, '--json']);
+    await sameAsId(
+      ['definitions', '--subscription', 'emulator own', '-g', rg!, '--name', name!, '--json'],
+      ['definitions', '--subscription', SUBSCRIPTION, '-g', rg!, '--name', name!, '--json'],
+    );
   });
 
   it('export: the manifest lists the same resources, with their ids', async () => {
@@ -222,22 +232,32 @@ describe('--subscription NAME', () => {
     Object.assign(h.emulator.estate, { pageSize: 3, truncate: true });
     const r = await run(['resources', '--subscription', 'Contoso Prod'], { env: liveEnv(h) });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('error: Resource Graph truncated its answer (3 of 4 subscriptions) and gave no $skipToken to read the rest: give --subscription the subscription id instead of its name\n');
+    expect(r.stderr).toBe(
+      'error: Resource Graph truncated its answer (3 of 4 subscriptions) and gave no $skipToken to read the rest: give --subscription the subscription id instead of its name\n',
+    );
   });
 
   it('Resource Graph refusing the lookup is one line, exit 3', async () => {
     h.emulator.inject({ kind: 'status', status: 403 }, 1, 'graph');
     const r = await run(['resources', '--subscription', 'Contoso Prod'], { env: liveEnv(h) });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`error: access denied to Resource Graph on ${new URL(h.emulator.endpoint).host} (HTTP 403 AuthorizationFailed): listing resources needs the Reader role on the subscriptions\n`);
+    expect(r.stderr).toBe(
+      `error: access denied to Resource Graph on ${new URL(h.emulator.endpoint).host} (HTTP 403 AuthorizationFailed): listing resources needs the Reader role on the subscriptions\n`,
+    );
   });
 
   it.each([
     [['resources', '--subscription', ''], 'invalid --subscription "": expected a subscription id (a GUID) or a subscription name'],
     [['resources', '--subscription', 'Contoso Prod', '--concurrency', '0'], 'invalid --concurrency "0": expected a whole number from 1 to 64'],
-    [['query', '-m', 'chat', '--subscription', 'Contoso Prod', '-g', 'rg/0', '--name', 'acs-000'], 'invalid --resource-group "rg/0": expected a single name without "/", "..", "?", "#", "%" or spaces'],
+    [
+      ['query', '-m', 'chat', '--subscription', 'Contoso Prod', '-g', 'rg/0', '--name', 'acs-000'],
+      'invalid --resource-group "rg/0": expected a single name without "/", "..", "?", "#", "%" or spaces',
+    ],
     [['definitions', '--subscription', 'Contoso Prod', '-g', 'rg-0'], '--subscription, --resource-group and --name go together: missing --name'],
-    [['definitions', '--subscription', 'Contoso Prod', '-g', 'rg-0', '--name', 'a b'], 'invalid --name "a b": expected a single name without "/", "..", "?", "#", "%" or spaces'],
+    [
+      ['definitions', '--subscription', 'Contoso Prod', '-g', 'rg-0', '--name', 'a b'],
+      'invalid --name "a b": expected a single name without "/", "..", "?", "#", "%" or spaces',
+    ],
     [['resources', '--subscription', 'Contoso Prod', '--resource', estate[0]!.id], 'give either --resource or --subscription, not both'],
   ])('%j: a usage error before any lookup', async (args, message) => {
     const r = await run(args, { env: liveEnv(h) });

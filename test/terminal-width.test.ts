@@ -16,12 +16,32 @@ const SAMPLE = join(ROOT, 'fixtures', 'sample-week.json');
 const GOLDEN = join(ROOT, 'test', 'golden');
 /** The widest line; a line that is only a URL does not count (a URL is never cut, so that it stays clickable). */
 const widest = (text: string): number =>
-  Math.max(...text.replace(/\n$/, '').split('\n').filter((l) => !/^https:\/\/\S+$/.test(l)).map(displayWidth));
+  Math.max(
+    ...text
+      .replace(/\n$/, '')
+      .split('\n')
+      .filter((l) => !/^https:\/\/\S+$/.test(l))
+      .map(displayWidth),
+  );
 
 /** The manual's examples that print to a terminal. */
 const EXAMPLES: Record<string, string[]> = {
   'query-chat-24h': ['query', '--fixture', SAMPLE, '--metric', 'chat', '--since', '24h'],
-  'query-incident-chart': ['query', '--fixture', SAMPLE, '-m', 'chat', '--since', '48h', '--status-class', '5xx', '--split-by', 'operation,statuscode', '-o', 'chart'],
+  'query-incident-chart': [
+    'query',
+    '--fixture',
+    SAMPLE,
+    '-m',
+    'chat',
+    '--since',
+    '48h',
+    '--status-class',
+    '5xx',
+    '--split-by',
+    'operation,statuscode',
+    '-o',
+    'chart',
+  ],
   catalog: ['catalog'],
   'catalog-chat': ['catalog', 'chat'],
   'catalog-operation-create': ['catalog', '--operation', 'create'],
@@ -98,7 +118,11 @@ describe('where the width comes from', () => {
     expect(widest((await run([...argv, '--width', '90'], { isTTY: true, columns: 60 })).stdout)).toBeGreaterThan(80);
   });
   it('refuses a --width outside 20..1000 with one line, exit 2', async () => {
-    for (const [w, cmd] of [['19', argv], ['1001', ['catalog']], ['wide', argv]] as const) {
+    for (const [w, cmd] of [
+      ['19', argv],
+      ['1001', ['catalog']],
+      ['wide', argv],
+    ] as const) {
       const r = await run([...cmd, '--width', w]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`error: invalid --width "${w}": expected a whole number of columns from 20 to 1000\n`);
@@ -113,7 +137,12 @@ describe('where the width comes from', () => {
 });
 
 describe('fitColumns', () => {
-  const col = fc.record({ natural: fc.integer({ min: 1, max: 60 }), floor: fc.integer({ min: 1, max: 60 }), min: fc.integer({ min: 1, max: 60 }), drop: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }) });
+  const col = fc.record({
+    natural: fc.integer({ min: 1, max: 60 }),
+    floor: fc.integer({ min: 1, max: 60 }),
+    min: fc.integer({ min: 1, max: 60 }),
+    drop: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  });
   it('fits whenever the minimums of the columns that cannot be left out fit, and never goes below a minimum', () => {
     fc.assert(
       fc.property(fc.array(col, { minLength: 1, maxLength: 8 }), fc.integer({ min: 10, max: 300 }), (cols, max) => {
@@ -139,7 +168,15 @@ describe('fitColumns', () => {
     // One column short: the shrinkable one gives.
     expect(fitColumns([{ natural: 10, floor: 4 }, { natural: 5 }], 21)).toEqual([9, 5]);
     // Below the floors: the droppable column goes and the other grows back.
-    expect(fitColumns([{ natural: 10, floor: 8 }, { natural: 5, drop: 1 }], 16)).toEqual([10, null]);
+    expect(
+      fitColumns(
+        [
+          { natural: 10, floor: 8 },
+          { natural: 5, drop: 1 },
+        ],
+        16,
+      ),
+    ).toEqual([10, null]);
   });
 });
 

@@ -73,7 +73,9 @@ describe('parseRate: the finest threshold and absurd exponents', () => {
       fc.property(
         fc.oneof(
           fc.string(),
-          fc.tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.boolean()).map(([n, e, p]) => `${n}e${e}${p ? '%' : ''}`),
+          fc
+            .tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.boolean())
+            .map(([n, e, p]) => `${n}e${e}${p ? '%' : ''}`),
           fc.tuple(fc.nat({ max: 99 }), fc.stringMatching(/^\d{7,30}$/)).map(([w, f]) => `${w}.${f}%`),
         ),
         (text) => {
@@ -180,7 +182,8 @@ describe('check with out-of-range thresholds: exit 2, one line', () => {
   });
 
   it('a duration beyond 100,000 years is refused (exit 2), never an internal error on an invalid date', async () => {
-    const message = (flag: string, v: string) => `error: invalid ${flag} "${v}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H (at most 100,000 years)\n`;
+    const message = (flag: string, v: string) =>
+      `error: invalid ${flag} "${v}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H (at most 100,000 years)\n`;
     for (const v of ['99999999999999999999d', 'P99999999999D', '36500001d']) {
       for (const command of [['query', '-m', 'chat'], ['check', '-m', 'chat', '--max-error-rate', '1%'], ['status'], ['usage']]) {
         const r = await run([...command, '--fixture', chat, '--since', v]);

@@ -28,7 +28,16 @@ const estate = writeFixture({
   values: [
     entry(`${RG}/acs-a`, '2026-01-01T00:00:00Z', DAY, [
       { name: 'APIRequestChat', series: [s('SendChatMessage', '201', chat)] },
-      { name: 'APIRequestAuthentication', series: [s('CreateToken', '200', chat.map(() => 2))] },
+      {
+        name: 'APIRequestAuthentication',
+        series: [
+          s(
+            'CreateToken',
+            '200',
+            chat.map(() => 2),
+          ),
+        ],
+      },
     ]),
   ],
 });
@@ -129,7 +138,20 @@ describe('usage burndown on a 35-day estate', () => {
 
   it('marks the retirement date with ┊ when the chart holds it', async () => {
     const late = writeFixture({
-      values: [entry(`${RG}/acs-z`, '2028-09-04T00:00:00Z', DAY, [{ name: 'APIRequestChat', series: [s('SendChatMessage', '201', Array.from({ length: 35 }, (_, i) => (i < 20 ? 10 : 0)))] }])],
+      values: [
+        entry(`${RG}/acs-z`, '2028-09-04T00:00:00Z', DAY, [
+          {
+            name: 'APIRequestChat',
+            series: [
+              s(
+                'SendChatMessage',
+                '201',
+                Array.from({ length: 35 }, (_, i) => (i < 20 ? 10 : 0)),
+              ),
+            ],
+          },
+        ]),
+      ],
     });
     const r = await run(['usage', '--fixture', late, '-o', 'chart', '--width', '60', '--height', '3']);
     expect(r.code).toBe(0);
@@ -144,10 +166,25 @@ describe('usage burndown on a 35-day estate', () => {
   it('notes buckets that cross the edge of a week, and refuses bad --trend values', async () => {
     // Hourly from 00:30: the Sunday 23:30 bucket reaches into Monday.
     const offHour = writeFixture({
-      values: [entry(`${RG}/acs-h`, '2026-01-01T00:30:00Z', 3_600_000, [{ name: 'APIRequestChat', series: [s('SendChatMessage', '201', Array.from({ length: 24 * 30 }, () => 1))] }])],
+      values: [
+        entry(`${RG}/acs-h`, '2026-01-01T00:30:00Z', 3_600_000, [
+          {
+            name: 'APIRequestChat',
+            series: [
+              s(
+                'SendChatMessage',
+                '201',
+                Array.from({ length: 24 * 30 }, () => 1),
+              ),
+            ],
+          },
+        ]),
+      ],
     });
     const r = await run(['usage', '--fixture', offHour, '-o', 'json']);
-    expect(r.stderr).toBe('note: some buckets cross the edge of a week (the window does not start on a whole hour): each counts in the week that holds its start\n');
+    expect(r.stderr).toBe(
+      'note: some buckets cross the edge of a week (the window does not start on a whole hour): each counts in the week that holds its start\n',
+    );
     const bad = await run(['usage', '--fixture', estate, '--trend', 'day']);
     expect([bad.code, bad.stderr]).toEqual([2, 'error: invalid --trend "day": expected auto, week, month, none\n']);
     const noTrendChart = await run(['usage', '--fixture', estate, '--trend', 'none', '-o', 'chart']);
@@ -165,7 +202,11 @@ describe('usage burndown property', () => {
       fc.asyncProperty(
         fc.record({
           // Any start from 2025 to 2027: on a day (buckets meet the periods' edges), an hour, or any minute.
-          startMin: fc.oneof(fc.integer({ min: 0, max: 3 * 365 }).map((d) => d * 1440), fc.integer({ min: 0, max: 3 * 8760 }).map((h) => h * 60), fc.integer({ min: 0, max: 3 * 525_600 })),
+          startMin: fc.oneof(
+            fc.integer({ min: 0, max: 3 * 365 }).map((d) => d * 1440),
+            fc.integer({ min: 0, max: 3 * 8760 }).map((h) => h * 60),
+            fc.integer({ min: 0, max: 3 * 525_600 }),
+          ),
           hourly: fc.boolean(),
           unit: fc.constantFrom('week', 'month'),
           resources: fc.array(
@@ -224,7 +265,7 @@ describe('usage burndown live (emulator), the clock off the hour', () => {
     await h.close();
   });
 
-  it('sums the hourly buckets per week where each starts, notes that some cross a week\'s edge, and adds up to the total', async () => {
+  it("sums the hourly buckets per week where each starts, notes that some cross a week's edge, and adds up to the total", async () => {
     const r = await run(['usage', '--resource', RESOURCE, '-m', 'rooms', '--since', '90d', '-o', 'json'], { env: liveEnv(h), now: clock });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(

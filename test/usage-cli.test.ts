@@ -28,7 +28,10 @@ function entry(resourceid: string, metrics: { name: string; series: ReturnType<t
 const estate = {
   values: [
     entry(A, [
-      { name: 'APIRequestChat', series: [s('SendChatMessage', '201', [0, 10, 20, 0]), s('SendChatMessage', '500', [0, 0, 2, 0]), s('GetChatMessage', '200', [0, 0, 0, 5])] },
+      {
+        name: 'APIRequestChat',
+        series: [s('SendChatMessage', '201', [0, 10, 20, 0]), s('SendChatMessage', '500', [0, 0, 2, 0]), s('GetChatMessage', '200', [0, 0, 0, 5])],
+      },
       { name: 'APIRequestAuthentication', series: [s('CreateToken', '200', [7, 7, 7, 7])] },
     ]),
     entry(B, [
@@ -99,7 +102,9 @@ describe('usage over a hand-made estate', () => {
 
   it('the table lists clear resources; CSV has a row per channel; Markdown a section per resource', async () => {
     const table = await run(['usage', '--fixture', file]);
-    expect(table.stdout.split('\n')[0]).toBe('ACS usage by resource and channel · 2026-01-01T00:00:00Z – 2026-01-05T00:00:00Z · 3 resources, 5 channels with traffic');
+    expect(table.stdout.split('\n')[0]).toBe(
+      'ACS usage by resource and channel · 2026-01-01T00:00:00Z – 2026-01-05T00:00:00Z · 3 resources, 5 channels with traffic',
+    );
     expect(table.stdout).toContain('clear (no traffic on a retiring channel): acs-b, acs-c\n');
     const csv = await run(['usage', '--fixture', file, '-o', 'csv']);
     const lines = csv.stdout.trim().split('\r\n');
@@ -116,7 +121,9 @@ describe('usage over a hand-made estate', () => {
   it('refuses bad options with one line each', async () => {
     const r = await run(['usage', '--fixture', file, '--fail-on', 'soon', '-o', 'pdf']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: invalid --output "pdf": expected one of table, json, csv, markdown, chart\nerror: invalid --fail-on "soon": expected retiring or breaking (comma list)\n');
+    expect(r.stderr).toBe(
+      'error: invalid --output "pdf": expected one of table, json, csv, markdown, chart\nerror: invalid --fail-on "soon": expected retiring or breaking (comma list)\n',
+    );
   });
 });
 
@@ -145,7 +152,9 @@ describe('usage live (the emulator, clock off the minute)', () => {
       const channels = JSON.parse(u.stdout).resources[0].channels as Channel[];
       expect(channels.map((c) => c.alias).sort()).toEqual(['chat', 'rooms', 'router']);
       for (const ch of channels) {
-        const q = JSON.parse((await run(['query', '--resource', RESOURCE, '-m', ch.alias, '--since', '30d', '--split-by', 'none', '-o', 'json'], { env: liveEnv(h) })).stdout);
+        const q = JSON.parse(
+          (await run(['query', '--resource', RESOURCE, '-m', ch.alias, '--since', '30d', '--split-by', 'none', '-o', 'json'], { env: liveEnv(h) })).stdout,
+        );
         expect([ch.alias, ch.requests, ch.errors]).toEqual([ch.alias, q.requests, q.errors]);
       }
       expect(channels.find((c) => c.alias === 'rooms')!.firstDay).toBe('2025-12-09');

@@ -40,7 +40,11 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.constant(0) },
 );
 const point = fc.record({ count: value, totalOnly: fc.boolean() });
-const seriesArb = fc.record({ op: fc.constantFrom('OpA', 'OpB', ''), k: fc.integer({ min: 0, max: 1 }), points: fc.array(fc.option(point, { nil: undefined }), { maxLength: 60 }) });
+const seriesArb = fc.record({
+  op: fc.constantFrom('OpA', 'OpB', ''),
+  k: fc.integer({ min: 0, max: 1 }),
+  points: fc.array(fc.option(point, { nil: undefined }), { maxLength: 60 }),
+});
 const fileArb = fc.record({
   metric: fc.constantFrom(...METRIC_NAMES),
   resource: fc.constantFrom('acs-a', 'acs-b', 'acs-c'),
@@ -111,7 +115,10 @@ const rangeArb = fc.oneof(
   fc.constant<RangeSpec>({}),
   fc.record({ sinceMs: fc.integer({ min: 1, max: 60 * 24 * 4 }).map((m) => m * MIN) }),
   fc.record({ start: fc.integer({ min: -60, max: 24 * 60 * 3 }).map((m) => BASE + m * MIN) }),
-  fc.record({ start: fc.integer({ min: 0, max: 24 * 60 }).map((m) => BASE + m * MIN), end: fc.integer({ min: 24 * 60, max: 24 * 60 * 5 }).map((m) => BASE + m * MIN + 17 * 1000) }),
+  fc.record({
+    start: fc.integer({ min: 0, max: 24 * 60 }).map((m) => BASE + m * MIN),
+    end: fc.integer({ min: 24 * 60, max: 24 * 60 * 5 }).map((m) => BASE + m * MIN + 17 * 1000),
+  }),
 );
 
 describe('usage sums against the bucket-by-bucket path', () => {
@@ -125,7 +132,12 @@ describe('usage sums against the bucket-by-bucket path', () => {
   });
 
   it('takes its own path for whole counts and the bucket path for fractions', () => {
-    const c: Case = { grainMs: HOUR, shift: 0, fraction: false, files: [{ metric: 'APIRequestChat', resource: 'acs-a', offset: 0, series: [{ op: 'OpA', k: 0, points: [{ count: 3, totalOnly: false }] }] }] };
+    const c: Case = {
+      grainMs: HOUR,
+      shift: 0,
+      fraction: false,
+      files: [{ metric: 'APIRequestChat', resource: 'acs-a', offset: 0, series: [{ op: 'OpA', k: 0, points: [{ count: 3, totalOnly: false }] }] }],
+    };
     const q = perResourceQuery(metric('APIRequestChat'), {}, { kind: 'fixed', ms: HOUR, iso: 'PT1H' });
     const sums = usageSums(q, dataOf(c));
     expect(sums?.series.map((s) => [s.requests, s.errors, s.firstTraffic])).toEqual([[3, 0, BASE]]);

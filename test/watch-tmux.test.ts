@@ -66,7 +66,11 @@ describe.skipIf(!hasTmux)('query --watch in tmux', () => {
 describe('--watch without a terminal, and the frame', () => {
   it('refuses off a terminal with one line, exit 2', async () => {
     const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--watch']);
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'error: --watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'error: --watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once\n',
+    ]);
   });
   it('refuses a too short interval and machine outputs', async () => {
     const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--watch', '2s', '-o', 'json'], { isTTY: true, env: { NO_COLOR: '1' } });
@@ -77,6 +81,8 @@ describe('--watch without a terminal, and the frame', () => {
   });
   it('a frame homes the cursor, clears each line to its end and below, and fits the rows', () => {
     const s = screen({ text: 'a\nb\nc\n', latestComplete: Date.parse('2026-01-07T23:00:00Z') }, 60_000, Date.parse('2026-01-08T00:00:37Z'), 4);
-    expect(s).toBe('\u001b[Hevery 60s · refreshed 2026-01-08T00:00:37Z · latest complete bucket 2026-01-07T23:00Z · Ctrl-C to stop\u001b[K\n\u001b[K\na\u001b[K\nb\u001b[K\u001b[J');
+    expect(s).toBe(
+      '\u001b[Hevery 60s · refreshed 2026-01-08T00:00:37Z · latest complete bucket 2026-01-07T23:00Z · Ctrl-C to stop\u001b[K\n\u001b[K\na\u001b[K\nb\u001b[K\u001b[J',
+    );
   });
 });

@@ -23,7 +23,12 @@ function sampleSum(rest: string, from: string, to: string): number {
   return sum;
 }
 
-const csvRows = (text: string): string[][] => text.trim().split('\r\n').slice(1).map((l) => l.split(','));
+const csvRows = (text: string): string[][] =>
+  text
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 describe('files: a window off the data grid is widened to whole data buckets', () => {
   it('--since 90m on hourly data shows the 22:00 and 23:00 buckets under their own labels', async () => {
@@ -40,7 +45,21 @@ describe('files: a window off the data grid is widened to whole data buckets', (
   });
 
   it('a start half a second into an hour keeps that hour (FULL)', async () => {
-    const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--split-by', 'none', '--start', '2026-01-05T09:00:00.5Z', '--interval', 'FULL', '-o', 'json']);
+    const r = await run([
+      'query',
+      '--fixture',
+      SAMPLE,
+      '-m',
+      'chat',
+      '--split-by',
+      'none',
+      '--start',
+      '2026-01-05T09:00:00.5Z',
+      '--interval',
+      'FULL',
+      '-o',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     const expected = sampleSum('APIRequestChat', '2026-01-05T09:00:00Z', '2026-01-08T00:00:00Z');
@@ -57,7 +76,11 @@ describe('files: a window off the data grid is widened to whole data buckets', (
     expect(JSON.parse(q.stdout).requests).toBe(88);
     const c = await run(['check', '--fixture', SAMPLE, '-m', 'sms', '--since', '30m', '--min-total', '1', '--rule-name', 'sms traffic', '-o', 'json']);
     expect(c.code).toBe(0);
-    expect(JSON.parse(c.stdout).rules[0]).toMatchObject({ verdict: 'pass', requests: 88, window: { start: '2026-01-07T23:00:00Z', end: '2026-01-08T00:00:00Z' } });
+    expect(JSON.parse(c.stdout).rules[0]).toMatchObject({
+      verdict: 'pass',
+      requests: 88,
+      window: { start: '2026-01-07T23:00:00Z', end: '2026-01-08T00:00:00Z' },
+    });
   });
 });
 
@@ -131,8 +154,14 @@ describe("files: Azure's own buckets are shown as they came", () => {
   });
 
   it('refuses two files whose buckets do not line up', async () => {
-    const a = body('2026-03-02T00:10:00Z/2026-03-02T02:10:00Z', 'PT1H', [['2026-03-02T00:10:00Z', 1], ['2026-03-02T01:10:00Z', 2]]);
-    const b = body('2026-03-02T00:25:00Z/2026-03-02T02:25:00Z', 'PT1H', [['2026-03-02T00:25:00Z', 1], ['2026-03-02T01:25:00Z', 2]]);
+    const a = body('2026-03-02T00:10:00Z/2026-03-02T02:10:00Z', 'PT1H', [
+      ['2026-03-02T00:10:00Z', 1],
+      ['2026-03-02T01:10:00Z', 2],
+    ]);
+    const b = body('2026-03-02T00:25:00Z/2026-03-02T02:25:00Z', 'PT1H', [
+      ['2026-03-02T00:25:00Z', 1],
+      ['2026-03-02T01:25:00Z', 2],
+    ]);
     const r = await run(['query', '--fixture', '-', '--split-by', 'none'], { stdin: `[${a},${b}]` });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
@@ -143,7 +172,9 @@ describe("files: Azure's own buckets are shown as they came", () => {
   it('a window inside one minute is refused with the reason', async () => {
     const r = await run(['query', '--fixture', SAMPLE, '-m', 'chat', '--start', '2026-01-05T09:00:10Z', '--end', '2026-01-05T09:00:50Z']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: the window 2026-01-05T09:00:10Z to 2026-01-05T09:00:50Z holds no whole minute: Azure Monitor's buckets start on the minute\n");
+    expect(r.stderr).toBe(
+      "error: the window 2026-01-05T09:00:10Z to 2026-01-05T09:00:50Z holds no whole minute: Azure Monitor's buckets start on the minute\n",
+    );
   });
 });
 
@@ -233,7 +264,9 @@ describe('data without the dimension of the default split', () => {
   it('an explicit --split-by operation stays a data error', async () => {
     const r = await run(['query', '--fixture', '-', '-m', 'chat', '--split-by', 'operation'], { stdin: plain });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe("error: stdin: the APIRequestChat data is not split by Operation, so the query cannot filter or split by it (the data's dimensions: none)\n");
+    expect(r.stderr).toBe(
+      "error: stdin: the APIRequestChat data is not split by Operation, so the query cannot filter or split by it (the data's dimensions: none)\n",
+    );
   });
 });
 

@@ -63,7 +63,8 @@ const fileCase = fc
     let range: RangeSpec = {};
     if (r.window.kind === 'since') range = { sinceMs: r.window.ms };
     if (r.window.kind === 'range') range = { start: origin + r.window.a, end: origin + r.window.a + r.window.len };
-    const interval: IntervalSpec = r.multiple === undefined ? { kind: 'auto' } : { kind: 'fixed', ms: grain * r.multiple, iso: `PT${r.grainMin * r.multiple}M` };
+    const interval: IntervalSpec =
+      r.multiple === undefined ? { kind: 'auto' } : { kind: 'fixed', ms: grain * r.multiple, iso: `PT${r.grainMin * r.multiple}M` };
     return { grain, origin, spanStart: origin + r.startSec * 1000, spanEnd, counts, range, interval };
   });
 
@@ -164,7 +165,10 @@ describe('live: every clock, window and interval against the emulator', () => {
   const DATA_START = Date.parse('2026-01-05T00:00:00Z');
   const DATA_END = Date.parse('2026-01-08T00:00:00Z');
   // Three days of minute data whose counts vary minute by minute, in two series.
-  const count = (k: number) => (t: number): number => ((Math.floor(t / MIN) * 7919 + k * 104_729) % 13) + (k === 1 ? 0 : 1);
+  const count =
+    (k: number) =>
+    (t: number): number =>
+      ((Math.floor(t / MIN) * 7919 + k * 104_729) % 13) + (k === 1 ? 0 : 1);
   const dataset = {
     metrics: [
       buildMetric(chat, DATA_START, DATA_END, MIN, [
@@ -220,7 +224,10 @@ describe('live: every clock, window and interval against the emulator', () => {
             expect(p.value).toBe(sum(t, Math.min(t + G, fe)));
           });
           // The replay of --save prints the same, for any clock.
-          const replay = await run(['query', '--fixture', save, '-m', 'chat', '--since', `${since / 1000}s`, '--split-by', 'none', '--interval', interval, '-o', 'json'], { now });
+          const replay = await run(
+            ['query', '--fixture', save, '-m', 'chat', '--since', `${since / 1000}s`, '--split-by', 'none', '--interval', interval, '-o', 'json'],
+            { now },
+          );
           expect(replay.code).toBe(0);
           expect(withoutCost(replay.stdout)).toBe(withoutCost(q.stdout));
           const c = await run(['check', ...argv, '--errors', '5xx', '--max-error-rate', '100%', '-o', 'json'], { env: liveEnv(h), now });

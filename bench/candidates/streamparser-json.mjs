@@ -6,7 +6,10 @@ const parser = new JSONParser({ paths: ['$.value.*.timeseries.*'], keepStack: fa
 parser.onValue = ({ value }) => {
   const dims = Object.fromEntries(value.metadatavalues.map((d) => [d.name.value, d.value]));
   const hours = {};
-  for (const p of value.data) { const h = p.timeStamp.slice(0, 13); hours[h] = (hours[h] ?? 0) + (p.count ?? 0); }
+  for (const p of value.data) {
+    const h = p.timeStamp.slice(0, 13);
+    hours[h] = (hours[h] ?? 0) + (p.count ?? 0);
+  }
   out[`${dims.operation}|${dims.statuscode}`] = hours;
 };
 const s = fs.createReadStream(process.argv[2]);

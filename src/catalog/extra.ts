@@ -46,7 +46,8 @@ export function parseCatalogExtra(text: string, origin: string): CatalogExtra {
     return bad('not JSON');
   }
   if (!isObj(doc) || doc.kind !== EXTRA_KIND) return bad(`expected "kind": "${EXTRA_KIND}"`);
-  if (doc.schemaVersion !== EXTRA_SCHEMA_VERSION) return bad(`unsupported schemaVersion ${JSON.stringify(doc.schemaVersion)} (expected ${EXTRA_SCHEMA_VERSION})`);
+  if (doc.schemaVersion !== EXTRA_SCHEMA_VERSION)
+    return bad(`unsupported schemaVersion ${JSON.stringify(doc.schemaVersion)} (expected ${EXTRA_SCHEMA_VERSION})`);
   if (!isObj(doc.metrics)) return bad('"metrics" must be an object keyed by REST metric name');
   const out = new Map<string, string[]>();
   for (const [rest, entry] of Object.entries(doc.metrics)) {
@@ -55,7 +56,10 @@ export function parseCatalogExtra(text: string, origin: string): CatalogExtra {
     if (!isObj(entry) || !Array.isArray(entry.values) || !entry.values.every((v) => typeof v === 'string' && v.trim() !== '')) {
       return bad(`metrics.${rest}.values must be a list of non-empty strings`);
     }
-    out.set(metric.rest.toLowerCase(), entry.values.map((v: string) => v.trim()));
+    out.set(
+      metric.rest.toLowerCase(),
+      entry.values.map((v: string) => v.trim()),
+    );
   }
   return out;
 }

@@ -33,7 +33,8 @@ export const ACTIVE: Lifecycle = {
 export const LEGACY_NETWORK_TRAVERSAL: Lifecycle = {
   status: 'legacy',
   summary: "SDKs deprecated on 2024-03-31; the metric left Microsoft's generated metric reference in May 2024",
-  source: 'https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-communication-communicationservices-metrics (generation of 2025-08-28)',
+  source:
+    'https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-communication-communicationservices-metrics (generation of 2025-08-28)',
 };
 
 /** Short form for tables: "retiring 2028-09-30", "breaking 2028-09-30", "active", "legacy". */

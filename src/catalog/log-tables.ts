@@ -21,7 +21,8 @@ export const LOG_TABLES: Readonly<Record<string, string>> = {
 
 /** Why a metric has no log table here (for `not mapped: <why>`). */
 export const NO_LOG_TABLE: Readonly<Record<string, string>> = {
-  email: 'its log tables (ACSEmailSendMailOperational, ACSEmailStatusUpdateOperational) record messages and delivery statuses, not the HTTP status of each API request',
+  email:
+    'its log tables (ACSEmailSendMailOperational, ACSEmailStatusUpdateOperational) record messages and delivery statuses, not the HTTP status of each API request',
   'email-delivery': "its log table (ACSEmailStatusUpdateOperational) has no column matching the metric's Result dimension",
 };
 

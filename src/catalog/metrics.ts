@@ -198,10 +198,7 @@ export const METRICS: readonly MetricDef[] = [
       ['CancelJob', 'Submits request to cancel an existing job by ID while supplying free-form cancellation reason.'],
       ['CompleteJob', 'Completes an assigned job.'],
       ['CloseJob', 'Closes a completed job.'],
-      [
-        'AcceptJobOffer',
-        'Accepts an offer to work on a job and returns a 409/Conflict if another agent accepted the job already.',
-      ],
+      ['AcceptJobOffer', 'Accepts an offer to work on a job and returns a 409/Conflict if another agent accepted the job already.'],
       ['DeclineJobOffer', 'Declines an offer to work on a job.'],
       ['UpsertWorker', 'Creates or updates a worker.'],
       ['GetWorker', 'Retrieves an existing worker by ID.'],
@@ -315,7 +312,11 @@ export const METRICS: readonly MetricDef[] = [
     area: 'Email delivery',
     lifecycle: RETIRING,
     dimensions: [
-      dim('MessageStatus', 'MessageStatus', 'The delivery status of the message (Delivered, Failed, Suppressed...).', ['Operation', 'Status', 'DeliveryStatus']),
+      dim('MessageStatus', 'MessageStatus', 'The delivery status of the message (Delivered, Failed, Suppressed...).', [
+        'Operation',
+        'Status',
+        'DeliveryStatus',
+      ]),
       dim('Result', 'Result', 'Success or Failure.'),
       dim('SmtpStatusCode', 'SmtpStatusCode', 'The SMTP status code of the delivery attempt.', ['Smtp']),
       dim('EnhancedSmtpStatusCode', 'EnhancedSmtpStatusCode', 'The enhanced SMTP status code (RFC 3463).', ['EnhancedSmtp']),

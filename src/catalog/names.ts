@@ -66,7 +66,10 @@ export function suggest<T>(input: string, candidates: readonly Candidate<T>[], m
   scored.sort((x, y) => x.score - y.score || x.label.localeCompare(y.label));
   // Only names about as close as the closest: "SendChatMesage" suggests SendChatMessage, not GetChatMessage too.
   const best = scored[0]?.score ?? 0;
-  return scored.filter((s) => s.score <= best + 1).slice(0, max).map((s) => s.label);
+  return scored
+    .filter((s) => s.score <= best + 1)
+    .slice(0, max)
+    .map((s) => s.label);
 }
 
 /** "did you mean X?" / "did you mean X or Y?" or ''. */

@@ -33,7 +33,17 @@ export function resolveMetric(input: string): MetricDef {
   const hit = findExact(input, metricCandidates)[0];
   if (hit) return hit.value;
   // Every metric alias is spelt out, however many there are.
-  return fail(unknown('metric', input, '', suggest(input, metricCandidates), METRICS.map((m) => m.alias), '', METRICS.length));
+  return fail(
+    unknown(
+      'metric',
+      input,
+      '',
+      suggest(input, metricCandidates),
+      METRICS.map((m) => m.alias),
+      '',
+      METRICS.length,
+    ),
+  );
 }
 
 /** A metric by REST name only, as found in a response; undefined when the catalog lacks it. */
@@ -56,7 +66,14 @@ export function resolveDimension(metric: MetricDef, input: string): DimensionDef
   const hit = findExact(input, candidates)[0];
   if (hit) return hit.value;
   return fail(
-    unknown('dimension', input, ` for ${metric.alias}`, suggest(input, candidates), candidates.map((c) => c.label), ''),
+    unknown(
+      'dimension',
+      input,
+      ` for ${metric.alias}`,
+      suggest(input, candidates),
+      candidates.map((c) => c.label),
+      '',
+    ),
   );
 }
 
@@ -155,7 +172,10 @@ export interface OperationMatch {
 export function resolveOperationAnywhere(input: string): OperationMatch {
   const matches: OperationMatch[] = [];
   for (const metric of METRICS) {
-    const hit = findExact(input, operationCandidates(metric).filter((c) => c.value !== BAD_ROUTE_OPERATION))[0];
+    const hit = findExact(
+      input,
+      operationCandidates(metric).filter((c) => c.value !== BAD_ROUTE_OPERATION),
+    )[0];
     if (hit) matches.push({ metric, operation: hit.value });
   }
   if (matches.length === 1) return matches[0]!;
@@ -175,7 +195,16 @@ export function resolveAggregation(input: string, metric?: MetricDef): Aggregati
   const allowed = metric ? AGGREGATIONS.filter((a) => metric.aggregations.includes(a.key)) : AGGREGATIONS;
   if (hit && allowed.includes(hit.value)) return hit.value;
   const where = metric && hit ? ` for ${metric.alias}` : '';
-  return fail(unknown('aggregation', input, where, hit ? [] : suggest(input, aggregationCandidates), allowed.map((a) => a.label), ''));
+  return fail(
+    unknown(
+      'aggregation',
+      input,
+      where,
+      hit ? [] : suggest(input, aggregationCandidates),
+      allowed.map((a) => a.label),
+      '',
+    ),
+  );
 }
 
 /** A status class value: 2xx, 4xx, 5xx (any case). */

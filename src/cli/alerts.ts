@@ -38,9 +38,7 @@ interface AlertsOptions extends RuleOptions, SelectionOptions {
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export const registerAlerts: Register = (program, action) => {
-  const cmd = program
-    .command('alerts')
-    .description("write check's rules as Azure Monitor alert rules (ARM, Bicep or Terraform), saying which map exactly");
+  const cmd = program.command('alerts').description("write check's rules as Azure Monitor alert rules (ARM, Bicep or Terraform), saying which map exactly");
   addFilterOptions(cmd);
   addRuleOptions(cmd);
   addChangeOptions(cmd);
@@ -71,11 +69,15 @@ Examples:
 async function scopesOf(opts: AlertsOptions, ctx: Context): Promise<string[]> {
   const parsed = await parseSelection(opts, ctx.io);
   if (parsed.subscriptionNames.length > 0) {
-    throw new UsageError(`--subscription "${safeText(parsed.subscriptionNames[0]!)}": alerts calls no Azure API, give the subscription id (az account show --query id)`);
+    throw new UsageError(
+      `--subscription "${safeText(parsed.subscriptionNames[0]!)}": alerts calls no Azure API, give the subscription id (az account show --query id)`,
+    );
   }
   const selection = parsed.build();
   if (selection.kind === 'discover') {
-    throw new UsageError('alerts calls no Azure API, so it cannot discover resources: give --resource ID, or --resources-from with the output of "acs-metrics resources -o json"');
+    throw new UsageError(
+      'alerts calls no Azure API, so it cannot discover resources: give --resource ID, or --resources-from with the output of "acs-metrics resources -o json"',
+    );
   }
   return selection.kind === 'ids' ? selection.ids.map((r) => `/${r.id}`) : [];
 }

@@ -9,8 +9,7 @@ import { outputWidth, parseWidth } from './width.js';
 import { METRIC_ALIASES, offerArgument } from './option-values.js';
 import { addTableOrJson, type TableOrJsonOptions, wantsJson } from './table-or-json.js';
 
-const listOf = (items: readonly string[]): string =>
-  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+const listOf = (items: readonly string[]): string => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 interface CatalogOptions extends TableOrJsonOptions {
   operation?: string;
@@ -62,7 +61,8 @@ Examples:
         else {
           const overview = catalogOverview(metrics, ctx.out, width);
           ctx.io.stdout.write(overview.text);
-          if (overview.dropped.length > 0) ctx.note(`${listOf(overview.dropped)} left out to fit ${width} columns: see "acs-metrics catalog METRIC" or --width`);
+          if (overview.dropped.length > 0)
+            ctx.note(`${listOf(overview.dropped)} left out to fit ${width} columns: see "acs-metrics catalog METRIC" or --width`);
         }
         return EXIT.OK;
       }),

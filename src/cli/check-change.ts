@@ -23,7 +23,7 @@ export function addChangeOptions(cmd: Command): Command {
     .option('--baseline-start <time>', 'or compare with this baseline window (with --baseline-end; as long as the current window)')
     .option('--baseline-end <time>', 'the end of the --baseline-start window')
     .option('--max-error-rate-increase <pp>', 'fail when the error rate rises by more than this many percentage points, e.g. 0.5pp, and significantly')
-    .option('--max-error-rate-ratio <ratio>', 'fail when the error rate is more than this many times the baseline\'s, e.g. 2x, and significantly')
+    .option('--max-error-rate-ratio <ratio>', "fail when the error rate is more than this many times the baseline's, e.g. 2x, and significantly")
     .option('--max-traffic-drop <percent>', 'fail when requests fall by more than this, e.g. 50%, and significantly')
     .option('--max-traffic-rise <percent>', 'fail when requests rise by more than this, e.g. 300%, and significantly')
     .option('--confidence <level>', `confidence of the significance tests (default ${DEFAULT_CONFIDENCE * 100}%), e.g. 99%`);
@@ -59,8 +59,14 @@ export function parseChangeFlags(opts: ChangeOptions, problems: Problems, needPa
   const thresholds = {
     ...opt('maxErrorRateIncrease', take('--max-error-rate-increase', opts.maxErrorRateIncrease, parsePoints, problems)),
     ...opt('maxErrorRateRatio', take('--max-error-rate-ratio', opts.maxErrorRateRatio, parseTimes, problems)),
-    ...opt('maxTrafficDrop', take('--max-traffic-drop', opts.maxTrafficDrop, (t) => parseChangePercent(t, 'drop'), problems)),
-    ...opt('maxTrafficRise', take('--max-traffic-rise', opts.maxTrafficRise, (t) => parseChangePercent(t, 'rise'), problems)),
+    ...opt(
+      'maxTrafficDrop',
+      take('--max-traffic-drop', opts.maxTrafficDrop, (t) => parseChangePercent(t, 'drop'), problems),
+    ),
+    ...opt(
+      'maxTrafficRise',
+      take('--max-traffic-rise', opts.maxTrafficRise, (t) => parseChangePercent(t, 'rise'), problems),
+    ),
   };
   const given = CHANGE_FLAGS.filter(([k]) => opts[k] !== undefined).map(([, flag]) => flag);
   const hasBaseline = opts.baseline !== undefined || opts.baselineStart !== undefined || opts.baselineEnd !== undefined;
@@ -79,7 +85,10 @@ const opt = <K extends string>(key: K, v: number | undefined): { [P in K]?: numb
 /** The change rules of a flag-defined rule; problems for error-rate changes on a metric without error rate. */
 export function changeRulesFor(metric: MetricDef, parsed: ParsedChange, problems: Problems): ChangeRules | undefined {
   if (!parsed.baseline || !parsed.any) return undefined;
-  for (const [key, flag] of [['maxErrorRateIncrease', '--max-error-rate-increase'], ['maxErrorRateRatio', '--max-error-rate-ratio']] as const) {
+  for (const [key, flag] of [
+    ['maxErrorRateIncrease', '--max-error-rate-increase'],
+    ['maxErrorRateRatio', '--max-error-rate-ratio'],
+  ] as const) {
     const p = parsed.thresholds[key] !== undefined ? noErrorRateProblem(metric, flag) : undefined;
     if (p) problems.add(p.replace('--min-total or --max-total', '--max-traffic-drop or --max-traffic-rise'));
   }

@@ -118,19 +118,19 @@ async function parseFlagParts(opts: RuleOptions, problems: Problems, ctx: Contex
   if (opts.maxErrorRate === undefined && opts.minTotal === undefined && opts.maxTotal === undefined && !change.any) {
     problems.add('nothing to check: give --max-error-rate, --min-total or --max-total (or --config FILE with rules)');
   }
-  if (opts.perOperation && opts.maxErrorRate === undefined) problems.add('--per-operation applies --max-error-rate to each operation: give --max-error-rate too');
+  if (opts.perOperation && opts.maxErrorRate === undefined)
+    problems.add('--per-operation applies --max-error-rate to each operation: give --max-error-rate too');
   if (minTotal !== undefined && maxTotal !== undefined && minTotal > maxTotal) {
     problems.add(`--min-total ${minTotal} is above --max-total ${maxTotal}: no request count can pass`);
   }
   return { range, errors, extra, warn, ...(maxErrorRate ? { maxErrorRate } : {}), minRequests, minTotal, maxTotal, level, change };
 }
 
-
 /** The flags that define rules (after the filter options, before the command's own). */
 export function addRuleOptions(cmd: Command): Command {
   return cmd
     .option('--max-error-rate <rate>', 'fail when errors / requests over the window is above this: 1%, 0.5% or 0.01 (exactly at it passes)')
-    .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx or 5xx,429")
+    .option('--errors <list>', 'what counts as an error (default: the metric\'s definition, see "acs-metrics catalog METRIC"), e.g. 5xx or 5xx,429')
     .option('--per-operation', 'apply --max-error-rate (and --min-requests) to each operation on its own')
     .option('--min-requests <n>', `fewer requests than this make the error rate "not enough data" (default ${DEFAULT_MIN_REQUESTS})`)
     .option('--fail-on-no-data', 'a rule without enough data fails the run (by default it is reported and passes)')
@@ -187,13 +187,15 @@ export async function readRules(opts: RuleOptions, problems: Problems, ctx: Cont
     if (list) {
       // Several metrics: a rule each; with "all", metrics without an error rate are left out of an error-rate check.
       const all = opts.metric!.trim().toLowerCase() === 'all';
-      const metrics = parseMetricList(opts.metric!, problems, (opts.fixture ?? []).length > 0).filter((m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)));
+      const metrics = parseMetricList(opts.metric!, problems, (opts.fixture ?? []).length > 0).filter(
+        (m) => !(all && parts.maxErrorRate && noErrorRateProblem(m)),
+      );
       rules = metrics.map((m) => {
         const rule = ruleFromFlags(m, opts, parts, problems);
         return opts.ruleName?.trim() ? { ...rule, name: `${rule.name} (${m.alias})` } : rule;
       });
     } else if (metric) rules = [ruleFromFlags(metric, opts, parts, problems)];
-    else if (opts.metric === undefined && !(opts.operation?.length)) {
+    else if (opts.metric === undefined && !opts.operation?.length) {
       if (!opts.fixture?.length) problems.add(noMetric);
       else pending = { opts, parts };
     }

@@ -51,7 +51,8 @@ export function parseWatch(opts: WatchOptions, problems: Problems): WatchSpec | 
     return ms;
   };
   if (!opts.watch) {
-    for (const flag of ['for', 'every'] as const) if (opts[flag] !== undefined) problems.add(`--${flag} goes with --watch: add --watch, or leave --${flag} out`);
+    for (const flag of ['for', 'every'] as const)
+      if (opts[flag] !== undefined) problems.add(`--${flag} goes with --watch: add --watch, or leave --${flag} out`);
     return undefined;
   }
   return { forMs: duration('--for', opts.for, 15 * 60_000), everyMs: duration('--every', opts.every, 60_000) };
@@ -78,7 +79,13 @@ export interface WatchResult {
 
 function summary(outcome: CheckOutcome): string {
   const t = tally(outcome.results);
-  const parts = [t.pass && `${t.pass} passed`, t.fail && `${t.fail} failed`, t.warn && `${t.warn} warning${t.warn === 1 ? '' : 's'}`, t['no-data'] && `${t['no-data']} not enough data`, t.error && `${t.error} could not be evaluated`];
+  const parts = [
+    t.pass && `${t.pass} passed`,
+    t.fail && `${t.fail} failed`,
+    t.warn && `${t.warn} warning${t.warn === 1 ? '' : 's'}`,
+    t['no-data'] && `${t['no-data']} not enough data`,
+    t.error && `${t.error} could not be evaluated`,
+  ];
   return parts.filter(Boolean).join(', ');
 }
 

@@ -40,14 +40,15 @@ interface CheckOptions extends RuleOptions, SourceOptions, WatchOptions {
 }
 
 export const registerCheck: Register = (program, action) => {
-  const cmd = program
-    .command('check')
-    .description('gate a deployment: fail (exit 1) when an error rate or request volume crosses a threshold');
+  const cmd = program.command('check').description('gate a deployment: fail (exit 1) when an error rate or request volume crosses a threshold');
   addFilterOptions(cmd);
   addRuleOptions(cmd)
     .option('-o, --output <format>', 'text, json or yaml (the JSON document)', 'text')
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per rule)')
-    .option('--width <columns>', `fit the report's lines to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`);
+    .option(
+      '--width <columns>',
+      `fit the report's lines to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`,
+    );
   addChangeOptions(cmd);
   addWatchOptions(cmd);
   addSourceOptions(cmd);
@@ -82,7 +83,14 @@ function baselinesOf(list: readonly GateRule[]): ((now: number) => Query[]) | un
 
 /** --dry-run: the plan of fetching every rule's data (and the baselines of the rules that compare). */
 function planCheck(list: readonly GateRule[], opts: CheckOptions, json: boolean, ctx: Context): Promise<number> {
-  return showPlan('check', opts, ctx, list.map((r) => ruleQuery(r)), json, baselinesOf(list));
+  return showPlan(
+    'check',
+    opts,
+    ctx,
+    list.map((r) => ruleQuery(r)),
+    json,
+    baselinesOf(list),
+  );
 }
 
 /** `--metric all` on files: the rules of the metrics the files hold; the others are noted, not failed. */
@@ -149,7 +157,9 @@ async function evaluateRules(
   const perResource = checkRulesPerResource(list, data, baselineData ?? data);
   if (perResource.quiet > 0) {
     const n = perResource.quiet;
-    ctx.note(`${n} resource and metric ${n === 1 ? 'pair has' : 'pairs have'} no traffic in the window and ${n === 1 ? 'was' : 'were'} not checked (--fail-on-no-data or --min-total checks them)`);
+    ctx.note(
+      `${n} resource and metric ${n === 1 ? 'pair has' : 'pairs have'} no traffic in the window and ${n === 1 ? 'was' : 'were'} not checked (--fail-on-no-data or --min-total checks them)`,
+    );
   }
   return { outcome: outcomeOf(perResource.results), data };
 }
@@ -162,7 +172,12 @@ async function fetchRuleData(
   ctx: Context,
 ): Promise<{ data?: SourceResult; baselineData?: SourceResult | undefined; failure?: string }> {
   try {
-    const { data, baseline } = await fetchWindows(opts, ctx, list.map((r) => ruleQuery(r)), baselinesOf(list));
+    const { data, baseline } = await fetchWindows(
+      opts,
+      ctx,
+      list.map((r) => ruleQuery(r)),
+      baselinesOf(list),
+    );
     return { data, baselineData: baseline };
   } catch (err) {
     if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA || (rules.pending && !rules.rules)) throw err;
@@ -203,14 +218,27 @@ async function checkRuleWindows(rules: readonly GateRule[], now: number): Promis
 }
 
 /** The usual report of an outcome (stdout, stderr, GitHub, JUnit); returns the exit code. */
-async function report(outcome: CheckOutcome, data: SourceResult | undefined, opts: CheckOptions, output: string, ctx: Context, exitCode = outcome.exitCode): Promise<number> {
+async function report(
+  outcome: CheckOutcome,
+  data: SourceResult | undefined,
+  opts: CheckOptions,
+  output: string,
+  ctx: Context,
+  exitCode = outcome.exitCode,
+): Promise<number> {
   const notes = [...new Set(outcome.results.flatMap((r) => r.notes))];
   for (const note of notes) ctx.note(safeText(note));
 
   // Machine output (json, yaml) keeps stdout to the document.
   const json = output !== 'text';
   const doc = json ? renderCheckJson(outcome) : undefined;
-  ctx.io.stdout.write(doc === undefined ? renderCheckText(outcome, ctx.out, outputWidth(ctx.io, parseWidth(opts.width))) : output === 'yaml' ? await (await import('../render/yaml.js')).jsonToYaml(doc) : doc);
+  ctx.io.stdout.write(
+    doc === undefined
+      ? renderCheckText(outcome, ctx.out, outputWidth(ctx.io, parseWidth(opts.width)))
+      : output === 'yaml'
+        ? await (await import('../render/yaml.js')).jsonToYaml(doc)
+        : doc,
+  );
 
   const failures = new Set<string>();
   for (const r of outcome.results) {

@@ -110,7 +110,10 @@ export const registerCompletion: Register = (program, action) => {
     .argument('<shell>', SHELLS.join(', '));
   offerArgument(completion, 0, SHELLS);
   completion
-    .addHelpText('after', '\nInstall:\n  bash: eval "$(acs-metrics completion bash)"    (in ~/.bashrc)\n  zsh:  eval "$(acs-metrics completion zsh)"     (in ~/.zshrc, after compinit)\n  fish: acs-metrics completion fish > ~/.config/fish/completions/acs-metrics.fish\n  pwsh: acs-metrics completion pwsh | Out-String | Invoke-Expression    (in $PROFILE)')
+    .addHelpText(
+      'after',
+      '\nInstall:\n  bash: eval "$(acs-metrics completion bash)"    (in ~/.bashrc)\n  zsh:  eval "$(acs-metrics completion zsh)"     (in ~/.zshrc, after compinit)\n  fish: acs-metrics completion fish > ~/.config/fish/completions/acs-metrics.fish\n  pwsh: acs-metrics completion pwsh | Out-String | Invoke-Expression    (in $PROFILE)',
+    )
     .action(
       action(async (args, _opts, ctx) => {
         const shell = (args[0] ?? '').toLowerCase();

@@ -98,7 +98,10 @@ export function valuesTable(values: readonly ValuesComparison[], window: { start
     width,
   });
   const unknown = values.reduce((n, v) => n + v.unknown.length, 0);
-  const foot = unknown === 0 ? 'Every value seen is in the catalog.\n' : `${unknown} value${unknown === 1 ? '' : 's'} not in the catalog; --write-extra FILE saves them for --catalog-extra.\n`;
+  const foot =
+    unknown === 0
+      ? 'Every value seen is in the catalog.\n'
+      : `${unknown} value${unknown === 1 ? '' : 's'} not in the catalog; --write-extra FILE saves them for --catalog-extra.\n`;
   return wrapLines(head, width) + table + wrapLines(foot, width);
 }
 
@@ -148,7 +151,17 @@ async function observedValues(opts: DefinitionsOptions, id: string, ctx: Context
   const queries: Query[] = present.flatMap((metric) => {
     const dim = operationDimension(metric);
     if (!dim) return [];
-    return [{ metric, aggregation: aggregationDef('count'), filters: [], splitBy: [dim], interval: { kind: 'full' as const }, range: { sinceMs: since }, errors: defaultErrors(metric) }];
+    return [
+      {
+        metric,
+        aggregation: aggregationDef('count'),
+        filters: [],
+        splitBy: [dim],
+        interval: { kind: 'full' as const },
+        range: { sinceMs: since },
+        errors: defaultErrors(metric),
+      },
+    ];
   });
   if (queries.length === 0) return { list: [], start: ctx.io.now().getTime() - since, end: ctx.io.now().getTime() };
   // The resource as resolved (a subscription name is not looked up twice).
@@ -160,7 +173,11 @@ async function observedValues(opts: DefinitionsOptions, id: string, ctx: Context
     start = Math.min(start, result.start);
     end = Math.max(end, result.end);
     const dim = q.splitBy[0]!;
-    return compareValues(q.metric, dim.name, result.series.map((s) => ({ value: s.dimensions[dim.name] ?? '', count: s.requests })));
+    return compareValues(
+      q.metric,
+      dim.name,
+      result.series.map((s) => ({ value: s.dimensions[dim.name] ?? '', count: s.requests })),
+    );
   });
   return { list, start, end };
 }
@@ -170,10 +187,12 @@ export const registerDefinitions: Register = (program, action) => {
     .command('definitions')
     .description("compare a resource's live metric definitions with the built-in catalog (exit 0: differences are reported, not errors)");
   addAzureOptions(cmd);
-  cmd
-    .option('--json', 'print JSON (schemaVersion, resource, differing, metrics[] with status same|different|catalog-only|resource-only)');
+  cmd.option('--json', 'print JSON (schemaVersion, resource, differing, metrics[] with status same|different|catalog-only|resource-only)');
   addTableOrJson(cmd)
-    .option('--values', 'also list the operation-like values each metric emitted (Operation, EventTypeName, MessageStatus...), flagging those the catalog lacks')
+    .option(
+      '--values',
+      'also list the operation-like values each metric emitted (Operation, EventTypeName, MessageStatus...), flagging those the catalog lacks',
+    )
     .option('--since <duration>', `the window for --values (default ${VALUES_WINDOW})`)
     .option('--write-extra <file>', 'write the values not in the catalog as JSON for --catalog-extra (implies --values)')
     .option('--width <columns>', `fit the tables to this many columns, ${MIN_WIDTH} to ${MAX_WIDTH} (default: the terminal's width; COLUMNS when piped)`)

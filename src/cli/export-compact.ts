@@ -44,7 +44,15 @@ function settled(manifest: Manifest, metric: string, items: readonly ManifestIte
   });
 }
 
-async function compact(dir: ArchiveStore, manifest: Manifest, metric: string, month: string, items: ManifestItem[], files: string[], signal?: AbortSignal): Promise<number> {
+async function compact(
+  dir: ArchiveStore,
+  manifest: Manifest,
+  metric: string,
+  month: string,
+  items: ManifestItem[],
+  files: string[],
+  signal?: AbortSignal,
+): Promise<number> {
   const { encodeParquet, readParquetRows } = await import('../sources/parquet-archive.js');
   const parts: ArchiveFileInfo[] = [];
   const columns: Column[] = ARCHIVE_COLUMNS.map((c) => ({ ...c, data: [] }));
@@ -54,11 +62,14 @@ async function compact(dir: ArchiveStore, manifest: Manifest, metric: string, mo
     let content = read.get(item.file);
     if (content === undefined) {
       const bytes = await dir.read(item.file, signal);
-      if (bytes === undefined) throw new DataError(`${dir.name(item.file)}: missing, though the manifest lists it: check with acs-metrics export --verify ${dir.shown}`);
+      if (bytes === undefined)
+        throw new DataError(`${dir.name(item.file)}: missing, though the manifest lists it: check with acs-metrics export --verify ${dir.shown}`);
       content = await readParquetRows(bytes, item.file);
       read.set(item.file, content);
     }
-    for (const part of content.parts.filter((p) => p.resource.toLowerCase() === item.resource.toLowerCase() && Date.parse(p.start) >= item.start && Date.parse(p.end) <= item.end)) {
+    for (const part of content.parts.filter(
+      (p) => p.resource.toLowerCase() === item.resource.toLowerCase() && Date.parse(p.start) >= item.start && Date.parse(p.end) <= item.end,
+    )) {
       parts.push(part);
       const [start, end] = [Date.parse(part.start), Date.parse(part.end)];
       for (const row of content.rows) {

@@ -25,7 +25,8 @@ export async function convertExport(dir: ArchiveStore, shownDir: string, from: s
   const source = await readManifest(src);
   if (source === undefined) throw new UsageError(`--from ${shownSrc}: no acs-metrics export here (no ${MANIFEST})`);
   if ((source.format ?? 'json') !== 'json') throw new UsageError(`--from ${shownSrc}: already a ${source.format} export`);
-  if (source.items.some((i) => i.replaces !== undefined)) throw new UsageError(`--from ${shownSrc}: a run of it was interrupted; finish it first (acs-metrics export ${shownSrc})`);
+  if (source.items.some((i) => i.replaces !== undefined))
+    throw new UsageError(`--from ${shownSrc}: a run of it was interrupted; finish it first (acs-metrics export ${shownSrc})`);
   if ((await readManifest(dir)) !== undefined || !(await dir.isEmpty())) throw new UsageError(`${shownDir} is not empty: convert to a new or empty folder`);
   await dir.prepare();
   const releaseSource = await src.lock({ now: ctx.io.now(), signal: ctx.io.signal });
@@ -33,17 +34,37 @@ export async function convertExport(dir: ArchiveStore, shownDir: string, from: s
     const release = await dir.lock({ now: ctx.io.now(), signal: ctx.io.signal });
     try {
       const stamp = formatTime(ctx.io.now().getTime());
-      const manifest: Manifest = { ...source, schemaVersion: 2, tool: `acs-metrics ${version()}`, format: 'parquet', created: stamp, updated: stamp, items: [], gaps: source.gaps ? [...source.gaps] : undefined };
+      const manifest: Manifest = {
+        ...source,
+        schemaVersion: 2,
+        tool: `acs-metrics ${version()}`,
+        format: 'parquet',
+        created: stamp,
+        updated: stamp,
+        items: [],
+        gaps: source.gaps ? [...source.gaps] : undefined,
+      };
       const grainMs = parseDuration(source.grain)!;
       for (const item of source.items) {
         const entry = item.status === 'done' ? await readEntry(src, item) : undefined;
         for (const part of monthParts(item, Date.parse(source.window.start), grainMs)) {
           const r = parseResourceId(item.resource);
           const file = itemFile({ ...r, id: item.resource }, metricByRestName(item.metric)!, part, grainMs, item.tail === true, 'parquet');
-          const converted: ManifestItem = { resource: item.resource, metric: item.metric, start: part.start, end: part.end, file, fetch: item.fetch, status: 'pending' };
+          const converted: ManifestItem = {
+            resource: item.resource,
+            metric: item.metric,
+            start: part.start,
+            end: part.end,
+            file,
+            fetch: item.fetch,
+            status: 'pending',
+          };
           if (item.tail) converted.tail = true;
           if (entry !== undefined) {
-            Object.assign(converted, { status: 'done', ...(await writeItem(dir, converted, await encodeItem(manifest, entry, entry.value[0]!, converted, item), ctx.io.signal)) });
+            Object.assign(converted, {
+              status: 'done',
+              ...(await writeItem(dir, converted, await encodeItem(manifest, entry, entry.value[0]!, converted, item), ctx.io.signal)),
+            });
           }
           manifest.items.push(converted);
         }

@@ -15,7 +15,14 @@ import type { estateSettings } from './source-options.js';
 type Settings = Awaited<ReturnType<typeof estateSettings>>;
 
 /** Prints the plan of fetching these passes of pending items (each pass in its own steps). */
-export async function planExport(passes: readonly (readonly ManifestItem[])[], grain: string, settings: Settings, graphPages: number, json: boolean, ctx: Context): Promise<number> {
+export async function planExport(
+  passes: readonly (readonly ManifestItem[])[],
+  grain: string,
+  settings: Settings,
+  graphPages: number,
+  json: boolean,
+  ctx: Context,
+): Promise<number> {
   const { EstateSource } = await import('../sources/azure/estate-source.js');
   const grainMs = parseDuration(grain)!;
   const plans = [];

@@ -137,7 +137,13 @@ export async function runPending(dir: ArchiveStore, manifest: Manifest, settings
 }
 
 /** An item's file: the response cut to its window, as a Metrics body or as Parquet rows. */
-export async function encodeItem(manifest: Manifest, entry: BatchEntry, metric: BatchMetric, item: ManifestItem, fetched: Window): Promise<string | Uint8Array> {
+export async function encodeItem(
+  manifest: Manifest,
+  entry: BatchEntry,
+  metric: BatchMetric,
+  item: ManifestItem,
+  fetched: Window,
+): Promise<string | Uint8Array> {
   if (manifest.format !== 'parquet') return itemBody(entry, metric, item, item.start === fetched.start && item.end === fetched.end);
   const { encodeParquet } = await import('../sources/parquet-archive.js');
   const r = parseResourceId(item.resource);

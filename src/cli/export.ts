@@ -65,8 +65,10 @@ export const registerExport: Register = (program, action) => {
     .option('--format <format>', 'json (Azure Monitor response bodies, the default) or parquet (one table, Hive partitions by metric and month)')
     .option('--from <dir>', 'with --format parquet: convert this json export into <dir>, fetching nothing')
     .option('-m, --metric <names>', 'only these metrics (comma list; default: every current metric)', collectList);
-  addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`)
-    .option('-i, --interval <grain>', 'PT1M (default: what Azure keeps) or PT1H (60 times smaller)');
+  addWindowOptions(cmd, `the window, counted back from now (default ${DEFAULT_SINCE}: everything Azure keeps)`).option(
+    '-i, --interval <grain>',
+    'PT1M (default: what Azure keeps) or PT1H (60 times smaller)',
+  );
   addLiveOptions(cmd);
   addDryRunOption(cmd).option('-o, --output <format>', 'with --dry-run: text (default) or json');
   addPartialOption(cmd);
@@ -110,52 +112,37 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
     return convertExport(dir, shownDir, opts.from, ctx);
   }
 
-  const problems = new Problems();
-  const askedMetrics = parseMetricNames(opts.metric, problems);
-  const grainText = (opts.interval ?? 'PT1M').trim().toUpperCase();
-  const grainMs = GRAINS[grainText] ?? (grainText === '1M' ? GRAINS.PT1M : grainText === '1H' ? GRAINS.PT1H : undefined);
-  if (grainMs === undefined) problems.add(`invalid --interval "${opts.interval}": an export is at PT1M (default) or PT1H`);
-  if (opts.output !== undefined && !opts.dryRun) problems.add('-o/--output goes with --dry-run (an export writes files, not stdout)');
-  else if (opts.output !== undefined && !['text', 'json'].includes(opts.output.toLowerCase())) problems.add(`invalid --output "${opts.output}": expected text or json`);
-  const range = parseRange({ since: opts.since ?? (opts.start === undefined ? DEFAULT_SINCE : undefined), start: opts.start, end: opts.end }, problems);
-  problems.throwIfAny();
+  const { askedMetrics, grainMs, range } = readRunOptions(opts);
   const settings = await estateSettings(opts, ctx);
   const now = ctx.io.now().getTime();
   const window = floorToMinutes(resolveWindow(range, now));
   let manifest = await readManifest(dir);
-  if (manifest === undefined && settings.selection.kind === 'none') {
-    throw new UsageError('export needs resources: give --resource ID (repeatable), --subscription S, --all-subscriptions or --resources-from FILE (or set ACS_METRICS_RESOURCE)');
-  }
-  if (manifest === undefined && !(await dir.isEmpty())) throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
-  if (manifest !== undefined && format !== undefined && format !== (manifest.format ?? 'json')) {
-    throw new UsageError(`${shownDir} holds a ${manifest.format ?? 'json'} export, not ${format}: convert it to another folder with --format parquet --from ${shownDir}`);
-  }
-  if (manifest !== undefined && opts.interval !== undefined && toIsoDuration(grainMs!) !== manifest.grain) {
-    throw new UsageError(`${shownDir} holds an export at ${manifest.grain}, not ${toIsoDuration(grainMs!)}: run it without --interval to extend it, or export to another folder`);
-  }
-  if (opts.dryRun) {
-    // The plan of this run on a copy of the manifest: nothing is written, locked or fetched.
-    const draft = manifest !== undefined ? structuredClone(manifest) : newManifest(window, grainMs!, now, format === 'parquet' ? 'parquet' : 'json');
-    const pending = draft.items.filter((i) => i.status !== 'done');
-    const known = draft.items.length;
-    const counter = { pages: 0 };
-    const end = opts.end !== undefined ? Math.min(window.end, floorMinute(now)) : floorMinute(now);
-    await extend(dir, shownDir, draft, { settings, metrics: askedMetrics, end, now, askedStart: opts.since !== undefined || opts.start !== undefined ? window.start : undefined, dryRun: counter }, ctx);
-    return planExport([pending, draft.items.slice(known)], draft.grain, settings, counter.pages + settings.lookupPages, opts.output?.toLowerCase() === 'json', ctx);
-  }
+  await checkFolder(dir, manifest, { format, grainMs, hasSelection: settings.selection.kind !== 'none', interval: opts.interval });
+  const fresh = (): Manifest => newManifest(window, grainMs, now, format === 'parquet' ? 'parquet' : 'json');
+  const request: ExtendRequest = {
+    settings,
+    metrics: askedMetrics,
+    end: opts.end !== undefined ? Math.min(window.end, floorMinute(now)) : floorMinute(now),
+    now,
+    askedStart: opts.since !== undefined || opts.start !== undefined ? window.start : undefined,
+  };
+  if (opts.dryRun) return dryRunExport(dir, manifest ?? fresh(), request, opts, ctx);
   await dir.prepare();
-  const release = await dir.lock({ now: ctx.io.now(), signal: ctx.io.signal, onStale: (o) => ctx.note(`${shownDir}: took over the lock of a run that is gone (${o})`) });
+  const release = await dir.lock({
+    now: ctx.io.now(),
+    signal: ctx.io.signal,
+    onStale: (o) => ctx.note(`${shownDir}: took over the lock of a run that is gone (${o})`),
+  });
   try {
     manifest ??= await readManifest(dir); // another run may have made it while this one waited
-    if (manifest === undefined) manifest = newManifest(window, grainMs!, now, format === 'parquet' ? 'parquet' : 'json');
+    if (manifest === undefined) manifest = fresh();
     else await tidy(dir, shownDir, manifest, ctx);
     const outcome: RunOutcome = { written: 0, failed: 0 };
     const before = manifest.items.filter((i) => i.status === 'done').length;
     if (before < manifest.items.length) ctx.note(`${shownDir}: continuing the export: ${before} of ${manifest.items.length} files already done`);
     try {
       await runPending(dir, manifest, settings, ctx, outcome);
-      const end = opts.end !== undefined ? Math.min(window.end, floorMinute(now)) : floorMinute(now);
-      const gaps = await extend(dir, shownDir, manifest, { settings, metrics: askedMetrics, end, now, askedStart: opts.since !== undefined || opts.start !== undefined ? window.start : undefined }, ctx);
+      const gaps = await extend(dir, shownDir, manifest, request, ctx);
       await runPending(dir, manifest, settings, ctx, outcome);
       if (manifest.format === 'parquet') {
         const { compactMonths } = await import('./export-compact.js');
@@ -173,6 +160,64 @@ async function runExportCommand(args: string[], opts: ExportOptions, ctx: Contex
   }
 }
 
+/** The run's own options (not the folder's): metrics, grain, window, and -o only with --dry-run. */
+function readRunOptions(opts: ExportOptions): { askedMetrics: MetricDef[] | undefined; grainMs: number; range: ReturnType<typeof parseRange> } {
+  const problems = new Problems();
+  const askedMetrics = parseMetricNames(opts.metric, problems);
+  const grainText = (opts.interval ?? 'PT1M').trim().toUpperCase();
+  const grainMs = GRAINS[grainText] ?? (grainText === '1M' ? GRAINS.PT1M : grainText === '1H' ? GRAINS.PT1H : undefined);
+  if (grainMs === undefined) problems.add(`invalid --interval "${opts.interval}": an export is at PT1M (default) or PT1H`);
+  if (opts.output !== undefined && !opts.dryRun) problems.add('-o/--output goes with --dry-run (an export writes files, not stdout)');
+  else if (opts.output !== undefined && !['text', 'json'].includes(opts.output.toLowerCase()))
+    problems.add(`invalid --output "${opts.output}": expected text or json`);
+  const range = parseRange({ since: opts.since ?? (opts.start === undefined ? DEFAULT_SINCE : undefined), start: opts.start, end: opts.end }, problems);
+  problems.throwIfAny();
+  return { askedMetrics, grainMs: grainMs!, range };
+}
+
+/** The folder must be new, empty, or an export of the same format and grain; a new one needs resources. */
+async function checkFolder(
+  dir: ArchiveStore,
+  manifest: Manifest | undefined,
+  run: { format: string | undefined; grainMs: number; hasSelection: boolean; interval: string | undefined },
+): Promise<void> {
+  const shownDir = dir.shown;
+  if (manifest === undefined && !run.hasSelection) {
+    throw new UsageError(
+      'export needs resources: give --resource ID (repeatable), --subscription S, --all-subscriptions or --resources-from FILE (or set ACS_METRICS_RESOURCE)',
+    );
+  }
+  if (manifest === undefined && !(await dir.isEmpty()))
+    throw new UsageError(`${shownDir} is not empty and holds no acs-metrics export: give a new or empty folder`);
+  if (manifest !== undefined && run.format !== undefined && run.format !== (manifest.format ?? 'json')) {
+    throw new UsageError(
+      `${shownDir} holds a ${manifest.format ?? 'json'} export, not ${run.format}: convert it to another folder with --format parquet --from ${shownDir}`,
+    );
+  }
+  if (manifest !== undefined && run.interval !== undefined && toIsoDuration(run.grainMs) !== manifest.grain) {
+    throw new UsageError(
+      `${shownDir} holds an export at ${manifest.grain}, not ${toIsoDuration(run.grainMs)}: run it without --interval to extend it, or export to another folder`,
+    );
+  }
+}
+
+/** --dry-run: the plan of this run on a copy of the manifest; nothing is written, locked or fetched. */
+async function dryRunExport(dir: ArchiveStore, manifest: Manifest, request: ExtendRequest, opts: ExportOptions, ctx: Context): Promise<number> {
+  const draft = structuredClone(manifest);
+  const pending = draft.items.filter((i) => i.status !== 'done');
+  const known = draft.items.length;
+  const counter = { pages: 0 };
+  await extend(dir, dir.shown, draft, { ...request, dryRun: counter }, ctx);
+  const { settings } = request;
+  return planExport(
+    [pending, draft.items.slice(known)],
+    draft.grain,
+    settings,
+    counter.pages + settings.lookupPages,
+    opts.output?.toLowerCase() === 'json',
+    ctx,
+  );
+}
 function newManifest(window: Window, grainMs: number, now: number, format: ExportFormat): Manifest {
   const stamp = formatTime(now);
   return {
@@ -230,7 +275,8 @@ async function extend(dir: ArchiveStore, shownDir: string, manifest: Manifest, r
     const joined = resources.filter((r) => !known.has(r.id.toLowerCase())).map((r) => r.name);
     const left = manifest.resources.filter((r) => !ids.has(r.toLowerCase())).map((r) => r.split('/').at(-1)!);
     if (joined.length > 0) ctx.note(`${shownDir}: ${list(joined)} joined the selection: exporting ${joined.length === 1 ? 'its' : 'their'} whole window`);
-    if (left.length > 0) ctx.note(`${shownDir}: ${list(left)} left the selection: ${left.length === 1 ? 'its files are' : 'their files are'} kept and no longer extended`);
+    if (left.length > 0)
+      ctx.note(`${shownDir}: ${list(left)} left the selection: ${left.length === 1 ? 'its files are' : 'their files are'} kept and no longer extended`);
     const newMetrics = metrics.filter((m) => !manifest.metrics.includes(m.rest)).map((m) => m.rest);
     const oldMetrics = manifest.metrics.filter((m) => !metrics.some((x) => x.rest === m));
     if (newMetrics.length > 0) ctx.note(`${shownDir}: ${list(newMetrics)} joined the metrics: exporting the whole window`);
@@ -240,10 +286,22 @@ async function extend(dir: ArchiveStore, shownDir: string, manifest: Manifest, r
     }
   }
   if (origin < oldest && (firstRun || resources.some((r) => !known.has(r.id.toLowerCase())))) {
-    ctx.note(`Azure keeps 93 days: new resources are exported from ${formatTime(Math.ceil((oldest - origin) / parseDuration(manifest.grain)!) * parseDuration(manifest.grain)! + origin)}`);
+    ctx.note(
+      `Azure keeps 93 days: new resources are exported from ${formatTime(Math.ceil((oldest - origin) / parseDuration(manifest.grain)!) * parseDuration(manifest.grain)! + origin)}`,
+    );
   }
   const unfinished = new Set(manifest.items.filter((i) => i.status !== 'done').map((i) => `${i.resource.toLowerCase()}|${i.metric}`));
-  const plan = planExtension({ items: manifest.items, origin, grainMs: parseDuration(manifest.grain)!, resources, metrics, end: req.end, oldest, format: manifest.format ?? 'json', unfinished });
+  const plan = planExtension({
+    items: manifest.items,
+    origin,
+    grainMs: parseDuration(manifest.grain)!,
+    resources,
+    metrics,
+    end: req.end,
+    oldest,
+    format: manifest.format ?? 'json',
+    unfinished,
+  });
   for (const t of plan.settled) delete (t as ManifestItem).tail;
   const found = formatTime(req.now);
   const gaps = plan.gaps.map((g) => ({ resource: g.resource, metric: g.metric, start: formatTime(g.start), end: formatTime(g.end), found }));
@@ -260,7 +318,12 @@ async function extend(dir: ArchiveStore, shownDir: string, manifest: Manifest, r
 const list = (names: readonly string[]): string => (names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`);
 
 /** The resources of the selection: resolved again when options give one, else those of the manifest. */
-async function selectionResources(manifest: Manifest, settings: Awaited<ReturnType<typeof estateSettings>>, ctx: Context, counter?: { pages: number }): Promise<ExportResource[]> {
+async function selectionResources(
+  manifest: Manifest,
+  settings: Awaited<ReturnType<typeof estateSettings>>,
+  ctx: Context,
+  counter?: { pages: number },
+): Promise<ExportResource[]> {
   if (settings.selection.kind === 'none') {
     return manifest.resources.map((id) => {
       const r = parseResourceId(id);
@@ -286,7 +349,9 @@ function summary(shownDir: string, manifest: Manifest, outcome: RunOutcome, gaps
     ctx.note(`${shownDir}: the export is up to date (${total} files, to ${manifest.window.end}); check it with: acs-metrics export --verify ${shownDir}`);
     return EXIT.OK;
   }
-  ctx.note(`exported ${outcome.written} files (${done} of ${total} done, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${manifest.requests} requests in all) to ${shownDir}, up to ${manifest.window.end}`);
+  ctx.note(
+    `exported ${outcome.written} files (${done} of ${total} done, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${manifest.requests} requests in all) to ${shownDir}, up to ${manifest.window.end}`,
+  );
   const failed = manifest.items.filter((i) => i.status === 'failed');
   for (const f of failed.slice(0, 10)) ctx.io.stderr.write(`${ctx.err.red('error:')} ${safeText(f.file)}: ${safeText(f.error ?? '')}\n`);
   if (failed.length > 10) ctx.io.stderr.write(`${ctx.err.red('error:')} ... and ${failed.length - 10} more (see ${MANIFEST})\n`);
@@ -295,7 +360,9 @@ function summary(shownDir: string, manifest: Manifest, outcome: RunOutcome, gaps
   // Nothing exported at all is a data error; some files exported, or a span lost, is a partial export.
   if (outcome.written === 0 && failed.length > 0) return EXIT.DATA;
   if (failed.length > 0) return partialExit(ctx, opts, { failed: failed.length, of: total, unit: 'files' });
-  ctx.note(`the archive is partial: a span Azure no longer keeps was lost (above)${opts.allowPartial ? '; --allow-partial: exit 0' : '; exit 4 (--allow-partial: 0)'}`);
+  ctx.note(
+    `the archive is partial: a span Azure no longer keeps was lost (above)${opts.allowPartial ? '; --allow-partial: exit 0' : '; exit 4 (--allow-partial: 0)'}`,
+  );
   return opts.allowPartial ? EXIT.OK : EXIT.PARTIAL;
 }
 

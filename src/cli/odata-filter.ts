@@ -15,7 +15,8 @@ export interface ODataTerm {
   readonly values: readonly string[] | '*';
 }
 
-const ACCEPTED = "acs-metrics accepts Dim eq 'value' terms joined by or (one dimension) and and (between dimensions), e.g. \"Operation eq 'SendChatMessage' or Operation eq 'GetChatMessage' and StatusCode eq '*'\"";
+const ACCEPTED =
+  "acs-metrics accepts Dim eq 'value' terms joined by or (one dimension) and and (between dimensions), e.g. \"Operation eq 'SendChatMessage' or Operation eq 'GetChatMessage' and StatusCode eq '*'\"";
 const TERM = /^\s*([A-Za-z][\w.]*)\s+eq\s+'((?:[^']|'')*)'\s*$/i;
 
 function refuse(filter: string, why: string): never {

@@ -21,7 +21,14 @@ export interface CompareRender {
 export const baselineQueries = (queries: readonly Query[], spec: BaselineSpec) => (now: number) => queries.map((q) => baselineQuery(q, spec, now));
 
 /** Runs the comparison and returns the text for stdout and the notes for stderr. */
-export function compareOutput(query: Query, spec: BaselineSpec, data: SourceResult, baseline: SourceResult, how: CompareRender, ctx: Context): { text: string; notes: string[] } {
+export function compareOutput(
+  query: Query,
+  spec: BaselineSpec,
+  data: SourceResult,
+  baseline: SourceResult,
+  how: CompareRender,
+  ctx: Context,
+): { text: string; notes: string[] } {
   const c = runComparison(query, spec, data, baseline);
   const notes = [...c.notes];
   switch (how.output) {

@@ -48,10 +48,7 @@ export interface FilterOptions {
  * Repeatable options that also take comma lists: --operation A,B --operation C. Empty values are kept
  * (as "") so that checkListValues can reject them: `--operation ""` must not mean "every operation".
  */
-export const collectList = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  ...value.split(',').map((v) => v.trim()),
-];
+export const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(',').map((v) => v.trim())];
 
 /** What each list option takes, for the "empty value" message. */
 const LIST_EXAMPLES: Record<string, string> = {
@@ -90,7 +87,10 @@ export function addWindowOptions(cmd: Command, sinceHelp: string): Command {
 
 export function addFilterOptions(cmd: Command): Command {
   cmd
-    .option('-m, --metric <name>', 'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all (every current metric)')
+    .option(
+      '-m, --metric <name>',
+      'metric: alias (chat), REST name (APIRequestChat) or display name; check also takes a comma list or all (every current metric)',
+    )
     .option('--operation <names>', 'only these operations (repeatable or comma list)', collectList)
     .option('--status-code <codes>', 'only these HTTP status codes, e.g. 429,503', collectList)
     .option('--status-class <classes>', 'only these status classes (StatusSubClass), e.g. 4xx,5xx', collectList)
@@ -121,7 +121,10 @@ function either(problems: Problems, ours: [string, string | undefined], az: [str
  */
 export function resolveMetricOption(opts: FilterOptions, problems: Problems): MetricDef | undefined {
   if (opts.metrics !== undefined) {
-    const names = opts.metrics.flatMap((m) => m.split(',')).map((m) => m.trim()).filter((m) => m !== '');
+    const names = opts.metrics
+      .flatMap((m) => m.split(','))
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
     if (opts.metric !== undefined) problems.add('give either --metric or --metrics, not both');
     else if (names.length !== 1) problems.add(`--metrics: acs-metrics reads one metric at a time (got ${names.length}); run one query per metric`);
     else return problems.try(() => resolveMetric(names[0]!));
@@ -155,7 +158,10 @@ function filterOperation(filter: string | undefined): string | undefined {
 
 /** --metric as a list: aliases, REST or display names separated by commas, or "all" (every catalog metric). */
 export function parseMetricList(text: string, problems: Problems, fromFiles = false): MetricDef[] {
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length === 0) {
     problems.add('--metric needs a metric name, a comma list of them, or all');
     return [];
@@ -186,9 +192,7 @@ export function inferMetric(data: readonly MetricData[], fixtures: readonly stri
   if (found.length === 0) {
     const files = fixtures.length > 0 ? fixtures.map((f) => (f === '-' ? 'stdin' : f)) : data.map((m) => m.origin);
     const names = [...new Set(data.map((m) => m.name))];
-    throw new DataError(
-      `${fewFiles(files) || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`,
-    );
+    throw new DataError(`${fewFiles(files) || 'the data'}: holds no ACS metric the catalog knows (it holds ${names.length ? names.join(', ') : 'no metrics'})`);
   }
   throw new UsageError(`the data holds ${found.length} metrics (${found.map((m) => m.alias).join(', ')}): choose one with --metric`);
 }
@@ -259,7 +263,8 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
   let sinceMs: number | undefined;
   if (sinceText !== undefined) {
     sinceMs = parseDuration(sinceText);
-    if (sinceMs === undefined) problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H${tooLong(sinceText)}`);
+    if (sinceMs === undefined)
+      problems.add(`invalid ${sinceFlag} "${sinceText}": expected a duration such as 30m, 24h, 7d, 1d12h or PT6H${tooLong(sinceText)}`);
     if (sinceFlag === '--offset' && startText !== undefined) {
       if (endText !== undefined) problems.add(`give at most two of ${startFlag}, ${endFlag} and --offset`);
       // az: with a start time, the offset counts forward from it.
@@ -267,7 +272,8 @@ export function parseRange(opts: FilterOptions, problems: Problems): RangeSpec {
       sinceMs = undefined;
     } else if (startText !== undefined) problems.add(`give either ${sinceFlag} or ${startFlag}, not both`);
   }
-  if (start !== undefined && end !== undefined && start >= end && endText !== undefined) problems.add(`${startFlag} ${startText} is not before ${endFlag} ${endText}`);
+  if (start !== undefined && end !== undefined && start >= end && endText !== undefined)
+    problems.add(`${startFlag} ${startText} is not before ${endFlag} ${endText}`);
   return { start, end, sinceMs };
 }
 
@@ -294,7 +300,10 @@ export function parseErrors(text: string | undefined, problems: Problems, flag =
   if (text === undefined) return undefined;
   const classes: string[] = [];
   const codes: string[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     if (/^[1-5]xx$/i.test(part)) classes.push(part.toLowerCase());
     else if (/^[1-5]\d\d$/.test(part)) codes.push(part);
     else problems.add(`invalid ${flag} value "${part}": expected status classes or codes such as 5xx or 429`);

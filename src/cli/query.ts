@@ -58,7 +58,10 @@ function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems, 
   const filters = parseFilters(metric, opts, problems, { extra: extraFor(known.extra, metric), warn: known.warn });
   const errors = problems.try(() => errorsFor(metric, known.errors));
   const azSplit = odataSplits(opts);
-  const dimension = opts.dimension?.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+  const dimension = opts.dimension
+    ?.flatMap((d) => d.split(','))
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
   const given = opts.splitBy ?? dimension ?? (azSplit.length > 0 ? [] : undefined);
   if (opts.splitBy !== undefined && opts.dimension !== undefined) problems.add('give either --split-by or --dimension, not both');
   // An empty value is reported by runQueryCommand (checkListValues).
@@ -66,9 +69,7 @@ function metricParts(metric: MetricDef, opts: QueryOptions, problems: Problems, 
   const none = split.length === 1 && split[0]!.toLowerCase() === 'none';
   const splitBy = none ? [] : split.map((d) => problems.try(() => resolveDimension(metric, d))).filter((d): d is DimensionDef => d !== undefined);
   const aggregation =
-    opts.aggregation === undefined
-      ? resolveAggregation(metric.primaryAggregation, metric)
-      : problems.try(() => resolveAggregation(opts.aggregation!, metric));
+    opts.aggregation === undefined ? resolveAggregation(metric.primaryAggregation, metric) : problems.try(() => resolveAggregation(opts.aggregation!, metric));
   return { filters, splitBy: [...new Set(splitBy)], defaultSplit: given === undefined, aggregation, errors };
 }
 
@@ -79,21 +80,29 @@ interface Known {
   readonly warn: (line: string) => void;
 }
 
-
 export const registerQuery: Register = (program, action) => {
-  const cmd = program
-    .command('query')
-    .description('aggregated request counts by operation, status code and status class, as a table, chart, JSON or CSV');
+  const cmd = program.command('query').description('aggregated request counts by operation, status code and status class, as a table, chart, JSON or CSV');
   addFilterOptions(cmd);
   cmd
-    .option('--split-by <dimensions>', 'one series per value of these dimensions, e.g. operation,statussubclass (default Operation; "none" for one series)', collectList)
+    .option(
+      '--split-by <dimensions>',
+      'one series per value of these dimensions, e.g. operation,statussubclass (default Operation; "none" for one series)',
+      collectList,
+    )
     .addOption(cmd.createOption('--dimension <names...>', 'az: --split-by').hideHelp())
-    .option('-a, --aggregation <name>', 'count, sum, average, min or max (default: the metric\'s default aggregation in the catalog; sum for router)')
+    .option('-a, --aggregation <name>', "count, sum, average, min or max (default: the metric's default aggregation in the catalog; sum for router)")
     .option('-i, --interval <duration>', 'bucket size: auto (default), FULL, PT5M, 5m, 1h, 1d; coarser than the data re-buckets it')
-    .option('--errors <list>', "what counts as an error (default: the metric's definition, see \"acs-metrics catalog METRIC\"), e.g. 5xx,429")
+    .option('--errors <list>', 'what counts as an error (default: the metric\'s definition, see "acs-metrics catalog METRIC"), e.g. 5xx,429')
     .option('--top <n>', 'keep the N largest series (a note on stderr says how many were left out)')
-    .option('-o, --output <format>', 'table, chart, json, csv, tsv (az-style: no header), yaml (the JSON document) or openmetrics (for promtool backfill)', 'table')
-    .option('--width <columns>', 'fit tables and charts to this many columns, 20 to 1000 (default: the terminal\'s width; COLUMNS when piped; tables unlimited otherwise, charts 100)')
+    .option(
+      '-o, --output <format>',
+      'table, chart, json, csv, tsv (az-style: no header), yaml (the JSON document) or openmetrics (for promtool backfill)',
+      'table',
+    )
+    .option(
+      '--width <columns>',
+      "fit tables and charts to this many columns, 20 to 1000 (default: the terminal's width; COLUMNS when piped; tables unlimited otherwise, charts 100)",
+    )
     .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`)
     .option('--watch [interval]', 'redraw the table or chart in place every interval (default 1m, at least 5s) until Ctrl-C; a terminal only')
     .option('--compare <duration>', 'also show the same window this long before (1d, 7d, P7D): baseline, change and error-rate change per series')
@@ -132,7 +141,14 @@ function planQuery(q: Query | undefined, baseline: BaselineSpec | undefined, opt
 
 async function runQueryCommand(args: string[], opts: QueryOptions, ctx: Context): Promise<number> {
   const asked = await readQueryOptions(args, opts, ctx);
-  if (opts.dryRun) return planQuery(asked.metric && asked.parts ? buildQuery(asked, asked.metric, asked.parts) : undefined, asked.baseline, opts, asked.output === 'json', ctx);
+  if (opts.dryRun)
+    return planQuery(
+      asked.metric && asked.parts ? buildQuery(asked, asked.metric, asked.parts) : undefined,
+      asked.baseline,
+      opts,
+      asked.output === 'json',
+      ctx,
+    );
   if (asked.watchMs !== undefined) {
     await watch(ctx.io, asked.watchMs, async () => {
       const r = await queryOnce(asked, opts, ctx);
@@ -168,7 +184,9 @@ interface AskedQuery extends OutputSize {
 async function readQueryOptions(args: string[], opts: QueryOptions, ctx: Context): Promise<AskedQuery> {
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": give the metric with --metric`);
   if (opts.metric !== undefined && (opts.metric.includes(',') || opts.metric.trim().toLowerCase() === 'all')) {
-    throw new UsageError(`query shows one metric at a time: for several ("${opts.metric}") use status --metric ${opts.metric}, or check --metric ${opts.metric}`);
+    throw new UsageError(
+      `query shows one metric at a time: for several ("${opts.metric}") use status --metric ${opts.metric}, or check --metric ${opts.metric}`,
+    );
   }
   const problems = new Problems();
   const metric = resolveMetricOption(opts, problems);
@@ -189,7 +207,8 @@ async function readQueryOptions(args: string[], opts: QueryOptions, ctx: Context
   const watchMs = problems.try(() => parseWatch(opts.watch));
   if (watchMs !== undefined && output !== 'table' && output !== 'chart') problems.add(`--watch redraws a table or a chart, not -o ${output}`);
   const baseline = parseBaseline('--compare', opts.compare, opts, problems);
-  if (baseline && (output === 'tsv' || output === 'yaml' || output === 'openmetrics')) problems.add(`--compare has no -o ${output} form: use -o json (schema version 2) or -o csv (with a window column)`);
+  if (baseline && (output === 'tsv' || output === 'yaml' || output === 'openmetrics'))
+    problems.add(`--compare has no -o ${output} form: use -o json (schema version 2) or -o csv (with a window column)`);
   problems.throwIfAny();
   if (watchMs !== undefined && !opts.dryRun && !ctx.io.stdout.isTTY) {
     throw new UsageError('--watch redraws a terminal, and stdout is not one: run it in a terminal, or drop --watch to print once');
@@ -212,7 +231,11 @@ function buildQuery(asked: AskedQuery, metric: MetricDef, p: MetricParts): Query
 }
 
 /** The query and its data (and the baseline's with --compare); without --metric the files' one metric, kept for the next --watch frame. */
-async function fetchQueryData(asked: AskedQuery, opts: QueryOptions, ctx: Context): Promise<{ query: Query; data: SourceResult; baselineData?: SourceResult | undefined }> {
+async function fetchQueryData(
+  asked: AskedQuery,
+  opts: QueryOptions,
+  ctx: Context,
+): Promise<{ query: Query; data: SourceResult; baselineData?: SourceResult | undefined }> {
   if (asked.metric && asked.parts) {
     const query = buildQuery(asked, asked.metric, asked.parts);
     if (!asked.baseline) return { query, data: await fetchData(opts, ctx, [query]) };
@@ -239,7 +262,12 @@ async function queryOnce(asked: AskedQuery, opts: QueryOptions, ctx: Context): P
   const { query, data, baselineData } = await fetchQueryData(asked, opts, ctx);
   if (asked.baseline) {
     const tableWidth = outputWidth(ctx.io, asked.width);
-    const how = { output: asked.output, width: chartWidth(ctx, asked.width), height: asked.height ?? CHART_HEIGHT.default, ...(tableWidth !== undefined ? { tableWidth } : {}) };
+    const how = {
+      output: asked.output,
+      width: chartWidth(ctx, asked.width),
+      height: asked.height ?? CHART_HEIGHT.default,
+      ...(tableWidth !== undefined ? { tableWidth } : {}),
+    };
     const out = compareOutput(query, asked.baseline, data, baselineData ?? data, how, ctx);
     const missed = shortfall([...data.metrics, ...(baselineData && baselineData !== data ? baselineData.metrics : [])], query.metric.rest);
     return { text: [out.text], notes: out.notes, latestComplete: undefined, shortfall: missed };

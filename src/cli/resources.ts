@@ -15,7 +15,9 @@ interface ResourcesOptions extends LiveOptions {
 }
 
 export const registerResources: Register = (program, action) => {
-  const cmd = program.command('resources').description('list the ACS resources a selection resolves to (name, subscription, resource group, data location, tags)');
+  const cmd = program
+    .command('resources')
+    .description('list the ACS resources a selection resolves to (name, subscription, resource group, data location, tags)');
   addLiveOptions(cmd);
   cmd.option('-o, --output <format>', 'table, json or csv (json is what --resources-from reads)', 'table');
   cmd.option('--width <columns>', TABLE_WIDTH_HELP);
@@ -42,6 +44,12 @@ async function runResources(args: string[], opts: ResourcesOptions, ctx: Context
   }
   const { EstateSource } = await import('../sources/azure/estate-source.js');
   const list = await new EstateSource(settings).resources(ctx.io.signal);
-  ctx.io.stdout.write(output === 'json' ? renderResourcesJson(list) : output === 'csv' ? renderResourcesCsv(list) : renderResourcesTable(list, ctx.out, outputWidth(ctx.io, width)));
+  ctx.io.stdout.write(
+    output === 'json'
+      ? renderResourcesJson(list)
+      : output === 'csv'
+        ? renderResourcesCsv(list)
+        : renderResourcesTable(list, ctx.out, outputWidth(ctx.io, width)),
+  );
   return EXIT.OK;
 }

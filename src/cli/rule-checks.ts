@@ -71,7 +71,10 @@ export function checkRule(raw: Obj, place: string, setting: RuleSetting, add: Ad
   const filters = metric ? metricFilters(rule, metric, options, report) : [];
   if (metric) checkErrorKind(rule, metric, defaults, report);
   if (!hasChecks(raw) && !hasChecks(defaults)) {
-    report(place, 'nothing to check: give maxErrorRate, minTotal, maxTotal, or a change rule (maxErrorRateIncrease, maxErrorRateRatio, maxTrafficDrop, maxTrafficRise) with a baseline');
+    report(
+      place,
+      'nothing to check: give maxErrorRate, minTotal, maxTotal, or a change rule (maxErrorRateIncrease, maxErrorRateRatio, maxTrafficDrop, maxTrafficRise) with a baseline',
+    );
   }
   const change = changeRules(rule, metric, setting, report);
   checkTotals(rule, defaults, report);
@@ -138,7 +141,10 @@ function checkErrorKind(rule: Rule, metric: MetricDef, defaults: Obj, add: Add):
     reportProblems(raw.errors !== undefined ? `${place}.errors` : 'defaults.errors', add, () => errorsFor(metric, given, '"errors"'));
   }
   if (metric.errors.kind === 'none' && (raw.maxErrorRate ?? defaults.maxErrorRate) !== undefined) {
-    add(raw.maxErrorRate !== undefined ? `${place}.maxErrorRate` : place, noErrorRateProblem(metric, '"maxErrorRate"')!.replace(/--min-total or --max-total/, '"minTotal" or "maxTotal"'));
+    add(
+      raw.maxErrorRate !== undefined ? `${place}.maxErrorRate` : place,
+      noErrorRateProblem(metric, '"maxErrorRate"')!.replace(/--min-total or --max-total/, '"minTotal" or "maxTotal"'),
+    );
   }
 }
 
@@ -159,7 +165,10 @@ function changeRules(rule: Rule, metric: MetricDef | undefined, setting: RuleSet
   if (metric && metric.errors.kind === 'none') {
     for (const k of ['maxErrorRateIncrease', 'maxErrorRateRatio'] as const) {
       if (pick(k) === undefined) continue;
-      add(raw[k] !== undefined ? `${place}.${k}` : place, noErrorRateProblem(metric, `"${k}"`)!.replace(/--min-total or --max-total/, '"maxTrafficDrop" or "maxTrafficRise"'));
+      add(
+        raw[k] !== undefined ? `${place}.${k}` : place,
+        noErrorRateProblem(metric, `"${k}"`)!.replace(/--min-total or --max-total/, '"maxTrafficDrop" or "maxTrafficRise"'),
+      );
     }
   }
   if (!baseline || changeKeys.length === 0) return undefined;

@@ -87,7 +87,10 @@ function readRange(o: Obj, place: string, at: At, add: Add): RangeSpec | undefin
       rangeOk = false;
     }
   }
-  for (const [key, text] of [['start', start], ['end', end]] as const) {
+  for (const [key, text] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
     if (text === undefined) continue;
     const ms = parseTime(text);
     if (ms === undefined) {
@@ -115,9 +118,16 @@ function readMaxErrorRate(v: unknown, place: string, add: Add): Rate | undefined
 
 function readLevel(v: unknown, place: string, add: Add): Level | undefined {
   if (typeof v === 'string' && (LEVELS as readonly string[]).includes(v.trim().toLowerCase())) return v.trim().toLowerCase() as Level;
-  const candidates: Candidate<string>[] = [...LEVELS, 'warning', 'fail', 'failure'].map((l) => ({ names: [l], label: l.startsWith('warn') ? 'warn' : 'error', value: l }));
+  const candidates: Candidate<string>[] = [...LEVELS, 'warning', 'fail', 'failure'].map((l) => ({
+    names: [l],
+    label: l.startsWith('warn') ? 'warn' : 'error',
+    value: l,
+  }));
   const dym = typeof v === 'string' ? didYouMean(suggest(v, candidates)) : '';
-  add(place, `unknown level ${found(v)}: ${dym ? `${dym} (error fails the run, warn is reported only)` : 'expected error (fails the run) or warn (reported only)'}`);
+  add(
+    place,
+    `unknown level ${found(v)}: ${dym ? `${dym} (error fails the run, warn is reported only)` : 'expected error (fails the run) or warn (reported only)'}`,
+  );
   return undefined;
 }
 
@@ -126,7 +136,10 @@ function readErrors(v: unknown, place: string, add: Add): ErrorDefinition | unde
   let items: unknown[];
   let listed = true;
   if (typeof v === 'string') {
-    items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    items = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     listed = false;
   } else if (typeof v === 'number') {
     items = [v];

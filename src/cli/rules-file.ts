@@ -17,7 +17,14 @@ export async function readRulesText(path: string, origin: string, io: Io): Promi
     return await readFile(resolve(io.cwd, path), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (err as Error).message;
     throw new UsageError(`cannot read rules file ${origin}: ${why}`, { cause: err });
   }
 }
@@ -41,7 +48,10 @@ async function parseRulesJson(body: string, origin: string): Promise<unknown> {
   const twice = findDuplicateKeys(body);
   if (twice.length > 0) {
     throw new UsageError(
-      twice.map((d) => `${origin}: ${pathText([...d.path, d.key])} is given twice (line ${d.line}, column ${d.column}; ${d.first}, then ${d.second}): give each key once`),
+      twice.map(
+        (d) =>
+          `${origin}: ${pathText([...d.path, d.key])} is given twice (line ${d.line}, column ${d.column}; ${d.first}, then ${d.second}): give each key once`,
+      ),
     );
   }
   await refuseUnreadable(value, body, origin);

@@ -73,17 +73,23 @@ export function parseResourceList(text: string, source: string): ResourceId[] {
     try {
       doc = JSON.parse(trimmed);
     } catch (err) {
-      throw new UsageError(`${source}: not valid JSON (${(err as Error).message}); give one resource id per line, or the output of "acs-metrics resources -o json"`);
+      throw new UsageError(
+        `${source}: not valid JSON (${(err as Error).message}); give one resource id per line, or the output of "acs-metrics resources -o json"`,
+      );
     }
     const list = Array.isArray(doc) ? doc : (doc as { resources?: unknown }).resources;
-    if (!Array.isArray(list)) throw new UsageError(`${source}: expected a list of resources, or an object with "resources" (the output of "acs-metrics resources -o json")`);
+    if (!Array.isArray(list))
+      throw new UsageError(`${source}: expected a list of resources, or an object with "resources" (the output of "acs-metrics resources -o json")`);
     entries = list.map((e, i) => {
       const id = typeof e === 'string' ? e : (e as { id?: unknown })?.id;
       if (typeof id !== 'string') throw new UsageError(`${source}: resources[${i}] has no "id"`);
       return id;
     });
   } else {
-    entries = text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter((l) => l !== '');
+    entries = text
+      .split(/\r?\n/)
+      .map((l) => l.replace(/#.*$/, '').trim())
+      .filter((l) => l !== '');
   }
   if (entries.length === 0) throw new UsageError(`${source}: no resource ids in it`);
   return entries.map((e, i) => {
@@ -107,7 +113,9 @@ async function readList(path: string, io: Io): Promise<ResourceId[]> {
       text = await readFile(resolve(io.cwd, path), 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new DataError(`cannot read ${safeText(path)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`);
+      throw new DataError(
+        `cannot read ${safeText(path)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`,
+      );
     }
   }
   return parseResourceList(text, `--resources-from ${path === '-' ? 'stdin' : safeText(path)}`);
@@ -171,7 +179,13 @@ export async function parseSelection(o: SelectionOptions, io: Io): Promise<Parse
   const narrowing = namedOptions({ resourceGroup: o.resourceGroup, name: o.name, tag: o.tag });
   const byId = namedOptions({ resource: o.resource, resourcesFrom: o.resourcesFrom });
   if (ids.length > 0 || byId.length > 0) {
-    const other = namedOptions({ subscription: o.subscription, allSubscriptions: o.allSubscriptions, resourceGroup: o.resourceGroup, name: o.name, tag: o.tag });
+    const other = namedOptions({
+      subscription: o.subscription,
+      allSubscriptions: o.allSubscriptions,
+      resourceGroup: o.resourceGroup,
+      name: o.name,
+      tag: o.tag,
+    });
     if (other.length > 0) throw new UsageError(`give either ${byId.join(' or ')} or ${other.join(', ')}, not both`);
     return ready({ kind: 'ids', ids: unique(ids) });
   }
@@ -179,7 +193,9 @@ export async function parseSelection(o: SelectionOptions, io: Io): Promise<Parse
   const subscriptionNamesGiven = subscriptionNames(subs);
   if (!o.allSubscriptions && subs.length === 0) {
     if (narrowing.length > 0) {
-      throw new UsageError(`${narrowing.join(', ')} ${narrowing.length === 1 ? 'narrows' : 'narrow'} a subscription's resources: give --subscription S (or --all-subscriptions) too`);
+      throw new UsageError(
+        `${narrowing.join(', ')} ${narrowing.length === 1 ? 'narrows' : 'narrow'} a subscription's resources: give --subscription S (or --all-subscriptions) too`,
+      );
     }
     const fromEnv = io.env.ACS_METRICS_RESOURCE;
     if (fromEnv === undefined || fromEnv === '') return ready({ kind: 'none' });

@@ -54,7 +54,10 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 export function addAzureOptions(cmd: Command): Command {
   return cmd
     .option('--resource <id>', 'the full ACS resource id (env ACS_METRICS_RESOURCE; az communication show --query id)')
-    .option('--subscription <id-or-name>', 'with --resource-group and --name: build the resource id from its parts (the subscription id, or its name: one Resource Graph lookup)')
+    .option(
+      '--subscription <id-or-name>',
+      'with --resource-group and --name: build the resource id from its parts (the subscription id, or its name: one Resource Graph lookup)',
+    )
     .option('-g, --resource-group <name>', 'the resource group of the ACS resource')
     .option('--name <name>', 'the name of the ACS resource')
     .option('--endpoint <url>', `Azure Resource Manager endpoint for sovereign clouds (env ACS_METRICS_ENDPOINT; default ${DEFAULT_ENDPOINT})`)
@@ -66,21 +69,34 @@ export function addLiveOptions(cmd: Command): Command {
   return cmd
     .option('--resource <id>', 'a full ACS resource id (repeatable; env ACS_METRICS_RESOURCE; az communication show --query id)', collect)
     .option('--resources-from <file>', 'resource ids, one per line, or the JSON of "acs-metrics resources -o json" ("-" for stdin)')
-    .option('--subscription <id-or-name>', 'every ACS resource in this subscription, by id or name (repeatable); with --resource-group and --name: that one resource', collect)
+    .option(
+      '--subscription <id-or-name>',
+      'every ACS resource in this subscription, by id or name (repeatable); with --resource-group and --name: that one resource',
+      collect,
+    )
     .option('--all-subscriptions', 'every ACS resource the credential can see (Resource Graph, tenant scope)')
     .option('-g, --resource-group <name>', 'only resources in this resource group (repeatable)', collect)
     .option('--name <name>', 'only resources with this name; * and ? match any text and any one character (repeatable)', collect)
     .option('--tag <key=value>', 'only resources with this tag (repeatable: all must match)', collect)
     .option('--endpoint <url>', `Azure Resource Manager endpoint, also for Resource Graph (env ACS_METRICS_ENDPOINT; default ${DEFAULT_ENDPOINT})`)
-    .option('--batch-endpoint <url>', `metrics batch API endpoint (env ACS_METRICS_BATCH_ENDPOINT; default for the cloud of --endpoint, ${CLOUDS[0]!.batch} in the public cloud)`)
+    .option(
+      '--batch-endpoint <url>',
+      `metrics batch API endpoint (env ACS_METRICS_BATCH_ENDPOINT; default for the cloud of --endpoint, ${CLOUDS[0]!.batch} in the public cloud)`,
+    )
     .option('--no-batch', 'one Metrics - List request per resource instead of the batch API')
     .option('--concurrency <n>', `requests in flight at once (default ${DEFAULT_CONCURRENCY_TEXT})`)
     .option('--timeout <duration>', `give up on a request after this long, e.g. 30s, 2m, PT30S (default ${humanDuration(DEFAULT_TIMEOUT_MS)})`)
-    .addOption(cmd.createOption('--per-metric', 'with --no-batch: one request per resource and metric (as az monitor metrics list does); for comparisons').hideHelp());
+    .addOption(
+      cmd.createOption('--per-metric', 'with --no-batch: one request per resource and metric (as az monitor metrics list does); for comparisons').hideHelp(),
+    );
 }
 
 export function addSourceOptions(cmd: Command): Command {
-  cmd.option('--fixture <file>', 'read Azure Monitor responses from a file, or every *.json file in a folder, instead of Azure ("-" for stdin; repeatable)', collect);
+  cmd.option(
+    '--fixture <file>',
+    'read Azure Monitor responses from a file, or every *.json file in a folder, instead of Azure ("-" for stdin; repeatable)',
+    collect,
+  );
   addLiveOptions(cmd);
   return cmd.option('--save <file>', 'also write the responses as a fixture file (replayable with --fixture)');
 }
@@ -92,7 +108,8 @@ const MAX_CONCURRENCY = 64;
 export function parseConcurrency(text: string | undefined): number {
   if (text === undefined) return Number(DEFAULT_CONCURRENCY_TEXT);
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new UsageError(`invalid --concurrency "${safeText(text)}": expected a whole number from 1 to ${MAX_CONCURRENCY}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UsageError(`invalid --concurrency "${safeText(text)}": expected a whole number from 1 to ${MAX_CONCURRENCY}`);
   return n;
 }
 
@@ -100,7 +117,8 @@ export function parseConcurrency(text: string | undefined): number {
 export function batchTarget(opts: LiveOptions, arm: string, env: Context['io']['env']): { batchEndpoint?: string; noBatchReason?: string } {
   if (opts.batch === false) return {};
   const given = opts.batchEndpoint ?? env.ACS_METRICS_BATCH_ENDPOINT;
-  if (given !== undefined && given.trim() !== '') return { batchEndpoint: parseEndpoint(given, '--batch-endpoint', 'https://global.metrics.monitor.azure.com') };
+  if (given !== undefined && given.trim() !== '')
+    return { batchEndpoint: parseEndpoint(given, '--batch-endpoint', 'https://global.metrics.monitor.azure.com') };
   const cloud = cloudOf(arm);
   if (cloud) return { batchEndpoint: cloud.batch };
   return {
@@ -169,7 +187,9 @@ export function resolveResource(opts: AzureOptions, env: Context['io']['env'], i
   }
   if (opts.resource !== undefined) return parseResourceId(opts.resource);
   if (given.length > 0) {
-    const missing = Object.entries(parts).filter(([, v]) => v === undefined).map(([k]) => k);
+    const missing = Object.entries(parts)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
     if (missing.length > 0) throw new UsageError(`--subscription, --resource-group and --name go together: missing ${missing.join(' and ')}`);
     return buildResourceId(subscriptionId(opts.subscription!, ids), opts.resourceGroup!, opts.name!);
   }
@@ -222,7 +242,9 @@ export function parseEndpoint(text: string | undefined, flag = '--endpoint', exa
   }
   if (url.protocol !== 'https:') throw new UsageError(`invalid ${flag} "${shown}": it must be an https URL (access tokens are never sent over plain http)`);
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new UsageError(`invalid ${flag} "${shown}": give only the scheme and host, e.g. ${flag === '--endpoint' ? 'https://management.chinacloudapi.cn' : example}`);
+    throw new UsageError(
+      `invalid ${flag} "${shown}": give only the scheme and host, e.g. ${flag === '--endpoint' ? 'https://management.chinacloudapi.cn' : example}`,
+    );
   }
   return url.origin;
 }
@@ -275,7 +297,9 @@ export async function openSource(opts: SourceOptions, ctx: Context): Promise<Met
   const settings = await estateSettings(opts, ctx);
   const { selection } = settings;
   if (selection.kind === 'none') {
-    throw new UsageError('no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE), --subscription S or --all-subscriptions for a live query');
+    throw new UsageError(
+      'no data source: give --fixture FILE, or --resource ID (or set ACS_METRICS_RESOURCE), --subscription S or --all-subscriptions for a live query',
+    );
   }
   if (selection.kind === 'ids' && selection.ids.length === 1) {
     // One resource: Metrics - List through @azure/arm-monitor, as always.
@@ -318,7 +342,9 @@ async function asBaseline<T>(fetch: () => Promise<T>): Promise<T> {
     return await fetch();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    throw new UsageError(/^the (time )?window /.test(err.message) ? err.message.replace(/^the (time )?window /, 'the baseline window ') : `the baseline window: ${err.message}`);
+    throw new UsageError(
+      /^the (time )?window /.test(err.message) ? err.message.replace(/^the (time )?window /, 'the baseline window ') : `the baseline window: ${err.message}`,
+    );
   }
 }
 
@@ -337,7 +363,8 @@ export async function fetchWindows(
   const data = await source.fetch(queries, ctx.io.signal);
   let baseline: SourceResult | undefined;
   if (baselineQueries !== undefined) {
-    baseline = source instanceof FixtureSource ? data : await asBaseline(() => source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal));
+    baseline =
+      source instanceof FixtureSource ? data : await asBaseline(() => source.fetch(baselineQueries(data.anchor ?? ctx.io.now().getTime()), ctx.io.signal));
   }
   if (savePath !== undefined) {
     if (ctx.io.signal?.aborted) throw new InterruptedError();

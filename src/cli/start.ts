@@ -5,7 +5,6 @@
 import { EXIT } from '../errors.js';
 import type { Io } from './io.js';
 
-
 /**
  * stdout: a closed pipe (`| head`) is not an error: stop quietly with the exit code so far. Any other
  * write failure (a full disk, a terminal gone) is one line on stderr and exit 3, not an uncaught

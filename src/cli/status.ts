@@ -37,7 +37,10 @@ export const registerStatus: Register = (program, action) => {
   const cmd = program
     .command('status')
     .description('is anything failing? requests, errors, error rate and worst operation per resource and metric, problems first')
-    .option('-m, --metric <names>', 'metrics: a comma list of aliases or REST names, or all: every current metric, the default (the legacy networktraversal only when named, or from files that hold it)');
+    .option(
+      '-m, --metric <names>',
+      'metrics: a comma list of aliases or REST names, or all: every current metric, the default (the legacy networktraversal only when named, or from files that hold it)',
+    );
   addWindowOptions(cmd, 'the last 24h (default), 7d, 90m, PT6H')
     .option('-o, --output <format>', 'table, json or csv', 'table')
     .option('--width <columns>', TABLE_WIDTH_HELP);
@@ -110,7 +113,13 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
     everyMetric: resources.length === 1 && opts.metric === undefined,
     window: { start: results[0]!.start, end: results[0]!.end },
   });
-  ctx.io.stdout.write(output === 'json' ? renderStatusJson(report, data.cost) : output === 'csv' ? renderStatusCsv(report) : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)));
+  ctx.io.stdout.write(
+    output === 'json'
+      ? renderStatusJson(report, data.cost)
+      : output === 'csv'
+        ? renderStatusCsv(report)
+        : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)),
+  );
   for (const line of failureNotes(failures)) ctx.note(safeText(line));
   for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
   // Partial: data that could not be fetched (an errorCode in the data), not a metric the files lack.

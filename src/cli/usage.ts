@@ -45,13 +45,23 @@ interface UsageOptions extends SourceOptions, PartialOptions {
 export const registerUsage: Register = (program, action) => {
   const cmd = program
     .command('usage')
-    .description('retirement readiness: traffic per resource and channel over 90 days, with each channel\'s lifecycle')
+    .description("retirement readiness: traffic per resource and channel over 90 days, with each channel's lifecycle")
     .option('-m, --metric <names>', 'only these metrics (comma list or repeatable; default: every current metric)', collectList);
-  addWindowOptions(cmd, `the window, counted back from now (live; default ${DEFAULT_SINCE}, Azure keeps 93 days) or from the end of the data (files; default all of it)`)
+  addWindowOptions(
+    cmd,
+    `the window, counted back from now (live; default ${DEFAULT_SINCE}, Azure keeps 93 days) or from the end of the data (files; default all of it)`,
+  )
     .option('--fail-on <lifecycles>', 'exit 1 when a channel of this lifecycle had traffic: retiring, breaking (comma list)', collectList)
     .option('--top-operations <n>', 'how many of the busiest operations to show per channel (default 3)')
-    .option('--trend <period>', 'requests per week (ISO, from Monday 00:00 UTC) or month: auto (default: none under 28 days, weeks up to 182, then months), week, month, none')
-    .option('-o, --output <format>', 'table, json, csv, markdown (a report for a migration ticket) or chart (the burndown: one line per retiring or breaking channel)', 'table')
+    .option(
+      '--trend <period>',
+      'requests per week (ISO, from Monday 00:00 UTC) or month: auto (default: none under 28 days, weeks up to 182, then months), week, month, none',
+    )
+    .option(
+      '-o, --output <format>',
+      'table, json, csv, markdown (a report for a migration ticket) or chart (the burndown: one line per retiring or breaking channel)',
+      'table',
+    )
     .option('--width <columns>', TABLE_WIDTH_HELP)
     .option('--height <rows>', `chart height in plot rows, ${CHART_HEIGHT.min} to ${CHART_HEIGHT.max} (default ${CHART_HEIGHT.default})`);
   addSourceOptions(cmd);

@@ -22,7 +22,8 @@ export function parseWatch(value: string | boolean | undefined): number | undefi
   if (value === undefined || value === false) return undefined;
   if (value === true) return DEFAULT_WATCH_MS;
   const ms = parseDuration(value);
-  if (ms === undefined || ms < MIN_WATCH_MS) throw new UsageError(`invalid --watch "${value}": expected a refresh interval of 5s or more, such as 30s, 1m or 5m`);
+  if (ms === undefined || ms < MIN_WATCH_MS)
+    throw new UsageError(`invalid --watch "${value}": expected a refresh interval of 5s or more, such as 30s, 1m or 5m`);
   return ms;
 }
 

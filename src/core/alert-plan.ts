@@ -21,7 +21,8 @@ import { errorRateQuery, logSplitColumns, unmappedLogFilters } from './alert-kql
 import { alertWindow } from './alert-window.js';
 import { formatRateThreshold, type GateRule } from './gate.js';
 
-export type Mapping = { readonly kind: 'exact' } | { readonly kind: 'approximate'; readonly how: string } | { readonly kind: 'not-mapped'; readonly why: string };
+export type Mapping =
+  { readonly kind: 'exact' } | { readonly kind: 'approximate'; readonly how: string } | { readonly kind: 'not-mapped'; readonly why: string };
 
 export interface DimensionCondition {
   /** REST dimension name (catalog). */
@@ -180,9 +181,7 @@ function ratePart(rule: GateRule, base: Omit<AlertBase, 'name' | 'check' | 'desc
       return { mapping: { kind: 'not-mapped', why: `the ${unmapped[0]!.dimension.name} filter has no column in ${table}` } };
     }
     const alert: LogAlertPlan = { ...common, type: 'log', table, query: errorRateQuery(rule, table), splitBy: logSplitColumns(rule) };
-    const mapping: Mapping = rule.failOnNoData
-      ? { kind: 'approximate', how: 'failOnNoData: a log search alert does not fire on too few requests' }
-      : exact;
+    const mapping: Mapping = rule.failOnNoData ? { kind: 'approximate', how: 'failOnNoData: a log search alert does not fire on too few requests' } : exact;
     return { mapping, alert };
   }
   const errors = errorConditions(rule);
@@ -225,7 +224,12 @@ export function planRule(rule: GateRule, options: AlertOptions): RulePlan {
   const absolute = rule.range.start !== undefined || rule.range.end !== undefined;
   const window = alertWindow(rule.range.sinceMs, absolute);
   if (window.kind === 'not-mapped') return { rule, mapping: { kind: 'not-mapped', why: window.why }, alerts: [] };
-  const base = { rule: rule.name, severity: rule.level === 'error' ? (1 as const) : (2 as const), windowSize: window.windowSize, evaluationFrequency: window.evaluationFrequency };
+  const base = {
+    rule: rule.name,
+    severity: rule.level === 'error' ? (1 as const) : (2 as const),
+    windowSize: window.windowSize,
+    evaluationFrequency: window.evaluationFrequency,
+  };
   const parts: Part[] = [];
   if (window.kind === 'approximate') parts.push({ mapping: { kind: 'approximate', how: window.how } });
   if (rule.minTotal !== undefined) parts.push(staticPart(rule, base, 'min-total', rule.minTotal));
@@ -247,7 +251,8 @@ export function nameClashes(plans: readonly RulePlan[]): string[] {
   for (const p of plans) {
     for (const a of p.alerts) {
       const other = seen.get(a.name);
-      if (other !== undefined && other !== p.rule.name) clashes.push(`rules "${other}" and "${p.rule.name}" would both write the alert rule ${a.name}: rename one`);
+      if (other !== undefined && other !== p.rule.name)
+        clashes.push(`rules "${other}" and "${p.rule.name}" would both write the alert rule ${a.name}: rename one`);
       seen.set(a.name, p.rule.name);
     }
   }

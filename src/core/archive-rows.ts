@@ -121,7 +121,10 @@ export function fromRows(def: MetricDef, rows: readonly ArchiveRow[], info: Arch
         id: `${info.resource}/providers/Microsoft.Insights/metrics/${def.rest}`,
         name: { value: def.rest, localizedValue: def.displayName },
         unit: def.unit,
-        timeseries: [...series.values()].map((s) => ({ metadatavalues: s.dims.map(([name, value]) => ({ name: { value: name, localizedValue: name }, value })), data: s.data })),
+        timeseries: [...series.values()].map((s) => ({
+          metadatavalues: s.dims.map(([name, value]) => ({ name: { value: name, localizedValue: name }, value })),
+          data: s.data,
+        })),
         errorCode: 'Success',
       },
     ],

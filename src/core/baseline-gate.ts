@@ -84,22 +84,53 @@ export function evaluateChanges(
   now: { requests: number; errors: number | null },
   before: { requests: number; errors: number | null },
 ): ChangeCheck[] {
+  const bench = changeBench(rules, minRequests, now.requests, before.requests);
+  return [...errorRateChanges(rules, bench, now, before), ...trafficChanges(rules, bench)];
+}
+
+/** What every change check uses: the two request counts, the "not enough data" check and the verdict. */
+interface ChangeBench {
+  readonly c: number;
+  readonly b: number;
+  readonly notEnough: (kind: ChangeKind, threshold: number, both: boolean) => ChangeCheck | undefined;
+  readonly judge: (beyond: boolean, p: number, seen: string, limit: string, above: string, within: string) => { verdict: 'pass' | 'fail'; text: string };
+}
+
+function changeBench(rules: ChangeRules, minRequests: number, c: number, b: number): ChangeBench {
   const alpha = 1 - rules.confidence;
-  const checks: ChangeCheck[] = [];
-  const c = now.requests;
-  const b = before.requests;
   const significant = (p: number): boolean => p < alpha;
   const notEnough = (kind: ChangeKind, threshold: number, both: boolean): ChangeCheck | undefined => {
-    const short = [both && c < minRequests ? `${c} request${c === 1 ? '' : 's'} now` : '', b < minRequests ? `${b} request${b === 1 ? '' : 's'} in the baseline` : ''].filter(Boolean);
+    const short = [
+      both && c < minRequests ? `${c} request${c === 1 ? '' : 's'} now` : '',
+      b < minRequests ? `${b} request${b === 1 ? '' : 's'} in the baseline` : '',
+    ].filter(Boolean);
     if (short.length === 0) return undefined;
-    return { kind, verdict: 'no-data', observed: null, threshold, pValue: null, text: `not enough data to compare: ${short.join(', ')} (min-requests ${minRequests})` };
+    return {
+      kind,
+      verdict: 'no-data',
+      observed: null,
+      threshold,
+      pValue: null,
+      text: `not enough data to compare: ${short.join(', ')} (min-requests ${minRequests})`,
+    };
   };
   const judge = (beyond: boolean, p: number, seen: string, limit: string, above: string, within: string) => {
     if (!beyond) return { verdict: 'pass' as const, text: `${seen} ${within} ${limit}` };
-    if (!significant(p)) return { verdict: 'pass' as const, text: `${seen} ${above} ${limit} but not significant (${formatP(p)} at ${confText(rules.confidence)} confidence)` };
+    if (!significant(p))
+      return { verdict: 'pass' as const, text: `${seen} ${above} ${limit} but not significant (${formatP(p)} at ${confText(rules.confidence)} confidence)` };
     return { verdict: 'fail' as const, text: `${seen} ${above} ${limit} (${formatP(p)})` };
   };
+  return { c, b, notEnough, judge };
+}
 
+/** The error-rate change rules (+pp and ratio), by the two-proportion test and Newcombe's interval. */
+function errorRateChanges(
+  rules: ChangeRules,
+  { c, b, notEnough, judge }: ChangeBench,
+  now: { errors: number | null },
+  before: { errors: number | null },
+): ChangeCheck[] {
+  const checks: ChangeCheck[] = [];
   const errorKinds: [ChangeKind, number | undefined][] = [
     ['maxErrorRateIncrease', rules.maxErrorRateIncrease],
     ['maxErrorRateRatio', rules.maxErrorRateRatio],
@@ -118,15 +149,36 @@ export function evaluateChanges(
     const ci = `${confText(rules.confidence)} CI ${pp(t.lower)} to ${pp(t.upper)}`;
     if (kind === 'maxErrorRateIncrease') {
       const diff = rate - baseRate;
-      const j = judge(diff > threshold, t.pValue, `error rate ${pct(rate)} vs ${pct(baseRate)} baseline: ${pp(diff)}`, `+${Number((threshold * 100).toFixed(6))}pp`, '>', '<=');
+      const j = judge(
+        diff > threshold,
+        t.pValue,
+        `error rate ${pct(rate)} vs ${pct(baseRate)} baseline: ${pp(diff)}`,
+        `+${Number((threshold * 100).toFixed(6))}pp`,
+        '>',
+        '<=',
+      );
       checks.push({ kind, verdict: j.verdict, observed: diff, threshold, pValue: t.pValue, interval, text: `${j.text}; ${ci}` });
     } else {
       const ratio = baseRate === 0 ? (rate === 0 ? 1 : Number.POSITIVE_INFINITY) : rate / baseRate;
       const j = judge(ratio > threshold, t.pValue, `error rate ${pct(rate)} vs ${pct(baseRate)} baseline: ${times(ratio)}`, `${threshold}x`, '>', '<=');
-      checks.push({ kind, verdict: j.verdict, observed: Number.isFinite(ratio) ? ratio : null, threshold, pValue: t.pValue, interval, text: `${j.text}; ${ci}` });
+      checks.push({
+        kind,
+        verdict: j.verdict,
+        observed: Number.isFinite(ratio) ? ratio : null,
+        threshold,
+        pValue: t.pValue,
+        interval,
+        text: `${j.text}; ${ci}`,
+      });
     }
   }
 
+  return checks;
+}
+
+/** The traffic change rules (drop and rise), by the exact Poisson test. */
+function trafficChanges(rules: ChangeRules, { c, b, notEnough, judge }: ChangeBench): ChangeCheck[] {
+  const checks: ChangeCheck[] = [];
   const trafficKinds: [ChangeKind, number | undefined][] = [
     ['maxTrafficDrop', rules.maxTrafficDrop],
     ['maxTrafficRise', rules.maxTrafficRise],

@@ -22,8 +22,7 @@ export interface StatusDims {
   readonly defaultClasses: readonly string[];
 }
 
-const restKey = (metric: MetricDef, name: string): string | undefined =>
-  metric.dimensions.find((d) => d.name === name)?.rest.toLowerCase();
+const restKey = (metric: MetricDef, name: string): string | undefined => metric.dimensions.find((d) => d.name === name)?.rest.toLowerCase();
 
 export function statusDims(metric: MetricDef): StatusDims {
   const rule = metric.errors;
@@ -95,7 +94,10 @@ export function secondaryDims(metric: MetricDef): { readonly key: string; readon
 }
 
 /** Whether a series counts towards the second rate; undefined when its dimensions do not tell. */
-export function isSecondarySeries(dims: Readonly<Record<string, string>>, sec: { readonly key: string; readonly values: readonly string[] }): boolean | undefined {
+export function isSecondarySeries(
+  dims: Readonly<Record<string, string>>,
+  sec: { readonly key: string; readonly values: readonly string[] },
+): boolean | undefined {
   const v = dims[sec.key];
   return v === undefined ? undefined : sec.values.includes(normalizeName(v));
 }

@@ -13,9 +13,7 @@ import { floorToMinutes } from './grid.js';
 import { resolveWindow, type Window } from './window.js';
 
 /** --compare DURATION (the current window shifted back) or --baseline-start/--baseline-end. */
-export type BaselineSpec =
-  | { readonly kind: 'shift'; readonly ms: number }
-  | { readonly kind: 'window'; readonly start: number; readonly end: number };
+export type BaselineSpec = { readonly kind: 'shift'; readonly ms: number } | { readonly kind: 'window'; readonly start: number; readonly end: number };
 
 /** The baseline's range for a current window (already floored and snapped by the windowing rule). */
 export function baselineRange(spec: BaselineSpec, current: Window): RangeSpec & Window {
@@ -142,7 +140,9 @@ export function runComparison(query: Query, spec: BaselineSpec, data: QueryData,
   const problem = shapeProblem(current, baseline, '--compare', spec);
   if (problem) throw new UsageError(problem);
   if (baseline.start >= current.start && spec.kind === 'window') {
-    throw new UsageError(`the baseline window ${formatTime(baseline.start)} to ${formatTime(baseline.end)} does not start before the current window (${formatTime(current.start)}): give an earlier baseline`);
+    throw new UsageError(
+      `the baseline window ${formatTime(baseline.start)} to ${formatTime(baseline.end)} does not start before the current window (${formatTime(current.start)}): give an earlier baseline`,
+    );
   }
   let pairs = pairSeries(current.series, baseline.series);
   let omittedPairs = 0;

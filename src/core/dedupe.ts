@@ -111,7 +111,9 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
     // A folder and its copy: one note, not one per pair of files.
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const files = new Set([...counts.keys()].flatMap((pair) => pair.split('\u0000')));
-    notes.push(`${fewFiles([...files])} hold the same ${def.rest} points (${total} of them, in ${counts.size} pairs of files such as ${said([...counts.keys()][0]!)}): counted once`);
+    notes.push(
+      `${fewFiles([...files])} hold the same ${def.rest} points (${total} of them, in ${counts.size} pairs of files such as ${said([...counts.keys()][0]!)}): counted once`,
+    );
     return { metrics: data.map((m, i) => ({ ...m, series: out[i]! })), notes };
   }
   for (const [pair, n] of counts) {
@@ -146,12 +148,13 @@ function entryOf(metric: number, series: RawSeries, resource: string): Entry {
     const n = columns.length;
     const step = columns.evenStepMs;
     // Evenly spaced with a step: in time order, no time twice.
-    if (step === undefined || !(step > 0)) for (let k = 1; k < n; k++) {
-      if (!(columns.timeAt(k) > columns.timeAt(k - 1))) {
-        clean = false;
-        break;
+    if (step === undefined || !(step > 0))
+      for (let k = 1; k < n; k++) {
+        if (!(columns.timeAt(k) > columns.timeAt(k - 1))) {
+          clean = false;
+          break;
+        }
       }
-    }
     if (n > 0) [first, last] = clean ? [columns.timeAt(0), columns.timeAt(n - 1)] : minMax(columns.timestamps);
   } else if (columns) {
     const ts = columns.timestamps;
@@ -361,7 +364,8 @@ function combine(a: PointValues, fromA: number, b: PointValues, fromB: number, t
   }
   const pair = fromA * ctx.data.length + fromB;
   ctx.duplicates.set(pair, (ctx.duplicates.get(pair) ?? 0) + 1);
-  const extra = (ca == null && cb != null) || (ta == null && tb != null) || (aa == null && ab != null) || (mina == null && minb != null) || (maxa == null && maxb != null);
+  const extra =
+    (ca == null && cb != null) || (ta == null && tb != null) || (aa == null && ab != null) || (mina == null && minb != null) || (maxa == null && maxb != null);
   if (!extra) return a;
   const union: { -readonly [K in AggregationKey]?: number | null } = {};
   for (const k of KEYS) {

@@ -67,7 +67,13 @@ export interface PlanTotals {
 export function planTotals(p: CallPlan): PlanTotals {
   const batchCalls = sum(p.subscriptions.map((s) => s.batchCalls));
   const perResourceCalls = sum(p.subscriptions.map((s) => s.perResourceCalls));
-  return { graphPages: p.graphPages, batchCalls, perResourceCalls, billedCalls: batchCalls + perResourceCalls, fallbackCalls: sum(p.subscriptions.map((s) => s.fallbackCalls)) };
+  return {
+    graphPages: p.graphPages,
+    batchCalls,
+    perResourceCalls,
+    billedCalls: batchCalls + perResourceCalls,
+    fallbackCalls: sum(p.subscriptions.map((s) => s.fallbackCalls)),
+  };
 }
 
 /** The quotas the plan meets, each judged. */
@@ -115,7 +121,10 @@ export function quotaChecks(p: CallPlan): QuotaCheck[] {
     limit: `${BATCH_LIMITS.series.toLocaleString('en-US')} time series per query`,
     planned: series,
     within: series <= BATCH_LIMITS.series,
-    note: series === 0 ? 'no batch call' : 'estimated from the split dimensions and top per resource and metric; calls that would pass it are split before they are sent',
+    note:
+      series === 0
+        ? 'no batch call'
+        : 'estimated from the split dimensions and top per resource and metric; calls that would pass it are split before they are sent',
   });
   return out;
 }

@@ -85,7 +85,7 @@ export function itemFile(resource: ExportResource, metric: MetricDef, w: Window,
 export function monthStarts(start: number, end: number, origin: number, grainMs: number): number[] {
   const out: number[] = [];
   const d = new Date(start);
-  for (let month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1); ; ) {
+  for (let month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1); ;) {
     const cut = origin + Math.ceil((month - origin) / grainMs) * grainMs;
     if (cut >= end) return out;
     if (cut > start) out.push(cut);
@@ -190,7 +190,14 @@ function seriesItems(
     for (let k = 0; k + 1 < cuts.length; k++) {
       const part = { start: cuts[k]!, end: cuts[k + 1]! };
       const tail = part.start >= settledEnd;
-      const item: ExportItem = { resource: r.id, metric: m.rest, start: part.start, end: part.end, file: itemFile(r, m, part, grainMs, tail, format), fetch: f };
+      const item: ExportItem = {
+        resource: r.id,
+        metric: m.rest,
+        start: part.start,
+        end: part.end,
+        file: itemFile(r, m, part, grainMs, tail, format),
+        fetch: f,
+      };
       if (tail) item.tail = true;
       if (replaces !== undefined && f === fetches[0]) item.replaces = replaces;
       items.push(item);

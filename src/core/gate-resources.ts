@@ -36,7 +36,9 @@ export function checkRulesPerResource(rules: readonly GateRule[], data: QueryDat
         results.push(errorResult(named, `${name} (${id}): no data for ${rule.metric.rest}: ${failed.message}`));
         continue;
       }
-      const traffic = data.metrics.some((m) => m.resourceId !== undefined && key(m.resourceId) === key(id) && m.name.toLowerCase() === rule.metric.rest.toLowerCase() && m.series.length > 0);
+      const traffic = data.metrics.some(
+        (m) => m.resourceId !== undefined && key(m.resourceId) === key(id) && m.name.toLowerCase() === rule.metric.rest.toLowerCase() && m.series.length > 0,
+      );
       if (!traffic && rule.minTotal === undefined && !rule.failOnNoData) {
         quiet++;
         continue;

@@ -333,8 +333,7 @@ export function evaluateRule(rule: GateRule, result: QueryResult, extraNotes: re
     return { ...errorResult(rule, noErrorDimension(rule)), requests, window, notes };
   }
   const operations = operationResults(rule, result);
-  const worstOperation =
-    operations.find((o) => o.requests >= rule.minRequests && o.errors !== null && o.errors > 0) ?? null;
+  const worstOperation = operations.find((o) => o.requests >= rule.minRequests && o.errors !== null && o.errors > 0) ?? null;
   const errorRate = ratio(errors, requests);
   const checks: Checks = { failed: [], held: [] };
   totalChecks(rule, requests, checks);
@@ -368,8 +367,7 @@ function operationResults(rule: GateRule, result: QueryResult): OperationResult[
     return { name, verdict, requests: opRequests, errors: opErrors, errorRate: rate };
   });
   operations.sort(
-    (a, b) =>
-      (b.errorRate ?? -1) - (a.errorRate ?? -1) || (b.errors ?? -1) - (a.errors ?? -1) || b.requests - a.requests || a.name.localeCompare(b.name),
+    (a, b) => (b.errorRate ?? -1) - (a.errorRate ?? -1) || (b.errors ?? -1) - (a.errors ?? -1) || b.requests - a.requests || a.name.localeCompare(b.name),
   );
   return operations;
 }
@@ -411,9 +409,7 @@ function errorRateCheck(rule: GateRule, max: Rate, counts: Counts, checks: Check
       checks.noData = `not enough data: no operation has min-requests ${formatCount(rule.minRequests)}`;
     } else {
       const skipped = operations.length - judged.length;
-      checks.held.push(
-        `every operation <= ${limit} (${judged.length} checked${skipped > 0 ? `, ${skipped} below min-requests` : ''})`,
-      );
+      checks.held.push(`every operation <= ${limit} (${judged.length} checked${skipped > 0 ? `, ${skipped} below min-requests` : ''})`);
     }
   } else if (exceeds(errors, requests, max)) {
     checks.failed.push(`error rate ${formatObservedRate(errorRate, max)} > ${limit}`);

@@ -180,7 +180,10 @@ export function offGridError(m: MetricData, dims: Readonly<Record<string, string
 export function tooManyBuckets(buckets: number, intervalMs: number, w: Window, fixed: boolean, grid: DataGrid | undefined, origin: string, max: number): Error {
   const n = (x: number): string => x.toLocaleString('en-US');
   const cut = `the window ${formatTime(w.start)} to ${formatTime(w.end)} holds ${n(buckets)} ${toIsoDuration(intervalMs)} buckets, more than the ${n(max)} acs-metrics shows per series`;
-  if (fixed) return new UsageError(`--interval ${toIsoDuration(intervalMs)} is too fine: ${cut}; use a coarser --interval or a shorter window (--start/--end or --since)`);
+  if (fixed)
+    return new UsageError(
+      `--interval ${toIsoDuration(intervalMs)} is too fine: ${cut}; use a coarser --interval or a shorter window (--start/--end or --since)`,
+    );
   const all = grid !== undefined && grid.start >= w.start && grid.end <= w.end;
   const covers = all ? ' (the data spans all of it: is a timestamp far from the rest?)' : '';
   return new DataError(`${origin}: ${cut}${covers}; pick a shorter window with --start/--end or --since`);

@@ -43,7 +43,14 @@ function groupOf(into: Groups, query: Query, series: RawSeries, splitKeys: reado
     const keep = query.aggregation.key;
     const dims: Record<string, string> = {};
     query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
-    group = { dims, acc: new Accumulator(buckets, keep), errors: new Accumulator(buckets, keep), classified: true, second: new Accumulator(secondSize, keep), secondKnown: true };
+    group = {
+      dims,
+      acc: new Accumulator(buckets, keep),
+      errors: new Accumulator(buckets, keep),
+      classified: true,
+      second: new Accumulator(secondSize, keep),
+      secondKnown: true,
+    };
     into.groups.set(key, group);
   }
   return group;
@@ -161,18 +168,24 @@ export function groupSeries(query: Query, metrics: readonly MetricData[], b: Que
       const targets = [group.acc, into.grand];
       if (isError) targets.push(group.errors, into.grandErrors);
       if (isSecond) targets.push(group.second, into.grandSecond);
-      feedSeries(m, series, b, (i, p) => {
-        group.acc.add(i, p);
-        into.grand.add(i, p);
-        if (isError) {
-          group.errors.add(i, p);
-          into.grandErrors.add(i, p);
-        }
-        if (isSecond) {
-          group.second.add(i, p);
-          into.grandSecond.add(i, p);
-        }
-      }, targets);
+      feedSeries(
+        m,
+        series,
+        b,
+        (i, p) => {
+          group.acc.add(i, p);
+          into.grand.add(i, p);
+          if (isError) {
+            group.errors.add(i, p);
+            into.grandErrors.add(i, p);
+          }
+          if (isSecond) {
+            group.second.add(i, p);
+            into.grandSecond.add(i, p);
+          }
+        },
+        targets,
+      );
     }
   }
   return into;

@@ -40,10 +40,7 @@ export interface MetricData {
 }
 
 /** --interval: the data's own grain or a coarser automatic one, one bucket for the window, or fixed. */
-export type IntervalSpec =
-  | { readonly kind: 'auto' }
-  | { readonly kind: 'full' }
-  | { readonly kind: 'fixed'; readonly ms: number; readonly iso: string };
+export type IntervalSpec = { readonly kind: 'auto' } | { readonly kind: 'full' } | { readonly kind: 'fixed'; readonly ms: number; readonly iso: string };
 
 /** --start/--end (absolute) or --since (relative to the anchor: last data timestamp, or now for live data). */
 export interface RangeSpec {

@@ -29,7 +29,9 @@ function queryWindow(query: Query, grid: DataGrid | undefined, anchor: number, o
   }
   const minutes = floorToMinutes(wanted);
   if (minutes.end <= minutes.start) {
-    throw new UsageError(`the window ${formatTime(wanted.start)} to ${formatTime(wanted.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
+    throw new UsageError(
+      `the window ${formatTime(wanted.start)} to ${formatTime(wanted.end)} holds no whole minute: Azure Monitor's buckets start on the minute`,
+    );
   }
   const snapped = snapToGrid(minutes, grid);
   const window = grid && query.clipToData !== false ? clipToData(snapped, grid) : snapped;
@@ -41,7 +43,9 @@ function queryWindow(query: Query, grid: DataGrid | undefined, anchor: number, o
   }
   const explicit = query.range.start !== undefined || query.range.end !== undefined;
   if (window.start !== snapped.start || window.end !== snapped.end) {
-    notes.push(`the data covers only ${formatTime(grid!.start)} to ${formatTime(grid!.end)}: the window is ${formatTime(window.start)} to ${formatTime(window.end)} ${askedText}`);
+    notes.push(
+      `the data covers only ${formatTime(grid!.start)} to ${formatTime(grid!.end)}: the window is ${formatTime(window.start)} to ${formatTime(window.end)} ${askedText}`,
+    );
   } else if ((window.start !== minutes.start || window.end !== minutes.end) && grid !== undefined && grid.grainMs !== null) {
     notes.push(
       `the window was widened to whole ${grid.full ? 'FULL' : toIsoDuration(grid.grainMs)} buckets of the data: ${formatTime(window.start)} to ${formatTime(window.end)} ${askedText}`,

@@ -73,7 +73,9 @@ export function shapeResult(
   for (const key of ['count', 'total'] as const) {
     const sum = g.grand.overall(key);
     if (sum !== null && !Number.isFinite(sum)) {
-      throw new DataError(`${ctx.origin}: the ${key} of ${query.metric.rest} over the window is too large to add up (beyond ${Number.MAX_VALUE}): check the data`);
+      throw new DataError(
+        `${ctx.origin}: the ${key} of ${query.metric.rest} over the window is too large to add up (beyond ${Number.MAX_VALUE}): check the data`,
+      );
     }
   }
   const requests = g.grand.requests();

@@ -67,7 +67,8 @@ export interface StatusInput {
 }
 
 const key = (id: string): string => id.replace(/^\//, '').toLowerCase();
-const rate = (errors: number | null, requests: number | null): number | null => (errors === null || requests === null || requests <= 0 ? null : errors / requests);
+const rate = (errors: number | null, requests: number | null): number | null =>
+  errors === null || requests === null || requests <= 0 ? null : errors / requests;
 
 /** A result's series by resource (key), built once per result: a row per resource must not scan them all. */
 const seriesByResource = new WeakMap<QueryResult, Map<string, QueryResult['series'][number][]>>();
@@ -106,11 +107,20 @@ function rowFor(result: QueryResult, id: string): StatusRow | undefined {
     });
     if (opDim && s.errors !== null && s.errors > 0) {
       const candidate = { name: s.dimensions[opDim.name] ?? '', errors: s.errors, errorRate: rate(s.errors, s.requests) };
-      if (!worst || candidate.errors > worst.errors || (candidate.errors === worst.errors && (candidate.errorRate ?? 0) > (worst.errorRate ?? 0))) worst = candidate;
+      if (!worst || candidate.errors > worst.errors || (candidate.errors === worst.errors && (candidate.errorRate ?? 0) > (worst.errorRate ?? 0)))
+        worst = candidate;
     }
   }
   const lacking = opDim === undefined ? operationDimension(q.metric) : undefined;
-  return { metric: q.metric, requests, errors, errorRate: rate(errors, requests), worstOperation: worst, latest, ...(lacking ? { notSplitBy: lacking.name } : {}) };
+  return {
+    metric: q.metric,
+    requests,
+    errors,
+    errorRate: rate(errors, requests),
+    worstOperation: worst,
+    latest,
+    ...(lacking ? { notSplitBy: lacking.name } : {}),
+  };
 }
 
 const hasTraffic = (r: StatusRow): boolean => r.error !== undefined || (r.requests ?? 0) > 0 || (r.errors ?? 0) > 0;
@@ -148,9 +158,10 @@ export function buildStatus(input: StatusInput): StatusReport {
         rows.push({ ...empty, error: failed });
         continue;
       }
-      const row =
-        input.results.filter((r) => r.query.metric === metric).map((r) => rowFor(r, id)).find((x) => x !== undefined) ??
-        { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
+      const row = input.results
+        .filter((r) => r.query.metric === metric)
+        .map((r) => rowFor(r, id))
+        .find((x) => x !== undefined) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
       if (input.everyMetric || hasTraffic(row)) rows.push(row);
     }
     rows.sort(compareRows);

@@ -59,8 +59,7 @@ export interface UsageSums {
 }
 
 /** Not a count exact addition can take: NaN-free, not negative, whole, not -0, below 2^53. */
-const inexact = (v: number | null | undefined): boolean =>
-  v != null && !(Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0));
+const inexact = (v: number | null | undefined): boolean => v != null && !(Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0));
 
 const add = (sum: number, v: number): number => (Number.isNaN(sum) ? v : sum + v);
 
@@ -151,9 +150,7 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
 /** shapeResult's order: largest count first, ties by the dimension values. */
 function rank(groups: GroupSums[]): GroupSums[] {
   const total = (g: GroupSums): number => (Number.isNaN(g.count) ? Number.NEGATIVE_INFINITY : g.count);
-  return groups.sort(
-    (a, b) => total(b) - total(a) || Object.values(a.dims).join('\u0000').localeCompare(Object.values(b.dims).join('\u0000')),
-  );
+  return groups.sort((a, b) => total(b) - total(a) || Object.values(a.dims).join('\u0000').localeCompare(Object.values(b.dims).join('\u0000')));
 }
 
 const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);

@@ -4,13 +4,7 @@ import { alertResources, GENERATED_NOTE, isList, Ref, templateParams } from './a
 
 /** A Bicep string literal: single quotes; backslash, quote, "${" and control characters escaped. */
 export function bicepString(s: string): string {
-  const body = s
-    .replace(/\\/g, '\\\\')
-    .replace(/'/g, "\\'")
-    .replace(/\$\{/g, '\\${')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t');
+  const body = s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
   return `'${body}'`;
 }
 

@@ -13,7 +13,13 @@ const dimension = (d: DimensionCondition) => ({ name: tfLiteral(d.name), operato
 
 function metricAlert(a: MetricAlertPlan): Record<string, unknown> {
   const c = a.criterion;
-  const common = { metric_namespace: c.metricNamespace, metric_name: c.metricName, aggregation: c.timeAggregation, operator: c.operator, dimension: c.dimensions.map(dimension) };
+  const common = {
+    metric_namespace: c.metricNamespace,
+    metric_name: c.metricName,
+    aggregation: c.timeAggregation,
+    operator: c.operator,
+    dimension: c.dimensions.map(dimension),
+  };
   return {
     name: a.name,
     resource_group_name: '${var.resource_group_name}',

@@ -12,7 +12,9 @@ export function baselineLine(r: RuleResult): string | undefined {
   const b = r.baseline;
   if (!b) return undefined;
   const now = r.requests ?? 0;
-  const parts = [`requests ${formatCount(b.requests)} -> ${formatCount(now)} (${b.requests === 0 ? 'from 0' : formatChangePercent((now - b.requests) / b.requests)})`];
+  const parts = [
+    `requests ${formatCount(b.requests)} -> ${formatCount(now)} (${b.requests === 0 ? 'from 0' : formatChangePercent((now - b.requests) / b.requests)})`,
+  ];
   if (b.errorRate !== null || r.errorRate !== null) {
     const diff = b.errorRate !== null && r.errorRate !== null ? formatPoints(r.errorRate - b.errorRate) : '-';
     parts.push(`error rate ${formatObservedRate(b.errorRate)} -> ${formatObservedRate(r.errorRate)} (${diff})`);

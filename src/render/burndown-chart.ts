@@ -65,7 +65,13 @@ export function renderBurndownChart(report: UsageReport, opts: BurndownOptions):
     return { text: `${title.join(' · ')}\nNo traffic on ${which} in the window.\n`, notes: [] };
   }
   const r = retirement(periods, unit);
-  if (periods.some((p) => p.partial)) title.push(`partial ${unit}s: ${periods.filter((p) => p.partial).map((p) => p.label).join(', ')}`);
+  if (periods.some((p) => p.partial))
+    title.push(
+      `partial ${unit}s: ${periods
+        .filter((p) => p.partial)
+        .map((p) => p.label)
+        .join(', ')}`,
+    );
   title.push(r.text);
   const timestamps = periods.map((p) => periodStart(p.start, unit));
   const series = lines.map((l) => lineSeries(l, periods, timestamps));

@@ -9,8 +9,7 @@ import { type GridColumn, layoutGrid, renderGrid, wrapLines } from './grid.js';
 
 export const CATALOG_SCHEMA_VERSION = 1;
 
-const aggregationLabels = (m: MetricDef): string[] =>
-  AGGREGATIONS.filter((a) => m.aggregations.includes(a.key)).map((a) => a.label);
+const aggregationLabels = (m: MetricDef): string[] => AGGREGATIONS.filter((a) => m.aggregations.includes(a.key)).map((a) => a.label);
 
 /** A metric's error rule in a few words: "4xx,5xx", "CodeClass not 2xx", "Result Failure", "none". */
 export function errorLabel(m: MetricDef): string {
@@ -22,8 +21,7 @@ export function errorLabel(m: MetricDef): string {
 }
 
 /** The operation count: 31, "17+" for a documented list known to be incomplete, "-" when undocumented. */
-const operationCount = (m: MetricDef): string =>
-  !m.operationsDocumented ? '-' : `${m.operations.length}${m.operationsExhaustive ? '' : '+'}`;
+const operationCount = (m: MetricDef): string => (!m.operationsDocumented ? '-' : `${m.operations.length}${m.operationsExhaustive ? '' : '+'}`);
 
 /**
  * How the overview gives way to a narrow terminal, keeping one line per metric as long as it can: the
@@ -94,7 +92,15 @@ export function metricDetail(m: MetricDef, c: ChalkInstance, width?: number): st
       renderGrid(
         ['Operation', 'Description'],
         m.operations.map((o) => [o.name, o.description]),
-        { color: c.level > 0, headStyle: c.bold, columns: [{ mode: 'truncate', floor: 20 }, { mode: 'wrap', cap: 78, floor: 20 }], width },
+        {
+          color: c.level > 0,
+          headStyle: c.bold,
+          columns: [
+            { mode: 'truncate', floor: 20 },
+            { mode: 'wrap', cap: 78, floor: 20 },
+          ],
+          width,
+        },
       ),
     );
   }
@@ -113,7 +119,16 @@ export function operationTable(hits: readonly OperationHit[], c: ChalkInstance, 
   return renderGrid(
     ['Metric', 'Operation', 'Description'],
     hits.map((h) => [h.metric.alias, h.name, h.description]),
-    { color: c.level > 0, headStyle: c.bold, columns: [{ mode: 'truncate', floor: 10 }, { mode: 'truncate', floor: 20 }, { mode: 'wrap', cap: 68, floor: 20 }], width },
+    {
+      color: c.level > 0,
+      headStyle: c.bold,
+      columns: [
+        { mode: 'truncate', floor: 10 },
+        { mode: 'truncate', floor: 20 },
+        { mode: 'wrap', cap: 68, floor: 20 },
+      ],
+      width,
+    },
   );
 }
 

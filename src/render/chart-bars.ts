@@ -8,9 +8,7 @@ import { formatNumber } from './format.js';
 import { displayWidth, truncateText } from './text-width.js';
 
 /** The series colours, in order (also the line chart's). */
-export const palette = (c: ChalkInstance): ((s: string) => string)[] => [
-  c.cyan, c.magenta, c.yellow, c.green, c.blue, c.red, c.cyanBright, c.magentaBright,
-];
+export const palette = (c: ChalkInstance): ((s: string) => string)[] => [c.cyan, c.magenta, c.yellow, c.green, c.blue, c.red, c.cyanBright, c.magentaBright];
 
 export interface Bar {
   readonly label: string;

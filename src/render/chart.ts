@@ -89,8 +89,7 @@ function wrapParts(parts: readonly string[], width: number): string[] {
   return lines.map((l) => truncate(l, width));
 }
 
-const truncate = (text: string, width: number): string =>
-  text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`;
+const truncate = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`);
 
 /** The runs [start, end] of consecutive non-null values. */
 function runs(values: readonly (number | null)[]): [number, number][] {
@@ -262,7 +261,14 @@ function lineStyles(look: (j: number) => SeriesLook | undefined, colorOn: boolea
 }
 
 /** The plot area: every series drawn with asciichart onto one canvas of cells, each knowing its series. */
-function drawCanvas(frame: readonly string[], times: readonly number[], data: readonly (number | null)[][], scale: ReturnType<typeof chartScale>, cfg: Parameters<Asciichart['plot']>[1], styleOf: (j: number) => Symbols): Cell[][] {
+function drawCanvas(
+  frame: readonly string[],
+  times: readonly number[],
+  data: readonly (number | null)[][],
+  scale: ReturnType<typeof chartScale>,
+  cfg: Parameters<Asciichart['plot']>[1],
+  styleOf: (j: number) => Symbols,
+): Cell[][] {
   const { rowOf, gutter } = scale;
   // asciichart 1.5.25 marks zero with ┼ at row (0 - min2) counted from the top, i.e. on the top row
   // when the scale starts at zero: the axis column is drawn here instead, ┼ on the zero row.
@@ -302,10 +308,7 @@ function markColumn(canvas: Cell[][], col: number): void {
   }
 }
 
-export function renderChart(
-  result: QueryResult,
-  opts: ChartOptions,
-): { text: string; notes: string[] } {
+export function renderChart(result: QueryResult, opts: ChartOptions): { text: string; notes: string[] } {
   const c = opts.color;
   const width = Math.max(Math.floor(opts.width), 20);
   const height = Math.max(Math.floor(opts.height), 2);
@@ -327,7 +330,13 @@ export function renderChart(
   const { data, colMs, times, group, columnOf } = chartColumns(result, raw, Math.max(width - scale.gutter, 2), opts.fill === true, notes);
   asciichart ??= createRequire(import.meta.url)('asciichart') as Asciichart;
   const { step, decimals, labelWidth } = scale;
-  const cfg = { min: scale.min, max: scale.max, height: scale.plotHeight, offset: 3, format: (x: number) => formatFixed(Math.round(x / step) * step, decimals).padStart(labelWidth) };
+  const cfg = {
+    min: scale.min,
+    max: scale.max,
+    height: scale.plotHeight,
+    offset: 3,
+    format: (x: number) => formatFixed(Math.round(x / step) * step, decimals).padStart(labelWidth),
+  };
   const frame = asciichart.plot([], { ...cfg, symbols: AXIS }).split('\n');
   const styleOf = lineStyles(look, c.level > 0, data.length, notes);
   const canvas = drawCanvas(frame, times, data, scale, cfg, styleOf);

@@ -67,7 +67,13 @@ export function renderCheckText(outcome: CheckOutcome, c: ChalkInstance, width?:
   const labelW = Math.max(0, ...rows.map((x) => x.label.length));
   const nameW = Math.max(0, ...rows.map((x) => [...x.name].length));
   // Reasons are aligned up to a width; a longer one pushes its own line's columns out.
-  const reasonW = Math.max(0, ...rows.filter((x) => x.r.verdict !== 'error').map((x) => [...x.reason].length).filter((n) => n <= REASON_ALIGN));
+  const reasonW = Math.max(
+    0,
+    ...rows
+      .filter((x) => x.r.verdict !== 'error')
+      .map((x) => [...x.reason].length)
+      .filter((n) => n <= REASON_ALIGN),
+  );
   const reqW = Math.max(0, ...rows.map((x) => formatCount(x.r.requests).length));
   const errW = Math.max(0, ...rows.map((x) => formatCount(x.r.errors).length));
   const indent = labelW + 2;

@@ -12,7 +12,10 @@ const csvNumber = (value: number | null): string => (value === null || !Number.i
 export function renderCompareCsv(c: Comparison): string {
   const dims = c.current.query.splitBy;
   const lines = [['window', ...dims.map((d) => d.name), 'timestamp', 'value'].map(csvText).join(',')];
-  for (const [window, pick] of [['current', 'current'], ['baseline', 'baseline']] as const) {
+  for (const [window, pick] of [
+    ['current', 'current'],
+    ['baseline', 'baseline'],
+  ] as const) {
     for (const p of c.pairs) {
       const s = p[pick];
       if (!s) continue;

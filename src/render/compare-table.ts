@@ -72,10 +72,7 @@ export function renderCompareTable(c: Comparison, opts: { color: ChalkInstance; 
 
   const rows: Cell[][] = c.pairs.map((p) => {
     const series = (p.current ?? p.baseline)!;
-    return [
-      ...(splitBy.length > 0 ? splitBy.map((d) => dimensionValue(series, d)) : [ALL_LABEL]),
-      ...figures(p.current ?? none, p.baseline ?? none, p.status),
-    ];
+    return [...(splitBy.length > 0 ? splitBy.map((d) => dimensionValue(series, d)) : [ALL_LABEL]), ...figures(p.current ?? none, p.baseline ?? none, p.status)];
   });
   const label = c.omittedPairs > 0 ? `Total (incl. ${c.omittedPairs} not shown)` : 'Total';
   const bold = (cell: Cell): Cell =>
@@ -88,6 +85,12 @@ export function renderCompareTable(c: Comparison, opts: { color: ChalkInstance; 
   const columns: GridColumn[] = head.map((h, i) =>
     i < dims ? { mode: splitBy[i] && isResourceDimension(splitBy[i]) ? 'middle' : 'truncate', floor: 16, min: 8 } : (LEAVE_OUT[h] ?? {}),
   );
-  const grid = renderGrid(head, rows, { color: color.level > 0, headStyle: color.bold, align, columns, ...(opts.width !== undefined ? { width: opts.width } : {}) });
+  const grid = renderGrid(head, rows, {
+    color: color.level > 0,
+    headStyle: color.bold,
+    align,
+    columns,
+    ...(opts.width !== undefined ? { width: opts.width } : {}),
+  });
   return `${opts.width !== undefined ? wrapLines(caption, opts.width) : caption}\n${grid}`;
 }

@@ -10,8 +10,7 @@ export const NO_DATA = '-';
 /** Label of the one series of a query without --split-by. */
 export const ALL_LABEL = '(all)';
 
-const nf = (decimals: number): Intl.NumberFormat =>
-  new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const nf = (decimals: number): Intl.NumberFormat => new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 /** Made on first use: the first Intl.NumberFormat costs ~20 ms (ICU), which JSON and CSV output never need. */
 let valueFormat: Intl.NumberFormat | undefined;
 
@@ -108,11 +107,7 @@ export function isAdditive(result: QueryResult): boolean {
 export function captionParts(result: QueryResult): string[] {
   const { metric, aggregation, filters } = result.query;
   const grain = result.intervalMs === null ? `${aggregation.label} over the window` : `${aggregation.label} per ${result.interval}`;
-  const parts = [
-    `${metric.displayName} (${metric.rest})`,
-    grain,
-    `${formatMinute(result.start)} – ${formatMinute(result.end)}`,
-  ];
+  const parts = [`${metric.displayName} (${metric.rest})`, grain, `${formatMinute(result.start)} – ${formatMinute(result.end)}`];
   for (const f of filters) parts.push(`${f.dimension.name}: ${f.values.map((v) => shownValue(f.dimension, v)).join(', ')}`);
   return parts;
 }

@@ -83,7 +83,11 @@ export function layoutGrid(head: readonly string[], rows: readonly (readonly Cel
   // A header wider than its column (the last resort before leaving `late` columns out) wraps at
   // spaces, then inside camel-case names (StatusSubClass: Status / SubClass).
   const headCells = keep.map((i) =>
-    displayWidth(heads[i]!) <= widths[i]! ? style(heads[i]!) : wrapHeader(heads[i]!, widths[i]!).map((line) => style(line)).join('\n'),
+    displayWidth(heads[i]!) <= widths[i]!
+      ? style(heads[i]!)
+      : wrapHeader(heads[i]!, widths[i]!)
+          .map((line) => style(line))
+          .join('\n'),
   );
   const drawn = { color: opts.color, ...(align ? { align } : {}), ...(opts.colWidths && !opts.columns ? { colWidths: opts.colWidths } : {}) };
   // Simple cells (one line or several) are drawn here, byte for byte as cli-table3 would; the rest by cli-table3.
@@ -178,7 +182,11 @@ const STYLED = /^((?:\u001b\[[\d;]*m)*)([^\u001b]*)((?:\u001b\[[\d;]*m)*)$/;
 function balanced(text: string): boolean {
   const m = STYLED.exec(text);
   if (!m) return false;
-  const codes = (s: string): string[] => s.split('\u001b[').slice(1).map((c) => c.slice(0, -1));
+  const codes = (s: string): string[] =>
+    s
+      .split('\u001b[')
+      .slice(1)
+      .map((c) => c.slice(0, -1));
   const opens = codes(m[1]!);
   const closes = codes(m[3]!);
   return m[2] !== '' && opens.length === closes.length && opens.every((o, i) => closeOf(o) === closes[closes.length - 1 - i]);

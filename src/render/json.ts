@@ -169,6 +169,6 @@ function secondaryJson(metric: MetricDef, count: number | null | undefined, requ
  * line/paragraph separators and bidi overrides raw, which a terminal would act on. They can only be
  * inside strings, where \uXXXX means the same character: the document parses to the same values.
  */
- 
+
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 export const jsonTerminalSafe = (text: string): string => text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

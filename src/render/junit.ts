@@ -9,7 +9,7 @@ import { baselineLine } from './baseline-report.js';
 import { worstText } from './check-report.js';
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
- 
+
 const ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text content: illegal characters dropped, & < > escaped. */
@@ -29,7 +29,9 @@ function details(r: RuleResult): string {
   for (const f of rule.filters) lines.push(`${f.dimension.name}: ${f.values.join(', ')}`);
   if (r.window) lines.push(`window: ${formatTime(r.window.start)} - ${formatTime(r.window.end)}`);
   if (rule.maxErrorRate) {
-    lines.push(`error rate: ${formatObservedRate(r.errorRate, rule.maxErrorRate)} (max ${formatRateThreshold(rule.maxErrorRate)}${rule.perOperation ? ', per operation' : ''})`);
+    lines.push(
+      `error rate: ${formatObservedRate(r.errorRate, rule.maxErrorRate)} (max ${formatRateThreshold(rule.maxErrorRate)}${rule.perOperation ? ', per operation' : ''})`,
+    );
   }
   lines.push(`requests: ${formatCount(r.requests)}`, `errors: ${formatCount(r.errors)} (${[...rule.errors.classes, ...rule.errors.codes].join(', ')})`);
   if (rule.maxErrorRate) lines.push(`min requests: ${formatCount(rule.minRequests)}`);
@@ -38,7 +40,9 @@ function details(r: RuleResult): string {
   const worst = worstText(r);
   if (worst) lines.push(`worst operation: ${worst}`);
   for (const op of rule.perOperation ? r.operations.filter((o) => o.verdict === 'fail') : []) {
-    lines.push(`failing operation: ${op.name} ${formatObservedRate(op.errorRate, rule.maxErrorRate)} (requests ${formatCount(op.requests)}, errors ${formatCount(op.errors)})`);
+    lines.push(
+      `failing operation: ${op.name} ${formatObservedRate(op.errorRate, rule.maxErrorRate)} (requests ${formatCount(op.requests)}, errors ${formatCount(op.errors)})`,
+    );
   }
   const base = baselineLine(r);
   if (base) lines.push(base);

@@ -52,7 +52,12 @@ export function renderPlanJson(command: string, p: CallPlan): string {
 
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The plan for people. */
@@ -61,20 +66,44 @@ export function renderPlanText(command: string, p: CallPlan): string {
   const lines: string[] = [`acs-metrics ${command} --dry-run: the plan; no metrics request was sent.`];
   const subs = plural(p.subscriptions.length, 'subscription');
   if (p.discovered) {
-    lines.push(`Resource Graph ran to find the resources (${plural(p.graphPages, 'page')}; a real run reads them again): ${plural(p.resources, 'resource')} in ${subs}.`);
+    lines.push(
+      `Resource Graph ran to find the resources (${plural(p.graphPages, 'page')}; a real run reads them again): ${plural(p.resources, 'resource')} in ${subs}.`,
+    );
   } else {
-    lines.push(`${plural(p.resources, 'resource')} named, in ${subs}; ${p.lookupPages > 0 ? `Resource Graph ran to resolve subscription names (${plural(p.lookupPages, 'page')})` : 'no Resource Graph query'}.`);
+    lines.push(
+      `${plural(p.resources, 'resource')} named, in ${subs}; ${p.lookupPages > 0 ? `Resource Graph ran to resolve subscription names (${plural(p.lookupPages, 'page')})` : 'no Resource Graph query'}.`,
+    );
   }
-  const how = p.path === 'batch' ? 'metrics batch API (metrics:getBatch)' : p.resources === 1 ? 'Metrics - List, one resource' : 'Metrics - List, one request per resource';
+  const how =
+    p.path === 'batch'
+      ? 'metrics batch API (metrics:getBatch)'
+      : p.resources === 1
+        ? 'Metrics - List, one resource'
+        : 'Metrics - List, one request per resource';
   lines.push(`Requests: ${how}; ${plural(p.groups, 'metric group')} x ${plural(p.windows, 'window')} of at most 30 days.`, '');
   const rows: string[][] = [['subscription', 'resources', 'batch calls', 'per-resource calls', ...(p.path === 'batch' ? ['if batch refused'] : [])]];
   for (const s of p.subscriptions) {
-    rows.push([s.subscription, formatNumber(s.resources), formatNumber(s.batchCalls), formatNumber(s.perResourceCalls), ...(p.path === 'batch' ? [formatNumber(s.fallbackCalls)] : [])]);
+    rows.push([
+      s.subscription,
+      formatNumber(s.resources),
+      formatNumber(s.batchCalls),
+      formatNumber(s.perResourceCalls),
+      ...(p.path === 'batch' ? [formatNumber(s.fallbackCalls)] : []),
+    ]);
   }
-  rows.push(['total', formatNumber(p.resources), formatNumber(t.batchCalls), formatNumber(t.perResourceCalls), ...(p.path === 'batch' ? [formatNumber(t.fallbackCalls)] : [])]);
+  rows.push([
+    'total',
+    formatNumber(p.resources),
+    formatNumber(t.batchCalls),
+    formatNumber(t.perResourceCalls),
+    ...(p.path === 'batch' ? [formatNumber(t.fallbackCalls)] : []),
+  ]);
   lines.push(...table(rows), '');
   if (p.path === 'batch') {
-    lines.push('"if batch refused": the per-resource calls that replace a subscription\'s batch calls should the batch API answer 401/403 (it needs Monitoring Reader at subscription scope).', '');
+    lines.push(
+      '"if batch refused": the per-resource calls that replace a subscription\'s batch calls should the batch API answer 401/403 (it needs Monitoring Reader at subscription scope).',
+      '',
+    );
   }
   lines.push('Quotas:');
   for (const q of quotaChecks(p)) {

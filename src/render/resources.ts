@@ -60,7 +60,11 @@ export function renderResourcesJson(list: readonly ResourceInfo[]): string {
 export function renderResourcesCsv(list: readonly ResourceInfo[]): string {
   const lines = [['name', 'subscription', 'resourceGroup', 'location', 'dataLocation', 'tags', 'id'].join(',')];
   for (const r of list) {
-    lines.push([r.resource.name, r.resource.subscription, r.resource.resourceGroup, r.location, r.dataLocation, tagText(r.tags), `/${r.resource.id}`].map(csvText).join(','));
+    lines.push(
+      [r.resource.name, r.resource.subscription, r.resource.resourceGroup, r.location, r.dataLocation, tagText(r.tags), `/${r.resource.id}`]
+        .map(csvText)
+        .join(','),
+    );
   }
   return lines.map((l) => `${l}\r\n`).join('');
 }

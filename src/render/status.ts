@@ -70,7 +70,16 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
       ]);
     });
     if (r.rows.length > 1) {
-      rows.push(['', { text: '(total)', style: c.bold }, formatNumber(r.requests), formatNumber(r.errors), rateCell(r.errorRate, c), '', '', r.failed > 0 ? `${r.failed} failed` : '']);
+      rows.push([
+        '',
+        { text: '(total)', style: c.bold },
+        formatNumber(r.requests),
+        formatNumber(r.errors),
+        rateCell(r.errorRate, c),
+        '',
+        '',
+        r.failed > 0 ? `${r.failed} failed` : '',
+      ]);
     }
   }
   const table = renderGrid(['Resource', 'Metric', 'Requests', 'Errors', 'Error rate', 'Worst operation', 'Latest data', 'Problem'], rows, {
@@ -112,7 +121,13 @@ export function renderStatusJson(report: StatusReport, cost?: { total: number; a
       requests: r.requests,
       errors: r.errors,
       errorRate: r.errorRate,
-      error: r.failed > 0 ? r.rows.filter((x) => x.error !== undefined).map((x) => `${x.metric.rest}: ${x.error}`).join('; ') : null,
+      error:
+        r.failed > 0
+          ? r.rows
+              .filter((x) => x.error !== undefined)
+              .map((x) => `${x.metric.rest}: ${x.error}`)
+              .join('; ')
+          : null,
       metrics: r.rows.map((x) => ({
         metric: x.metric.rest,
         metricAlias: x.metric.alias,

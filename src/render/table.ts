@@ -5,17 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { isResourceDimension } from '../catalog/resource.js';
 import type { QueryResult } from '../core/model.js';
-import {
-  ALL_LABEL,
-  CAPTION_SEPARATOR,
-  captionParts,
-  dimensionValue,
-  formatNumber,
-  formatPercent,
-  isAdditive,
-  ratioOf,
-  seriesValues,
-} from './format.js';
+import { ALL_LABEL, CAPTION_SEPARATOR, captionParts, dimensionValue, formatNumber, formatPercent, isAdditive, ratioOf, seriesValues } from './format.js';
 import { type Cell, type GridColumn, gridWidths, renderGrid, textOf } from './grid.js';
 import { safeText } from './safe.js';
 import { sparkline } from './sparkline.js';
@@ -103,9 +93,12 @@ export function renderTable(result: QueryResult, opts: { color: ChalkInstance; w
       sparkline(seriesValues(s, result.timestamps), trend),
     ]);
     rows.push(
-      [totalLabel, ...head.slice(1, Math.max(splitBy.length, 1)).map(() => ''), ...figures(result.total, result.requests, result.errors, result.secondary), totalTrend(result, trend)].map(
-        bold,
-      ),
+      [
+        totalLabel,
+        ...head.slice(1, Math.max(splitBy.length, 1)).map(() => ''),
+        ...figures(result.total, result.requests, result.errors, result.secondary),
+        totalTrend(result, trend),
+      ].map(bold),
     );
     return rows;
   };
@@ -116,7 +109,11 @@ export function renderTable(result: QueryResult, opts: { color: ChalkInstance; w
   const grid = { color: c.level > 0, headStyle: c.bold, align, columns, width: opts.width };
   // The sparkline is drawn again at the width the fitting gives its column (a shorter one, not a cut one).
   let rows = rowsAt(TREND_WIDTH);
-  const trend = gridWidths(head, rows.map((r) => r.map(textOf)), grid).at(-1);
+  const trend = gridWidths(
+    head,
+    rows.map((r) => r.map(textOf)),
+    grid,
+  ).at(-1);
   if (trend !== null && trend !== undefined && trend < TREND_WIDTH) rows = rowsAt(trend);
 
   const caption = joinWrapped(captionParts(result).map(safeText), CAPTION_SEPARATOR, opts.width).join('\n');

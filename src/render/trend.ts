@@ -6,12 +6,16 @@ import { sparkline } from './sparkline.js';
 /** Periods drawn in a sparkline at most (more are grouped by their maximum). */
 export const TREND_SPARK_WIDTH = 26;
 
-const amount = (p: TrendPeriod | undefined): string => (p === undefined ? '-' : `${p.requests === null ? '-' : formatNumber(p.requests)}${p.partial ? '*' : ''}`);
+const amount = (p: TrendPeriod | undefined): string =>
+  p === undefined ? '-' : `${p.requests === null ? '-' : formatNumber(p.requests)}${p.partial ? '*' : ''}`;
 
 /** "1,204* ▇▆▅▃▂▁ 0*": the first period's requests, a sparkline of every period, the last's; * marks a partial period. */
 export function trendCell(periods: readonly TrendPeriod[]): string {
   if (periods.length === 0) return '-';
-  const spark = sparkline(periods.map((p) => p.requests), TREND_SPARK_WIDTH);
+  const spark = sparkline(
+    periods.map((p) => p.requests),
+    TREND_SPARK_WIDTH,
+  );
   return periods.length === 1 ? `${amount(periods[0])} ${spark}` : `${amount(periods[0])} ${spark} ${amount(periods[periods.length - 1])}`;
 }
 

@@ -43,32 +43,47 @@ export function renderUsageTable(report: UsageReport, opts: { color: ChalkInstan
   const table =
     rows.length === 0
       ? ''
-      : renderGrid(['Resource', 'Channel', 'Lifecycle', 'Requests', 'Errors', 'Error rate', 'First day', 'Last day', 'Busiest operations', ...(trended ? [trendHeading(report.trend)] : [])], rows, {
-          color: c.level > 0,
-          headStyle: c.bold,
-          align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left', 'left'],
-          // Narrow terminals, in this order: operations wrap (down to 20), Lifecycle wraps onto two
-          // lines, then Last day, Error rate, First day, Errors and the operations go; only then are
-          // Resource and Channel cut with … (down to 8), and Requests goes last. Resource and channel are
-          // what tells the rows apart (a channel shows up under many resources, a resource has many
-          // channels), so they are cut last; Lifecycle is the point of the report and never goes; every
-          // row had traffic, so Requests can go before them. Narrowest fit: 36 columns (Resource,
-          // Channel and Lifecycle at 8, 8 and 10); below that it is drawn at those widths, wider.
-          columns: [
-            { mode: 'middle', floor: 16, min: 8 },
-            { mode: 'truncate', floor: 16, min: 8 },
-            { mode: 'wrap', floor: 10 },
-            { late: 1 },
-            { drop: 4 },
-            { drop: 2 },
-            { drop: 3 },
-            { drop: 1 },
-            { mode: 'wrap', floor: 20, drop: 5 },
-            // The trend goes after the operations: it is what a burndown is read for.
-            { drop: 6 },
+      : renderGrid(
+          [
+            'Resource',
+            'Channel',
+            'Lifecycle',
+            'Requests',
+            'Errors',
+            'Error rate',
+            'First day',
+            'Last day',
+            'Busiest operations',
+            ...(trended ? [trendHeading(report.trend)] : []),
           ],
-          ...(opts.width !== undefined ? { width: opts.width } : {}),
-        });
+          rows,
+          {
+            color: c.level > 0,
+            headStyle: c.bold,
+            align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left', 'left'],
+            // Narrow terminals, in this order: operations wrap (down to 20), Lifecycle wraps onto two
+            // lines, then Last day, Error rate, First day, Errors and the operations go; only then are
+            // Resource and Channel cut with … (down to 8), and Requests goes last. Resource and channel are
+            // what tells the rows apart (a channel shows up under many resources, a resource has many
+            // channels), so they are cut last; Lifecycle is the point of the report and never goes; every
+            // row had traffic, so Requests can go before them. Narrowest fit: 36 columns (Resource,
+            // Channel and Lifecycle at 8, 8 and 10); below that it is drawn at those widths, wider.
+            columns: [
+              { mode: 'middle', floor: 16, min: 8 },
+              { mode: 'truncate', floor: 16, min: 8 },
+              { mode: 'wrap', floor: 10 },
+              { late: 1 },
+              { drop: 4 },
+              { drop: 2 },
+              { drop: 3 },
+              { drop: 1 },
+              { mode: 'wrap', floor: 20, drop: 5 },
+              // The trend goes after the operations: it is what a burndown is read for.
+              { drop: 6 },
+            ],
+            ...(opts.width !== undefined ? { width: opts.width } : {}),
+          },
+        );
   const clear = report.resources.filter((r) => r.clear).map((r) => nameOf(r.resourceId));
   const legend = trendLegend(report.trend, allPeriods(channels.map((ch) => ch.trend)));
   // The legend explains the trend column, unless a narrow terminal left it out.
@@ -116,13 +131,27 @@ export function renderUsageJson(report: UsageReport, cost?: { total: number; ans
 const csvRow = (cells: readonly string[]): string => `${cells.map((c) => (/^\d+$/.test(c) ? c : csvText(c))).join(',')}\r\n`;
 
 export function renderUsageCsv(report: UsageReport): string {
-  const head = ['resource', 'resource_id', 'channel', 'metric', 'lifecycle', 'lifecycle_date', 'requests', 'errors', 'first_day', 'last_day', 'busiest_operations', 'clear'];
+  const head = [
+    'resource',
+    'resource_id',
+    'channel',
+    'metric',
+    'lifecycle',
+    'lifecycle_date',
+    'requests',
+    'errors',
+    'first_day',
+    'last_day',
+    'busiest_operations',
+    'clear',
+  ];
   // With a trend, a column per period (its label, "(partial)" when the window holds only part of it).
   const periods = allPeriods(report.resources.flatMap((r) => r.channels.map((ch) => ch.trend)));
   const lines = [csvRow([...head, ...periods.map((p) => (p.partial ? `${p.label} (partial)` : p.label))])];
   const perPeriod = (ch: ChannelUsage): string[] => periods.map((p) => String(ch.trend.find((q) => q.label === p.label)?.requests ?? ''));
   for (const r of report.resources) {
-    if (r.channels.length === 0) lines.push(csvRow([nameOf(r.resourceId), r.resourceId, '', '', '', '', '0', '', '', '', '', String(r.clear), ...periods.map(() => '')]));
+    if (r.channels.length === 0)
+      lines.push(csvRow([nameOf(r.resourceId), r.resourceId, '', '', '', '', '0', '', '', '', '', String(r.clear), ...periods.map(() => '')]));
     for (const ch of r.channels) {
       lines.push(
         csvRow([
@@ -171,19 +200,30 @@ export function renderUsageMarkdown(report: UsageReport): string {
       continue;
     }
     const trendHead = trended ? ` ${trendHeading(report.trend)} |` : '';
-    out.push(`| Channel | Lifecycle | Requests | Errors | First day | Last day | Busiest operations |${trendHead}`, `|---|---|--:|--:|---|---|---|${trended ? '---|' : ''}`);
+    out.push(
+      `| Channel | Lifecycle | Requests | Errors | First day | Last day | Busiest operations |${trendHead}`,
+      `|---|---|--:|--:|---|---|---|${trended ? '---|' : ''}`,
+    );
     for (const ch of r.channels) {
       out.push(
         `| ${md(ch.metric.displayName)} | ${md(lifecycleLabel(ch.metric.lifecycle))} | ${formatNumber(ch.requests)} | ${ch.errors === null ? '-' : `${formatNumber(ch.errors)} (${formatPercent(rate(ch))})`} | ${day(ch.firstTraffic)} | ${day(ch.lastTraffic)} | ${md(ops(ch)) || '-'} |${trended ? ` ${trendCell(ch.trend).replace(/\*/g, '\\*')} |` : ''}`,
       );
     }
     out.push('');
-    if (trended) out.push(...burndownTable(r.channels.filter((ch) => isEndOfLife(ch.metric.lifecycle)), report.trend));
+    if (trended)
+      out.push(
+        ...burndownTable(
+          r.channels.filter((ch) => isEndOfLife(ch.metric.lifecycle)),
+          report.trend,
+        ),
+      );
     const actions = r.channels.filter((ch) => ch.metric.lifecycle.status === 'retiring' || ch.metric.lifecycle.status === 'breaking');
     if (actions.length > 0) {
       out.push('What the retirement guide says for these channels:', '');
       for (const ch of actions) {
-        out.push(`- **${md(ch.metric.area)}** (${md(ch.metric.alias)}): ${md(ch.metric.lifecycle.summary)}. See the guide's ${md(ch.metric.area)} section: ${RETIREMENT_GUIDE}`);
+        out.push(
+          `- **${md(ch.metric.area)}** (${md(ch.metric.alias)}): ${md(ch.metric.lifecycle.summary)}. See the guide's ${md(ch.metric.area)} section: ${RETIREMENT_GUIDE}`,
+        );
       }
       out.push('');
     } else {

@@ -21,7 +21,6 @@ export async function loadYaml(): Promise<Stringify> {
   return (await import('yaml')).stringify as Stringify;
 }
 
-
 /** A query result's YAML document in pieces. */
 export function* renderYamlChunks(result: QueryResult, stringify: Stringify, cost?: CostSum): Generator<string> {
   // Through JSON, as `-o yaml` always was: NaN and -0 become what JSON makes of them.

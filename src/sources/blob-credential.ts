@@ -16,7 +16,10 @@ export const SAS_ENV = 'AZURE_STORAGE_SAS_TOKEN';
 const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-export type BlobSigning = { readonly kind: 'key'; readonly account: string; readonly key: string } | { readonly kind: 'sas'; readonly sas: string } | { readonly kind: 'token'; readonly credential: TokenCredential };
+export type BlobSigning =
+  | { readonly kind: 'key'; readonly account: string; readonly key: string }
+  | { readonly kind: 'sas'; readonly sas: string }
+  | { readonly kind: 'token'; readonly credential: TokenCredential };
 
 export async function blobSigning(loc: BlobLocation, env: Readonly<Record<string, string | undefined>>): Promise<BlobSigning> {
   const cs = env[CONNECTION_ENV]?.trim();
@@ -49,7 +52,9 @@ function fromConnectionString(cs: string, loc: BlobLocation): BlobSigning {
   if (sas) return { kind: 'sas', sas: sas.replace(/^\?/, '') };
   const key = dev ? DEV_KEY : parts.get('accountkey');
   if (account === undefined || key === undefined || key === '') {
-    throw new UsageError(`${CONNECTION_ENV} has no AccountName and AccountKey (nor SharedAccessSignature): copy it from the portal (Access keys) or az storage account show-connection-string`);
+    throw new UsageError(
+      `${CONNECTION_ENV} has no AccountName and AccountKey (nor SharedAccessSignature): copy it from the portal (Access keys) or az storage account show-connection-string`,
+    );
   }
   return { kind: 'key', account, key };
 }

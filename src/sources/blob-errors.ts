@@ -41,7 +41,11 @@ export function blobError(err: unknown, loc: BlobLocation, what: string, signal?
       { cause: err },
     );
   }
-  if (e?.statusCode === 401) return new DataError(`${what}: the credentials were refused (${e.code ?? 401}): check ${CONNECTION_ENV} or ${SAS_ENV}, or sign in again (az login)`, { cause: err });
-  if (e?.code !== undefined && NETWORK.has(e.code)) return new DataError(`${what}: cannot reach ${loc.service} (${e.code}): check the account name and the network`, { cause: err });
+  if (e?.statusCode === 401)
+    return new DataError(`${what}: the credentials were refused (${e.code ?? 401}): check ${CONNECTION_ENV} or ${SAS_ENV}, or sign in again (az login)`, {
+      cause: err,
+    });
+  if (e?.code !== undefined && NETWORK.has(e.code))
+    return new DataError(`${what}: cannot reach ${loc.service} (${e.code}): check the account name and the network`, { cause: err });
   return new DataError(`${what}: ${e?.statusCode ? `HTTP ${e.statusCode} ` : ''}${oneLine(safeText(String(e?.message ?? err)))}`, { cause: err });
 }

@@ -24,7 +24,13 @@ export interface Downloaded {
   readonly shown: string;
 }
 
-export async function downloadArchive(url: string, queries: readonly Query[], env: Readonly<Record<string, string | undefined>>, made: (dir: string) => void, signal?: AbortSignal): Promise<Downloaded> {
+export async function downloadArchive(
+  url: string,
+  queries: readonly Query[],
+  env: Readonly<Record<string, string | undefined>>,
+  made: (dir: string) => void,
+  signal?: AbortSignal,
+): Promise<Downloaded> {
   const store = await openBlobStore(url, env);
   const listing = await archiveFiles(store, queries, signal);
   if (listing === undefined) throw new DataError(`${store.shown}: no acs-metrics archive here (no ${MANIFEST} and no .parquet files)`);
@@ -38,7 +44,8 @@ export async function downloadArchive(url: string, queries: readonly Query[], en
     while (next < listing.files.length) {
       const file = listing.files[next++]!;
       const data = await store.read(file, signal);
-      if (data === undefined) throw new DataError(`${store.name(file)}: missing, though the manifest lists it: check with acs-metrics export --verify ${store.shown}`);
+      if (data === undefined)
+        throw new DataError(`${store.name(file)}: missing, though the manifest lists it: check with acs-metrics export --verify ${store.shown}`);
       const path = join(dir, ...file.split('/'));
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, data);

@@ -104,7 +104,11 @@ export class BlobStore implements ArchiveStore {
     const out: string[] = [];
     const skip = this.loc.prefix === '' ? 0 : this.loc.prefix.length + 1;
     try {
-      for await (const blob of this.container.listBlobsFlat({ prefix: this.loc.prefix === '' ? undefined : `${this.loc.prefix}/`, includeMetadata: true, abortSignal: signal })) {
+      for await (const blob of this.container.listBlobsFlat({
+        prefix: this.loc.prefix === '' ? undefined : `${this.loc.prefix}/`,
+        includeMetadata: true,
+        abortSignal: signal,
+      })) {
         // ADLS Gen2 lists its folders as empty blobs marked hdi_isfolder.
         if (blob.metadata?.hdi_isfolder === 'true') continue;
         const file = blob.name.slice(skip);
@@ -146,7 +150,9 @@ export class BlobStore implements ArchiveStore {
           () => ({}),
         );
         const who = owner.pid ? `pid ${safeText(owner.pid)} on ${safeText(owner.host ?? '?')}, since ${safeText(owner.started ?? '?')}` : 'its owner unknown';
-        throw new DataError(`${this.shown} is being exported by another run (${who}): wait for it to end (a run that is gone lets go of its lease on ${LOCK} within ${LEASE_SECONDS} s)`);
+        throw new DataError(
+          `${this.shown} is being exported by another run (${who}): wait for it to end (a run that is gone lets go of its lease on ${LOCK} within ${LEASE_SECONDS} s)`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -168,7 +174,9 @@ export class BlobStore implements ArchiveStore {
       if (isStatus(err, 409) || isStatus(err, 404)) return undefined; // leased by another run, or removed meanwhile
       throw this.fail(err, `cannot lock ${this.shown}`);
     }
-    await blob.setMetadata({ pid: String(process.pid), host: hostname(), started: now.toISOString() }, { conditions: { leaseId: lease.leaseId } }).catch(() => undefined);
+    await blob
+      .setMetadata({ pid: String(process.pid), host: hostname(), started: now.toISOString() }, { conditions: { leaseId: lease.leaseId } })
+      .catch(() => undefined);
     return lease;
   }
 

@@ -37,10 +37,21 @@ export function parseBlobUrl(text: string): BlobLocation {
     throw new UsageError(`${shown}: not a valid URL: ${FORMS}`);
   }
   // URL() folds "a/../b" into "b": refused rather than writing elsewhere than asked.
-  if (text.trim().split(/[?#]/)[0]!.split('/').slice(3).some((s) => /^(\.|%2e){1,2}$/i.test(s))) throw new UsageError(`${shown}: no . or .. in the path`);
+  if (
+    text
+      .trim()
+      .split(/[?#]/)[0]!
+      .split('/')
+      .slice(3)
+      .some((s) => /^(\.|%2e){1,2}$/i.test(s))
+  )
+    throw new UsageError(`${shown}: no . or .. in the path`);
   if (url.search !== '' || url.hash !== '') throw new UsageError(`${shown}: no ?query or #fragment in the location (a SAS goes in AZURE_STORAGE_SAS_TOKEN)`);
   if (url.username !== '' || url.password !== '') throw new UsageError(`${shown}: no user or password in the location: see "Credentials" in docs/archive.md`);
-  const segments = url.pathname.split('/').filter((s) => s !== '').map(decode(shown));
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decode(shown));
   const host = url.hostname.toLowerCase();
   let service: string;
   let account: string;

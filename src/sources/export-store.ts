@@ -116,7 +116,12 @@ export async function writeManifest(store: ArchiveStore, manifest: Manifest): Pr
 }
 
 /** Writes one item's file (folders made as needed); returns its sha256 and size. */
-export async function writeItem(store: ArchiveStore, item: ExportItem, data: string | Uint8Array, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+export async function writeItem(
+  store: ArchiveStore,
+  item: ExportItem,
+  data: string | Uint8Array,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; bytes: number }> {
   await store.write(item.file, data, signal);
   return { sha256: sha256(data), bytes: typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength };
 }

@@ -36,9 +36,22 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
   let p = start + 1;
   // "timeStamp":" and the closing quote of a stamp of 20 characters.
   if (
-    buf[p] !== 34 || buf[p + 1] !== 116 || buf[p + 2] !== 105 || buf[p + 3] !== 109 || buf[p + 4] !== 101 || buf[p + 5] !== 83 || buf[p + 6] !== 116 ||
-    buf[p + 7] !== 97 || buf[p + 8] !== 109 || buf[p + 9] !== 112 || buf[p + 10] !== 34 || buf[p + 11] !== 58 || buf[p + 12] !== 34 || buf[p + 33] !== 34
-  ) return GENERIC;
+    buf[p] !== 34 ||
+    buf[p + 1] !== 116 ||
+    buf[p + 2] !== 105 ||
+    buf[p + 3] !== 109 ||
+    buf[p + 4] !== 101 ||
+    buf[p + 5] !== 83 ||
+    buf[p + 6] !== 116 ||
+    buf[p + 7] !== 97 ||
+    buf[p + 8] !== 109 ||
+    buf[p + 9] !== 112 ||
+    buf[p + 10] !== 34 ||
+    buf[p + 11] !== 58 ||
+    buf[p + 12] !== 34 ||
+    buf[p + 33] !== 34
+  )
+    return GENERIC;
   const ms = stampTime(buf, p + 13, p + 33);
   if (ms < 0) return GENERIC;
   p += 34;
@@ -59,10 +72,11 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
     if (b >= 48 && b <= 57) {
       let int = b - 48;
       const s = p++;
-      if (int !== 0) while ((b = buf[p]!) >= 48 && b <= 57 && p - s < 15) {
-        int = int * 10 + (b - 48);
-        p++;
-      }
+      if (int !== 0)
+        while ((b = buf[p]!) >= 48 && b <= 57 && p - s < 15) {
+          int = int * 10 + (b - 48);
+          p++;
+        }
       v = int;
     } else if (b === 110 && buf[p + 1] === 117 && buf[p + 2] === 108 && buf[p + 3] === 108) {
       v = null;
@@ -190,10 +204,11 @@ function numberValue(buf: Buffer, p: number, end: number): number {
   let b = buf[p]!;
   let int = 0;
   if (b === 48) p++;
-  else while (p < end && (b = buf[p]!) >= 48 && b <= 57) {
-    int = int * 10 + (b - 48);
-    p++;
-  }
+  else
+    while (p < end && (b = buf[p]!) >= 48 && b <= 57) {
+      int = int * 10 + (b - 48);
+      p++;
+    }
   if (p >= end) return NEED_MORE;
   b = buf[p]!;
   if (b === 46 || b === 101 || b === 69 || p - s > 15) {

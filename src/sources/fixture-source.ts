@@ -292,7 +292,8 @@ export class FixtureSource implements MetricsSource {
 function archiveMetric(path: string, origin: string): MetricDef {
   const metric = /(?:^|[\\/])metric=([^\\/]+)[\\/]/.exec(path)?.[1];
   const def = metric === undefined ? undefined : metricByRestName(metric);
-  if (def === undefined) throw new DataError(`${origin}: not in a metric=<name> folder of a known metric: an acs-metrics Parquet archive keeps each metric in its own folder`);
+  if (def === undefined)
+    throw new DataError(`${origin}: not in a metric=<name> folder of a known metric: an acs-metrics Parquet archive keeps each metric in its own folder`);
   return def;
 }
 
@@ -337,7 +338,7 @@ async function readLimited(stream: NodeJS.ReadableStream, origin: string, max: n
   let size = 0;
   try {
     for await (const chunk of stream) {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk);
+      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       size += b.length;
       if (size > max) {
         destroy();

@@ -61,7 +61,11 @@ export async function readParquetEntries(path: string, shown: string, def: Metri
 }
 
 /** A file's (a path, or its bytes) parts and rows (these columns, and resource_id when it has several parts; every column without a list). */
-export async function readParquetRows(path: string | Uint8Array, shown: string, columns?: readonly string[]): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
+export async function readParquetRows(
+  path: string | Uint8Array,
+  shown: string,
+  columns?: readonly string[],
+): Promise<{ parts: ArchiveFileInfo[]; rows: Record<string, unknown>[] }> {
   const { parquetReadObjects } = await import('hyparquet');
   return readable(shown, async () => {
     const { file, metadata, parts } = await openArchiveFile(path, shown);
@@ -72,7 +76,10 @@ export async function readParquetRows(path: string | Uint8Array, shown: string, 
 }
 
 /** An archive file (a path, or its bytes) opened: its bytes (read whole), its Parquet metadata and its parts. Counts in parquetReads. */
-export async function openArchiveFile(path: string | Uint8Array, shown: string): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
+export async function openArchiveFile(
+  path: string | Uint8Array,
+  shown: string,
+): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
   const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
   return readable(shown, async () => {

@@ -53,7 +53,14 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
       sink = series.sink;
       last = { part, values, sink };
     }
-    sink.add(t, agg(count, r, 'count', shown), agg(total, r, 'total', shown), agg(average, r, 'average', shown), agg(minimum, r, 'minimum', shown), agg(maximum, r, 'maximum', shown));
+    sink.add(
+      t,
+      agg(count, r, 'count', shown),
+      agg(total, r, 'total', shown),
+      agg(average, r, 'average', shown),
+      agg(minimum, r, 'minimum', shown),
+      agg(maximum, r, 'maximum', shown),
+    );
   }
   return parts.map((info, i) => {
     const series: RawSeries[] = [...sinks[i]!.values()].map(({ dimensions, sink }) => {
@@ -74,7 +81,15 @@ function frame(def: MetricDef, info: ArchiveFileInfo, shown: string): MetricData
     starttime: info.start,
     endtime: info.end,
     interval: info.interval,
-    value: [{ id: `${info.resource}/providers/Microsoft.Insights/metrics/${def.rest}`, name: { value: def.rest, localizedValue: def.displayName }, unit: def.unit, timeseries: [], errorCode: 'Success' }],
+    value: [
+      {
+        id: `${info.resource}/providers/Microsoft.Insights/metrics/${def.rest}`,
+        name: { value: def.rest, localizedValue: def.displayName },
+        unit: def.unit,
+        timeseries: [],
+        errorCode: 'Success',
+      },
+    ],
   };
   return parseMetricsBody({ values: [entry] }, shown)[0]!;
 }
@@ -136,7 +151,11 @@ async function readColumns(file: AsyncBuffer, metadata: FileMetaData, names: rea
     metadata,
     columns: wanted,
     utf8: true,
-    parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms), timestampFromMicroseconds: (us: bigint) => Number(us) / 1e3, timestampFromNanoseconds: (ns: bigint) => Number(ns) / 1e6 },
+    parsers: {
+      timestampFromMilliseconds: (ms: bigint) => Number(ms),
+      timestampFromMicroseconds: (us: bigint) => Number(us) / 1e3,
+      timestampFromNanoseconds: (ns: bigint) => Number(ns) / 1e6,
+    },
     onChunk: ({ columnName, columnData, rowStart }) => {
       const list = chunks.get(columnName) ?? [];
       list.push({ rowStart, data: columnData as Column });

@@ -216,4 +216,3 @@ function readSeries(s: unknown, metricPlace: string, index: number, origin: stri
   }
   return columnsToSeries(dimensions, { timestamps, values: data as readonly PointValues[] }, sorted);
 }
-

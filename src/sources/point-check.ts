@@ -74,7 +74,10 @@ export function checkPoint(d: unknown, place: () => string, k: number, origin: s
   const o = d as Obj;
   const twice = (d as { [DUPLICATE]?: PointDuplicate })[DUPLICATE];
   if (twice !== undefined) {
-    fail(origin, `${place()}.data[${k}].${twice.key} is given twice in one point (${twice.first}, then ${twice.second}): a point holds one value per aggregation; keep one`);
+    fail(
+      origin,
+      `${place()}.data[${k}].${twice.key} is given twice in one point (${twice.first}, then ${twice.second}): a point holds one value per aggregation; keep one`,
+    );
   }
   let key = 'timeStamp';
   let raw = o.timeStamp;
@@ -86,9 +89,7 @@ export function checkPoint(d: unknown, place: () => string, k: number, origin: s
   if (t !== t) {
     fail(
       origin,
-      raw === undefined || raw === null
-        ? `${place()}.data[${k}].timeStamp is missing`
-        : `${place()}.data[${k}].${key} is not a date (${found(raw)})`,
+      raw === undefined || raw === null ? `${place()}.data[${k}].timeStamp is missing` : `${place()}.data[${k}].${key} is not a date (${found(raw)})`,
     );
   }
   // Checked here; the values stay in the parsed object, which is the point's values from now on.

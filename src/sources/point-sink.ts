@@ -219,9 +219,17 @@ export class PointSink {
   finish(): ScannedPoints {
     const n = this.n;
     this.table.sizeHint = Math.max(64, n);
-    const trim = <T extends Uint16Array | Uint32Array | Float64Array>(a: T | undefined): T | undefined => (a === undefined || a.length === n ? a : (a.slice(0, n) as T));
+    const trim = <T extends Uint16Array | Uint32Array | Float64Array>(a: T | undefined): T | undefined =>
+      a === undefined || a.length === n ? a : (a.slice(0, n) as T);
     const even = this.seconds === undefined && this.millis === undefined;
-    const columns = new IndexedColumns(this.base, even ? (n > 1 ? this.step : 0) : undefined, trim(this.seconds), trim(this.millis), trim(this.index)!, this.table.entries);
+    const columns = new IndexedColumns(
+      this.base,
+      even ? (n > 1 ? this.step : 0) : undefined,
+      trim(this.seconds),
+      trim(this.millis),
+      trim(this.index)!,
+      this.table.entries,
+    );
     return new ScannedPoints(columns, this.sorted, this.bad);
   }
 }

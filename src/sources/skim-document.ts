@@ -78,7 +78,9 @@ export function skimMetrics(bytes: Buffer, origin: string, wanted: Wanted, room:
     return undefined; // NOT_HERE, or nesting too deep for the scanner's recursion
   }
   // Pieces of the text: of the one-byte string itself when it is all ASCII (as UTF-8 reads it), else decoded.
-  const text = isAscii(bytes) ? (start: number, end: number): string => latin1.slice(start, end) : (start: number, end: number): string => bytes.toString('utf8', start, end);
+  const text = isAscii(bytes)
+    ? (start: number, end: number): string => latin1.slice(start, end)
+    : (start: number, end: number): string => bytes.toString('utf8', start, end);
   try {
     return readSkimmed(text, bytes.length, from, skeleton, origin, wanted);
   } catch {
@@ -87,7 +89,14 @@ export function skimMetrics(bytes: Buffer, origin: string, wanted: Wanted, room:
 }
 
 /** The metrics, read by readMetricsDocument from the file's text with the unwanted metrics' series left out. */
-function readSkimmed(text: (start: number, end: number) => string, size: number, from: number, skeleton: Skeleton, origin: string, wanted: Wanted): MetricData[] {
+function readSkimmed(
+  text: (start: number, end: number) => string,
+  size: number,
+  from: number,
+  skeleton: Skeleton,
+  origin: string,
+  wanted: Wanted,
+): MetricData[] {
   const head = text(from, skeleton.open + 1);
   const tail = text(skeleton.close, size);
   const full = (e: Element): string => text(e.start, e.end);

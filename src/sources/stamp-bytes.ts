@@ -32,8 +32,14 @@ export function stampTime(buf: Buffer, s: number, e: number): number {
   // Consecutive points share their date: its ten bytes are compared, and read only when they change.
   const last = lastDateBytes;
   if (
-    buf[s] !== last[0] || buf[s + 1] !== last[1] || buf[s + 2] !== last[2] || buf[s + 3] !== last[3] ||
-    buf[s + 5] !== last[5] || buf[s + 6] !== last[6] || buf[s + 8] !== last[8] || buf[s + 9] !== last[9]
+    buf[s] !== last[0] ||
+    buf[s + 1] !== last[1] ||
+    buf[s + 2] !== last[2] ||
+    buf[s + 3] !== last[3] ||
+    buf[s + 5] !== last[5] ||
+    buf[s + 6] !== last[6] ||
+    buf[s + 8] !== last[8] ||
+    buf[s + 9] !== last[9]
   ) {
     const y = d2(buf, s) * 100 + d2(buf, s + 2);
     const mo = d2(buf, s + 5);

@@ -267,7 +267,8 @@ export class StreamReader {
     } else {
       const k = frame.key;
       // A key given twice in a data point: marked, and reported as checkPoint reports a bad point.
-      if (frame.parent?.tag === DATA && POINT_KEYS.has(k) && Object.hasOwn(c, k)) markDuplicate(c, { key: k, first: JSON.stringify(c[k]) ?? 'undefined', second: JSON.stringify(v) ?? 'undefined' });
+      if (frame.parent?.tag === DATA && POINT_KEYS.has(k) && Object.hasOwn(c, k))
+        markDuplicate(c, { key: k, first: JSON.stringify(c[k]) ?? 'undefined', second: JSON.stringify(v) ?? 'undefined' });
       if (k === '__proto__') Object.defineProperty(c, k, { value: v, enumerable: true, writable: true, configurable: true });
       else c[k] = v;
       this.state = OBJ_NEXT;

@@ -28,7 +28,10 @@ export interface BatchShapes {
 
 /** A whole-call error as the batch API writes it: 400s carry additionalInfo (TraceId, ExceptionType). */
 export function batchError(code: string, message: string, status = 400): Answer {
-  const additionalInfo = [{ info: 'TraceId=00000000000000000000000000c0ffee' }, { info: 'ExceptionType=Microsoft.Online.Metrics.MetricsMP.Utilities.RPRequestFormatException' }];
+  const additionalInfo = [
+    { info: 'TraceId=00000000000000000000000000c0ffee' },
+    { info: 'ExceptionType=Microsoft.Online.Metrics.MetricsMP.Utilities.RPRequestFormatException' },
+  ];
   return { status, body: { error: { ...(status === 400 ? { additionalInfo } : {}), code, message } } };
 }
 
@@ -38,7 +41,10 @@ export function QUERY_THROTTLED(series: number, cap: number): Answer {
     status: 400,
     body: {
       error: {
-        additionalInfo: [{ info: 'TraceId=00000000000000000000000000c0ffee' }, { info: 'ExceptionType=Microsoft.Online.Metrics.MetricsMP.Utilities.QueryThrottledException' }],
+        additionalInfo: [
+          { info: 'TraceId=00000000000000000000000000c0ffee' },
+          { info: 'ExceptionType=Microsoft.Online.Metrics.MetricsMP.Utilities.QueryThrottledException' },
+        ],
         code: 'QueryThrottledException',
         message: `The query would return ${series} time series, more than the limit of ${cap}. Reduce the number of resources, metrics or dimension values in the query.`,
       },

@@ -91,8 +91,15 @@ export interface GraphAnswer extends Answer {
 /** The answer to a Resource Graph query; `used` is how many queries came before in this quota window. */
 export function answerGraph(estate: EstateSettings, body: unknown, used: number): GraphAnswer {
   const remaining = Math.max(0, estate.quota - used - 1);
-  const headers = { 'x-ms-user-quota-remaining': String(remaining), 'x-ms-user-quota-resets-after': `00:00:${String(estate.quotaResetSeconds).padStart(2, '0')}` };
-  if (used >= estate.quota) return { ...bad('RateLimiting', 'Please provide below info when asking for support', 429), headers: { ...headers, 'retry-after': String(estate.quotaResetSeconds) } };
+  const headers = {
+    'x-ms-user-quota-remaining': String(remaining),
+    'x-ms-user-quota-resets-after': `00:00:${String(estate.quotaResetSeconds).padStart(2, '0')}`,
+  };
+  if (used >= estate.quota)
+    return {
+      ...bad('RateLimiting', 'Please provide below info when asking for support', 429),
+      headers: { ...headers, 'retry-after': String(estate.quotaResetSeconds) },
+    };
   const b = body as { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown } } | undefined;
   const query = typeof b?.query === 'string' ? b.query : '';
   const acs = /type\s*=~\s*'microsoft\.communication\/communicationservices'/i.test(query);
@@ -102,7 +109,9 @@ export function answerGraph(estate: EstateSettings, body: unknown, used: number)
   const subs = Array.isArray(b!.subscriptions) ? new Set((b!.subscriptions as string[]).map((s) => s.toLowerCase())) : undefined;
   let rows: Record<string, unknown>[];
   if (containers) {
-    rows = estate.subscriptions.filter((s) => subs === undefined || subs.has(s.subscriptionId.toLowerCase())).map((s) => ({ subscriptionId: s.subscriptionId, name: s.name }));
+    rows = estate.subscriptions
+      .filter((s) => subs === undefined || subs.has(s.subscriptionId.toLowerCase()))
+      .map((s) => ({ subscriptionId: s.subscriptionId, name: s.name }));
   } else {
     rows = estate.resources.filter((r) => subs === undefined || subs.has(r.subscription.toLowerCase())).map((r) => projectRow(query, r));
   }
@@ -110,7 +119,8 @@ export function answerGraph(estate: EstateSettings, body: unknown, used: number)
   const size = Math.min(top, estate.pageSize);
   const token = b!.options?.$skipToken;
   const offset = token === undefined ? 0 : readSkipToken(token);
-  if (offset === undefined) return { ...bad('BadRequest', `Invalid $skipToken '${String(token)}': send back the token of the previous page as it came`), headers };
+  if (offset === undefined)
+    return { ...bad('BadRequest', `Invalid $skipToken '${String(token)}': send back the token of the previous page as it came`), headers };
   const data = rows.slice(offset, offset + size);
   const more = offset + size < rows.length;
   return { status: 200, headers, body: graphPage(estate.shapes ?? {}, { rows, data, offset, more, truncate: estate.truncate }) };
@@ -140,14 +150,19 @@ export function answerBatch(estate: EstateSettings, subscription: string, params
   if (estate.shapes?.pathNotFound) return { status: 404, body: { error: { code: 'PathNotFound', message: 'The requested path does not exist' } } };
   if (params.get('api-version') !== API_VERSION) return bad('InvalidApiVersion', `api-version ${params.get('api-version')} is not supported`);
   if (estate.batchForbidden.has(subscription.toLowerCase())) {
-    return bad('AuthorizationFailed', `The client does not have authorization to perform action 'Microsoft.Insights/Metrics/Read' over scope '/subscriptions/${subscription}'`, 403);
+    return bad(
+      'AuthorizationFailed',
+      `The client does not have authorization to perform action 'Microsoft.Insights/Metrics/Read' over scope '/subscriptions/${subscription}'`,
+      403,
+    );
   }
   const ids = (body as { resourceids?: unknown })?.resourceids;
   if (!Array.isArray(ids) || ids.length === 0 || !ids.every((i) => typeof i === 'string')) return bad('BadRequest', 'the body must be {"resourceids": [...]}');
   if (ids.length > MAX_BATCH_IDS) return bad('BadRequest', `Too many resource ids: ${ids.length}; at most ${MAX_BATCH_IDS} per request`);
   for (const id of ids as string[]) {
     const sub = /^\/?subscriptions\/([^/]+)\//i.exec(id)?.[1];
-    if (sub?.toLowerCase() !== subscription.toLowerCase()) return bad('BadRequest', `Resource ${id} is not in subscription ${subscription}: all resource ids must be in the subscription of the request`);
+    if (sub?.toLowerCase() !== subscription.toLowerCase())
+      return bad('BadRequest', `Resource ${id} is not in subscription ${subscription}: all resource ids must be in the subscription of the request`);
   }
   const start = params.get('starttime');
   const end = params.get('endtime');
@@ -170,9 +185,22 @@ export function answerBatch(estate: EstateSettings, subscription: string, params
     if (answer.status !== 200) return answer;
     const b = answer.body as { timespan: string; interval: string; value: unknown[]; namespace: string; resourceregion: string };
     const [starttime, endtime] = b.timespan.split('/');
-    values.push(shapeEntry(estate.shapes ?? {}, values.length, { resourceid: r.id, starttime: starttime!, endtime: endtime!, interval: b.interval, namespace: b.namespace, resourceregion: b.resourceregion, value: b.value }));
+    values.push(
+      shapeEntry(estate.shapes ?? {}, values.length, {
+        resourceid: r.id,
+        starttime: starttime!,
+        endtime: endtime!,
+        interval: b.interval,
+        namespace: b.namespace,
+        resourceregion: b.resourceregion,
+        value: b.value,
+      }),
+    );
   }
-  const series = values.reduce((n: number, v) => n + ((v as { value?: { timeseries?: unknown[] }[] }).value ?? []).reduce((k, m) => k + (m.timeseries?.length ?? 0), 0), 0);
+  const series = values.reduce(
+    (n: number, v) => n + ((v as { value?: { timeseries?: unknown[] }[] }).value ?? []).reduce((k, m) => k + (m.timeseries?.length ?? 0), 0),
+    0,
+  );
   if (series > (estate.seriesCap ?? SERIES_CAP)) return QUERY_THROTTLED(series, estate.seriesCap ?? SERIES_CAP);
   return { status: 200, body: { values } };
 }

@@ -27,7 +27,8 @@ export function resourceDataset(i: number, end = NOW_MINUTE): Dataset {
     metrics: METRICS.filter((m) => !m.legacy).map((m) => {
       if (m === chat) {
         const specs = [{ dims: { Operation: 'SendChatMessage', StatusCode: '201', StatusSubClass: '2xx' }, count: chatPerHour(i) }];
-        if (chatErrorsPerHour(i) > 0) specs.push({ dims: { Operation: 'GetChatThread', StatusCode: '500', StatusSubClass: '5xx' }, count: chatErrorsPerHour(i) });
+        if (chatErrorsPerHour(i) > 0)
+          specs.push({ dims: { Operation: 'GetChatThread', StatusCode: '500', StatusSubClass: '5xx' }, count: chatErrorsPerHour(i) });
         return buildMetric(m, start, end, HOUR, specs);
       }
       if (m === sms && smsPerHour(i) > 0) {
@@ -41,7 +42,8 @@ export function resourceDataset(i: number, end = NOW_MINUTE): Dataset {
 export const resourceName = (i: number): string => `acs-${String(i).padStart(3, '0')}`;
 
 /** `n` subscription ids for large estates: 00000000-0000-4000-8000-00000000e001, ... */
-export const subscriptionIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${(0xe001 + i).toString(16).padStart(12, '0')}`);
+export const subscriptionIds = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${(0xe001 + i).toString(16).padStart(12, '0')}`);
 
 /**
  * `count` resources spread over the subscriptions (default SUBS) in turn (resource i in subs[i % subs.length]), resource group rg-<i % 2>,

@@ -149,13 +149,17 @@ function withMetricError(answer: Answer, fault: Extract<Fault, { kind: 'metric-e
   return { status: 200, body };
 }
 
-const part = (text: string, keep: number | undefined): string => text.slice(0, keep === undefined ? Math.floor(text.length / 2) : Math.max(0, Math.min(text.length - 1, keep)));
+const part = (text: string, keep: number | undefined): string =>
+  text.slice(0, keep === undefined ? Math.floor(text.length / 2) : Math.max(0, Math.min(text.length - 1, keep)));
 
 /** Answers the request with the fault. */
 export function applyFault(fault: Fault, r: Reply): void {
   switch (fault.kind) {
     case 'status':
-      return r.send({ status: fault.status, body: fault.body ?? ERROR_BODIES[fault.status] ?? { error: { code: 'Error', message: `HTTP ${fault.status}` } } }, fault.headers);
+      return r.send(
+        { status: fault.status, body: fault.body ?? ERROR_BODIES[fault.status] ?? { error: { code: 'Error', message: `HTTP ${fault.status}` } } },
+        fault.headers,
+      );
     case 'reset':
       r.record(0);
       r.req.socket.destroy();
@@ -192,7 +196,10 @@ export function applyFault(fault: Fault, r: Reply): void {
     case 'graph-quota': {
       const seconds = fault.resetSeconds ?? 5;
       return r.send(
-        { status: 429, body: { error: { code: 'RateLimiting', message: 'Please provide below info when asking for support: timestamp = ..., correlationId = ....' } } },
+        {
+          status: 429,
+          body: { error: { code: 'RateLimiting', message: 'Please provide below info when asking for support: timestamp = ..., correlationId = ....' } },
+        },
         { 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': `00:00:${String(seconds).padStart(2, '0')}`, 'retry-after': String(seconds) },
       );
     }

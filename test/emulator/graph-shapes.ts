@@ -20,9 +20,13 @@ export interface GraphShapes {
 export const INVALID_QUERY = {
   error: {
     code: 'BadRequest',
-    message: 'Please provide below info when asking for support: timestamp = 2026-01-08T00:00:37.2500000Z, correlationId = 00000000-0000-4000-8000-00000000c0de.',
+    message:
+      'Please provide below info when asking for support: timestamp = 2026-01-08T00:00:37.2500000Z, correlationId = 00000000-0000-4000-8000-00000000c0de.',
     details: [
-      { code: 'InvalidQuery', message: 'Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.' },
+      {
+        code: 'InvalidQuery',
+        message: 'Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.',
+      },
       { code: 'UnknownTable', message: "Table 'resourcez' could not be found." },
     ],
   },
@@ -42,7 +46,12 @@ function fullRow(r: EstateResource): Record<string, unknown> {
     managedBy: '',
     sku: null,
     plan: null,
-    properties: { provisioningState: 'Succeeded', hostName: `${r.name}.communication.azure.com`, dataLocation: r.dataLocation, immutableResourceId: '00000000-0000-4000-8000-00000000abcd' },
+    properties: {
+      provisioningState: 'Succeeded',
+      hostName: `${r.name}.communication.azure.com`,
+      dataLocation: r.dataLocation,
+      immutableResourceId: '00000000-0000-4000-8000-00000000abcd',
+    },
     tags: r.tags,
     identity: null,
     zones: null,
@@ -91,7 +100,10 @@ export function readSkipToken(token: unknown): number | undefined {
 }
 
 /** A page of rows in the shape asked for. */
-export function graphPage(shapes: GraphShapes, p: { rows: readonly Record<string, unknown>[]; data: Record<string, unknown>[]; offset: number; more: boolean; truncate: boolean }): unknown {
+export function graphPage(
+  shapes: GraphShapes,
+  p: { rows: readonly Record<string, unknown>[]; data: Record<string, unknown>[]; offset: number; more: boolean; truncate: boolean },
+): unknown {
   const data = shapes.graphTable
     ? {
         columns: Object.keys(p.data[0] ?? p.rows[0] ?? {}).map((name) => ({ name, type: name === 'tags' ? 'object' : 'string' })),

@@ -92,5 +92,11 @@ export function openEstateHarness(estate: readonly EstateResource[], batchForbid
 
 /** The environment of a live run against the emulator. */
 export function liveEnv(h: Harness, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { ACS_METRICS_ACCESS_TOKEN: TOKEN, ACS_METRICS_ENDPOINT: h.emulator.endpoint, ACS_METRICS_BATCH_ENDPOINT: h.emulator.endpoint, NO_COLOR: '1', ...extra };
+  return {
+    ACS_METRICS_ACCESS_TOKEN: TOKEN,
+    ACS_METRICS_ENDPOINT: h.emulator.endpoint,
+    ACS_METRICS_BATCH_ENDPOINT: h.emulator.endpoint,
+    NO_COLOR: '1',
+    ...extra,
+  };
 }

@@ -85,7 +85,10 @@ export function answerMetrics(dataset: Dataset, req: MetricsRequest): Answer {
   const p = req.params;
   const ns = p.get('metricnamespace');
   if (ns !== null && ns.toLowerCase() !== NAMESPACE.toLowerCase()) return bad(`Metric namespace ${ns} is not valid for this resource`);
-  const names = (p.get('metricnames') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = (p.get('metricnames') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) return bad('metricnames is required by this emulator');
   const metrics: DatasetMetric[] = [];
   for (const name of names) {

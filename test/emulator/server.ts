@@ -267,11 +267,21 @@ export class Emulator {
   }
 
   /** The API a request is for, and its normal answer (computed when asked, after any delay). */
-  private route(req: IncomingMessage, url: URL, bodyText: string, gate: Gate): { api: Api; answer: () => Answer & { headers?: Record<string, string> } } | undefined {
+  private route(
+    req: IncomingMessage,
+    url: URL,
+    bodyText: string,
+    gate: Gate,
+  ): { api: Api; answer: () => Answer & { headers?: Record<string, string> } } | undefined {
     const lower = url.pathname.toLowerCase();
-    if (req.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') return { api: 'graph', answer: () => this.post('graph', url, req, bodyText, gate.graphUsed ?? 0) };
+    if (req.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources')
+      return { api: 'graph', answer: () => this.post('graph', url, req, bodyText, gate.graphUsed ?? 0) };
     if (req.method === 'POST' && lower.endsWith('/metrics:getbatch')) return { api: 'batch', answer: () => this.post('batch', url, req, bodyText, 0) };
-    const api = lower.endsWith('/providers/microsoft.insights/metrics') ? 'metrics' : lower.endsWith('/providers/microsoft.insights/metricdefinitions') ? 'definitions' : undefined;
+    const api = lower.endsWith('/providers/microsoft.insights/metrics')
+      ? 'metrics'
+      : lower.endsWith('/providers/microsoft.insights/metricdefinitions')
+        ? 'definitions'
+        : undefined;
     if (req.method !== 'GET' || api === undefined) return undefined;
     const resourceId = url.pathname.slice(0, lower.indexOf('/providers/microsoft.insights/'));
     return { api, answer: () => this.compute(api, resourceId, url, req) };
@@ -287,7 +297,8 @@ export class Emulator {
       return { status: 400, body: { error: { code: 'BadRequest', message: 'the body is not JSON' } } };
     }
     if (api === 'graph') {
-      if (url.searchParams.get('api-version') !== '2024-04-01') return { status: 400, body: { error: { code: 'InvalidApiVersion', message: 'bad api-version' } } };
+      if (url.searchParams.get('api-version') !== '2024-04-01')
+        return { status: 400, body: { error: { code: 'InvalidApiVersion', message: 'bad api-version' } } };
       return answerGraph(this.estate, body, graphUsed);
     }
     const sub = /^\/subscriptions\/([^/]+)\/metrics:getbatch$/i.exec(url.pathname)?.[1] ?? '';

@@ -22,7 +22,18 @@ export interface Azurite {
 export async function startAzurite(): Promise<Azurite> {
   const dir = tempDir('acs-metrics-azurite-');
   const main = join(__dirname, '..', '..', 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
-  const args = ['--inMemoryPersistence', '--extentMemoryLimit', '256', '--blobHost', '127.0.0.1', '--blobPort', '0', '--skipApiVersionCheck', '--loose', '--disableTelemetry'];
+  const args = [
+    '--inMemoryPersistence',
+    '--extentMemoryLimit',
+    '256',
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    '0',
+    '--skipApiVersionCheck',
+    '--loose',
+    '--disableTelemetry',
+  ];
   const child = spawn(process.execPath, [main, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await listening(child);
   const endpoint = `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;

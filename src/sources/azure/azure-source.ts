@@ -74,7 +74,9 @@ export class AzureSource implements MetricsSource {
       path: 'per-resource',
       groups: plans.length,
       windows: Math.max(0, ...plans.map((p) => p.windows.length)),
-      subscriptions: [{ subscription: r.subscription, resources: 1, batchCalls: 0, perResourceCalls: calls, fallbackCalls: 0, largestBatch: 0, largestSeries: 0 }],
+      subscriptions: [
+        { subscription: r.subscription, resources: 1, batchCalls: 0, perResourceCalls: calls, fallbackCalls: 0, largestBatch: 0, largestSeries: 0 },
+      ],
     };
   }
 
@@ -190,6 +192,8 @@ function warnIfCut(plan: RequestPlan, bodies: readonly unknown[], log: Log): voi
     return Array.isArray(value) && (value as ({ timeseries?: unknown } | null)[]).some((m) => Array.isArray(m?.timeseries) && m.timeseries.length >= plan.top);
   });
   if (cut) {
-    log.warn(`Azure Monitor returned ${plan.top} series for ${plan.metric.rest}, the most acs-metrics asked for (top=${plan.top}): some series may be missing; narrow the query with --operation or --status-class`);
+    log.warn(
+      `Azure Monitor returned ${plan.top} series for ${plan.metric.rest}, the most acs-metrics asked for (top=${plan.top}): some series may be missing; narrow the query with --operation or --status-class`,
+    );
   }
 }

@@ -15,7 +15,10 @@ export const MAX_METRICS_PER_CALL = 20;
 export const MAX_IDS_PER_BATCH = 50;
 
 /** The request parameters of a group of metrics: a plan's, with every metric's name. */
-export interface MetricGroup extends Pick<RequestPlan, 'metricnames' | 'metricnamespace' | 'aggregation' | 'interval' | 'filter' | 'top' | 'orderby' | 'windows'> {
+export interface MetricGroup extends Pick<
+  RequestPlan,
+  'metricnames' | 'metricnamespace' | 'aggregation' | 'interval' | 'filter' | 'top' | 'orderby' | 'windows'
+> {
   /** The plans served, one per metric. */
   readonly plans: readonly RequestPlan[];
 }

@@ -53,7 +53,12 @@ function toInfo(row: unknown): ResourceInfo | undefined {
 
 /** Every ACS resource in the subscriptions (or all the caller sees), sorted by id. */
 export async function discover(o: DiscoverOptions): Promise<ResourceInfo[]> {
-  const rows = await queryGraph(o, { query: GRAPH_QUERY, subscriptions: o.subscriptions, rows: 'resources', narrow: 'narrow the selection with --subscription' });
+  const rows = await queryGraph(o, {
+    query: GRAPH_QUERY,
+    subscriptions: o.subscriptions,
+    rows: 'resources',
+    narrow: 'narrow the selection with --subscription',
+  });
   const found = new Map<string, ResourceInfo>();
   for (const row of rows) {
     const info = toInfo(row);

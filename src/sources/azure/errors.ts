@@ -35,8 +35,16 @@ function badRequestHint(message: string, ctx: ErrorContext): string {
   if (!metric) return '';
   const valid = /valid metrics:\s*([^.;]+)/i.exec(message)?.[1];
   if (valid) {
-    const names = valid.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const dym = didYouMean(suggest(metric.rest, names.map((n) => ({ names: [n], label: n, value: n }))));
+    const names = valid
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    const dym = didYouMean(
+      suggest(
+        metric.rest,
+        names.map((n) => ({ names: [n], label: n, value: n })),
+      ),
+    );
     return `${dym ? ` (${dym})` : ''}; the built-in catalog may not match this resource: run "acs-metrics definitions" with the same --resource to compare`;
   }
   if (/metric/i.test(message) && /(configuration|not found|unknown|invalid|does not)/i.test(message)) {

@@ -72,11 +72,21 @@ export function requestFailure(err: unknown): Failure | undefined {
     return { code: err.serviceCode, message: seriesCapMessage(`HTTP ${err.status} QueryThrottledException, still after ${err.retries} retries`) };
   }
   if (err instanceof RetriesExhaustedError) {
-    const what = err.status === 429 || err.status === 529 || err.status === 503 ? `throttled out (HTTP ${err.status})` : `HTTP ${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ''}`;
-    const why = err.askedWaitMs !== undefined ? `, and asked to wait ${humanDuration(err.askedWaitMs)}, longer than acs-metrics waits` : `, still after ${err.retries} ${err.retries === 1 ? 'retry' : 'retries'}`;
+    const what =
+      err.status === 429 || err.status === 529 || err.status === 503
+        ? `throttled out (HTTP ${err.status})`
+        : `HTTP ${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ''}`;
+    const why =
+      err.askedWaitMs !== undefined
+        ? `, and asked to wait ${humanDuration(err.askedWaitMs)}, longer than acs-metrics waits`
+        : `, still after ${err.retries} ${err.retries === 1 ? 'retry' : 'retries'}`;
     return { code: err.status === 429 ? 'TooManyRequests' : `HTTP${err.status}`, message: `${what}${why}` };
   }
   if (err instanceof RequestTimeoutError) return { code: 'Timeout', message: `${err.message} (raise --timeout)` };
   if (err instanceof BadAnswerError) return { code: 'BadAnswer', message: err.message };
   return undefined;
 }
+
+/** The note when a subscription refuses the batch API: what happens instead, and how to grant it. */
+export const batchRefusedNote = (sub: string, why: string): string =>
+  `the metrics batch API refused subscription ${sub} (${why}): using one request per resource there (slower); for the batch path, grant Monitoring Reader on the subscription (az role assignment create --role "Monitoring Reader" --scope /subscriptions/${sub})`;

@@ -20,7 +20,6 @@ import type { MetricData, Query } from '../../core/model.js';
 import type { Window } from '../../core/window.js';
 import { humanDuration } from '../../core/duration.js';
 import { CliError, DataError, InterruptedError } from '../../errors.js';
-import { parseMetricsBody } from '../parse-response.js';
 import type { CostSum, MetricsSource, SourceResult } from '../source.js';
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
@@ -32,17 +31,17 @@ import { discover } from './discovery.js';
 import { batchScopeFor } from './endpoint.js';
 import { toCliError } from './errors.js';
 import { type Http, type JsonResponse, openHttp } from './http.js';
-import { mergeBodies } from './merge-bodies.js';
 import type { RetrySettings } from './pipeline.js';
 import { planRequests, timespan } from './request-plan.js';
 import { ReadPacer, type ReadLimits, REMAINING_READS_HEADER } from './read-pacer.js';
 import { WorkQueue } from './work-queue.js';
-import { type Entry, type Failure, failedEntry, httpFailure, requestFailure, serviceError } from './estate-failures.js';
+import { collectEntries, ORIGIN, type Settled, settle } from './estate-entries.js';
+import { batchRefusedNote, type Entry, type Failure, failedEntry, httpFailure, requestFailure, serviceError } from './estate-failures.js';
 import { CutWatch } from './cut-watch.js';
 import { infoOf, type ResourceInfo } from './resource-info.js';
 import { type Discovery, describeDiscovery, matchesDiscovery, type Selection } from './selection.js';
 
-export const ORIGIN = 'Azure Monitor';
+export { ORIGIN } from './estate-entries.js';
 export const METRICS_API_VERSION = '2024-02-01';
 export const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_SINCE_MS = 24 * 60 * 60_000;
@@ -116,7 +115,12 @@ export class EstateSource implements MetricsSource {
     try {
       await checkCredential(cred, `${o.endpoint}/.default`, signal);
     } catch (err) {
-      throw toCliError(err, { host: new URL(o.endpoint).host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: cred.kind, signal });
+      throw toCliError(err, {
+        host: new URL(o.endpoint).host,
+        resource: { id: '', subscription: '', resourceGroup: '', name: '' },
+        tokenKind: cred.kind,
+        signal,
+      });
     }
     this.clients = { cred };
     return this.clients;
@@ -125,14 +129,30 @@ export class EstateSource implements MetricsSource {
   private async arm(signal?: AbortSignal): Promise<Http> {
     const c = await this.credential(signal);
     const o = this.opts;
-    c.arm ??= await openHttp({ credential: c.cred.credential, scope: `${o.endpoint}/.default`, timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry, sleep: o.sleep });
+    c.arm ??= await openHttp({
+      credential: c.cred.credential,
+      scope: `${o.endpoint}/.default`,
+      timeoutMs: o.timeoutMs,
+      log: o.log,
+      signal,
+      retry: o.retry,
+      sleep: o.sleep,
+    });
     return c.arm;
   }
 
   private async batch(signal?: AbortSignal): Promise<Http> {
     const c = await this.credential(signal);
     const o = this.opts;
-    c.batch ??= await openHttp({ credential: c.cred.credential, scope: batchScopeFor(o.batchEndpoint!), timeoutMs: o.timeoutMs, log: o.log, signal, retry: o.retry, sleep: o.sleep });
+    c.batch ??= await openHttp({
+      credential: c.cred.credential,
+      scope: batchScopeFor(o.batchEndpoint!),
+      timeoutMs: o.timeoutMs,
+      log: o.log,
+      signal,
+      retry: o.retry,
+      sleep: o.sleep,
+    });
     return c.batch;
   }
 
@@ -144,7 +164,9 @@ export class EstateSource implements MetricsSource {
     const found = await this.discover(s.discovery, signal);
     const picked = found.filter((r) => matchesDiscovery(s.discovery, r));
     if (picked.length === 0) {
-      throw new DataError(`no Communication Services resource matches the selection (${describeDiscovery(s.discovery)}); Resource Graph found ${found.length} in those subscriptions`);
+      throw new DataError(
+        `no Communication Services resource matches the selection (${describeDiscovery(s.discovery)}); Resource Graph found ${found.length} in those subscriptions`,
+      );
     }
     return picked;
   }
@@ -152,17 +174,32 @@ export class EstateSource implements MetricsSource {
   private async discover(d: Discovery, signal?: AbortSignal): Promise<ResourceInfo[]> {
     const http = await this.arm(signal);
     try {
-      return await discover({ http, endpoint: this.opts.endpoint, subscriptions: d.subscriptions, log: this.opts.log, signal, sleep: this.opts.sleep, onPage: () => this.graphPages++ });
+      return await discover({
+        http,
+        endpoint: this.opts.endpoint,
+        subscriptions: d.subscriptions,
+        log: this.opts.log,
+        signal,
+        sleep: this.opts.sleep,
+        onPage: () => this.graphPages++,
+      });
     } catch (err) {
       if (err instanceof CliError) throw err;
-      throw toCliError(err, { host: new URL(this.opts.endpoint).host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: this.clients!.cred.kind, signal });
+      throw toCliError(err, {
+        host: new URL(this.opts.endpoint).host,
+        resource: { id: '', subscription: '', resourceGroup: '', name: '' },
+        tokenKind: this.clients!.cred.kind,
+        signal,
+      });
     }
   }
 
   /** The request groups of the queries (the last 24 h where they give no window), split under the series cap. */
   private groups(queries: readonly Query[]): MetricGroup[] {
     const { now, log } = this.opts;
-    const withRange = queries.map((q) => (q.range.start !== undefined || q.range.sinceMs !== undefined ? q : { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } }));
+    const withRange = queries.map((q) =>
+      q.range.start !== undefined || q.range.sinceMs !== undefined ? q : { ...q, range: { ...q.range, sinceMs: DEFAULT_SINCE_MS } },
+    );
     if (withRange.some((q, i) => q !== queries[i])) log.note('no --since or --start: fetching the last 24h');
     return capGroups(groupPlans(planRequests(withRange, now), this.opts.metricsPerCall), this.cap);
   }
@@ -250,13 +287,23 @@ export class EstateSource implements MetricsSource {
           if ('refused' in res) {
             if (refused.has(sub)) return;
             refused.add(sub);
-            o.log.note(
-              `the metrics batch API refused subscription ${sub} (${res.refused}): using one request per resource there (slower); for the batch path, grant Monitoring Reader on the subscription (az role assignment create --role "Monitoring Reader" --scope /subscriptions/${sub})`,
+            o.log.note(batchRefusedNote(sub, res.refused));
+            perResource.add(
+              resourceCalls(
+                resources.filter((r) => r.resource.subscription.toLowerCase() === sub),
+                groups,
+              ),
             );
-            perResource.add(resourceCalls(resources.filter((r) => r.resource.subscription.toLowerCase() === sub), groups));
             return;
           }
-          for (const r of t.resources) put(t.gi, r, t.wi, res.entries.get(`/${r.resource.id}`.toLowerCase()) ?? failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }));
+          for (const r of t.resources)
+            put(
+              t.gi,
+              r,
+              t.wi,
+              res.entries.get(`/${r.resource.id}`.toLowerCase()) ??
+                failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }),
+            );
         });
       } catch (err) {
         perResource.stop(err);
@@ -266,20 +313,12 @@ export class EstateSource implements MetricsSource {
     }
     await perResource.done();
     if (signal?.aborted) throw new InterruptedError();
-    if (pacer && pacer.waitedMs > 0) o.log.trace(`paced Resource Manager reads (${pacer.limits.bucket} per subscription, refilled ${pacer.limits.refillPerSecond}/s): the reads waited ${humanDuration(pacer.waitedMs)}, added up over the reads in flight`);
-    // One entry per resource and group, the windows merged, in resource then group order.
-    const settled: Settled[] = [];
-    const entries: Entry[] = [];
-    for (const r of resources) {
-      groups.forEach((g, gi) => {
-        const ready = done.get(key(gi, r, 0));
-        if (ready) return void settled.push(ready);
-        const e = mergeEntries(g.windows.map((_, wi) => got.get(key(gi, r, wi))!));
-        if (keep) entries.push(e);
-        settled.push(settle(e, cut));
-      });
-    }
-    return { settled, ...(keep ? { entries } : {}) };
+    if (pacer && pacer.waitedMs > 0)
+      o.log.trace(
+        `paced Resource Manager reads (${pacer.limits.bucket} per subscription, refilled ${pacer.limits.refillPerSecond}/s): the reads waited ${humanDuration(pacer.waitedMs)}, added up over the reads in flight`,
+      );
+    const ready = (gi: number, r: ResourceInfo): Settled | undefined => done.get(key(gi, r, 0));
+    return collectEntries(resources, groups, ready, (gi, r, wi) => got.get(key(gi, r, wi))!, keep, cut);
   }
 
   private async pool<T>(tasks: readonly T[], signal: AbortSignal | undefined, work: (t: T) => Promise<void>): Promise<void> {
@@ -292,7 +331,12 @@ export class EstateSource implements MetricsSource {
   }
 
   private wrap(err: unknown, host: string, signal?: AbortSignal): never {
-    throw toCliError(err, { host, resource: { id: '', subscription: '', resourceGroup: '', name: '' }, tokenKind: this.clients?.cred.kind ?? 'default', signal });
+    throw toCliError(err, {
+      host,
+      resource: { id: '', subscription: '', resourceGroup: '', name: '' },
+      tokenKind: this.clients?.cred.kind ?? 'default',
+      signal,
+    });
   }
 
   private async callBatch(
@@ -328,7 +372,10 @@ export class EstateSource implements MetricsSource {
     const values = (res.body as { values?: unknown })?.values;
     this.cost = addCost(this.cost, (res.body as { cost?: unknown })?.cost);
     if (!Array.isArray(values)) {
-      return { entries: new Map(), failure: { code: 'NotABatchResponse', message: `the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)` } };
+      return {
+        entries: new Map(),
+        failure: { code: 'NotABatchResponse', message: `the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)` },
+      };
     }
     const entries = new Map<string, Entry>();
     const asked = new Map(resources.map((x) => [`/${x.resource.id}`.toLowerCase(), x]));
@@ -382,12 +429,21 @@ export class EstateSource implements MetricsSource {
       if (f) return failedEntry(r, g, w, f);
       this.wrap(err, new URL(o.endpoint).host, signal);
     }
-    if (res.status === 401) this.wrap(Object.assign(new Error(serviceError(res).message ?? 'unauthorized'), { name: 'RestError', statusCode: 401, code: serviceError(res).code }), new URL(o.endpoint).host, signal);
+    if (res.status === 401)
+      this.wrap(
+        Object.assign(new Error(serviceError(res).message ?? 'unauthorized'), { name: 'RestError', statusCode: 401, code: serviceError(res).code }),
+        new URL(o.endpoint).host,
+        signal,
+      );
     if (res.status !== 200) return failedEntry(r, g, w, httpFailure(res));
-    const body = res.body as { cost?: unknown; timespan?: unknown; interval?: unknown; value?: unknown; namespace?: unknown; resourceregion?: unknown } | undefined;
+    const body = res.body as
+      { cost?: unknown; timespan?: unknown; interval?: unknown; value?: unknown; namespace?: unknown; resourceregion?: unknown } | undefined;
     this.cost = addCost(this.cost, body?.cost);
     if (!body || !Array.isArray(body.value)) {
-      return failedEntry(r, g, w, { code: 'NotAMetricsResponse', message: `the answer from ${new URL(o.endpoint).host} is not a Metrics - List response (no "value" list)` });
+      return failedEntry(r, g, w, {
+        code: 'NotAMetricsResponse',
+        message: `the answer from ${new URL(o.endpoint).host} is not a Metrics - List response (no "value" list)`,
+      });
     }
     const [start, end] = typeof body.timespan === 'string' ? body.timespan.split('/') : [];
     return {
@@ -400,35 +456,4 @@ export class EstateSource implements MetricsSource {
       value: body.value,
     };
   }
-}
-
-/** A metric's errorCode that says it failed (no errorCode, or "Success" in any case, is success). */
-const isFailure = (code: unknown): boolean => typeof code === 'string' && code.toLowerCase() !== 'success';
-
-/** A resource's entry for a group as MetricData, and whether every metric of it failed. */
-interface Settled {
-  readonly metrics: MetricData[];
-  readonly failed: boolean;
-  readonly message?: string;
-  readonly resourceid: string;
-}
-
-function settle(e: Entry, cut: CutWatch): Settled {
-  cut.see(e);
-  const first = e.value[0] as { errorMessage?: string } | undefined;
-  return {
-    metrics: parseMetricsBody({ values: [e] }, ORIGIN),
-    failed: e.value.every((m) => isFailure((m as { errorCode?: unknown }).errorCode)),
-    ...(first?.errorMessage !== undefined ? { message: first.errorMessage } : {}),
-    resourceid: e.resourceid,
-  };
-}
-
-/** The windows' entries of one resource as one entry (merge-bodies.ts joins the series). */
-function mergeEntries(parts: readonly Entry[]): Entry {
-  if (parts.length === 1) return parts[0]!;
-  const bodies = parts.map((p) => ({ timespan: `${p.starttime}/${p.endtime}`, interval: p.interval, value: p.value }));
-  const merged = mergeBodies(bodies) as { timespan: string; value: unknown[] };
-  const [starttime, endtime] = merged.timespan.split('/') as [string, string];
-  return { ...parts[0]!, starttime, endtime, value: merged.value };
 }

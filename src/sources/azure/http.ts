@@ -48,25 +48,25 @@ export async function openHttp(s: HttpSettings): Promise<Http> {
   pipeline.addPolicy(debugPolicy(s.log.trace), { afterPhase: 'Sign' });
   const client = rest.createDefaultHttpClient();
   const send = async (method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse> => {
-      const request = rest.createPipelineRequest({
-        url,
-        method,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        headers: rest.createHttpHeaders({ ...(body !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json' }),
-        abortSignal: signal ?? s.signal,
-      });
-      const response = await pipeline.sendRequest(client, request);
-      const text = response.bodyAsText ?? '';
-      // 2xx bodies were parsed (and any that did not parse retried) by the retry policy.
-      let parsed = parsedBody(response)?.value;
-      if (parsed === undefined && text !== '') {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
+    const request = rest.createPipelineRequest({
+      url,
+      method,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: rest.createHttpHeaders({ ...(body !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json' }),
+      abortSignal: signal ?? s.signal,
+    });
+    const response = await pipeline.sendRequest(client, request);
+    const text = response.bodyAsText ?? '';
+    // 2xx bodies were parsed (and any that did not parse retried) by the retry policy.
+    let parsed = parsedBody(response)?.value;
+    if (parsed === undefined && text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
       }
-      return { status: response.status, headers: response.headers, body: parsed, text };
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
   };
   return {
     post: (url, body, signal) => send('POST', url, body, signal),

@@ -185,7 +185,8 @@ interface Attempt {
  * error when no retry is left); undefined when the response is the answer. Throws what is not transient.
  */
 function classify(a: Attempt): { status: number | string; askedMs?: number; giveUp: () => Error } | undefined {
-  if (a.timedOut) return { status: `no answer within ${humanDuration(a.timeoutMs)}`, giveUp: () => new RequestTimeoutError(a.host, a.timeoutMs, a.attempt + 1) };
+  if (a.timedOut)
+    return { status: `no answer within ${humanDuration(a.timeoutMs)}`, giveUp: () => new RequestTimeoutError(a.host, a.timeoutMs, a.attempt + 1) };
   if (a.error !== undefined) {
     const code = (a.error as { code?: unknown }).code;
     // The HTTP client could not read the body to its end: the connection closed in the middle of it.
@@ -205,7 +206,11 @@ function classify(a: Attempt): { status: number | string; askedMs?: number; give
   if (!(THROTTLED.has(response.status) || TRANSIENT.has(response.status))) return undefined;
   const askedMs = retryAfterMs(response);
   const { code, message } = serviceError(response);
-  return { status: response.status, askedMs, giveUp: () => new RetriesExhaustedError(response.status, a.attempt, a.waitTooLong(askedMs) ? askedMs : undefined, code, message) };
+  return {
+    status: response.status,
+    askedMs,
+    giveUp: () => new RetriesExhaustedError(response.status, a.attempt, a.waitTooLong(askedMs) ? askedMs : undefined, code, message),
+  };
 }
 
 /** Sends with a timeout per attempt; retries throttling and transient failures within bounds. */
@@ -280,7 +285,9 @@ export function debugPolicy(trace: (line: string) => void): PipelinePolicy {
         return response;
       } catch (e) {
         const err = e as { code?: unknown; name?: unknown };
-        trace(`no answer after ${Date.now() - started} ms: ${String(err.code ?? err.name ?? 'error') /* eslint-disable-line @typescript-eslint/no-base-to-string -- a code or a name, whatever the error carries */}`);
+        trace(
+          `no answer after ${Date.now() - started} ms: ${String(err.code ?? err.name ?? 'error') /* eslint-disable-line @typescript-eslint/no-base-to-string -- a code or a name, whatever the error carries */}`,
+        );
         throw e;
       }
     },

@@ -71,10 +71,14 @@ export function queryWindow(query: Query, now: number): Window {
   }
   const w = floorToMinutes(asked);
   if (!(w.end > w.start)) {
-    throw new UsageError(`the time window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`);
+    throw new UsageError(
+      `the time window ${formatTime(asked.start)} to ${formatTime(asked.end)} holds no whole minute: Azure Monitor's buckets start on the minute`,
+    );
   }
   if (w.start >= now) {
-    throw new UsageError(`the window starts at ${formatTime(w.start)}, after now (${formatTime(Math.floor(now / 1000) * 1000)}): Azure Monitor has no data for it yet; give a --start in the past, or --since`);
+    throw new UsageError(
+      `the window starts at ${formatTime(w.start)}, after now (${formatTime(Math.floor(now / 1000) * 1000)}): Azure Monitor has no data for it yet; give a --start in the past, or --since`,
+    );
   }
   const earliest = floorToMinutes({ start: now - RETENTION_MS, end: now }).start;
   if (w.start < earliest) {
@@ -180,7 +184,9 @@ function planGroup(metric: MetricDef, queries: readonly Query[], now: number): R
     queries,
     metricnames: metric.rest,
     metricnamespace: METRIC_NAMESPACE,
-    aggregation: AGGREGATIONS.filter((a) => keys.has(a.key)).map((a) => a.wire).join(','),
+    aggregation: AGGREGATIONS.filter((a) => keys.has(a.key))
+      .map((a) => a.wire)
+      .join(','),
     interval: grain === null ? 'FULL' : toIsoDuration(grain),
     filter: buildFilter(terms),
     top: topFor(metric, terms),

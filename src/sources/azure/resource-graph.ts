@@ -126,7 +126,8 @@ export async function queryGraph(o: GraphOptions, q: GraphQuery): Promise<unknow
       rows.push(...data);
       seen += data.length;
       const remaining = Number(res.headers.get('x-ms-user-quota-remaining'));
-      if (res.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0) waitMs = parseResetsAfter(res.headers.get('x-ms-user-quota-resets-after')) ?? 5000;
+      if (res.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0)
+        waitMs = parseResetsAfter(res.headers.get('x-ms-user-quota-resets-after')) ?? 5000;
       skipToken = typeof body.$skipToken === 'string' && body.$skipToken !== '' ? body.$skipToken : undefined;
       if (skipToken) continue;
       const truncated = body.resultTruncated === true || String(body.resultTruncated).toLowerCase() === 'true';

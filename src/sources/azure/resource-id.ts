@@ -74,7 +74,11 @@ export function checkIdPart(option: string, value: string): void {
 /** Builds the id from --subscription (an id: names are resolved before), --resource-group and --name, checking each part. */
 export function buildResourceId(subscription: string, resourceGroup: string, name: string): ResourceId {
   if (!GUID.test(subscription)) throw new UsageError(`invalid --subscription "${subscription}": expected a subscription id (a GUID)`);
-  const parts: [string, string][] = [['--subscription', subscription], ['--resource-group', resourceGroup], ['--name', name]];
+  const parts: [string, string][] = [
+    ['--subscription', subscription],
+    ['--resource-group', resourceGroup],
+    ['--name', name],
+  ];
   for (const [option, value] of parts) checkIdPart(option, value);
   return parseResourceId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${RESOURCE_TYPE}/${name}`);
 }

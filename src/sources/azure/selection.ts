@@ -14,13 +14,17 @@ export interface Discovery {
 }
 
 export type Selection =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'ids'; readonly ids: readonly ResourceId[] }
-  | { readonly kind: 'discover'; readonly discovery: Discovery };
+  { readonly kind: 'none' } | { readonly kind: 'ids'; readonly ids: readonly ResourceId[] } | { readonly kind: 'discover'; readonly discovery: Discovery };
 
 /** A glob (* any run, ? one character) as a case-insensitive whole-name test. */
 export function globTest(pattern: string): (name: string) => boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return (name) => re.test(name);
 }
 
@@ -37,7 +41,9 @@ export function matchesDiscovery(d: Discovery, r: { resource: ResourceId; tags: 
 
 /** The selection in words, for "nothing found" messages. */
 export function describeDiscovery(d: Discovery): string {
-  const parts = [d.subscriptions ? `subscription${d.subscriptions.length > 1 ? 's' : ''} ${d.subscriptions.join(', ')}` : 'every subscription the credential can see'];
+  const parts = [
+    d.subscriptions ? `subscription${d.subscriptions.length > 1 ? 's' : ''} ${d.subscriptions.join(', ')}` : 'every subscription the credential can see',
+  ];
   if (d.resourceGroups.length) parts.push(`resource group ${d.resourceGroups.join(' or ')}`);
   if (d.names.length) parts.push(`name ${d.names.join(' or ')}`);
   for (const [k, v] of d.tags) parts.push(`tag ${k}=${v}`);

@@ -32,12 +32,15 @@ function matchOne(name: string, visible: readonly VisibleSubscription[]): { id: 
   if (ids.length > 1) {
     return { problem: `${ids.length} subscriptions are named ${quoted(name)}: ${ids.join(', ')}; give --subscription the id of the one you mean` };
   }
-  if (visible.length === 0) return { problem: `no subscription named ${quoted(name)}: the credential sees no subscription at all (check the signed-in account and tenant)` };
+  if (visible.length === 0)
+    return { problem: `no subscription named ${quoted(name)}: the credential sees no subscription at all (check the signed-in account and tenant)` };
   const candidates: Candidate<string>[] = [...new Set(visible.map((s) => s.name))].map((n) => ({ names: [n], label: quoted(n), value: n }));
   const dym = didYouMean(suggest(name, candidates));
   if (dym) return { problem: `no subscription named ${quoted(name)}: ${dym} (or give the subscription id)` };
   const n = visible.length;
-  return { problem: `no subscription named ${quoted(name)}: the credential sees no subscription of that name (it sees ${n} subscription${n === 1 ? '' : 's'}); check the name, or give the subscription id` };
+  return {
+    problem: `no subscription named ${quoted(name)}: the credential sees no subscription of that name (it sees ${n} subscription${n === 1 ? '' : 's'}); check the name, or give the subscription id`,
+  };
 }
 
 /**
@@ -88,6 +91,9 @@ export async function resolveSubscriptionNames(names: readonly string[], o: Look
     return wrap(err);
   }
   const ids = matchSubscriptionNames(names, visible);
-  for (const name of names) o.log.trace(`subscription ${quoted(name)} is ${ids.get(name.toLowerCase())} (Resource Graph: ${visible.length} subscription${visible.length === 1 ? '' : 's'} visible)`);
+  for (const name of names)
+    o.log.trace(
+      `subscription ${quoted(name)} is ${ids.get(name.toLowerCase())} (Resource Graph: ${visible.length} subscription${visible.length === 1 ? '' : 's'} visible)`,
+    );
   return ids;
 }
