@@ -17,15 +17,11 @@
  * refused subscription, 20 ms latency) within 1.2x. --quick: a tenth of the estate (for small
  * machines), never written to BENCHMARKS.md.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createInterface } from 'node:readline';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleEmulator, ROOT, runCli, startEmulator, stats } from './estate-harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCH_DIR = join(ROOT, '.bench');
-const BIN = join(ROOT, 'bin', 'acs-metrics.js');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const WRITE = !argv.includes('--no-write') && !QUICK;
@@ -37,54 +33,6 @@ const ARM = { bucket: 250, refillPerSecond: 25 };
 const TARGETS = { time: 1.25, rssMiB: 300, flat: 1.2 };
 const TIMED = { resources: 10_000 / SCALE, subscriptions: 200 / SCALE, forbidden: 500 / SCALE, latencyMs: LATENCY, quotas: true };
 const FLAT = [5_000 / SCALE, 10_000 / SCALE].map((n) => ({ resources: n, subscriptions: n / 50, latencyMs: 20, quotas: true }));
-
-async function bundle() {
-  mkdirSync(BENCH_DIR, { recursive: true });
-  const out = join(BENCH_DIR, 'estate-emulator.mjs');
-  const { build } = await import('esbuild');
-  await build({ entryPoints: [join(ROOT, 'bench', 'estate-emulator.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'error' });
-  return out;
-}
-
-async function startEmulator(file, config) {
-  const child = spawn(process.execPath, [file, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise((res, rej) => {
-    createInterface({ input: child.stdout }).once('line', res);
-    child.once('exit', (code) => rej(new Error(`the emulator exited (${code})`)));
-  });
-  return { child, ...JSON.parse(line) };
-}
-
-const stats = async (port, reset = false) => (await fetch(`http://127.0.0.1:${port}/stats`, { method: reset ? 'POST' : 'GET' })).json();
-
-function runCli(args, emu) {
-  const rssFile = join(BENCH_DIR, `estate-scale-rss-${process.pid}.txt`);
-  const env = {
-    ...process.env,
-    NO_COLOR: '1',
-    NODE_EXTRA_CA_CERTS: emu.caFile,
-    ACS_METRICS_ACCESS_TOKEN: emu.token,
-    ACS_METRICS_ENDPOINT: emu.endpoint,
-    ACS_METRICS_BATCH_ENDPOINT: emu.endpoint,
-    BENCH_MAXRSS_FILE: rssFile,
-  };
-  const t0 = process.hrtime.bigint();
-  const preload = pathToFileURL(join(ROOT, 'bench', 'maxrss-preload.mjs')).href;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', preload, BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    let err = '';
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) return rej(new Error(`acs-metrics ${args.join(' ')} failed (exit ${code}):\n${err}`));
-      const rssKiB = Number(readFileSync(rssFile, 'utf8').trim());
-      rmSync(rssFile, { force: true });
-      res({ ms, rssKiB, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
-    });
-  });
-}
 
 /** The quota-bound minimum (seconds) of the plan, the refused subscription's reads included, and its parts. */
 export function minimumTime(plan, refused, latencyS = MEAN_LATENCY_S) {
@@ -101,11 +49,11 @@ const COMMON = ['status', '--all-subscriptions', '--metric', 'all', '-o', 'json'
 async function timedRun(file) {
   const emu = await startEmulator(file, TIMED);
   try {
-    const plan = JSON.parse((await runCli([...COMMON, '--dry-run'], emu)).stdout);
+    const plan = JSON.parse((await runCli([...COMMON, '--dry-run'], emu, 'estate-scale')).stdout);
     const refused = [emu.forbidden.toLowerCase()];
     const min = minimumTime(plan, refused);
     await stats(emu.statsPort, true);
-    const r = await runCli(COMMON, emu);
+    const r = await runCli(COMMON, emu, 'estate-scale');
     const n = await stats(emu.statsPort);
     const doc = JSON.parse(r.stdout);
     const total = TIMED.resources + TIMED.forbidden;
@@ -124,7 +72,7 @@ async function flatRuns(file) {
   for (const config of FLAT) {
     const emu = await startEmulator(file, config);
     try {
-      const r = await runCli(COMMON, emu);
+      const r = await runCli(COMMON, emu, 'estate-scale');
       const n = await stats(emu.statsPort);
       const doc = JSON.parse(r.stdout);
       if (doc.resources.length !== config.resources || doc.partial) throw new Error(`status: ${doc.resources.length} resources of ${config.resources}`);
@@ -140,7 +88,7 @@ async function flatRuns(file) {
 }
 
 async function main() {
-  const file = await bundle();
+  const file = await bundleEmulator();
   const t = await timedRun(file);
   const flat = await flatRuns(file);
   const ratio = t.ms / 1000 / t.min.seconds;

@@ -9,15 +9,12 @@
  * between the bench:estate markers of BENCHMARKS.md. The two reports must be identical. Then runs
  * bench/estate-scale.mjs (10,000 resources under the service's quotas; --quick: a tenth).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleEmulator, ROOT, runCli, startEmulator, stats } from './estate-harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCH_DIR = join(ROOT, '.bench');
-const BIN = join(ROOT, 'bin', 'acs-metrics.js');
 const argv = process.argv.slice(2);
 const runsArg = argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(argv[runsArg + 1]) : 3;
@@ -26,53 +23,6 @@ const RESOURCES = 200;
 const LATENCY_MS = 100;
 const TARGETS = { requests: 20, time: 10, rssMiB: 200 };
 
-async function startEmulator() {
-  mkdirSync(BENCH_DIR, { recursive: true });
-  const bundle = join(BENCH_DIR, 'estate-emulator.mjs');
-  const { build } = await import('esbuild');
-  await build({ entryPoints: [join(ROOT, 'bench', 'estate-emulator.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error' });
-  const child = spawn(process.execPath, [bundle, JSON.stringify({ resources: RESOURCES, latencyMs: LATENCY_MS })], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise((res, rej) => {
-    createInterface({ input: child.stdout }).once('line', res);
-    child.once('exit', (code) => rej(new Error(`the emulator exited (${code})`)));
-  });
-  return { child, ...JSON.parse(line) };
-}
-
-async function stats(port, reset = false) {
-  const r = await fetch(`http://127.0.0.1:${port}/stats`, { method: reset ? 'POST' : 'GET' });
-  return r.json();
-}
-
-function runCli(args, emu) {
-  const rssFile = join(BENCH_DIR, `estate-rss-${process.pid}.txt`);
-  const env = {
-    ...process.env,
-    NO_COLOR: '1',
-    NODE_EXTRA_CA_CERTS: emu.caFile,
-    ACS_METRICS_ACCESS_TOKEN: emu.token,
-    ACS_METRICS_ENDPOINT: emu.endpoint,
-    ACS_METRICS_BATCH_ENDPOINT: emu.endpoint,
-    BENCH_MAXRSS_FILE: rssFile,
-  };
-  const t0 = process.hrtime.bigint();
-  const preload = pathToFileURL(join(ROOT, 'bench', 'maxrss-preload.mjs')).href;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', preload, BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) return rej(new Error(`acs-metrics ${args.join(' ')} failed (exit ${code}):\n${err}`));
-      const rssKiB = Number(readFileSync(rssFile, 'utf8').trim());
-      rmSync(rssFile, { force: true });
-      res({ ms, rssKiB, stdout: out, stderr: err });
-    });
-  });
-}
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -80,7 +30,7 @@ const median = (xs) => {
 };
 
 async function main() {
-  const emu = await startEmulator();
+  const emu = await startEmulator(await bundleEmulator(), { resources: RESOURCES, latencyMs: LATENCY_MS });
   try {
     const common = ['status', '--all-subscriptions', '--metric', 'all', '-o', 'json'];
     const subjects = [
