@@ -31,18 +31,38 @@ const MEAN_LATENCY_S = (LATENCY[0] + LATENCY[1]) / 2 / 1000;
 const GRAPH = { queries: 15, windowSeconds: 5 };
 const ARM = { bucket: 250, refillPerSecond: 25 };
 const TARGETS = { time: 1.25, rssMiB: 300, flat: 1.2 };
+/** The CLI's default --concurrency (DEFAULT_CONCURRENCY in src/sources/azure/estate-source.ts): batch calls, and reads, in flight. */
+const CONCURRENCY = 8;
 const TIMED = { resources: 10_000 / SCALE, subscriptions: 200 / SCALE, forbidden: 500 / SCALE, latencyMs: LATENCY, quotas: true };
 const FLAT = [5_000 / SCALE, 10_000 / SCALE].map((n) => ({ resources: n, subscriptions: n / 50, latencyMs: 20, quotas: true }));
 
-/** The quota-bound minimum (seconds) of the plan, the refused subscription's reads included, and its parts. */
-export function minimumTime(plan, refused, latencyS = MEAN_LATENCY_S) {
+/**
+ * The quota-bound minimum (seconds) of the plan, the refused subscription's reads included, and its
+ * parts; beside it the concurrency-bound floor: the client keeps `concurrency` batch calls and
+ * `concurrency` reads in flight (two queues), so n calls take at least n x latency / concurrency.
+ * Both are lower bounds. At full scale the quota binds (8 reads in flight at 275 ms are 29/s, over the
+ * bucket's 25/s refill) and the target is judged against the quota-bound minimum alone; --quick (a
+ * tenth: 250 reads, all inside the bucket) is judged against the larger of the two, as its reads
+ * never meet the quota and 1.1 s would only measure --concurrency.
+ */
+export function minimumTime(plan, refused, latencyS = MEAN_LATENCY_S, concurrency = CONCURRENCY) {
   const pages = plan.totals.resourceGraphPages;
   const graph = pages * latencyS + Math.max(0, Math.ceil(pages / GRAPH.queries) - 1) * GRAPH.windowSeconds;
-  const batch = plan.subscriptions.some((s) => s.batchCalls > 0 && !refused.includes(s.subscription.toLowerCase())) ? latencyS : 0;
-  const reads = Math.max(0, ...plan.subscriptions.filter((s) => refused.includes(s.subscription.toLowerCase())).map((s) => s.perResourceCallsIfBatchRefused));
+  const isRefused = (s) => refused.includes(s.subscription.toLowerCase());
+  const batchCalls = plan.subscriptions.filter((s) => !isRefused(s)).reduce((n, s) => n + s.batchCalls, 0);
+  const batch = batchCalls > 0 ? latencyS : 0;
+  const reads = Math.max(0, ...plan.subscriptions.filter(isRefused).map((s) => s.perResourceCallsIfBatchRefused));
   const arm = reads === 0 ? 0 : latencyS + Math.max(0, reads - ARM.bucket) / ARM.refillPerSecond + latencyS;
-  return { seconds: graph + Math.max(batch, arm), graph, batch, arm, reads, pages };
+  const seconds = graph + Math.max(batch, arm);
+  // The same run with every call a latency long and `concurrency` of each kind in flight, no quota.
+  const batchInFlight = (batchCalls * latencyS) / concurrency;
+  const readsInFlight = reads === 0 ? 0 : latencyS + (reads * latencyS) / concurrency;
+  const inFlight = graph + Math.max(batchInFlight, readsInFlight);
+  return { seconds, graph, batch, arm, reads, pages, batchCalls, inFlight, batchInFlight, readsInFlight };
 }
+
+/** The floor the wall time is judged against: the quota-bound minimum at full scale, the larger floor with --quick. */
+export const judgedFloor = (min, quick = QUICK) => (quick ? Math.max(min.seconds, min.inFlight) : min.seconds);
 
 const COMMON = ['status', '--all-subscriptions', '--metric', 'all', '-o', 'json'];
 
@@ -59,7 +79,7 @@ async function timedRun(file) {
     const total = TIMED.resources + TIMED.forbidden;
     if (doc.resources.length !== total || doc.partial) throw new Error(`status: ${doc.resources.length} resources of ${total}, partial ${doc.partial}`);
     process.stderr.write(
-      `bench: estate-scale: ${total} resources: ${(r.ms / 1000).toFixed(1)} s (minimum ${min.seconds.toFixed(1)} s), ${n.requests} requests, ${n.throttled} refused, ${(r.rssKiB / 1024).toFixed(0)} MiB; arrivals ${JSON.stringify(n.spans)}\n`,
+      `bench: estate-scale: ${total} resources: ${(r.ms / 1000).toFixed(1)} s (quota-bound minimum ${min.seconds.toFixed(1)} s, concurrency-bound ${min.inFlight.toFixed(1)} s), ${n.requests} requests, ${n.throttled} refused, ${(r.rssKiB / 1024).toFixed(0)} MiB; arrivals ${JSON.stringify(n.spans)}\n`,
     );
     return { ms: r.ms, rssMiB: r.rssKiB / 1024, stats: n, min, plan };
   } finally {
@@ -91,7 +111,8 @@ async function main() {
   const file = await bundleEmulator();
   const t = await timedRun(file);
   const flat = await flatRuns(file);
-  const ratio = t.ms / 1000 / t.min.seconds;
+  const floor = judgedFloor(t.min);
+  const ratio = t.ms / 1000 / floor;
   const growth = flat[1].rssMiB / flat[0].rssMiB;
   const met = { time: ratio <= TARGETS.time, refused: t.stats.throttled === 0, rss: t.rssMiB < TARGETS.rssMiB, flat: growth <= TARGETS.flat };
   const word = (ok) => (ok ? 'met' : 'MISSED');
@@ -99,17 +120,17 @@ async function main() {
   const lines = [
     `Estate at scale: ${TIMED.resources.toLocaleString('en-US')} resources in ${TIMED.subscriptions} subscriptions + ${TIMED.forbidden} in one subscription the batch API refuses (403), all catalog metrics, emulator latency ${LATENCY[0]}-${LATENCY[1]} ms per call, quotas on, --concurrency 8 (default), one run.`,
     '',
-    '| | Resource Graph | getBatch | Metrics - List (ARM) | refused (429) | wall time | quota-bound minimum | peak RSS |',
-    '|---|---|---|---|---|---|---|---|',
-    `| status --all-subscriptions -m all | ${s.graph.requests} | ${s.batch.requests} | ${s.metrics.requests} | ${s.throttled} | ${(t.ms / 1000).toFixed(1)} s | ${t.min.seconds.toFixed(1)} s | ${t.rssMiB.toFixed(0)} MiB |`,
+    '| | Resource Graph | getBatch | Metrics - List (ARM) | refused (429) | wall time | quota-bound minimum | concurrency-bound floor | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| status --all-subscriptions -m all | ${s.graph.requests} | ${s.batch.requests} | ${s.metrics.requests} | ${s.throttled} | ${(t.ms / 1000).toFixed(1)} s | ${t.min.seconds.toFixed(1)} s | ${t.min.inFlight.toFixed(1)} s | ${t.rssMiB.toFixed(0)} MiB |`,
     '',
-    `Minimum: ${t.min.pages} Resource Graph pages one after the other (${t.min.graph.toFixed(1)} s), then the refused subscription's ${t.min.reads} reads: a batch call to learn of the 403, ${ARM.bucket} at once, ${t.min.reads - ARM.bucket} at ${ARM.refillPerSecond}/s, the last answer (${t.min.arm.toFixed(1)} s), beside the batch calls (no rate quota; ${t.min.batch.toFixed(2)} s), at the mean latency of ${(MEAN_LATENCY_S * 1000).toFixed(0)} ms.`,
+    `Minimum: ${t.min.pages} Resource Graph pages one after the other (${t.min.graph.toFixed(1)} s), then the refused subscription's ${t.min.reads} reads: a batch call to learn of the 403, ${ARM.bucket} at once, ${t.min.reads - ARM.bucket} at ${ARM.refillPerSecond}/s, the last answer (${t.min.arm.toFixed(1)} s), beside the batch calls (no rate quota; ${t.min.batch.toFixed(2)} s), at the mean latency of ${(MEAN_LATENCY_S * 1000).toFixed(0)} ms. Concurrency-bound floor: the same calls with ${CONCURRENCY} batch calls and ${CONCURRENCY} reads in flight and no quota (${t.min.batchCalls} batch calls ${t.min.batchInFlight.toFixed(1)} s, ${t.min.reads} reads ${t.min.readsInFlight.toFixed(1)} s). The wall time is judged against ${QUICK ? 'the larger of the two (--quick: the reads stay inside the bucket)' : 'the quota-bound minimum (the quota binds: 8 reads in flight at the mean latency are more than the 25/s refill)'}.`,
     '',
     `| memory | ${flat.map((f) => `${f.resources.toLocaleString('en-US')} resources`).join(' | ')} |`,
     `|---|${flat.map(() => '---').join('|')}|`,
     `| peak RSS (20 ms latency, no refused subscription) | ${flat.map((f) => `${f.rssMiB.toFixed(0)} MiB`).join(' | ')} |`,
     '',
-    `Wall time ${ratio.toFixed(2)}x the minimum (target <= ${TARGETS.time}x: ${word(met.time)}); ${s.throttled} requests refused (target 0: ${word(met.refused)}); peak RSS ${t.rssMiB.toFixed(0)} MiB (target < ${TARGETS.rssMiB} MiB: ${word(met.rss)}); memory ${growth.toFixed(2)}x from ${flat[0].resources.toLocaleString('en-US')} to ${flat[1].resources.toLocaleString('en-US')} resources (target <= ${TARGETS.flat}x: ${word(met.flat)}).`,
+    `Wall time ${ratio.toFixed(2)}x the ${QUICK ? 'larger floor' : 'quota-bound minimum'} (target <= ${TARGETS.time}x: ${word(met.time)}); ${s.throttled} requests refused (target 0: ${word(met.refused)}); peak RSS ${t.rssMiB.toFixed(0)} MiB (target < ${TARGETS.rssMiB} MiB: ${word(met.rss)}); memory ${growth.toFixed(2)}x from ${flat[0].resources.toLocaleString('en-US')} to ${flat[1].resources.toLocaleString('en-US')} resources (target <= ${TARGETS.flat}x: ${word(met.flat)}).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (WRITE) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CallPlan, quotaChecks } from '../src/core/dry-run.js';
 import { groupOf } from '../src/sources/azure/batch-plan.js';
-import { batchCalls, capGroups, idsPerCall, seriesPerResource, summarize } from '../src/sources/azure/call-plan.js';
+import { batchCalls, capGroups, idsPerCall, sendOrder, seriesPerResource, summarize } from '../src/sources/azure/call-plan.js';
 import type { RequestPlan } from '../src/sources/azure/request-plan.js';
 import type { ResourceInfo } from '../src/sources/azure/resource-info.js';
 
@@ -27,6 +27,38 @@ const resource = (sub: string, i: number): ResourceInfo => ({
 });
 const S1 = '00000000-0000-4000-8000-000000000001';
 const S2 = '00000000-0000-4000-8000-000000000002';
+
+describe('send order', () => {
+  it('takes subscriptions in turn, the one with the most calls first, each keeping its plan order', () => {
+    const S3 = '00000000-0000-4000-8000-000000000003';
+    const resources = [
+      ...Array.from({ length: 60 }, (_, i) => resource(S1, i)),
+      ...Array.from({ length: 150 }, (_, i) => resource(S3, i)),
+      ...Array.from({ length: 10 }, (_, i) => resource(S2, i)),
+    ];
+    const groups = [groupOf([plan('c', 85)])];
+    const calls = batchCalls(resources, groups);
+    const ordered = sendOrder(calls);
+    // S3 has 3 calls a window (the most), S1 2, S2 1: S3's first call goes out first, every subscription's within the first round (here: each window a call).
+    expect(ordered.map((c) => `${c.subscription.slice(-1)}:${c.resources[0]!.resource.name}:${c.wi}`)).toEqual([
+      '3:acs-0:0',
+      '1:acs-0:0',
+      '2:acs-0:0',
+      '3:acs-0:1',
+      '1:acs-0:1',
+      '2:acs-0:1',
+      '3:acs-50:0',
+      '1:acs-50:0',
+      '3:acs-50:1',
+      '1:acs-50:1',
+      '3:acs-100:0',
+      '3:acs-100:1',
+    ]);
+    // The same calls, each once.
+    expect(new Set(ordered)).toEqual(new Set(calls));
+    expect(ordered).toHaveLength(calls.length);
+  });
+});
 
 describe('series per call', () => {
   it('counts each metric top when split, one series when not', () => {

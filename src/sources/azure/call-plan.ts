@@ -65,6 +65,31 @@ export function batchCalls(resources: readonly ResourceInfo[], groups: readonly 
   );
 }
 
+/**
+ * The batch calls in the order they are sent: subscriptions taken in turn (round-robin), the ones
+ * with the most calls first, so that every subscription's first call goes out early. A subscription
+ * the batch API refuses (401/403) is learnt of by its first call, and its per-resource reads (paced
+ * by its own read bucket, 25/s) are the longest work of a run: the largest such subscription is
+ * probed first instead of after every subscription sorted before it. Within a subscription the
+ * calls keep their plan order. Linear in the calls.
+ */
+export function sendOrder(calls: readonly BatchCall[]): BatchCall[] {
+  const bySub = new Map<string, BatchCall[]>();
+  for (const c of calls) {
+    const key = c.subscription.toLowerCase();
+    const list = bySub.get(key);
+    if (list) list.push(c);
+    else bySub.set(key, [c]);
+  }
+  // Stable: equal counts keep their first-seen order.
+  const lists = [...bySub.values()].sort((a, b) => b.length - a.length);
+  const out: BatchCall[] = [];
+  for (let round = 0; out.length < calls.length; round++) {
+    for (const list of lists) if (round < list.length) out.push(list[round]!);
+  }
+  return out;
+}
+
 /** Every Metrics - List call: one per resource, group and window. */
 export function resourceCalls(resources: readonly ResourceInfo[], groups: readonly MetricGroup[]): ResourceCall[] {
   return resources.flatMap((resource) => groups.flatMap((g, gi) => g.windows.map((_, wi) => ({ resource, gi, wi }))));

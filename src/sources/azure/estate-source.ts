@@ -23,7 +23,7 @@ import { CliError, DataError, InterruptedError } from '../../errors.js';
 import type { CostSum, MetricsSource, SourceResult } from '../source.js';
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
-import { batchCalls, capGroups, estatePlan, type ResourceCall, resourceCalls, SERIES_CAP } from './call-plan.js';
+import { batchCalls, capGroups, estatePlan, type ResourceCall, resourceCalls, sendOrder, SERIES_CAP } from './call-plan.js';
 import { addCost, costLine } from './cost.js';
 import type { Log } from './client.js';
 import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
@@ -277,7 +277,7 @@ export class EstateSource implements MetricsSource {
       perResource.add(resourceCalls(resources, groups));
     } else {
       try {
-        await this.pool(batchCalls(resources, groups, this.cap), signal, async (t) => {
+        await this.pool(sendOrder(batchCalls(resources, groups, this.cap)), signal, async (t) => {
           const sub = t.subscription.toLowerCase();
           if (refused.has(sub)) return;
           calls.batch++;
