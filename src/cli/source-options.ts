@@ -332,8 +332,8 @@ export function fixtureText(raw: readonly unknown[]): string {
 }
 
 /** Opens the source the options name, fetches what the queries need, and honours --save. */
-export async function fetchData(opts: SourceOptions, ctx: Context, queries: readonly Query[]): Promise<SourceResult> {
-  return (await fetchWindows(opts, ctx, queries)).data;
+export async function fetchData(opts: SourceOptions, ctx: Context, queries: readonly Query[], opened?: MetricsSource): Promise<SourceResult> {
+  return (await fetchWindows(opts, ctx, queries, undefined, opened)).data;
 }
 
 /** A usage error about the baseline's window (beyond the retention, empty) says it is the baseline's. */
@@ -357,8 +357,9 @@ export async function fetchWindows(
   ctx: Context,
   queries: readonly Query[],
   baselineQueries?: (now: number) => readonly Query[],
+  opened?: MetricsSource,
 ): Promise<{ data: SourceResult; baseline?: SourceResult }> {
-  const source = await openSource(opts, ctx);
+  const source = opened ?? (await openSource(opts, ctx));
   const savePath = opts.save !== undefined ? await checkSavePath(opts.save, ctx.io.cwd) : undefined;
   const data = await source.fetch(queries, ctx.io.signal);
   let baseline: SourceResult | undefined;

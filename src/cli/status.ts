@@ -6,7 +6,9 @@
 import type { MetricDef } from '../catalog/types.js';
 import { dataResources, failureNotes, resourceFailures, shortfall } from '../core/estate.js';
 import type { Query, QueryResult } from '../core/model.js';
-import { buildStatus, statusResults } from '../core/status.js';
+import { resultRows, statusReport, statusResults } from '../core/status.js';
+import type { CostSum, MetricsSource } from '../sources/source.js';
+import { liveStatus, type StatusParts } from './status-live.js';
 import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
@@ -79,13 +81,39 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   problems.throwIfAny();
   if (range.start === undefined && range.sinceMs === undefined) range = { ...range, sinceMs: DEFAULT_SINCE_MS };
 
-  let queries = metrics.map((m) => statusQuery(m, range));
+  const queries = metrics.map((m) => statusQuery(m, range));
   if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
-  const data = await fetchData(opts, ctx, queries);
+  const live = await liveStatus(opts, ctx, queries);
+  const { parts, cost } = 'parts' in live ? live : await statusFromData(opts, ctx, queries, { metrics, all, source: live.source });
+  if (!parts.hasResults) throw new DataError(parts.failedMetrics[0]?.message ?? 'no data');
+  const report = statusReport({ ...parts, everyMetric: parts.resources.length === 1 && opts.metric === undefined });
+  ctx.io.stdout.write(
+    output === 'json'
+      ? renderStatusJson(report, cost)
+      : output === 'csv'
+        ? renderStatusCsv(report)
+        : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)),
+  );
+  for (const line of failureNotes(parts.failures)) ctx.note(safeText(line));
+  for (const f of parts.failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
+  // Partial: data that could not be fetched (an errorCode in the data), not a metric the files lack.
+  return partialExit(ctx, opts, { failed: parts.failedResources, of: parts.resources.length });
+}
+
+/** The report's parts from all the data at once: files, --save, one resource, or a stream that could not be exact. */
+async function statusFromData(
+  opts: StatusOptions,
+  ctx: Context,
+  asked: readonly Query[],
+  o: { metrics: readonly MetricDef[]; all: boolean; source: MetricsSource | undefined },
+): Promise<{ parts: StatusParts; cost?: CostSum }> {
+  let queries = asked;
+  const fromFiles = (opts.fixture ?? []).length > 0;
+  const data = await fetchData(opts, ctx, queries, o.source);
   if (fromFiles) {
     // Files: a metric they do not hold is not in the data (as in usage), not a failed fetch.
-    const { held, absent } = metricsInFiles(metrics, data.metrics, all);
-    if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${metrics.map((m) => m.alias).join(', ')})`);
+    const { held, absent } = metricsInFiles(o.metrics, data.metrics, o.all);
+    if (held.length === 0) throw new DataError(`the data holds none of the metrics asked for (${o.metrics.map((m) => m.alias).join(', ')})`);
     const note = absentNote(absent, 'not shown');
     if (note) ctx.note(note);
     queries = queries.filter((q) => held.includes(q.metric));
@@ -103,25 +131,14 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
       failedMetrics.push({ metric: q.metric, message: err.problems.join('; ') });
     }
   }
-  if (results.length === 0) throw new DataError(failedMetrics[0]?.message ?? 'no data');
-  const failures = resourceFailures(data.metrics);
-  const report = buildStatus({
+  const parts: StatusParts = {
     resources,
-    results,
+    ...resultRows(results, failedMetrics),
     failedMetrics,
-    failures,
-    everyMetric: resources.length === 1 && opts.metric === undefined,
-    window: { start: results[0]!.start, end: results[0]!.end },
-  });
-  ctx.io.stdout.write(
-    output === 'json'
-      ? renderStatusJson(report, data.cost)
-      : output === 'csv'
-        ? renderStatusCsv(report)
-        : renderStatusTable(report, ctx.out, outputWidth(ctx.io, width)),
-  );
-  for (const line of failureNotes(failures)) ctx.note(safeText(line));
-  for (const f of failedMetrics) ctx.note(safeText(`${f.metric.alias}: ${f.message}`));
-  // Partial: data that could not be fetched (an errorCode in the data), not a metric the files lack.
-  return partialExit(ctx, opts, { failed: shortfall(data.metrics).failed, of: resources.length });
+    failures: resourceFailures(data.metrics),
+    window: results.length > 0 ? { start: results[0]!.start, end: results[0]!.end } : { start: 0, end: 0 },
+    failedResources: shortfall(data.metrics).failed,
+    hasResults: results.length > 0,
+  };
+  return { parts, ...(data.cost ? { cost: data.cost } : {}) };
 }

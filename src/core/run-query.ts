@@ -22,6 +22,12 @@ export interface QueryData {
   readonly anchor?: number;
 }
 
+/** What selectMetric says of a resource's failed data of a metric (`several`: the data holds several resources). */
+export function failedLine(metric: MetricDef, failed: MetricData, several: boolean, partial: boolean): string {
+  const what = several && failed.resourceId ? ` for ${resourceName(failed.resourceId)}` : '';
+  return `${failed.origin}: ${metric.rest} failed${what}: ${failed.errorCode}${failed.errorMessage ? `: ${failed.errorMessage}` : ''}${partial ? '; the results are partial' : ''}`;
+}
+
 /** The metric data for one catalog metric: every matching MetricData, failures reported. */
 export function selectMetric(metric: MetricDef, data: readonly MetricData[], notes: string[]): MetricData[] {
   const key = metric.rest.toLowerCase();
@@ -36,9 +42,7 @@ export function selectMetric(metric: MetricDef, data: readonly MetricData[], not
   const ok = matching.filter((m) => m.errorCode === undefined);
   const several = new Set(matching.map((m) => (m.resourceId ?? '').toLowerCase())).size > 1;
   for (const failed of matching.filter((m) => m.errorCode !== undefined)) {
-    const what = several && failed.resourceId ? ` for ${resourceName(failed.resourceId)}` : '';
-    const partial = several && ok.length > 0 ? '; the results are partial' : '';
-    const line = `${failed.origin}: ${metric.rest} failed${what}: ${failed.errorCode}${failed.errorMessage ? `: ${failed.errorMessage}` : ''}${partial}`;
+    const line = failedLine(metric, failed, several, several && ok.length > 0);
     if (ok.length === 0) throw new DataError(line);
     notes.push(line);
   }

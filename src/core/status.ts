@@ -90,7 +90,8 @@ function seriesOf(result: QueryResult, id: string): readonly QueryResult['series
   return index.get(key(id)) ?? [];
 }
 
-function rowFor(result: QueryResult, id: string): StatusRow | undefined {
+/** A resource's row of a metric from one of its results; undefined when the result has no series of it. */
+export function rowFor(result: QueryResult, id: string): StatusRow | undefined {
   const q = result.query;
   const opDim = q.splitBy.find((d) => !isResourceDimension(d));
   const series = seriesOf(result, id);
@@ -146,8 +147,35 @@ function compareResources(a: StatusResource, b: StatusResource): number {
   );
 }
 
+/**
+ * What a report is made of, however the rows were found: from every result at once (buildStatus), or
+ * from each resource's data as it arrived (status-stream.ts).
+ */
+export interface StatusRows extends Pick<StatusInput, 'resources' | 'failedMetrics' | 'failures' | 'everyMetric' | 'window'> {
+  /** The metrics in report order: each result's (a metric with two results twice), then each failed one's. */
+  readonly metrics: readonly MetricDef[];
+  /** A resource's row of a metric from the results; undefined when no result has a series of it. */
+  readonly rowOf: (id: string, metric: MetricDef) => StatusRow | undefined;
+}
+
+/** The metrics in report order and each resource's row, from every result at once. */
+export function resultRows(results: readonly QueryResult[], failedMetrics: StatusInput['failedMetrics']): Pick<StatusRows, 'metrics' | 'rowOf'> {
+  return {
+    metrics: [...results.map((r) => r.query.metric), ...failedMetrics.map((f) => f.metric)],
+    rowOf: (id, metric) =>
+      results
+        .filter((r) => r.query.metric === metric)
+        .map((r) => rowFor(r, id))
+        .find((x) => x !== undefined),
+  };
+}
+
 export function buildStatus(input: StatusInput): StatusReport {
-  const metrics = [...input.results.map((r) => r.query.metric), ...input.failedMetrics.map((f) => f.metric)];
+  return statusReport({ ...input, ...resultRows(input.results, input.failedMetrics) });
+}
+
+export function statusReport(input: StatusRows): StatusReport {
+  const { metrics } = input;
   const resources: StatusResource[] = input.resources.map((id) => {
     const rows: StatusRow[] = [];
     for (const metric of metrics) {
@@ -158,10 +186,7 @@ export function buildStatus(input: StatusInput): StatusReport {
         rows.push({ ...empty, error: failed });
         continue;
       }
-      const row = input.results
-        .filter((r) => r.query.metric === metric)
-        .map((r) => rowFor(r, id))
-        .find((x) => x !== undefined) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
+      const row = input.rowOf(id, metric) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
       if (input.everyMetric || hasTraffic(row)) rows.push(row);
     }
     rows.sort(compareRows);

@@ -20,10 +20,23 @@ export interface CostSum {
   readonly answers: number;
 }
 
+/** Where fetchEach hands each resource's data as soon as all of it has arrived. */
+export interface EachResource {
+  /** Before any data: the resources (ids as `/subscriptions/...`) in the order `resource` numbers them, and "now". */
+  start(ids: readonly string[], anchor: number): void;
+  /** All the data of resources[index]; the source keeps none of it. */
+  resource(index: number, metrics: readonly MetricData[]): void;
+}
+
 export interface MetricsSource {
   /** A short description for messages: "fixtures/chat.json" or "Azure Monitor". */
   readonly label: string;
   fetch(queries: readonly Query[], signal?: AbortSignal): Promise<SourceResult>;
+  /**
+   * Live sources over many resources: fetch, but each resource's data goes to `each` as it completes
+   * and is let go (the result's metrics and raw are empty). Absent: the source cannot.
+   */
+  fetchEach?(queries: readonly Query[], signal: AbortSignal | undefined, each: EachResource): Promise<SourceResult>;
   /** Live sources: what fetch would send, without sending a metrics request (--dry-run). */
   plan?(queries: readonly Query[], signal?: AbortSignal): Promise<CallPlan>;
 }

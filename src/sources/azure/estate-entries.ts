@@ -44,6 +44,28 @@ function mergeEntries(parts: readonly Entry[]): Entry {
 }
 
 /**
+ * One resource's entries, one per group, the windows merged, in group order: settled (and, with
+ * `keep`, the merged entries too). `ready(gi)` is a group already settled; `window(gi, wi)` a window's entry.
+ */
+export function collectResource(
+  groups: readonly MetricGroup[],
+  ready: (gi: number) => Settled | undefined,
+  window: (gi: number, wi: number) => Entry,
+  keep: boolean,
+  cut: CutWatch,
+  settled: Settled[],
+  entries: Entry[],
+): void {
+  groups.forEach((g, gi) => {
+    const done = ready(gi);
+    if (done) return void settled.push(done);
+    const e = mergeEntries(g.windows.map((_, wi) => window(gi, wi)));
+    if (keep) entries.push(e);
+    settled.push(settle(e, cut));
+  });
+}
+
+/**
  * One entry per resource and group, the windows merged, in resource then group order. `ready(gi, r)`
  * is a group already settled; `window(gi, r, wi)` a window's entry. With `keep` (--save) the merged
  * entries are returned too.
@@ -58,14 +80,15 @@ export function collectEntries(
 ): { settled: Settled[]; entries?: Entry[] } {
   const settled: Settled[] = [];
   const entries: Entry[] = [];
-  for (const r of resources) {
-    groups.forEach((g, gi) => {
-      const done = ready(gi, r);
-      if (done) return void settled.push(done);
-      const e = mergeEntries(g.windows.map((_, wi) => window(gi, r, wi)));
-      if (keep) entries.push(e);
-      settled.push(settle(e, cut));
-    });
-  }
+  for (const r of resources)
+    collectResource(
+      groups,
+      (gi) => ready(gi, r),
+      (gi, wi) => window(gi, r, wi),
+      keep,
+      cut,
+      settled,
+      entries,
+    );
   return { settled, ...(keep ? { entries } : {}) };
 }

@@ -20,7 +20,7 @@ import type { MetricData, Query } from '../../core/model.js';
 import type { Window } from '../../core/window.js';
 import { humanDuration } from '../../core/duration.js';
 import { CliError, DataError, InterruptedError } from '../../errors.js';
-import type { CostSum, MetricsSource, SourceResult } from '../source.js';
+import type { CostSum, EachResource, MetricsSource, SourceResult } from '../source.js';
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
 import { batchCalls, capGroups, estatePlan, type ResourceCall, resourceCalls, sendOrder, SERIES_CAP } from './call-plan.js';
@@ -35,7 +35,8 @@ import type { RetrySettings } from './pipeline.js';
 import { planRequests, timespan } from './request-plan.js';
 import { ReadPacer, type ReadLimits, REMAINING_READS_HEADER } from './read-pacer.js';
 import { WorkQueue } from './work-queue.js';
-import { collectEntries, ORIGIN, type Settled, settle } from './estate-entries.js';
+import { ORIGIN } from './estate-entries.js';
+import { Pieces } from './estate-pieces.js';
 import { batchRefusedNote, type Entry, type Failure, failedEntry, httpFailure, requestFailure, serviceError } from './estate-failures.js';
 import { CutWatch } from './cut-watch.js';
 import { infoOf, type ResourceInfo } from './resource-info.js';
@@ -219,24 +220,38 @@ export class EstateSource implements MetricsSource {
   }
 
   async fetch(queries: readonly Query[], signal?: AbortSignal): Promise<EstateResult> {
+    return this.fetchAll(queries, signal);
+  }
+
+  /** fetch, each resource's data handed to `each` as soon as all of it has come, and let go (status without --save). */
+  async fetchEach(queries: readonly Query[], signal: AbortSignal | undefined, each: EachResource): Promise<EstateResult> {
+    return this.fetchAll(queries, signal, each);
+  }
+
+  private async fetchAll(queries: readonly Query[], signal: AbortSignal | undefined, each?: EachResource): Promise<EstateResult> {
     const { now, log } = this.opts;
     const groups = this.groups(queries);
     const resources = await this.resources(signal);
     const calls = { batch: 0, perResource: 0 };
+    each?.start(
+      resources.map((r) => `/${r.resource.id}`),
+      now,
+    );
     if (groups.length === 0 || resources.length === 0) return { metrics: [], raw: [], anchor: now, resources, calls };
     this.cost = undefined;
     // Batch calls, paced reads and their retries each listen for Ctrl-C on the one signal.
     if (signal) setMaxListeners(0, signal);
     const cut = new CutWatch(groups);
-    const { settled, entries } = await this.run(resources, groups, calls, cut, signal);
+    const pieces = new Pieces(resources, groups, this.opts.keepBodies !== false && each === undefined, cut, each);
+    await this.run(resources, groups, calls, pieces, signal);
+    const { settled, entries, allFailed, first } = pieces.collect();
     const cost = this.cost as CostSum | undefined;
     if (cost) log.trace(costLine(cost));
     for (const w of cut.warnings()) log.warn(w);
     const metrics: MetricData[] = settled.flatMap((s) => s.metrics);
-    if (settled.every((s) => s.failed)) {
-      const first = settled[0]!;
-      const message = first.message ?? 'no data';
-      throw new DataError(resources.length === 1 ? `${first.resourceid}: ${message}` : `every resource failed; the first, ${first.resourceid}: ${message}`);
+    if (allFailed) {
+      const message = first?.message ?? 'no data';
+      throw new DataError(resources.length === 1 ? `${first?.resourceid}: ${message}` : `every resource failed; the first, ${first?.resourceid}: ${message}`);
     }
     return { metrics, raw: entries ? [{ values: entries }] : [], anchor: now, resources, calls, ...(cost ? { cost } : {}) };
   }
@@ -250,27 +265,17 @@ export class EstateSource implements MetricsSource {
     resources: readonly ResourceInfo[],
     groups: readonly MetricGroup[],
     calls: EstateResult['calls'],
-    cut: CutWatch,
+    pieces: Pieces,
     signal?: AbortSignal,
-  ): Promise<{ settled: Settled[]; entries?: Entry[] }> {
+  ): Promise<void> {
     const o = this.opts;
-    const keep = o.keepBodies !== false;
-    // (group, resource, window) -> entry, until the resource's group is whole; then (group, resource, 0) -> settled.
-    const got = new Map<string, Entry>();
-    const done = new Map<string, Settled>();
-    const key = (g: number, r: ResourceInfo, w: number): string => `${g}|${r.resource.id.toLowerCase()}|${w}`;
-    // Without --save, an entry of a one-window group becomes MetricData at once: its JSON is not kept.
-    const put = (gi: number, r: ResourceInfo, wi: number, e: Entry): void => {
-      if (!keep && groups[gi]!.windows.length === 1) done.set(key(gi, r, 0), settle(e, cut));
-      else got.set(key(gi, r, wi), e);
-    };
     const refused = new Set<string>();
     const pacer = o.readLimits === 'off' ? undefined : new ReadPacer(o.readLimits);
     // Up to --concurrency reads in flight, beside up to --concurrency batch calls (another API, another host).
     const perResource = new WorkQueue<ResourceCall>(o.concurrency, async (t) => {
       calls.perResource++;
       const g = groups[t.gi]!;
-      put(t.gi, t.resource, t.wi, await this.callOne(t.resource, g, g.windows[t.wi]!, pacer, signal));
+      pieces.put(t.gi, t.resource, t.wi, await this.callOne(t.resource, g, g.windows[t.wi]!, pacer, signal));
     });
     if (o.batchEndpoint === undefined) {
       if (o.noBatchReason) o.log.note(o.noBatchReason);
@@ -288,22 +293,19 @@ export class EstateSource implements MetricsSource {
             if (refused.has(sub)) return;
             refused.add(sub);
             o.log.note(batchRefusedNote(sub, res.refused));
-            perResource.add(
-              resourceCalls(
-                resources.filter((r) => r.resource.subscription.toLowerCase() === sub),
-                groups,
-              ),
-            );
+            const mine = resources.filter((r) => r.resource.subscription.toLowerCase() === sub);
+            perResource.add(pieces.missing(resourceCalls(mine, groups)));
             return;
           }
-          for (const r of t.resources)
-            put(
+          for (const r of t.resources) {
+            const e = res.entries.get(`/${r.resource.id}`.toLowerCase());
+            pieces.put(
               t.gi,
               r,
               t.wi,
-              res.entries.get(`/${r.resource.id}`.toLowerCase()) ??
-                failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }),
+              e ?? failedEntry(r, g, w, res.failure ?? { code: 'NoAnswer', message: 'the batch answer has no entry for this resource' }),
             );
+          }
         });
       } catch (err) {
         perResource.stop(err);
@@ -317,8 +319,6 @@ export class EstateSource implements MetricsSource {
       o.log.trace(
         `paced Resource Manager reads (${pacer.limits.bucket} per subscription, refilled ${pacer.limits.refillPerSecond}/s): the reads waited ${humanDuration(pacer.waitedMs)}, added up over the reads in flight`,
       );
-    const ready = (gi: number, r: ResourceInfo): Settled | undefined => done.get(key(gi, r, 0));
-    return collectEntries(resources, groups, ready, (gi, r, wi) => got.get(key(gi, r, wi))!, keep, cut);
   }
 
   private async pool<T>(tasks: readonly T[], signal: AbortSignal | undefined, work: (t: T) => Promise<void>): Promise<void> {

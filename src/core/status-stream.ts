@@ -1,0 +1,162 @@
+/**
+ * `status` over an estate without keeping its points: each resource's data is reduced to its rows as
+ * soon as it has all arrived (statusResults and rowFor on that resource's data alone), and let go.
+ * Memory then follows the report (a row per resource and metric with traffic), not the points.
+ *
+ * A resource's rows from its own data are the rows of the whole estate's results when the whole
+ * estate's query would use the same buckets: the status query splits by Resource, so each result
+ * series (and each error count, total and latest bucket) is one resource's; what is shared is the
+ * data's grid and the window laid on it. So the rows are kept only while every resource of a metric
+ * (and of its part read apart, the resources whose data lacks the Operation split) has the same grid
+ * and window, no resource's data breaks a rule the whole query would throw on, and no sum can pass
+ * the largest number. Live answers to one request meet this (the same timespan and interval each);
+ * anything else makes the stream inexact, and the caller reads the estate again, every answer kept,
+ * and builds the report from all of it (buildStatus), as it always did. Pure.
+ */
+import type { MetricDef } from '../catalog/types.js';
+import { isResourceDimension } from '../catalog/resource.js';
+import { failedLine } from './run-query.js';
+import { type ResourceFailure, resourceFailures } from './estate.js';
+import { dataGrid } from './grid.js';
+import type { MetricData, Query, QueryResult } from './model.js';
+import { pointColumns, valuesOf } from './points.js';
+import { rowFor, statusResults, type StatusRow, type StatusRows } from './status.js';
+
+/** A part of a metric's resources read with one query (all of them, or those read apart): how many, and their buckets. */
+interface Part {
+  count: number;
+  /** The grid and window every resource of the part had. */
+  buckets?: string;
+  window?: { readonly start: number; readonly end: number };
+}
+
+interface MetricState {
+  readonly query: Query;
+  /** Resources with data of the metric, failed or not. */
+  seen: number;
+  /** The failed data of the first resource (in the selection's order) whose data of the metric all failed. */
+  firstFailed?: { readonly index: number; readonly data: MetricData };
+  readonly main: Part;
+  readonly apart: Part;
+}
+
+/** Sums past this could overflow when the whole estate's are added up (the query throws there). */
+const LARGEST_SUM = 1e300;
+
+export type StreamedStatus =
+  | (Omit<StatusRows, 'everyMetric'> & {
+      /** Resources with a failure (PARTIAL's count). */
+      readonly failedResources: number;
+      /** Some metric has results (else status fails with the first failed metric's message). */
+      readonly hasResults: boolean;
+    })
+  | { readonly inexact: string };
+
+const key = (id: string): string => id.replace(/^\//, '').toLowerCase();
+
+/** Every count and total of the data in absolute value, added up: a bound on any sum of them. */
+function magnitude(metrics: readonly MetricData[]): number {
+  let sum = 0;
+  for (const m of metrics) {
+    for (const s of m.series) {
+      const columns = pointColumns(s);
+      const values = columns ? valuesOf(columns) : s.points;
+      for (let i = 0; i < values.length; i++) sum += Math.abs(values[i]!.count ?? 0) + Math.abs(values[i]!.total ?? 0);
+    }
+  }
+  return sum;
+}
+
+export class StatusStream {
+  private readonly metrics: MetricState[];
+  /** Rows by resource (selection order) and query; undefined: no row from any result. */
+  private readonly rows: ((StatusRow | undefined)[] | undefined)[] = [];
+  private readonly failures: (ResourceFailure[] | undefined)[] = [];
+  private readonly index = new Map<string, number>();
+  private inexact: string | undefined;
+  private sum = 0;
+
+  /** `ids`: the selected resources as the report names them; `anchor`: "now" of the live data. */
+  constructor(
+    queries: readonly Query[],
+    private readonly ids: readonly string[],
+    private readonly anchor: number,
+  ) {
+    this.metrics = queries.map((query) => ({ query, seen: 0, main: { count: 0 }, apart: { count: 0 } }));
+    ids.forEach((id, i) => this.index.set(key(id), i));
+  }
+
+  /** All the data of the resource at `index` (in `ids`); it is not kept. */
+  add(index: number, metrics: readonly MetricData[]): void {
+    const failures = resourceFailures(metrics);
+    if (failures.length > 0) this.failures[index] = failures;
+    if (this.inexact !== undefined) return;
+    this.sum += magnitude(metrics);
+    const rows = this.metrics.map((st) => this.rowOf(st, index, metrics));
+    if (rows.some((r) => r !== undefined)) this.rows[index] = rows;
+  }
+
+  private rowOf(st: MetricState, index: number, metrics: readonly MetricData[]): StatusRow | undefined {
+    const name = st.query.metric.rest.toLowerCase();
+    const mine = metrics.filter((m) => m.name.toLowerCase() === name);
+    if (mine.length === 0) return undefined;
+    st.seen++;
+    const ok = mine.filter((m) => m.errorCode === undefined);
+    if (ok.length === 0) {
+      if (st.firstFailed === undefined || index < st.firstFailed.index) st.firstFailed = { index, data: mine[0]! };
+      return undefined;
+    }
+    let results: QueryResult[];
+    try {
+      results = statusResults(st.query, { metrics, anchor: this.anchor });
+    } catch (err) {
+      this.inexact = `${st.query.metric.alias}: ${err instanceof Error ? err.message : String(err)}`;
+      return undefined;
+    }
+    const grid = dataGrid(ok);
+    for (const r of results) {
+      const apart = st.query.splitBy.some((d) => !isResourceDimension(d)) && !r.query.splitBy.some((d) => !isResourceDimension(d));
+      const part = apart ? st.apart : st.main;
+      const buckets = JSON.stringify([grid?.grainMs, grid?.origin, grid?.start, grid?.end, grid?.full, r.start, r.end, r.intervalMs, r.timestamps.length]);
+      part.count++;
+      part.buckets ??= buckets;
+      part.window ??= { start: r.start, end: r.end };
+      if (grid === undefined || part.buckets !== buckets) this.inexact = `${st.query.metric.alias}: resources' data on different grids or windows`;
+    }
+    return results.map((r) => rowFor(r, this.ids[index]!)).find((x) => x !== undefined);
+  }
+
+  /** The report's parts, as buildStatus would have them from every resource's data at once; or why they cannot be told exactly. */
+  finish(): StreamedStatus {
+    if (this.inexact !== undefined) return { inexact: this.inexact };
+    if (!(this.sum < LARGEST_SUM)) return { inexact: 'sums too large to add up in any order' };
+    const failedMetrics: { metric: MetricDef; message: string }[] = [];
+    const withResults: MetricDef[] = [];
+    let window: Part['window'];
+    for (const st of this.metrics) {
+      const { main, apart, query } = st;
+      if (main.count + apart.count === 0) {
+        // No resource's data of it could be read: the query throws as selectMetric does (no data at all: let it).
+        if (st.firstFailed === undefined) return { inexact: `${query.metric.alias}: no data` };
+        failedMetrics.push({ metric: query.metric, message: failedLine(query.metric, st.firstFailed.data, st.seen > 1, false) });
+        continue;
+      }
+      // statusResults: one result, or the main one (when any resource is in it) and the one read apart.
+      if (main.count > 0) withResults.push(query.metric);
+      if (apart.count > 0) withResults.push(query.metric);
+      window ??= main.count > 0 ? main.window : apart.window;
+    }
+    const failures = this.failures.flatMap((f) => f ?? []);
+    const queryOf = new Map(this.metrics.map((st, qi) => [st.query.metric, qi]));
+    return {
+      resources: this.ids,
+      metrics: [...withResults, ...failedMetrics.map((f) => f.metric)],
+      rowOf: (id, metric) => this.rows[this.index.get(key(id)) ?? -1]?.[queryOf.get(metric) ?? -1],
+      failedMetrics,
+      failures,
+      window: window ?? { start: 0, end: 0 },
+      failedResources: this.failures.filter((f) => f !== undefined).length,
+      hasResults: withResults.length > 0,
+    };
+  }
+}
