@@ -68,7 +68,12 @@ const resourceArb = fc.record({
   /** Hours the answer's timespan starts later (another window than asked: the stream may give up). */
   shift: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
 });
-const estateArb = fc.record({ resources: fc.array(resourceArb, { minLength: 1, maxLength: 6 }), order: fc.array(fc.nat(), { maxLength: 6 }) });
+const estateArb = fc.record({
+  resources: fc.array(resourceArb, { minLength: 1, maxLength: 6 }),
+  order: fc.array(fc.nat(), { maxLength: 6 }),
+  /** No --metric: one resource shows every metric, traffic or not. */
+  everyMetric: fc.boolean(),
+});
 type Estate = fc.RecordValue<typeof estateArb>;
 
 /** One resource's batch entry (every metric of it), parsed as the live source parses it. */
@@ -93,7 +98,7 @@ function dataOf(r: Estate['resources'][number], i: number): MetricData[] {
 }
 
 /** The old path: every metric's results over all the data, then buildStatus (src/cli/status.ts before the stream). */
-function oracle(ids: readonly string[], data: readonly MetricData[]) {
+function oracle(ids: readonly string[], data: readonly MetricData[], everyMetric: boolean) {
   const results: QueryResult[] = [];
   const failedMetrics: { metric: MetricDef; message: string }[] = [];
   for (const q of queries) {
@@ -107,7 +112,7 @@ function oracle(ids: readonly string[], data: readonly MetricData[]) {
   if (results.length === 0) return { failedMetrics, report: undefined };
   const failures = resourceFailures(data);
   const window = { start: results[0]!.start, end: results[0]!.end };
-  const report = buildStatus({ resources: ids, results, failedMetrics, failures, everyMetric: ids.length === 1, window });
+  const report = buildStatus({ resources: ids, results, failedMetrics, failures, everyMetric: everyMetric && ids.length === 1, window });
   return { failedMetrics, failures, report, failed: shortfall(data).failed };
 }
 
@@ -122,11 +127,11 @@ function check(e: Estate): 'exact' | 'inexact' {
   const perResource = e.resources.map(dataOf);
   let expected: ReturnType<typeof oracle> | Error;
   try {
-    expected = oracle(ids, perResource.flat());
+    expected = oracle(ids, perResource.flat(), e.everyMetric);
   } catch (err) {
     expected = err as Error;
   }
-  const stream = new StatusStream(queries, ids, NOW);
+  const stream = new StatusStream(queries, ids, NOW, e.everyMetric);
   // Resources arrive in any order.
   const order = ids.map((_, i) => i).sort((a, b) => (e.order[a] ?? a) - (e.order[b] ?? b) || a - b);
   for (const i of order) stream.add(i, perResource[i]!);
@@ -142,7 +147,7 @@ function check(e: Estate): 'exact' | 'inexact' {
   expect(got.failedMetrics).toEqual(want.failedMetrics);
   expect(got.hasResults).toBe(want.report !== undefined);
   if (want.report === undefined) return 'exact';
-  const report = statusReport({ ...got, everyMetric: ids.length === 1 });
+  const report = statusReport({ ...got, everyMetric: e.everyMetric && ids.length === 1 });
   expect(report).toEqual(want.report);
   expect(renders(report)).toEqual(renders(want.report));
   expect(failureNotes(got.failures)).toEqual(failureNotes(want.failures!));
@@ -174,6 +179,7 @@ describe('status reduced resource by resource (property, against buildStatus ove
         },
       ],
       order: [1, 0],
+      everyMetric: true,
     };
     expect(check(e)).toBe('exact');
   });

@@ -17,13 +17,14 @@ export async function liveStatus(
   opts: SourceOptions,
   ctx: Context,
   queries: readonly Query[],
+  everyMetric: boolean,
 ): Promise<{ parts: StatusParts; cost?: CostSum } | { source: MetricsSource | undefined }> {
   if ((opts.fixture ?? []).length > 0 || opts.save !== undefined) return { source: undefined };
   const source = await openSource(opts, ctx);
   if (source.fetchEach === undefined) return { source };
   let stream: StatusStream | undefined;
   const data = await source.fetchEach(queries, ctx.io.signal, {
-    start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor)),
+    start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor, everyMetric)),
     resource: (index, metrics) => stream!.add(index, metrics),
   });
   const parts = stream?.finish() ?? { inexact: 'no resources' };

@@ -83,7 +83,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
 
   const queries = metrics.map((m) => statusQuery(m, range));
   if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
-  const live = await liveStatus(opts, ctx, queries);
+  const live = await liveStatus(opts, ctx, queries, opts.metric === undefined);
   const { parts, cost } = 'parts' in live ? live : await statusFromData(opts, ctx, queries, { metrics, all, source: live.source });
   if (!parts.hasResults) throw new DataError(parts.failedMetrics[0]?.message ?? 'no data');
   const report = statusReport({ ...parts, everyMetric: parts.resources.length === 1 && opts.metric === undefined });

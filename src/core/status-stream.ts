@@ -20,7 +20,7 @@ import { type ResourceFailure, resourceFailures } from './estate.js';
 import { dataGrid } from './grid.js';
 import type { MetricData, Query, QueryResult } from './model.js';
 import { pointColumns, valuesOf } from './points.js';
-import { rowFor, statusResults, type StatusRow, type StatusRows } from './status.js';
+import { hasTraffic, rowFor, statusResults, type StatusRow, type StatusRows } from './status.js';
 
 /** A part of a metric's resources read with one query (all of them, or those read apart): how many, and their buckets. */
 interface Part {
@@ -76,14 +76,34 @@ export class StatusStream {
   private inexact: string | undefined;
   private sum = 0;
 
-  /** `ids`: the selected resources as the report names them; `anchor`: "now" of the live data. */
+  /** Operation names, one string each (every answer spells them anew). */
+  private readonly names = new Map<string, string>();
+  /** Rows without traffic are kept (the report shows every metric), else let go: the report leaves them out. */
+  private readonly keepQuiet: boolean;
+
+  /**
+   * `ids`: the selected resources as the report names them; `anchor`: "now" of the live data;
+   * `everyMetric`: no --metric was given (one resource then shows every metric, traffic or not).
+   */
   constructor(
     queries: readonly Query[],
     private readonly ids: readonly string[],
     private readonly anchor: number,
+    everyMetric = false,
   ) {
     this.metrics = queries.map((query) => ({ query, seen: 0, main: { count: 0 }, apart: { count: 0 } }));
     ids.forEach((id, i) => this.index.set(key(id), i));
+    this.keepQuiet = everyMetric && ids.length === 1;
+  }
+
+  /** The row as the report needs it: undefined when the report would leave it out, the operation's name shared. */
+  private kept(row: StatusRow | undefined): StatusRow | undefined {
+    if (row === undefined || (!this.keepQuiet && !hasTraffic(row))) return undefined;
+    const op = row.worstOperation;
+    if (op === null) return row;
+    let name = this.names.get(op.name);
+    if (name === undefined) this.names.set(op.name, (name = op.name));
+    return { ...row, worstOperation: { ...op, name } };
   }
 
   /** All the data of the resource at `index` (in `ids`); it is not kept. */
@@ -92,7 +112,7 @@ export class StatusStream {
     if (failures.length > 0) this.failures[index] = failures;
     if (this.inexact !== undefined) return;
     this.sum += magnitude(metrics);
-    const rows = this.metrics.map((st) => this.rowOf(st, index, metrics));
+    const rows = this.metrics.map((st) => this.kept(this.rowOf(st, index, metrics)));
     if (rows.some((r) => r !== undefined)) this.rows[index] = rows;
   }
 

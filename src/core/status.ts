@@ -124,7 +124,8 @@ export function rowFor(result: QueryResult, id: string): StatusRow | undefined {
   };
 }
 
-const hasTraffic = (r: StatusRow): boolean => r.error !== undefined || (r.requests ?? 0) > 0 || (r.errors ?? 0) > 0;
+/** A row the report shows when it does not show every metric. */
+export const hasTraffic = (r: StatusRow): boolean => r.error !== undefined || (r.requests ?? 0) > 0 || (r.errors ?? 0) > 0;
 
 /** Problems first: failures, then the highest error rate, the most errors, the most requests. */
 function compareRows(a: StatusRow, b: StatusRow): number {
