@@ -150,6 +150,19 @@ describe('one run at a time, an interrupted run, errors', () => {
     expect([...left.keys()].sort()).toEqual(['a.json', 'b.json', LOCK].sort()); // the lock blob stays (its lease not ours to delete)
   }, 60_000);
 
+  it('a file of a blob archive that cannot be read is named by its blob, not by the temp folder it was copied to', async () => {
+    const blobUrl = url('named');
+    expect((await at(NOW, ['export', blobUrl, ...args])).code).toBe(0);
+    const { FixtureSource } = await import('../src/sources/fixture-source.js');
+    const { testIo } = await import('./helpers/io.js');
+    const { io } = testIo({ env: { AZURE_STORAGE_CONNECTION_STRING: az.connectionString } });
+    const err = await new FixtureSource([blobUrl], io, { maxBytes: 100 }).fetch([]).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(new RegExp(`^${blobUrl.replace(/[.]/g, '\\.')}/[^ ]+\\.json: too large \\(\\d+ bytes; the limit is 100 bytes\\)$`));
+  }, 60_000);
+
   it('an interrupted run leaves no half blob (its blocks uncommitted); the next run completes it, byte for byte', async () => {
     const blobUrl = url('cut');
     const local = join(tempDir(), 'whole');
