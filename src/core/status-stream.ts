@@ -52,8 +52,6 @@ export type StreamedStatus =
     })
   | { readonly inexact: string };
 
-const key = (id: string): string => id.replace(/^\//, '').toLowerCase();
-
 /** Every count and total of the data in absolute value, added up: a bound on any sum of them. */
 function magnitude(metrics: readonly MetricData[]): number {
   let sum = 0;
@@ -69,10 +67,9 @@ function magnitude(metrics: readonly MetricData[]): number {
 
 export class StatusStream {
   private readonly metrics: MetricState[];
-  /** Rows by resource (selection order) and query; undefined: no row from any result. */
-  private readonly rows: ((StatusRow | undefined)[] | undefined)[] = [];
+  /** Each resource's rows the report shows (selection order); undefined: none. */
+  private readonly rows: (StatusRow[] | undefined)[] = [];
   private readonly failures: (ResourceFailure[] | undefined)[] = [];
-  private readonly index = new Map<string, number>();
   private inexact: string | undefined;
   private sum = 0;
 
@@ -92,7 +89,6 @@ export class StatusStream {
     everyMetric = false,
   ) {
     this.metrics = queries.map((query) => ({ query, seen: 0, main: { count: 0 }, apart: { count: 0 } }));
-    ids.forEach((id, i) => this.index.set(key(id), i));
     this.keepQuiet = everyMetric && ids.length === 1;
   }
 
@@ -112,8 +108,8 @@ export class StatusStream {
     if (failures.length > 0) this.failures[index] = failures;
     if (this.inexact !== undefined) return;
     this.sum += magnitude(metrics);
-    const rows = this.metrics.map((st) => this.kept(this.rowOf(st, index, metrics)));
-    if (rows.some((r) => r !== undefined)) this.rows[index] = rows;
+    const rows = this.metrics.map((st) => this.kept(this.rowOf(st, index, metrics))).filter((r) => r !== undefined);
+    if (rows.length > 0) this.rows[index] = rows;
   }
 
   private rowOf(st: MetricState, index: number, metrics: readonly MetricData[]): StatusRow | undefined {
@@ -167,11 +163,10 @@ export class StatusStream {
       window ??= main.count > 0 ? main.window : apart.window;
     }
     const failures = this.failures.flatMap((f) => f ?? []);
-    const queryOf = new Map(this.metrics.map((st, qi) => [st.query.metric, qi]));
     return {
       resources: this.ids,
       metrics: [...withResults, ...failedMetrics.map((f) => f.metric)],
-      rowOf: (id, metric) => this.rows[this.index.get(key(id)) ?? -1]?.[queryOf.get(metric) ?? -1],
+      rowOf: (_id, metric, index) => this.rows[index]?.find((r) => r.metric === metric),
       failedMetrics,
       failures,
       window: window ?? { start: 0, end: 0 },

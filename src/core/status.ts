@@ -155,8 +155,8 @@ function compareResources(a: StatusResource, b: StatusResource): number {
 export interface StatusRows extends Pick<StatusInput, 'resources' | 'failedMetrics' | 'failures' | 'everyMetric' | 'window'> {
   /** The metrics in report order: each result's (a metric with two results twice), then each failed one's. */
   readonly metrics: readonly MetricDef[];
-  /** A resource's row of a metric from the results; undefined when no result has a series of it. */
-  readonly rowOf: (id: string, metric: MetricDef) => StatusRow | undefined;
+  /** A resource's row of a metric (the resource at `index` of resources); undefined when no result has a series of it. */
+  readonly rowOf: (id: string, metric: MetricDef, index: number) => StatusRow | undefined;
 }
 
 /** The metrics in report order and each resource's row, from every result at once. */
@@ -177,7 +177,7 @@ export function buildStatus(input: StatusInput): StatusReport {
 
 export function statusReport(input: StatusRows): StatusReport {
   const { metrics } = input;
-  const resources: StatusResource[] = input.resources.map((id) => {
+  const resources: StatusResource[] = input.resources.map((id, index) => {
     const rows: StatusRow[] = [];
     for (const metric of metrics) {
       const failedAll = input.failedMetrics.find((f) => f.metric === metric);
@@ -187,7 +187,7 @@ export function statusReport(input: StatusRows): StatusReport {
         rows.push({ ...empty, error: failed });
         continue;
       }
-      const row = input.rowOf(id, metric) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
+      const row = input.rowOf(id, metric, index) ?? { ...empty, requests: 0, errors: metric.errors.kind === 'none' ? null : 0 };
       if (input.everyMetric || hasTraffic(row)) rows.push(row);
     }
     rows.sort(compareRows);
