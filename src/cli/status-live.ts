@@ -8,20 +8,23 @@ import type { Query } from '../core/model.js';
 import { StatusStream, type StreamedStatus } from '../core/status-stream.js';
 import type { CostSum, MetricsSource } from '../sources/source.js';
 import type { Context } from './context.js';
-import { openSource, type SourceOptions } from './source-options.js';
+import type { SourceOptions } from './source-options.js';
 
 export type StatusParts = Exclude<StreamedStatus, { inexact: string }>;
 
-/** The report's parts from the estate as it arrives; else the source opened (undefined: files or --save), for the usual path. */
+/**
+ * The report's parts from the estate as it arrives; undefined when the source cannot hand resources
+ * on (files, one resource), with --save (every answer is kept anyway), or when the stream was not
+ * exact (the caller then reads it all again from the same source).
+ */
 export async function liveStatus(
-  opts: SourceOptions,
-  ctx: Context,
+  source: MetricsSource,
+  opts: Pick<SourceOptions, 'save'>,
+  ctx: Pick<Context, 'io' | 'trace'>,
   queries: readonly Query[],
   everyMetric: boolean,
-): Promise<{ parts: StatusParts; cost?: CostSum } | { source: MetricsSource | undefined }> {
-  if ((opts.fixture ?? []).length > 0 || opts.save !== undefined) return { source: undefined };
-  const source = await openSource(opts, ctx);
-  if (source.fetchEach === undefined) return { source };
+): Promise<{ parts: StatusParts; cost?: CostSum } | undefined> {
+  if (source.fetchEach === undefined || opts.save !== undefined) return undefined;
   let stream: StatusStream | undefined;
   const data = await source.fetchEach(queries, ctx.io.signal, {
     start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor, everyMetric)),
@@ -30,7 +33,7 @@ export async function liveStatus(
   const parts = stream?.finish() ?? { inexact: 'no resources' };
   if ('inexact' in parts) {
     ctx.trace(`status: ${parts.inexact}: reading the estate again, every answer kept`);
-    return { source };
+    return undefined;
   }
   return { parts, ...(data.cost ? { cost: data.cost } : {}) };
 }

@@ -17,7 +17,7 @@ import type { Register } from './register.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
 import { addWindowOptions, parseMetricList, parseRange } from './query-options.js';
-import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
+import { addSourceOptions, fetchData, openSource, type SourceOptions } from './source-options.js';
 import { addDryRunOption, showPlan } from './dry-run.js';
 import { absentNote, metricsInFiles } from './metrics-in-files.js';
 import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions } from './partial.js';
@@ -83,8 +83,9 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
 
   const queries = metrics.map((m) => statusQuery(m, range));
   if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
-  const live = await liveStatus(opts, ctx, queries, opts.metric === undefined);
-  const { parts, cost } = 'parts' in live ? live : await statusFromData(opts, ctx, queries, { metrics, all, source: live.source });
+  const source = await openSource(opts, ctx);
+  const live = await liveStatus(source, opts, ctx, queries, opts.metric === undefined);
+  const { parts, cost } = live ?? (await statusFromData(opts, ctx, queries, { metrics, all, source }));
   if (!parts.hasResults) throw new DataError(parts.failedMetrics[0]?.message ?? 'no data');
   const report = statusReport({ ...parts, everyMetric: parts.resources.length === 1 && opts.metric === undefined });
   ctx.io.stdout.write(
@@ -105,7 +106,7 @@ async function statusFromData(
   opts: StatusOptions,
   ctx: Context,
   asked: readonly Query[],
-  o: { metrics: readonly MetricDef[]; all: boolean; source: MetricsSource | undefined },
+  o: { metrics: readonly MetricDef[]; all: boolean; source: MetricsSource },
 ): Promise<{ parts: StatusParts; cost?: CostSum }> {
   let queries = asked;
   const fromFiles = (opts.fixture ?? []).length > 0;

@@ -1,0 +1,90 @@
+/**
+ * status over a live estate (src/cli/status-live.ts): the rows come from the stream when it is exact;
+ * when it is not (resources answered on different windows), liveStatus gives up so that status reads
+ * the estate again from the same source, every answer kept (a --debug line says so); sources that
+ * cannot hand resources on (files, one resource) and --save take the usual path at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeContext } from '../src/cli/context.js';
+import { liveStatus } from '../src/cli/status-live.js';
+import { metricByRestName } from '../src/catalog/resolve.js';
+import type { MetricData } from '../src/core/model.js';
+import { perResourceQuery } from '../src/core/usage.js';
+import { parseMetricsBody } from '../src/sources/parse-response.js';
+import type { EachResource, MetricsSource } from '../src/sources/source.js';
+import { testIo } from './helpers/io.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 0, 8);
+const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+const chat = metricByRestName('APIRequestChat')!;
+const queries = [perResourceQuery(chat, { sinceMs: 24 * HOUR }, { kind: 'auto' }, false)];
+const id = (i: number): string =>
+  `/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-${i}`;
+
+/** A resource's answer: hourly counts of one operation from `start`. */
+function answer(i: number, start: number): MetricData[] {
+  const timeseries = [
+    {
+      metadatavalues: chat.dimensions.map((d) => ({
+        name: { value: d.rest.toLowerCase() },
+        value: /operation/i.test(d.rest) ? 'SendMessage' : /class/i.test(d.rest) ? '2xx' : '200',
+      })),
+      data: [0, 1, 2].map((h) => ({ timeStamp: iso(start + h * HOUR), count: h + i })),
+    },
+  ];
+  const value = [{ name: { value: chat.rest }, unit: 'Count', timeseries }];
+  return parseMetricsBody({ values: [{ resourceid: id(i), starttime: iso(start), endtime: iso(NOW), interval: 'PT1H', value }] }, 'Azure Monitor');
+}
+
+/** A source that hands on resources answering from these window starts. */
+function source(starts: readonly number[], withEach = true): MetricsSource & { fetches: number } {
+  const s = {
+    label: 'Azure Monitor',
+    fetches: 0,
+    fetch: async () => {
+      s.fetches++;
+      return { metrics: starts.flatMap((t, i) => answer(i, t)), raw: [], anchor: NOW };
+    },
+    ...(withEach
+      ? {
+          fetchEach: async (_q: unknown, _signal: unknown, each: EachResource) => {
+            each.start(
+              starts.map((_, i) => id(i)),
+              NOW,
+            );
+            starts.forEach((t, i) => each.resource(i, answer(i, t)));
+            return { metrics: [], raw: [], anchor: NOW };
+          },
+        }
+      : {}),
+  };
+  return s;
+}
+
+describe('status over a live estate', () => {
+  const start = NOW - 24 * HOUR;
+
+  it('answers on one window: the rows from the stream, nothing read again', async () => {
+    const { io } = testIo();
+    const src = source([start, start]);
+    const live = await liveStatus(src, {}, makeContext(io, {}), queries, false);
+    expect(live?.parts.resources).toEqual([id(0), id(1)]);
+    expect(live?.parts.rowOf(id(1), chat, 1)?.requests).toBe(1 + 2 + 3);
+    expect(src.fetches).toBe(0);
+  });
+
+  it('answers on different windows: gives up (status reads again), said under --debug', async () => {
+    const { io, err } = testIo();
+    const live = await liveStatus(source([start, start + HOUR]), {}, makeContext(io, { debug: true }), queries, false);
+    expect(live).toBeUndefined();
+    expect(err()).toMatch(/debug: status: chat: resources' data on different grids or windows: reading the estate again, every answer kept/);
+  });
+
+  it('a source that cannot hand resources on, or --save: the usual path', async () => {
+    const { io } = testIo();
+    expect(await liveStatus(source([start], false), {}, makeContext(io, {}), queries, false)).toBeUndefined();
+    const src = source([start]);
+    expect(await liveStatus(src, { save: 'x.json' }, makeContext(io, {}), queries, false)).toBeUndefined();
+  });
+});
