@@ -66,7 +66,7 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
     const key = serviceKey(buf, p + 1);
     if (key === UNKNOWN || (seen & (1 << key)) !== 0) return GENERIC;
     seen |= 1 << key;
-    p += KEY_BYTES[key]!.length + 4; // ,"key":
+    p += KEY_SKIP[key]!; // ,"key":
     let v: Agg;
     b = buf[p]!;
     if (b >= 48 && b <= 57) {
@@ -95,21 +95,51 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
   return p + 1;
 }
 
-/** The aggregation key whose opening quote is at s, followed by `":`; UNKNOWN for anything else. */
+/**
+ * The aggregation key whose opening quote is at s, followed by `":`; UNKNOWN for anything else. Each
+ * key's bytes are compared one by one, unrolled (no loop over the key's bytes: ~5% of the scan).
+ */
 function serviceKey(buf: Buffer, s: number): number {
   if (buf[s] !== 34) return UNKNOWN;
   const b0 = buf[s + 1];
-  let id: number;
-  if (b0 === 99) id = K_COUNT;
-  else if (b0 === 116) id = K_TOTAL;
-  else if (b0 === 97) id = K_AVERAGE;
-  else if (b0 === 109) id = buf[s + 2] === 105 ? K_MINIMUM : K_MAXIMUM;
-  else return UNKNOWN;
-  const want = KEY_BYTES[id]!;
-  const n = want.length;
-  for (let i = 1; i < n; i++) if (buf[s + 1 + i] !== want[i]) return UNKNOWN;
-  return buf[s + 1 + n] === 34 && buf[s + 2 + n] === 58 ? id : UNKNOWN;
+  if (b0 === 99) {
+    // "count":
+    return buf[s + 2] === 111 && buf[s + 3] === 117 && buf[s + 4] === 110 && buf[s + 5] === 116 && buf[s + 6] === 34 && buf[s + 7] === 58 ? K_COUNT : UNKNOWN;
+  }
+  if (b0 === 116) {
+    // "total":
+    return buf[s + 2] === 111 && buf[s + 3] === 116 && buf[s + 4] === 97 && buf[s + 5] === 108 && buf[s + 6] === 34 && buf[s + 7] === 58 ? K_TOTAL : UNKNOWN;
+  }
+  if (b0 === 97) {
+    // "average":
+    return buf[s + 2] === 118 &&
+      buf[s + 3] === 101 &&
+      buf[s + 4] === 114 &&
+      buf[s + 5] === 97 &&
+      buf[s + 6] === 103 &&
+      buf[s + 7] === 101 &&
+      buf[s + 8] === 34 &&
+      buf[s + 9] === 58
+      ? K_AVERAGE
+      : UNKNOWN;
+  }
+  if (b0 !== 109) return UNKNOWN;
+  const b1 = buf[s + 2];
+  // "minimum": or "maximum":
+  if (
+    !((b1 === 105 && buf[s + 3] === 110 && buf[s + 4] === 105) || (b1 === 97 && buf[s + 3] === 120 && buf[s + 4] === 105)) ||
+    buf[s + 5] !== 109 ||
+    buf[s + 6] !== 117 ||
+    buf[s + 7] !== 109 ||
+    buf[s + 8] !== 34 ||
+    buf[s + 9] !== 58
+  )
+    return UNKNOWN;
+  return b1 === 105 ? K_MINIMUM : K_MAXIMUM;
 }
+
+/** Bytes from a key's comma to its value (,"key":), by key id. */
+const KEY_SKIP = Int8Array.from(KEY_BYTES, (k) => k.length + 4);
 
 /** Scratch for the readers' second result (a Float64Array: a number stored here needs no box). */
 const scratch = new Float64Array(1);
