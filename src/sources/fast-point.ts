@@ -11,7 +11,7 @@
 import { NEED_MORE, numberEnd } from './json-tokens.js';
 import { K_AVERAGE, K_COUNT, K_MAXIMUM, K_MINIMUM, K_TIMESTAMP, K_TIMESTAMP_LOWER, K_TOTAL, KEY_BYTES, keyAt, UNKNOWN } from './point-keys.js';
 import { toMillis } from './stamp-text.js';
-import { stampDay, stampOf, stampTime } from './stamp-bytes.js';
+import { stampDay, stampOf, stampTime, viewOf } from './stamp-bytes.js';
 import type { Agg, PointSink } from './point-sink.js';
 
 /** Not a flat point of known keys: read it the generic way. */
@@ -34,20 +34,12 @@ const SERVICE_ROOM = 256;
 function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink): number {
   if (end - start < SERVICE_ROOM) return GENERIC;
   let p = start + 1;
-  // "timeStamp":" and the closing quote of a stamp of 20 characters.
+  // "timeStamp":" (three words) and the closing quote of a stamp of 20 characters.
+  const view = viewOf(buf);
   if (
-    buf[p] !== 34 ||
-    buf[p + 1] !== 116 ||
-    buf[p + 2] !== 105 ||
-    buf[p + 3] !== 109 ||
-    buf[p + 4] !== 101 ||
-    buf[p + 5] !== 83 ||
-    buf[p + 6] !== 116 ||
-    buf[p + 7] !== 97 ||
-    buf[p + 8] !== 109 ||
-    buf[p + 9] !== 112 ||
-    buf[p + 10] !== 34 ||
-    buf[p + 11] !== 58 ||
+    view.getInt32(p, true) !== W_TIM ||
+    view.getInt32(p + 4, true) !== W_ESTA ||
+    view.getInt32(p + 8, true) !== W_MP ||
     buf[p + 12] !== 34 ||
     buf[p + 33] !== 34
   )
@@ -63,7 +55,7 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
   let seen = 0;
   let b = buf[p]!;
   while (b === 44) {
-    const key = serviceKey(buf, p + 1);
+    const key = serviceKey(view, p + 1);
     if (key === UNKNOWN || (seen & (1 << key)) !== 0) return GENERIC;
     seen |= 1 << key;
     p += KEY_SKIP[key]!; // ,"key":
@@ -95,47 +87,44 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
   return p + 1;
 }
 
+/** Four bytes of text as the little-endian word DataView.getInt32(at, true) reads. */
+const word = (text: string): number => Buffer.from(text, 'latin1').readInt32LE(0);
+const W_TIM = word('"tim');
+const W_ESTA = word('eSta');
+const W_MP = word('mp":');
+const W_COU = word('"cou');
+const W_NT = word('nt":');
+const W_TOT = word('"tot');
+const W_AL = word('al":');
+const W_AVE = word('"ave');
+const W_RAGE = word('rage');
+const W_MIN = word('"min');
+const W_MAX = word('"max');
+const W_IMUM = word('imum');
+/** `":` as the little-endian 16-bit word DataView.getUint16(at, true) reads. */
+const H_END = 0x3a22;
+
 /**
- * The aggregation key whose opening quote is at s, followed by `":`; UNKNOWN for anything else. Each
- * key's bytes are compared one by one, unrolled (no loop over the key's bytes: ~5% of the scan).
+ * The aggregation key whose opening quote is at s, followed by `":`; UNKNOWN for anything else. The
+ * key's bytes are compared four at a time (DataView words: two or three reads a key, ~10% of the scan).
  */
-function serviceKey(buf: Buffer, s: number): number {
-  if (buf[s] !== 34) return UNKNOWN;
-  const b0 = buf[s + 1];
-  if (b0 === 99) {
-    // "count":
-    return buf[s + 2] === 111 && buf[s + 3] === 117 && buf[s + 4] === 110 && buf[s + 5] === 116 && buf[s + 6] === 34 && buf[s + 7] === 58 ? K_COUNT : UNKNOWN;
-  }
-  if (b0 === 116) {
-    // "total":
-    return buf[s + 2] === 111 && buf[s + 3] === 116 && buf[s + 4] === 97 && buf[s + 5] === 108 && buf[s + 6] === 34 && buf[s + 7] === 58 ? K_TOTAL : UNKNOWN;
-  }
-  if (b0 === 97) {
-    // "average":
-    return buf[s + 2] === 118 &&
-      buf[s + 3] === 101 &&
-      buf[s + 4] === 114 &&
-      buf[s + 5] === 97 &&
-      buf[s + 6] === 103 &&
-      buf[s + 7] === 101 &&
-      buf[s + 8] === 34 &&
-      buf[s + 9] === 58
-      ? K_AVERAGE
-      : UNKNOWN;
-  }
-  if (b0 !== 109) return UNKNOWN;
-  const b1 = buf[s + 2];
-  // "minimum": or "maximum":
-  if (
-    !((b1 === 105 && buf[s + 3] === 110 && buf[s + 4] === 105) || (b1 === 97 && buf[s + 3] === 120 && buf[s + 4] === 105)) ||
-    buf[s + 5] !== 109 ||
-    buf[s + 6] !== 117 ||
-    buf[s + 7] !== 109 ||
-    buf[s + 8] !== 34 ||
-    buf[s + 9] !== 58
-  )
-    return UNKNOWN;
-  return b1 === 105 ? K_MINIMUM : K_MAXIMUM;
+function serviceKey(v: DataView, s: number): number {
+  const w = v.getInt32(s, true);
+  if (w === W_COU) return v.getInt32(s + 4, true) === W_NT ? K_COUNT : UNKNOWN;
+  if (w === W_TOT) return v.getInt32(s + 4, true) === W_AL ? K_TOTAL : UNKNOWN;
+  let id: number;
+  let second: number;
+  if (w === W_AVE) {
+    id = K_AVERAGE;
+    second = W_RAGE;
+  } else if (w === W_MIN) {
+    id = K_MINIMUM;
+    second = W_IMUM;
+  } else if (w === W_MAX) {
+    id = K_MAXIMUM;
+    second = W_IMUM;
+  } else return UNKNOWN;
+  return v.getInt32(s + 4, true) === second && v.getUint16(s + 8, true) === H_END ? id : UNKNOWN;
 }
 
 /** Bytes from a key's comma to its value (,"key":), by key id. */
