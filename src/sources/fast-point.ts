@@ -53,6 +53,13 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
   let mn: Agg;
   let mx: Agg;
   let seen = 0;
+  // The values' codes for the value table (ValueTable.indexOfCodes): 0 missing, 1 null, 2 + a whole
+  // number below 1022; -1 for a larger one.
+  let kc = 0;
+  let kt = 0;
+  let ka = 0;
+  let kn = 0;
+  let kx = 0;
   let b = buf[p]!;
   while (b === 44) {
     const key = serviceKey(view, p + 1);
@@ -60,6 +67,7 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
     seen |= 1 << key;
     p += KEY_SKIP[key]!; // ,"key":
     let v: Agg;
+    let k: number;
     b = buf[p]!;
     if (b >= 48 && b <= 57) {
       let int = b - 48;
@@ -70,20 +78,34 @@ function servicePoint(buf: Buffer, start: number, end: number, sink: PointSink):
           p++;
         }
       v = int;
+      k = int < 1022 ? int + 2 : -1;
     } else if (b === 110 && buf[p + 1] === 117 && buf[p + 2] === 108 && buf[p + 3] === 108) {
       v = null;
+      k = 1;
       p += 4;
     } else return GENERIC;
-    if (key === K_COUNT) c = v;
-    else if (key === K_TOTAL) t = v;
-    else if (key === K_AVERAGE) a = v;
-    else if (key === K_MINIMUM) mn = v;
-    else mx = v;
+    if (key === K_COUNT) {
+      c = v;
+      kc = k;
+    } else if (key === K_TOTAL) {
+      t = v;
+      kt = k;
+    } else if (key === K_AVERAGE) {
+      a = v;
+      ka = k;
+    } else if (key === K_MINIMUM) {
+      mn = v;
+      kn = k;
+    } else {
+      mx = v;
+      kx = k;
+    }
     // A fraction, an exponent, a 16th digit, a space: not this layout.
     b = buf[p]!;
   }
   if (b !== 125) return GENERIC;
-  sink.addDay(stampDay(), ms, c, t, a, mn, mx);
+  if ((kc | kt | ka | kn | kx) >= 0) sink.addDayCoded(stampDay(), ms, kc * 1024 + kt, (ka * 1024 + kn) * 1024 + kx, c, t, a, mn, mx);
+  else sink.addDay(stampDay(), ms, c, t, a, mn, mx);
   return p + 1;
 }
 

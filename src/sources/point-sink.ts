@@ -34,9 +34,21 @@ export class ValueTable {
     const ka = code(a);
     const kn = code(mn);
     const kx = code(mx);
-    if ((kc | kt | ka | kn | kx) >= 0) {
-      const hi = kc * 1024 + kt;
-      const lo = (ka * 1024 + kn) * 1024 + kx;
+    if ((kc | kt | ka | kn | kx) >= 0) return this.indexOfCodes(kc * 1024 + kt, (ka * 1024 + kn) * 1024 + kx, c, t, a, mn, mx);
+    const key = `${tag(c)}|${tag(t)}|${tag(a)}|${tag(mn)}|${tag(mx)}`;
+    const i = this.other.get(key);
+    if (i !== undefined) return i;
+    const j = this.add(c, t, a, mn, mx);
+    this.other.set(key, j);
+    return j;
+  }
+
+  /**
+   * The entry of small whole numbers (or null, or missing) whose codes (see code()) are hi (count,
+   * total) and lo (average, minimum, maximum), added when new: for a reader that worked the codes out.
+   */
+  indexOfCodes(hi: number, lo: number, c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
+    {
       const mask = this.hi.length - 1;
       let slot = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b)) & mask;
       for (;;) {
@@ -52,12 +64,6 @@ export class ValueTable {
       if (++this.used * 2 > this.hi.length) this.rehash();
       return j;
     }
-    const key = `${tag(c)}|${tag(t)}|${tag(a)}|${tag(mn)}|${tag(mx)}`;
-    const i = this.other.get(key);
-    if (i !== undefined) return i;
-    const j = this.add(c, t, a, mn, mx);
-    this.other.set(key, j);
-    return j;
   }
 
   private rehash(): void {
@@ -137,11 +143,19 @@ export class PointSink {
    * heap number per point (see stamp-bytes.ts).
    */
   addDay(day: number, ms: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
-    const t = day * 86_400_000 + ms;
     this.count++;
-    if (this.bad !== undefined) return;
+    if (this.bad === undefined) this.put(day * 86_400_000 + ms, this.table.indexOf(c, total, avg, min, max));
+  }
+
+  /** addDay for a point whose aggregations are small whole numbers or null, with their codes (ValueTable.indexOfCodes). */
+  addDayCoded(day: number, ms: number, hi: number, lo: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
+    this.count++;
+    if (this.bad === undefined) this.put(day * 86_400_000 + ms, this.table.indexOfCodes(hi, lo, c, total, avg, min, max));
+  }
+
+  /** A point at t (milliseconds since 1970) with the values of table entry i. */
+  private put(t: number, i: number): void {
     const n = this.n;
-    const i = this.table.indexOf(c, total, avg, min, max);
     if (n === this.index.length || (i > 0xffff && this.index instanceof Uint16Array)) this.grow(i > 0xffff);
     if (this.seconds === undefined && this.millis === undefined) {
       // Evenly spaced so far?
