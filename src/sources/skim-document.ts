@@ -20,7 +20,7 @@ import { isAscii } from 'node:buffer';
 import type { MetricData } from '../core/model.js';
 import { parseJson, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
 import { CERTIFIED, markDuplicatePoints } from './point-check.js';
-import { DATA_ARRAY, PLAIN_VALUE, SERVICE_DATA_ARRAY } from './skim-patterns.js';
+import { DATA_ARRAY, PLAIN_VALUES, SERVICE_DATA_ARRAY } from './skim-patterns.js';
 
 /** Thrown (one object, made once) when the text is not what this reader handles. */
 const NOT_HERE = new Error('skim-document: read the file the usual way');
@@ -251,10 +251,11 @@ class Scanner {
   /** Any JSON value; a "data" array of plain points in one step (DATA_ARRAY). */
   private value(key: string): void {
     const c = this.t.charCodeAt(this.i);
-    if ((c === 123 || c === 91) && key !== 'data') {
-      PLAIN_VALUE.lastIndex = this.i;
-      if (PLAIN_VALUE.test(this.t)) {
-        this.i = PLAIN_VALUE.lastIndex;
+    const plain = (c === 123 || c === 91) && Object.hasOwn(PLAIN_VALUES, key) ? PLAIN_VALUES[key]! : undefined;
+    if (plain !== undefined) {
+      plain.lastIndex = this.i;
+      if (plain.test(this.t)) {
+        this.i = plain.lastIndex;
         return;
       }
     }

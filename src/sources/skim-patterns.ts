@@ -38,18 +38,16 @@ const SERVICE_POINT = `\\{${WS}"timeStamp"${WS}:${WS}${SERVICE_STAMP}${['count',
  */
 export const SERVICE_DATA_ARRAY = new RegExp(arrayOf(SERVICE_POINT), 'y');
 
-/** A JSON value nested at most `depth` deep (objects and arrays of objects and arrays ...). */
-function valueOf(depth: number): string {
-  const primitive = `${STRING}|${NUMBER}|true|false|null`;
-  if (depth === 0) return `(?:${primitive})`;
-  const inner = valueOf(depth - 1);
-  const member = `${STRING}${WS}:${WS}${inner}`;
-  const object = `\\{${WS}(?:${member}(?:${WS},${WS}(?=")|${WS}(?=\\})))*\\}`;
-  return `(?:${primitive}|${object}|${arrayOf(inner)})`;
-}
+/** A metric's or a dimension's name as Azure writes it: {"value": "...", "localizedValue": "..."}. */
+const NAME = `\\{${WS}"value"${WS}:${WS}${STRING}(?:${WS},${WS}"localizedValue"${WS}:${WS}${STRING})?${WS}\\}`;
 
 /**
- * Any JSON value nested at most four deep (a series' metadatavalues, a metric's name): valid JSON.
- * Deeper values are left to the scanner. Sticky.
+ * Plain values the scanner would otherwise walk character by character (a series' metadatavalues, a
+ * metric's name), in the shapes Azure writes them; valid JSON. Anything else is left to the scanner.
+ * Small on purpose: V8 compiles an expression on its first two uses, and one for any JSON nested four
+ * deep (7 KB) took 6 ms to compile, more than it saved. Sticky.
  */
-export const PLAIN_VALUE = new RegExp(valueOf(4), 'y');
+export const PLAIN_VALUES: Readonly<Record<string, RegExp>> = {
+  name: new RegExp(NAME, 'y'),
+  metadatavalues: new RegExp(arrayOf(`\\{${WS}"name"${WS}:${WS}${NAME}${WS},${WS}"value"${WS}:${WS}${STRING}${WS}\\}`), 'y'),
+};
