@@ -5,7 +5,7 @@
  * in its key-value metadata (`acs-metrics`), so that a file with no rows still says what it covers.
  */
 import { readFile } from 'node:fs/promises';
-import type { AsyncBuffer, FileMetaData } from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
 import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows } from '../core/archive-rows.js';
 import { dimensionColumn } from '../core/dimension-column.js';
@@ -79,7 +79,7 @@ export async function readParquetRows(
 export async function openArchiveFile(
   path: string | Uint8Array,
   shown: string,
-): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
+): Promise<{ file: ArrayBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
   const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
   return readable(shown, async () => {

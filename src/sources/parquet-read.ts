@@ -14,7 +14,9 @@ import type { MetricData, RawSeries } from '../core/model.js';
 import { DataError } from '../errors.js';
 import { openArchiveFile, readable } from './parquet-archive.js';
 import { columnsToSeries, parseMetricsBody } from './parse-response.js';
-import { type Agg, PointSink, ValueTable } from './point-sink.js';
+import { type CodedColumn, decodeColumn } from './parquet-pages.js';
+import { AggCombos, aggColumn, idOf, stringIds, type TextColumn, textColumn, timeColumn } from './parquet-codes.js';
+import { PointSink, ValueTable } from './point-sink.js';
 
 type Column = ArrayLike<unknown>;
 
@@ -23,52 +25,82 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
   const { file, metadata, parts } = await openArchiveFile(path, shown);
   const dims = def.dimensions.map((d) => ({ key: d.rest.toLowerCase(), column: dimensionColumn(d) }));
   const names = ['timestamp', ...dims.map((d) => d.column), ...AGGREGATION_COLUMNS, ...(parts.length > 1 ? ['resource_id'] : [])];
-  const columns = await readable(shown, () => readColumns(file, metadata, names));
+  const columns = await readable(shown, () => readCoded(file, metadata, names));
   const rows = Number(metadata.num_rows);
-  const col = (name: string): Column => columns.get(name) ?? { length: rows };
+  const col = (name: string): CodedColumn => columns.get(name) ?? { dict: [undefined], codes: new Int32Array(rows) };
   const table = new ValueTable();
-  const sinks = parts.map(() => new Map<string, { dimensions: Record<string, string>; sink: PointSink }>());
-  const times = col('timestamp');
-  const [count, total, average, minimum, maximum] = [col('count'), col('total'), col('average'), col('minimum'), col('maximum')];
-  const dimColumns = dims.map((d) => col(d.column));
+  const sinks = new SeriesSinks(parts.length, dims, table);
+  const times = timeColumn(col('timestamp'));
+  const aggs = AGGREGATION_COLUMNS.map((name) => aggColumn(col(name)));
+  const combos = new AggCombos(table, aggs);
+  const dimColumns = dims.map((d) => textColumn(col(d.column)));
+  const dimCodes = dimColumns.map((c) => c.codes);
   const partOf = partFinder(parts, parts.length > 1 ? col('resource_id') : undefined);
-  let last: { part: number; values: unknown[]; sink: PointSink } | undefined;
+  // Values Azure never gives are rare: rows are checked one by one only in a column that has one.
+  const checked = aggs.map((a, i) => ({ ...a, name: AGGREGATION_COLUMNS[i]! })).filter((a) => a.bad.includes(1));
+  const [tcodes, tms] = [times.codes, times.ms];
+  const lastCodes = new Int32Array(dims.length);
+  let lastPart = -1;
+  let sink: PointSink | undefined;
   for (let r = 0; r < rows; r++) {
-    const t = times[r];
-    if (typeof t !== 'number' || !Number.isFinite(t)) throw rowError(shown, r, `timestamp is not a date (${String(t)})`);
+    const tc = tcodes[r]!;
+    const t = tc < 0 ? NaN : tms[tc]!;
+    if (t !== t) throw rowError(shown, r, `timestamp is not a date (${String(tc < 0 ? null : times.dict[tc])})`);
     const part = partOf(r, t);
     if (part < 0) continue;
-    let sink: PointSink;
-    if (last !== undefined && last.part === part && dimColumns.every((c, i) => dimValue(c[r]) === last!.values[i])) sink = last.sink;
-    else {
-      const values = dimColumns.map((c) => dimValue(c[r]));
-      const key = JSON.stringify(values);
-      let series = sinks[part]!.get(key);
-      if (series === undefined) {
-        const dimensions: Record<string, string> = {};
-        dims.forEach((d, i) => values[i] !== null && (dimensions[d.key] = values[i]!));
-        series = { dimensions, sink: new PointSink(table) };
-        sinks[part]!.set(key, series);
-      }
-      sink = series.sink;
-      last = { part, values, sink };
+    // Rows come series by series: the previous row's series while its dimension codes are the same.
+    let same = part === lastPart;
+    for (let i = 0; same && i < dimCodes.length; i++) same = dimCodes[i]![r] === lastCodes[i];
+    if (!same || sink === undefined) {
+      sink = sinks.of(part, dimColumns, r);
+      for (let i = 0; i < dimCodes.length; i++) lastCodes[i] = dimCodes[i]![r]!;
+      lastPart = part;
     }
-    sink.add(
-      t,
-      agg(count, r, 'count', shown),
-      agg(total, r, 'total', shown),
-      agg(average, r, 'average', shown),
-      agg(minimum, r, 'minimum', shown),
-      agg(maximum, r, 'maximum', shown),
-    );
+    for (const a of checked) {
+      const code = a.codes[r]!;
+      if (code >= 0 && a.bad[code] === 1) aggValue(a.dict[code], r, a.name, shown);
+    }
+    sink.addEntry(t, combos.entryAt(r));
   }
   return parts.map((info, i) => {
-    const series: RawSeries[] = [...sinks[i]!.values()].map(({ dimensions, sink }) => {
+    const series: RawSeries[] = sinks.inPart(i).map(({ dimensions, sink }) => {
       const { columns, sorted } = sink.finish();
       return columnsToSeries(dimensions, columns, sorted);
     });
     return { ...frame(def, info, shown), series };
   });
+}
+
+/** The series of each part of a file, by their dimension values, each filling its PointSink. */
+class SeriesSinks {
+  private readonly parts: Map<string, { dimensions: Record<string, string>; sink: PointSink }>[];
+
+  constructor(
+    parts: number,
+    private readonly dims: readonly { key: string }[],
+    private readonly table: ValueTable,
+  ) {
+    this.parts = Array.from({ length: parts }, () => new Map<string, { dimensions: Record<string, string>; sink: PointSink }>());
+  }
+
+  /** The sink of row r's series in a part. */
+  of(part: number, columns: readonly TextColumn[], r: number): PointSink {
+    const values = columns.map((c) => c.textOf(r));
+    const key = JSON.stringify(values);
+    let series = this.parts[part]!.get(key);
+    if (series === undefined) {
+      const dimensions: Record<string, string> = {};
+      this.dims.forEach((d, i) => values[i] !== null && (dimensions[d.key] = values[i]!));
+      series = { dimensions, sink: new PointSink(this.table) };
+      this.parts[part]!.set(key, series);
+    }
+    return series.sink;
+  }
+
+  /** A part's series, in the order they were first seen. */
+  inPart(part: number): { dimensions: Record<string, string>; sink: PointSink }[] {
+    return [...this.parts[part]!.values()];
+  }
 }
 
 /**
@@ -98,13 +130,18 @@ function frame(def: MetricDef, info: ArchiveFileInfo, shown: string): MetricData
  * The part of row r (of time t): the only one of a file of one part (its rows are all its own), else
  * the part of the row's resource whose window holds t (-1: none, the row is left out).
  */
-function partFinder(parts: readonly ArchiveFileInfo[], resources: Column | undefined): (r: number, t: number) => number {
+function partFinder(parts: readonly ArchiveFileInfo[], resources: CodedColumn | undefined): (r: number, t: number) => number {
   if (resources === undefined) return () => 0;
-  const windows = parts.map((p) => ({ resource: p.resource, start: Date.parse(p.start), end: Date.parse(p.end) }));
+  // Resources compared as numbers standing for their strings (a row's null or non-string never matches).
+  const ids = new Map<string, number>();
+  const windows = parts.map((p) => ({ resource: idOf(ids, p.resource), start: Date.parse(p.start), end: Date.parse(p.end) }));
+  const rowIds = stringIds(resources, ids);
+  const codes = resources.codes;
   let previous = -1;
   const holds = (i: number, r: number, t: number): boolean => {
     const w = windows[i]!;
-    return resources[r] === w.resource && t >= w.start && t < w.end;
+    const code = codes[r]!;
+    return code >= 0 && rowIds[code] === w.resource && t >= w.start && t < w.end;
   };
   // Rows come part by part: the previous row's part, else the next one, else a search.
   return (r, t) => {
@@ -116,22 +153,39 @@ function partFinder(parts: readonly ArchiveFileInfo[], resources: Column | undef
   };
 }
 
-/** An aggregation of row r: undefined for null (no data), a DataError for what Azure never gives. */
-function agg(column: Column, r: number, name: string, shown: string): Agg {
-  const v = column[r];
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'number' && v >= 0 && v !== Infinity) return v;
+/** An aggregation of row r that is not what Azure gives: the DataError saying why. */
+function aggValue(v: unknown, r: number, name: string, shown: string): never {
   throw rowError(shown, r, typeof v !== 'number' ? `${name} is not a number (${typeof v})` : `${name} is ${v < 0 ? 'negative' : 'not a finite number'} (${v})`);
-}
-
-/** A dimension's value: the string, null where the series has none (another engine's number as text). */
-function dimValue(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
 function rowError(shown: string, r: number, what: string): DataError {
   return new DataError(`${shown}: row ${r + 1}: ${what}`);
+}
+
+/**
+ * The named columns of a file as codes (a column the file does not have is left out: it reads as
+ * nulls): decoded by parquet-pages.ts where it can, else read by hyparquet, each row its own code.
+ */
+async function readCoded(file: ArrayBuffer, metadata: FileMetaData, names: readonly string[]): Promise<Map<string, CodedColumn>> {
+  const out = new Map<string, CodedColumn>();
+  const rows = Number(metadata.num_rows);
+  const present = new Set(metadata.schema.map((s) => s.name));
+  const wanted = names.filter((n) => present.has(n));
+  if (rows === 0 || wanted.length === 0) return out;
+  const { snappyUncompress } = await import('hyparquet');
+  const bytes = new Uint8Array(file);
+  const rest = wanted.filter((name) => {
+    const coded = decodeColumn(bytes, metadata, name, snappyUncompress);
+    if (coded !== undefined) out.set(name, coded);
+    return coded === undefined;
+  });
+  if (rest.length === 0) return out;
+  for (const [name, data] of await readColumns(file, metadata, rest)) {
+    const codes = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) codes[r] = r;
+    out.set(name, { dict: Array.from({ length: rows }, (_, r) => data[r]), codes });
+  }
+  return out;
 }
 
 /**

@@ -60,6 +60,11 @@ export class ValueTable {
     return j;
   }
 
+  /** A new entry (the Parquet reader finds its own by the values' codes, parquet-codes.ts). */
+  push(c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
+    return this.add(c, t, a, mn, mx);
+  }
+
   private rehash(): void {
     const { hi, lo, at } = this;
     const size = hi.length * 2;
@@ -140,8 +145,18 @@ export class PointSink {
     const t = day * 86_400_000 + ms;
     this.count++;
     if (this.bad !== undefined) return;
+    this.put(t, this.table.indexOf(c, total, avg, min, max));
+  }
+
+  /** A point at t (milliseconds since 1970) whose values are entry i of the table. */
+  addEntry(t: number, i: number): void {
+    this.count++;
+    if (this.bad !== undefined) return;
+    this.put(t, i);
+  }
+
+  private put(t: number, i: number): void {
     const n = this.n;
-    const i = this.table.indexOf(c, total, avg, min, max);
     if (n === this.index.length || (i > 0xffff && this.index instanceof Uint16Array)) this.grow(i > 0xffff);
     if (this.seconds === undefined && this.millis === undefined) {
       // Evenly spaced so far?
