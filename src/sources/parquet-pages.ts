@@ -38,7 +38,7 @@ export function decodeColumn(file: Uint8Array, metadata: FileMetaData, name: str
   const kind = element === undefined ? undefined : kindOf(element);
   if (element === undefined || kind === undefined) return undefined;
   const rows = Number(metadata.num_rows);
-  const out = { dict: [] as unknown[], codes: new Int32Array(rows) };
+  const out = { dict: [] as unknown[], codes: takeCodes(rows) };
   const optional = element.repetition_type === 'OPTIONAL';
   let row = 0;
   try {
@@ -58,6 +58,20 @@ export function decodeColumn(file: Uint8Array, metadata: FileMetaData, name: str
     return undefined;
   }
   return row === rows ? out : undefined;
+}
+
+/** Code arrays of files read before, for the next file's columns (releaseCodes gives them back). */
+const freeCodes: Int32Array[] = [];
+
+/** An array of n codes (its values to be written): one given back before, else a new one. */
+export function takeCodes(n: number): Int32Array {
+  const i = freeCodes.findIndex((a) => a.length >= n);
+  return i < 0 ? new Int32Array(n) : freeCodes.splice(i, 1)[0]!.subarray(0, n);
+}
+
+/** A file's code arrays, no longer read, given back for the next file (a few are kept). */
+export function releaseCodes(columns: Iterable<CodedColumn>): void {
+  for (const c of columns) if (freeCodes.length < 32) freeCodes.push(new Int32Array(c.codes.buffer));
 }
 
 /** The schema element of a top-level, non-repeated column of a flat schema; undefined otherwise. */
@@ -125,8 +139,8 @@ interface DataPage {
   /** Rows (values, nulls included) of the page. */
   readonly values: number;
   readonly encoding: number;
-  /** 1 where the row has a value (optional columns). */
-  readonly defined: Uint8Array | undefined;
+  /** 1 where the row has a value (optional columns; in a scratch array). */
+  readonly defined: Int32Array | undefined;
   /** The encoded values, and where they start. */
   readonly data: Uint8Array;
   readonly at: number;
@@ -156,17 +170,37 @@ function dataPage(chunk: Chunk, type: number | undefined, header: Map<number, un
   return { values, encoding: intField(h, 4)!, defined, data, at: 0 };
 }
 
-/** Definition levels (max 1) as 0/1 bytes; undefined when they do not decode. */
-function levels(bytes: Uint8Array, from: number, to: number, n: number): Uint8Array | undefined {
-  const out = new Int32Array(n);
-  if (!hybrid(bytes, from, to, 1, out, n)) return undefined;
-  const defined = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (out[i]! > 1) return undefined;
-    defined[i] = out[i]!;
-  }
-  return defined;
+/**
+ * Definition levels (max 1) as 0 and 1, in a scratch array reused from page to page (read before the
+ * next page is); undefined when they do not decode.
+ */
+function levels(bytes: Uint8Array, from: number, to: number, n: number): Int32Array | undefined {
+  const out = scratch.levels(n);
+  return hybrid(bytes, from, to, 1, out, n, 2) ? out : undefined;
 }
+
+/**
+ * Buffers reused from page to page and file to file: a file's pages are decoded one after the other,
+ * synchronously, each consumed before the next, and fresh typed arrays of a few hundred KB each
+ * (several per column of a year's 144 files) kept the garbage collector busy.
+ */
+const scratch = {
+  bytes: new Uint8Array(0),
+  ints: new Int32Array(0),
+  defs: new Int32Array(0),
+  page(size: number): Uint8Array {
+    if (this.bytes.length < size) this.bytes = new Uint8Array(size * 1.5);
+    return this.bytes.subarray(0, size);
+  },
+  values(n: number): Int32Array {
+    if (this.ints.length < n) this.ints = new Int32Array(n * 1.5);
+    return this.ints.subarray(0, n);
+  },
+  levels(n: number): Int32Array {
+    if (this.defs.length < n) this.defs = new Int32Array(n * 1.5);
+    return this.defs.subarray(0, n);
+  },
+};
 
 /** A page's bytes uncompressed (snappy, or as they are). */
 function inflate(chunk: Chunk, body: Uint8Array, size: number): Uint8Array {
@@ -174,41 +208,41 @@ function inflate(chunk: Chunk, body: Uint8Array, size: number): Uint8Array {
     if (body.length !== size) throw new Error('page size');
     return body;
   }
-  const out = new Uint8Array(size);
+  // A dictionary page's values are copied out by readPlain, a data page's read before the next page.
+  const out = scratch.page(size);
   chunk.snappy(body, out);
   return out;
 }
 
 /** A data page's rows as codes: into the chunk's dictionary, or (PLAIN) new entries of dict. */
 function pageCodes(page: DataPage, kind: Kind, codes: Int32Array, dict: unknown[], dictBase: number, dictSize: number): boolean {
-  const { values: n, defined } = page;
+  const { values: n } = page;
+  let defined = page.defined;
   let present = n;
   if (defined !== undefined) for (let i = 0; i < n; i++) present -= 1 - defined[i]!;
-  const own = new Int32Array(present);
+  if (present === n) defined = undefined;
+  // Without nulls the values go straight into the rows' codes.
+  const own = defined === undefined ? codes : scratch.values(present);
   if (page.encoding === PLAIN) {
     const base = dict.length;
     if (readPlain(page.data, page.at, present, kind, dict) < 0) return false;
     for (let k = 0; k < present; k++) own[k] = base + k;
   } else if (page.encoding === PLAIN_DICTIONARY || page.encoding === RLE_DICTIONARY) {
     if (dictBase < 0) return false;
-    if (present > 0 && (page.at >= page.data.length || !hybrid(page.data, page.at + 1, page.data.length, page.data[page.at]!, own, present))) return false;
-    for (let k = 0; k < present; k++) {
-      const j = own[k]!;
-      if (j >= dictSize) return false;
-      own[k] = dictBase + j;
-    }
+    if (present > 0 && (page.at >= page.data.length || !hybrid(page.data, page.at + 1, page.data.length, page.data[page.at]!, own, present, dictSize)))
+      return false;
+    if (dictBase > 0) for (let k = 0; k < present; k++) own[k] = own[k]! + dictBase;
   } else return false;
-  if (defined === undefined) codes.set(own);
-  else for (let i = 0, k = 0; i < n; i++) codes[i] = defined[i] === 1 ? own[k++]! : -1;
+  if (defined !== undefined) for (let i = 0, k = 0; i < n; i++) codes[i] = defined[i] === 1 ? own[k++]! : -1;
   return true;
 }
 
 /**
  * The RLE / bit-packed hybrid encoding of n values of `width` bits (dictionary indices, levels)
- * from bytes[from, to) into out; false where it does not decode (widths above 24 are left to
- * hyparquet: this unpacks in 32-bit integers).
+ * from bytes[from, to) into out; false where it does not decode or a value is not below `limit`
+ * (widths above 24 are left to hyparquet: this unpacks in 32-bit integers).
  */
-export function hybrid(bytes: Uint8Array, from: number, to: number, width: number, out: Int32Array, n: number): boolean {
+export function hybrid(bytes: Uint8Array, from: number, to: number, width: number, out: Int32Array, n: number, limit: number): boolean {
   if (width > 24 || to > bytes.length) return false;
   const mask = (1 << width) - 1;
   const valueBytes = (width + 7) >> 3;
@@ -228,7 +262,9 @@ export function hybrid(bytes: Uint8Array, from: number, to: number, width: numbe
           acc |= bytes[pos++]! << bits;
           bits += 8;
         }
-        out[k++] = acc & mask;
+        const v = acc & mask;
+        if (v >= limit) return false;
+        out[k++] = v;
         acc >>>= width;
         bits -= width;
       }
@@ -238,6 +274,7 @@ export function hybrid(bytes: Uint8Array, from: number, to: number, width: numbe
       if (c.pos + valueBytes > to) return false;
       let value = 0;
       for (let b = 0; b < valueBytes; b++) value |= bytes[c.pos + b]! << (8 * b);
+      if (value >= limit || value < 0) return false;
       c.pos += valueBytes;
       const stop = Math.min(n, k + count);
       out.fill(value, k, stop);

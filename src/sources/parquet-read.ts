@@ -14,7 +14,7 @@ import type { MetricData, RawSeries } from '../core/model.js';
 import { DataError } from '../errors.js';
 import { openArchiveFile, readable } from './parquet-archive.js';
 import { columnsToSeries, parseMetricsBody } from './parse-response.js';
-import { type CodedColumn, decodeColumn } from './parquet-pages.js';
+import { type CodedColumn, decodeColumn, releaseCodes, takeCodes } from './parquet-pages.js';
 import { AggCombos, aggColumn, idOf, stringIds, type TextColumn, textColumn, timeColumn } from './parquet-codes.js';
 import { PointSink, ValueTable } from './point-sink.js';
 
@@ -62,6 +62,7 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
     }
     sink.addEntry(t, combos.entryAt(r));
   }
+  releaseCodes(columns.values());
   return parts.map((info, i) => {
     const series: RawSeries[] = sinks.inPart(i).map(({ dimensions, sink }) => {
       const { columns, sorted } = sink.finish();
@@ -181,7 +182,7 @@ async function readCoded(file: ArrayBuffer, metadata: FileMetaData, names: reado
   });
   if (rest.length === 0) return out;
   for (const [name, data] of await readColumns(file, metadata, rest)) {
-    const codes = new Int32Array(rows);
+    const codes = takeCodes(rows);
     for (let r = 0; r < rows; r++) codes[r] = r;
     out.set(name, { dict: Array.from({ length: rows }, (_, r) => data[r]), codes });
   }
