@@ -62,17 +62,22 @@ export function idOf(ids: Map<string, number>, s: string): number {
 }
 
 /**
- * The value table entry of a row's five aggregations, found by their codes (every code + 1 >= 0):
- * open addressing over the codes, an entry made in the table the first time a set of codes is seen.
+ * The value table entry of a row's five aggregations, found by their codes (every code + 1 >= 0).
+ * Columns read as one (the same bytes: count and total, mostly) count once; where the distinct
+ * columns' codes combine into fewer than 2^20 keys (a file's aggregations have a few hundred distinct
+ * values), a row's entry is an array read by its key, else it is found in a hash table over the
+ * five codes. An entry is made in the table the first time a set of codes is seen.
  */
 export class AggCombos {
   private keys = new Int32Array(5 * 1024);
   private slots = new Int32Array(2048).fill(-1);
   private entries = new Int32Array(1024);
   private n = 0;
-
   private readonly cols: readonly [AggColumn, AggColumn, AggColumn, AggColumn, AggColumn];
   private readonly codes: readonly [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  /** The distinct code arrays, each code + 1 times its multiplier, and the entries by key (-1: none). */
+  private readonly distinct: readonly { codes: Int32Array; times: number }[] = [];
+  private readonly direct: Int32Array | undefined;
 
   constructor(
     private readonly table: ValueTable,
@@ -80,9 +85,40 @@ export class AggCombos {
   ) {
     this.cols = [aggs[0]!, aggs[1]!, aggs[2]!, aggs[3]!, aggs[4]!];
     this.codes = [aggs[0]!.codes, aggs[1]!.codes, aggs[2]!.codes, aggs[3]!.codes, aggs[4]!.codes];
+    let keys = 1;
+    const distinct: { codes: Int32Array; times: number }[] = [];
+    for (const a of aggs) {
+      if (distinct.some((d) => d.codes === a.codes)) continue;
+      distinct.push({ codes: a.codes, times: keys });
+      keys *= a.dict.length + 1;
+    }
+    if (keys <= 1 << 20) {
+      this.distinct = distinct;
+      this.direct = new Int32Array(keys).fill(-1);
+    }
   }
 
   entryAt(r: number): number {
+    const direct = this.direct;
+    if (direct === undefined) return this.hashed(r);
+    const d = this.distinct;
+    let key = (d[0]!.codes[r]! + 1) * d[0]!.times;
+    for (let i = 1; i < d.length; i++) key += (d[i]!.codes[r]! + 1) * d[i]!.times;
+    const e = direct[key]!;
+    return e >= 0 ? e : (direct[key] = this.make(r));
+  }
+
+  /** A new entry of the table: row r's values. */
+  private make(r: number): number {
+    const [c0, c1, c2, c3, c4] = this.cols;
+    const v = (col: AggColumn): Agg => {
+      const code = col.codes[r]!;
+      return code < 0 || col.value[code]! !== col.value[code]! ? undefined : col.value[code];
+    };
+    return this.table.push(v(c0), v(c1), v(c2), v(c3), v(c4));
+  }
+
+  private hashed(r: number): number {
     const codes = this.codes;
     const a = codes[0][r]!;
     const b = codes[1][r]!;
@@ -99,9 +135,7 @@ export class AggCombos {
       if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c && keys[k + 3] === d && keys[k + 4] === e) return this.entries[s]!;
       slot = (slot + 1) & mask;
     }
-    const v = (col: AggColumn, code: number): Agg => (code < 0 || col.value[code]! !== col.value[code]! ? undefined : col.value[code]);
-    const [c0, c1, c2, c3, c4] = this.cols;
-    const entry = this.table.push(v(c0, a), v(c1, b), v(c2, c), v(c3, d), v(c4, e));
+    const entry = this.make(r);
     this.remember(slot, [a, b, c, d, e], entry);
     return entry;
   }

@@ -71,7 +71,31 @@ export function takeCodes(n: number): Int32Array {
 
 /** A file's code arrays, no longer read, given back for the next file (a few are kept). */
 export function releaseCodes(columns: Iterable<CodedColumn>): void {
-  for (const c of columns) if (freeCodes.length < 32) freeCodes.push(new Int32Array(c.codes.buffer));
+  const buffers = new Set<ArrayBufferLike>();
+  for (const c of columns) buffers.add(c.codes.buffer);
+  for (const b of buffers) if (freeCodes.length < 32) freeCodes.push(new Int32Array(b));
+}
+
+/**
+ * Whether columns a and b are stored as the same bytes (in every row group) with the same type:
+ * then they decode to the same values, and one decoding serves both (count and total of a metric
+ * whose total is its count, minimum, maximum and average of a count metric).
+ */
+export function sameColumn(file: Uint8Array, metadata: FileMetaData, a: string, b: string): boolean {
+  const [ea, eb] = [flatLeaf(metadata.schema, a), flatLeaf(metadata.schema, b)];
+  if (ea === undefined || eb === undefined || ea.type !== eb.type || ea.repetition_type !== eb.repetition_type) return false;
+  if (ea.converted_type !== eb.converted_type || JSON.stringify(ea.logical_type) !== JSON.stringify(eb.logical_type)) return false;
+  const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  return metadata.row_groups.every((group) => {
+    const [ma, mb] = [a, b].map(
+      (name) => group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name)?.meta_data,
+    );
+    if (ma === undefined || mb === undefined || ma.codec !== mb.codec || ma.total_compressed_size !== mb.total_compressed_size) return false;
+    const [sa, sb] = [ma, mb].map((m) => Number(m.dictionary_page_offset || m.data_page_offset)) as [number, number];
+    const size = Number(ma.total_compressed_size);
+    if (sa + size > bytes.length || sb + size > bytes.length) return false;
+    return bytes.subarray(sa, sa + size).equals(bytes.subarray(sb, sb + size));
+  });
 }
 
 /** The schema element of a top-level, non-repeated column of a flat schema; undefined otherwise. */

@@ -14,8 +14,8 @@ import type { MetricData, RawSeries } from '../core/model.js';
 import { DataError } from '../errors.js';
 import { openArchiveFile, readable } from './parquet-archive.js';
 import { columnsToSeries, parseMetricsBody } from './parse-response.js';
-import { type CodedColumn, decodeColumn, releaseCodes, takeCodes } from './parquet-pages.js';
-import { AggCombos, aggColumn, idOf, stringIds, type TextColumn, textColumn, timeColumn } from './parquet-codes.js';
+import { type CodedColumn, decodeColumn, releaseCodes, sameColumn, takeCodes } from './parquet-pages.js';
+import { AggCombos, type AggColumn, aggColumn, idOf, stringIds, type TextColumn, textColumn, timeColumn } from './parquet-codes.js';
 import { PointSink, ValueTable } from './point-sink.js';
 
 type Column = ArrayLike<unknown>;
@@ -34,34 +34,10 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
   const aggs = AGGREGATION_COLUMNS.map((name) => aggColumn(col(name)));
   const combos = new AggCombos(table, aggs);
   const dimColumns = dims.map((d) => textColumn(col(d.column)));
-  const dimCodes = dimColumns.map((c) => c.codes);
-  const partOf = partFinder(parts, parts.length > 1 ? col('resource_id') : undefined);
+  const partOf = parts.length > 1 ? new PartFinder(parts, col('resource_id')) : undefined;
   // Values Azure never gives are rare: rows are checked one by one only in a column that has one.
   const checked = aggs.map((a, i) => ({ ...a, name: AGGREGATION_COLUMNS[i]! })).filter((a) => a.bad.includes(1));
-  const [tcodes, tms] = [times.codes, times.ms];
-  const lastCodes = new Int32Array(dims.length);
-  let lastPart = -1;
-  let sink: PointSink | undefined;
-  for (let r = 0; r < rows; r++) {
-    const tc = tcodes[r]!;
-    const t = tc < 0 ? NaN : tms[tc]!;
-    if (t !== t) throw rowError(shown, r, `timestamp is not a date (${String(tc < 0 ? null : times.dict[tc])})`);
-    const part = partOf(r, t);
-    if (part < 0) continue;
-    // Rows come series by series: the previous row's series while its dimension codes are the same.
-    let same = part === lastPart;
-    for (let i = 0; same && i < dimCodes.length; i++) same = dimCodes[i]![r] === lastCodes[i];
-    if (!same || sink === undefined) {
-      sink = sinks.of(part, dimColumns, r);
-      for (let i = 0; i < dimCodes.length; i++) lastCodes[i] = dimCodes[i]![r]!;
-      lastPart = part;
-    }
-    for (const a of checked) {
-      const code = a.codes[r]!;
-      if (code >= 0 && a.bad[code] === 1) aggValue(a.dict[code], r, a.name, shown);
-    }
-    sink.addEntry(t, combos.entryAt(r));
-  }
+  scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked });
   releaseCodes(columns.values());
   return parts.map((info, i) => {
     const series: RawSeries[] = sinks.inPart(i).map(({ dimensions, sink }) => {
@@ -70,6 +46,54 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
     });
     return { ...frame(def, info, shown), series };
   });
+}
+
+interface Scan {
+  readonly rows: number;
+  readonly shown: string;
+  readonly times: CodedColumn & { readonly ms: Float64Array };
+  readonly partOf: PartFinder | undefined;
+  readonly dimColumns: readonly TextColumn[];
+  readonly sinks: SeriesSinks;
+  readonly combos: AggCombos;
+  readonly checked: readonly (AggColumn & { name: string })[];
+}
+
+/** Every row into its series' sink (a loop of its own, on locals: this runs 21 million times for a year of 100 resources). */
+function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked }: Scan): void {
+  const tcodes = times.codes;
+  const tms = times.ms;
+  const dimCodes = dimColumns.map((c) => c.codes);
+  const nDims = dimCodes.length;
+  const lastCodes = new Int32Array(nDims);
+  const check = checked.length > 0;
+  let lastPart = -1;
+  let sink: PointSink | undefined;
+  for (let r = 0; r < rows; r++) {
+    const tc = tcodes[r]!;
+    const t = tc < 0 ? NaN : tms[tc]!;
+    if (t !== t) throw rowError(shown, r, `timestamp is not a date (${String(tc < 0 ? null : times.dict[tc])})`);
+    const part = partOf === undefined ? 0 : partOf.find(r, t);
+    if (part < 0) continue;
+    // Rows come series by series: the previous row's series while its dimension codes are the same.
+    let same = part === lastPart && sink !== undefined;
+    for (let i = 0; same && i < nDims; i++) same = dimCodes[i]![r] === lastCodes[i];
+    if (!same) {
+      sink = sinks.of(part, dimColumns, r);
+      for (let i = 0; i < nDims; i++) lastCodes[i] = dimCodes[i]![r]!;
+      lastPart = part;
+    }
+    if (check) checkRow(checked, r, shown);
+    sink!.addEntry(t, combos.entryAt(r));
+  }
+}
+
+/** Row r's aggregations checked in a file that holds a value Azure never gives (the first one found is an error). */
+function checkRow(checked: Scan['checked'], r: number, shown: string): void {
+  for (const a of checked) {
+    const code = a.codes[r]!;
+    if (code >= 0 && a.bad[code] === 1) aggValue(a.dict[code], r, a.name, shown);
+  }
 }
 
 /** The series of each part of a file, by their dimension values, each filling its PointSink. */
@@ -131,27 +155,40 @@ function frame(def: MetricDef, info: ArchiveFileInfo, shown: string): MetricData
  * The part of row r (of time t): the only one of a file of one part (its rows are all its own), else
  * the part of the row's resource whose window holds t (-1: none, the row is left out).
  */
-function partFinder(parts: readonly ArchiveFileInfo[], resources: CodedColumn | undefined): (r: number, t: number) => number {
-  if (resources === undefined) return () => 0;
-  // Resources compared as numbers standing for their strings (a row's null or non-string never matches).
-  const ids = new Map<string, number>();
-  const windows = parts.map((p) => ({ resource: idOf(ids, p.resource), start: Date.parse(p.start), end: Date.parse(p.end) }));
-  const rowIds = stringIds(resources, ids);
-  const codes = resources.codes;
-  let previous = -1;
-  const holds = (i: number, r: number, t: number): boolean => {
-    const w = windows[i]!;
-    const code = codes[r]!;
-    return code >= 0 && rowIds[code] === w.resource && t >= w.start && t < w.end;
-  };
+class PartFinder {
+  /** Per code of the resource column: a number standing for its string (-1: not a string). */
+  readonly rowIds: Int32Array;
+  readonly codes: Int32Array;
+  /** Per part: its resource's number, its window. */
+  readonly resource: Int32Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  private previous = -1;
+
+  constructor(parts: readonly ArchiveFileInfo[], resources: CodedColumn) {
+    // Resources compared as numbers standing for their strings (a row's null or non-string never matches).
+    const ids = new Map<string, number>();
+    this.resource = Int32Array.from(parts, (p) => idOf(ids, p.resource));
+    this.start = Float64Array.from(parts, (p) => Date.parse(p.start));
+    this.end = Float64Array.from(parts, (p) => Date.parse(p.end));
+    this.rowIds = stringIds(resources, ids);
+    this.codes = resources.codes;
+  }
+
+  /** Whether part i holds row r at time t. */
+  holds(i: number, r: number, t: number): boolean {
+    const code = this.codes[r]!;
+    return code >= 0 && this.rowIds[code] === this.resource[i] && t >= this.start[i]! && t < this.end[i]!;
+  }
+
   // Rows come part by part: the previous row's part, else the next one, else a search.
-  return (r, t) => {
-    if (previous >= 0 && holds(previous, r, t)) return previous;
-    if (previous + 1 < windows.length && holds(previous + 1, r, t)) return ++previous;
-    const found = windows.findIndex((_, i) => holds(i, r, t));
-    if (found >= 0) previous = found;
-    return found;
-  };
+  find(r: number, t: number): number {
+    const previous = this.previous;
+    if (previous >= 0 && this.holds(previous, r, t)) return previous;
+    if (previous + 1 < this.resource.length && this.holds(previous + 1, r, t)) return ++this.previous;
+    for (let i = 0; i < this.resource.length; i++) if (this.holds(i, r, t)) return (this.previous = i);
+    return -1;
+  }
 }
 
 /** An aggregation of row r that is not what Azure gives: the DataError saying why. */
@@ -176,7 +213,8 @@ async function readCoded(file: ArrayBuffer, metadata: FileMetaData, names: reado
   const { snappyUncompress } = await import('hyparquet');
   const bytes = new Uint8Array(file);
   const rest = wanted.filter((name) => {
-    const coded = decodeColumn(bytes, metadata, name, snappyUncompress);
+    const same = [...out.keys()].find((other) => sameColumn(bytes, metadata, other, name));
+    const coded = same !== undefined ? out.get(same) : decodeColumn(bytes, metadata, name, snappyUncompress);
     if (coded !== undefined) out.set(name, coded);
     return coded === undefined;
   });
