@@ -85,7 +85,9 @@ export async function openArchiveFile(
   return readable(shown, async () => {
     // Read whole (a file is a month of one metric): no wait for each column chunk's read.
     const bytes = typeof path === 'string' ? await readFile(path) : path;
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    // A file's own buffer as it is (readFile gives one of its own size); a view into another is copied out.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer && typeof path === 'string';
+    const file = whole ? bytes.buffer : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     const metadata = await parquetMetadataAsync(file);
     const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
     if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);

@@ -1,10 +1,17 @@
 /**
- * An archive's Parquet file read straight into the query core's series: hyparquet decodes only the
- * columns the metric needs (its dimensions, the timestamp, the aggregations; the resource in a
- * compacted month), and each row goes into its series' compact columns (IndexedColumns, filled by
- * point-sink.ts as the streaming JSON reader fills them): no row objects, no response bodies. Each
- * part of the file (one resource and window; several in a compacted month) is one MetricData, equal
- * to what the json export of the same data reads as (test/parquet-read.test.ts).
+ * An archive's Parquet file read straight into the query core's series: only the columns the metric
+ * needs (its dimensions, the timestamp, the aggregations; the resource in a compacted month), each
+ * decoded into codes by parquet-pages.ts (the archive's own pages; hyparquet reads any other), each
+ * distinct value checked once (parquet-codes.ts), and each row into its series' compact columns
+ * (IndexedColumns, filled by point-sink.ts as the streaming JSON reader fills them): no row objects,
+ * no response bodies. Each part of the file (one resource and window; several in a compacted month)
+ * is one MetricData, equal to what the json export of the same data reads as
+ * (test/parquet-read.test.ts, test/parquet-pages.test.ts).
+ *
+ * Every aggregation is read, though `usage` adds up only count and total: the duplicate check
+ * (core/dedupe.ts) compares all five where inputs overlap, and a value Azure never gives is refused
+ * wherever it is. Read as codes they cost little: a count metric's average, minimum and maximum are
+ * one stored column read once (sameColumn), as are count and total where they are equal.
  */
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
@@ -29,6 +36,10 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
   const rows = Number(metadata.num_rows);
   const col = (name: string): CodedColumn => columns.get(name) ?? { dict: [undefined], codes: new Int32Array(rows) };
   const table = new ValueTable();
+  // A series has a point per distinct time at most (more only where one repeats): its sink is made
+  // that size, where the times are a dictionary (not one per row).
+  const distinctTimes = columns.get('timestamp')?.dict.length ?? rows;
+  if (distinctTimes * 4 <= rows) table.sizeHint = Math.max(64, distinctTimes);
   const sinks = new SeriesSinks(parts.length, dims, table);
   const times = timeColumn(col('timestamp'));
   const aggs = AGGREGATION_COLUMNS.map((name) => aggColumn(col(name)));
