@@ -180,8 +180,12 @@ function sumRange(
   const { window, intervalMs } = b;
   const { t0, step } = range;
   let sums = typeof days === 'number' ? undefined : days;
-  let c = NaN;
-  let t = NaN;
+  // Sums from 0 with a flag for "some value" (not NaN for none: a NaN constant beside the sums would
+  // have the compiler box every sum in a heap number).
+  let c = 0;
+  let t = 0;
+  let counted = false;
+  let totalled = false;
   let first = -1;
   let last = -1;
   for (let k = range.k0; k < range.k1; k++) {
@@ -191,7 +195,8 @@ function sumRange(
     const vt = total[j]!;
     if (vc === vc) {
       const i = intervalMs === null ? 0 : Math.floor((t0 + k * step - window.start) / intervalMs);
-      c = c === c ? c + vc : vc;
+      c += vc;
+      counted = true;
       if (vc > 0) {
         if (first < 0) first = i;
         last = i;
@@ -201,9 +206,12 @@ function sumRange(
       const before = sums[d]!;
       sums[d] = before === before ? before + vc : vc;
     }
-    if (vt === vt) t = t === t ? t + vt : vt;
+    if (vt === vt) {
+      t += vt;
+      totalled = true;
+    }
   }
-  return { count: c, total: t, first, last, days: sums };
+  return { count: counted ? c : NaN, total: totalled ? t : NaN, first, last, days: sums };
 }
 
 /** A series' sums (sumRange) added to its group's and the grand total. */

@@ -79,13 +79,28 @@ function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, check
   const lastCodes = new Int32Array(nDims);
   const check = checked.length > 0;
   let lastPart = -1;
+  let partCode = -2;
+  let partStart = 0;
+  let partEnd = 0;
   let sink: PointSink | undefined;
   for (let r = 0; r < rows; r++) {
     const tc = tcodes[r]!;
-    const t = tc < 0 ? NaN : tms[tc]!;
+    const t = tms[tc + 1]!;
     if (t !== t) throw rowError(shown, r, `timestamp is not a date (${String(tc < 0 ? null : times.dict[tc])})`);
-    const part = partOf === undefined ? 0 : partOf.find(r, t);
-    if (part < 0) continue;
+    let part = 0;
+    if (partOf !== undefined) {
+      // The previous row's part while the resource's code is the same and t in its window: find's
+      // first check, inline (a call per row would pass t as a heap number).
+      const code = partOf.codes[r]!;
+      if (code === partCode && t >= partStart && t < partEnd) part = lastPart;
+      else {
+        part = partOf.find(r, t);
+        if (part < 0) continue;
+        partCode = code;
+        partStart = partOf.start[part]!;
+        partEnd = partOf.end[part]!;
+      }
+    }
     // Rows come series by series: the previous row's series while its dimension codes are the same.
     let same = part === lastPart && sink !== undefined;
     for (let i = 0; same && i < nDims; i++) same = dimCodes[i]![r] === lastCodes[i];
@@ -95,7 +110,7 @@ function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, check
       lastPart = part;
     }
     if (check) checkRow(checked, r, shown);
-    sink!.addEntry(t, combos.entryAt(r));
+    sink!.addEntry(tms, tc + 1, combos.entryAt(r));
   }
 }
 
