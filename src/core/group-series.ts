@@ -112,7 +112,7 @@ export function evenRange(columns: IndexedColumns, b: QueryBuckets): { k0: numbe
 /** The columns of each table of point values (a file's series share one), made once. */
 const tables = new WeakMap<readonly PointValues[], { n: number; columns: TableColumns }>();
 
-export function columnsOf(table: readonly PointValues[]): TableColumns {
+function columnsOf(table: readonly PointValues[]): TableColumns {
   let made = tables.get(table);
   if (made === undefined || made.n !== table.length) {
     made = { n: table.length, columns: tableColumns(table) };

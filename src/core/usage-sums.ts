@@ -13,7 +13,7 @@
 import { RESOURCE_DIMENSION } from '../catalog/resource.js';
 import { normalizeName } from '../catalog/names.js';
 import { isErrorSeries, statusDims } from './classify.js';
-import { columnsOf, evenRange, feedSeries } from './group-series.js';
+import { evenRange, feedSeries } from './group-series.js';
 import type { Query } from './model.js';
 import { IndexedColumns, pointColumns, type PointValues } from './points.js';
 import { type QueryBuckets, queryBuckets } from './query-window.js';
@@ -84,6 +84,7 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
   const days = new Map<string, { sums: Float64Array }>();
   let unclassified = false;
   const grand = { count: 0, total: 0 };
+  const memo: { last?: TableSums } = {};
   try {
     for (const m of metrics) {
       for (const series of m.series) {
@@ -117,7 +118,7 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
         const columns = pointColumns(series);
         const range = columns instanceof IndexedColumns ? evenRange(columns, b) : undefined;
         if (range !== undefined) {
-          const r = sumRange(columns as IndexedColumns, range, b, dayOf, perDay?.sums ?? nDays);
+          const r = sumRange(columns as IndexedColumns, range, b, dayOf, perDay?.sums ?? nDays, memo);
           if (r.days !== undefined) perDay ??= { sums: r.days };
           mergeSums(group, grand, r, isError === true);
         } else
@@ -173,9 +174,9 @@ function sumRange(
   b: QueryBuckets,
   dayOf: readonly number[],
   days: Float64Array | number,
+  memo: { last?: TableSums },
 ): { count: number; total: number; first: number; last: number; days: Float64Array | undefined } {
-  const { count, total } = columnsOf(columns.table);
-  const bad = inexactEntries(columns.table);
+  const { count, total, bad } = tableSums(columns.table, memo);
   const { index } = columns;
   const { window, intervalMs } = b;
   const { t0, step } = range;
@@ -230,18 +231,33 @@ function mergeSums(group: GroupSums, grand: { count: number; total: number }, r:
   }
 }
 
-const inexactTables = new WeakMap<readonly PointValues[], { n: number; bad: Uint8Array }>();
+/** A table's counts and totals (NaN: none) and its entries exact addition cannot take (1). */
+interface TableSums {
+  readonly table: readonly PointValues[];
+  readonly n: number;
+  readonly count: Float64Array;
+  readonly total: Float64Array;
+  readonly bad: Uint8Array;
+}
 
-/** 1 for each entry of a table of point values whose count or total exact addition cannot take. */
-function inexactEntries(table: readonly PointValues[]): Uint8Array {
-  let made = inexactTables.get(table);
-  if (made === undefined || made.n !== table.length) {
-    const bad = new Uint8Array(table.length);
-    table.forEach((p, j) => (bad[j] = inexact(p.count) || inexact(p.total) ? 1 : 0));
-    made = { n: table.length, bad };
-    inexactTables.set(table, made);
-  }
-  return made.bad;
+/**
+ * A table's sums, made once while its series come one after the other (a file's series share one
+ * table); `memo` keeps only the last: a WeakMap would keep one per file for as long as the data
+ * (15,600 json files).
+ */
+function tableSums(table: readonly PointValues[], memo: { last?: TableSums }): TableSums {
+  const last = memo.last;
+  if (last !== undefined && last.table === table && last.n === table.length) return last;
+  const n = table.length;
+  const count = new Float64Array(n).fill(NaN);
+  const total = new Float64Array(n).fill(NaN);
+  const bad = new Uint8Array(n);
+  table.forEach((p, j) => {
+    if (p.count != null) count[j] = p.count;
+    if (p.total != null) total[j] = p.total;
+    bad[j] = inexact(p.count) || inexact(p.total) ? 1 : 0;
+  });
+  return (memo.last = { table, n, count, total, bad });
 }
 
 /** shapeResult's order: largest count first, ties by the dimension values. */
