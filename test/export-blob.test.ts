@@ -118,6 +118,51 @@ describe('one run at a time, an interrupted run, errors', () => {
     expect((await blobs('locked')).has(LOCK)).toBe(false);
   }, 60_000);
 
+  it('a run whose lease was broken, or not renewed in time, writes nothing more: one line, with the fix', async () => {
+    const { openBlobStore } = await import('../src/sources/blob-store.js');
+    let clock = Date.parse('2026-01-08T00:00:00Z');
+    const timing = { seconds: 15, renewEveryMs: 50, marginMs: 5_000, now: () => clock };
+    const blobUrl = url('lost');
+    const connection = { AZURE_STORAGE_CONNECTION_STRING: az.connectionString };
+    const store = await openBlobStore(blobUrl, connection, timing);
+    const release = await store.lock({ now: new Date(clock) });
+    await store.write('a.json', '{}');
+    // Not renewed for 11 s (the renewals fail unseen, as a network down would): 15 s less the 5 s margin is past.
+    const broken = store as unknown as { held: { renew(): Promise<void> } };
+    const renew = broken.held.renew;
+    broken.held.renew = async () => undefined;
+    clock += 11_000;
+    await expect(store.write('b.json', '{}')).rejects.toThrow(
+      `${blobUrl}: the export's lease was not renewed for 11s: stopped before writing ${blobUrl}/b.json; another run may hold it now; run the export again to resume`,
+    );
+    // Renewed again: writes go on.
+    broken.held.renew = renew;
+    await broken.held.renew();
+    await store.write('b.json', '{}');
+    // Broken by someone else (az storage blob lease break): the next renew is refused, and no write follows.
+    await container.getBlobClient(`lost/${LOCK}`).getBlobLeaseClient().breakLease(0);
+    await broken.held.renew();
+    await expect(store.remove('a.json')).rejects.toThrow(
+      `${blobUrl}: the export's lease was taken or broken (LeaseIsBrokenAndCannotBeRenewed): stopped before removing ${blobUrl}/a.json; another run may hold it now; run the export again to resume`,
+    );
+    await release();
+    const left = await blobs('lost');
+    expect([...left.keys()].sort()).toEqual(['a.json', 'b.json', LOCK].sort()); // the lock blob stays (its lease not ours to delete)
+  }, 60_000);
+
+  it('a file of a blob archive that cannot be read is named by its blob, not by the temp folder it was copied to', async () => {
+    const blobUrl = url('named');
+    expect((await at(NOW, ['export', blobUrl, ...args])).code).toBe(0);
+    const { FixtureSource } = await import('../src/sources/fixture-source.js');
+    const { testIo } = await import('./helpers/io.js');
+    const { io } = testIo({ env: { AZURE_STORAGE_CONNECTION_STRING: az.connectionString } });
+    const err = await new FixtureSource([blobUrl], io, { maxBytes: 100 }).fetch([]).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(new RegExp(`^${blobUrl.replace(/[.]/g, '\\.')}/[^ ]+\\.json: too large \\(\\d+ bytes; the limit is 100 bytes\\)$`));
+  }, 60_000);
+
   it('an interrupted run leaves no half blob (its blocks uncommitted); the next run completes it, byte for byte', async () => {
     const blobUrl = url('cut');
     const local = join(tempDir(), 'whole');

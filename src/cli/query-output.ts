@@ -15,7 +15,7 @@ import { renderTsvChunks } from '../render/tsv.js';
 import { loadYaml, renderYamlChunks } from '../render/yaml.js';
 import type { SourceResult } from '../sources/source.js';
 import type { Context } from './context.js';
-import { CHART_HEIGHT, CHART_WIDTH, outputWidth } from './width.js';
+import { CHART_HEIGHT, chartWidth, outputWidth } from './width.js';
 
 export const OUTPUTS = ['table', 'chart', 'json', 'csv', 'tsv', 'yaml', 'openmetrics'] as const;
 
@@ -26,10 +26,6 @@ export interface OutputSize {
   readonly width: number | undefined;
   readonly height: number | undefined;
 }
-
-/** A chart's width: --width, else the terminal's up to the limit (a narrow one is left to the renderer). */
-export const chartWidth = (ctx: Context, width: number | undefined): number =>
-  outputWidth(ctx.io, width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max);
 
 /** The resource all of the metric's data is about, when it names exactly one (for OpenMetrics labels). */
 function oneResource(data: QueryData, query: Query): string | undefined {
@@ -64,7 +60,7 @@ export async function queryOutput(
     case 'csv':
       return { text: renderCsvChunks(result), notes };
     case 'chart': {
-      const chart = renderChart(result, { color: ctx.out, width: chartWidth(ctx, size.width), height: size.height ?? CHART_HEIGHT.default, fill: true });
+      const chart = renderChart(result, { color: ctx.out, width: chartWidth(ctx.io, size.width), height: size.height ?? CHART_HEIGHT.default, fill: true });
       return { text: [chart.text], notes: [...notes, ...chart.notes] };
     }
     default:

@@ -32,12 +32,12 @@ import { loadCatalogExtra } from './catalog-extra.js';
 import { addSourceOptions, fetchData, fetchWindows, type SourceOptions } from './source-options.js';
 import { addDryRunOption, checkDryRun, showPlan } from './dry-run.js';
 import { addPartialOption, PARTIAL_EXIT_HELP, partialExit, type PartialOptions, type Shortfall } from './partial.js';
-import { CHART_HEIGHT, outputWidth, parseWidth } from './width.js';
+import { CHART_HEIGHT, chartWidth, outputWidth, parseWidth } from './width.js';
 import { parseWatch, watch } from './watch.js';
 import { type BaselineOptions, parseBaseline } from './compare-options.js';
 import { baselineQueries, compareOutput } from './query-compare.js';
 import { AGGREGATION_NAMES, dimensionsOfMetric, offer } from './option-values.js';
-import { chartWidth, type Output, OUTPUTS, type OutputSize, queryOutput } from './query-output.js';
+import { type Output, OUTPUTS, type OutputSize, queryOutput } from './query-output.js';
 
 interface QueryOptions extends FilterOptions, SourceOptions, BaselineOptions, PartialOptions {
   compare?: string;
@@ -264,7 +264,7 @@ async function queryOnce(asked: AskedQuery, opts: QueryOptions, ctx: Context): P
     const tableWidth = outputWidth(ctx.io, asked.width);
     const how = {
       output: asked.output,
-      width: chartWidth(ctx, asked.width),
+      width: chartWidth(ctx.io, asked.width),
       height: asked.height ?? CHART_HEIGHT.default,
       ...(tableWidth !== undefined ? { tableWidth } : {}),
     };

@@ -18,7 +18,7 @@ import { renderBurndownChart } from '../render/burndown-chart.js';
 import { TREND_CHOICES, type TrendChoice } from '../core/trend.js';
 import type { Context } from './context.js';
 import type { Register } from './register.js';
-import { CHART_HEIGHT, CHART_WIDTH, outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
+import { CHART_HEIGHT, chartWidth, outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { addWindowOptions, collectList, currentMetrics, parseIntInRange, parseMetricNames, parseRange } from './query-options.js';
 import { addSourceOptions, fetchData, type SourceOptions } from './source-options.js';
 import { addDryRunOption, showPlan } from './dry-run.js';
@@ -194,7 +194,7 @@ function writeReport(report: UsageReport, data: SourceResult, asked: UsageAsked,
     case 'chart': {
       const chart = renderBurndownChart(report, {
         color: ctx.out,
-        width: outputWidth(ctx.io, asked.width) ?? Math.min(ctx.io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max),
+        width: chartWidth(ctx.io, asked.width),
         height: asked.height,
         channels: asked.named,
       });

@@ -31,4 +31,8 @@ export const TABLE_WIDTH_HELP = `fit the table to this many columns, ${MIN_WIDTH
 
 /** Chart sizes a terminal can show; beyond them drawing takes minutes and gigabytes. */
 export const CHART_WIDTH = { min: 20, max: 1000, default: 100 } as const;
+
+/** A chart's width: --width, else the terminal's up to the limit (a narrow one is left to the renderer). */
+export const chartWidth = (io: Io, width: number | undefined): number =>
+  outputWidth(io, width) ?? Math.min(io.stdout.columns ?? CHART_WIDTH.default, CHART_WIDTH.max);
 export const CHART_HEIGHT = { min: 2, max: 200, default: 12 } as const;

@@ -7,10 +7,12 @@
  *   way a blob appears whole or not at all, and blocks of a killed upload are never a blob (Azure
  *   discards uncommitted blocks after 7 days).
  * - The lock: a 60-second lease on `PREFIX/acs-metrics-export.lock`, renewed while the run lasts and
- *   released at its end; a run that is killed lets go of it within 60 s.
+ *   released at its end; a run that is killed lets go of it within 60 s. A write happens only while
+ *   the lease is surely held (blob-lease.ts).
  */
 import { hostname } from 'node:os';
 import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
+import { DEFAULT_LEASE, HeldLease, type LeaseTiming } from './blob-lease.js';
 import { DataError, InterruptedError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { type BlobSigning, blobSigning } from './blob-credential.js';
@@ -19,13 +21,12 @@ import type { ArchiveStore } from './archive-store.js';
 import { LOCK, type LockOptions } from './export-lock.js';
 import { blobError, isStatus } from './blob-errors.js';
 
-const LEASE_SECONDS = 60;
 const SINGLE_SHOT = 4 * 1024 * 1024;
 
-export async function openBlobStore(url: string, env: Readonly<Record<string, string | undefined>>): Promise<BlobStore> {
+export async function openBlobStore(url: string, env: Readonly<Record<string, string | undefined>>, lease = DEFAULT_LEASE): Promise<BlobStore> {
   const loc = parseBlobUrl(url);
   const signing = await blobSigning(loc, env);
-  return new BlobStore(loc, await containerClient(loc, signing));
+  return new BlobStore(loc, await containerClient(loc, signing), lease);
 }
 
 async function containerClient(loc: BlobLocation, signing: BlobSigning): Promise<ContainerClient> {
@@ -43,10 +44,13 @@ async function containerClient(loc: BlobLocation, signing: BlobSigning): Promise
 export class BlobStore implements ArchiveStore {
   readonly shown: string;
   readonly location: string;
+  /** The lock's lease while this run holds it. */
+  private held: HeldLease | undefined;
 
   constructor(
     private readonly loc: BlobLocation,
     private readonly container: ContainerClient,
+    private readonly leaseTiming: LeaseTiming = DEFAULT_LEASE,
   ) {
     this.shown = loc.shown;
     this.location = `${loc.container}/${loc.prefix}`;
@@ -79,6 +83,7 @@ export class BlobStore implements ArchiveStore {
   async write(file: string, data: string | Uint8Array, signal?: AbortSignal): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const type = file.endsWith('.parquet') ? 'application/vnd.apache.parquet' : 'application/json';
+    this.held?.check(`writing ${this.name(file)}`);
     try {
       await this.container.getBlockBlobClient(this.blobName(file)).uploadData(bytes, {
         abortSignal: signal,
@@ -93,6 +98,7 @@ export class BlobStore implements ArchiveStore {
   }
 
   async remove(file: string): Promise<void> {
+    this.held?.check(`removing ${this.name(file)}`);
     try {
       await this.container.getBlobClient(this.blobName(file)).deleteIfExists();
     } catch (err) {
@@ -142,8 +148,9 @@ export class BlobStore implements ArchiveStore {
     const deadline = Date.now() + (options.waitMs ?? 5000);
     for (;;) {
       if (options.signal?.aborted) throw new InterruptedError();
+      const sentAt = this.leaseTiming.now();
       const lease = await this.tryLease(options.now);
-      if (lease !== undefined) return this.holding(lease);
+      if (lease !== undefined) return this.holding(lease, sentAt);
       if (Date.now() >= deadline) {
         const owner: Record<string, string> = await blob.getProperties().then(
           (p) => p.metadata ?? {},
@@ -151,7 +158,7 @@ export class BlobStore implements ArchiveStore {
         );
         const who = owner.pid ? `pid ${safeText(owner.pid)} on ${safeText(owner.host ?? '?')}, since ${safeText(owner.started ?? '?')}` : 'its owner unknown';
         throw new DataError(
-          `${this.shown} is being exported by another run (${who}): wait for it to end (a run that is gone lets go of its lease on ${LOCK} within ${LEASE_SECONDS} s)`,
+          `${this.shown} is being exported by another run (${who}): wait for it to end (a run that is gone lets go of its lease on ${LOCK} within ${this.leaseTiming.seconds} s)`,
         );
       }
       await new Promise((r) => setTimeout(r, 250));
@@ -169,7 +176,7 @@ export class BlobStore implements ArchiveStore {
     }
     const lease = blob.getBlobLeaseClient();
     try {
-      await lease.acquireLease(LEASE_SECONDS);
+      await lease.acquireLease(this.leaseTiming.seconds);
     } catch (err) {
       if (isStatus(err, 409) || isStatus(err, 404)) return undefined; // leased by another run, or removed meanwhile
       throw this.fail(err, `cannot lock ${this.shown}`);
@@ -181,11 +188,12 @@ export class BlobStore implements ArchiveStore {
   }
 
   /** Renews the lease while the run lasts; the release removes the lock blob and lets go of the lease. */
-  private holding(lease: BlobLeaseClient): () => Promise<void> {
-    const timer = setInterval(() => void lease.renewLease().catch(() => undefined), (LEASE_SECONDS / 4) * 1000);
-    timer.unref();
+  private holding(lease: BlobLeaseClient, acquiredAt: number): () => Promise<void> {
+    const held = new HeldLease(lease, acquiredAt, this.leaseTiming, this.shown);
+    this.held = held;
     return async () => {
-      clearInterval(timer);
+      held.stop();
+      this.held = undefined;
       const blob = this.container.getBlockBlobClient(this.blobName(LOCK));
       await blob.delete({ conditions: { leaseId: lease.leaseId } }).catch(() => lease.releaseLease().catch(() => undefined));
     };

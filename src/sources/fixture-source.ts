@@ -209,7 +209,7 @@ export class FixtureSource implements MetricsSource {
    */
   private async streamPath(path: string, origin: string, signal?: AbortSignal, wanted?: Wanted): Promise<MetricData[] | undefined> {
     const full = resolve(this.io.cwd, path);
-    const shown = safeText(path);
+    const shown = origin; // the path, or the blob a downloaded file came from
     let handle: FileHandle;
     let size: number;
     try {
@@ -254,7 +254,7 @@ export class FixtureSource implements MetricsSource {
    * is parsed (a 100 MiB file would otherwise be held twice).
    */
   private async readText(path: string, origin: string, signal?: AbortSignal, skim?: Wanted): Promise<string | MetricData[]> {
-    const bytes = path === '-' ? await this.readStdin(signal) : await this.readPath(path, signal);
+    const bytes = path === '-' ? await this.readStdin(signal) : await this.readPath(path, origin, signal);
     const skimmed = skim === undefined ? undefined : skimMetrics(bytes, origin, skim, this.heapRoom());
     return skimmed ?? decode(bytes, origin, this.maxBytes);
   }
@@ -268,9 +268,9 @@ export class FixtureSource implements MetricsSource {
     }
   }
 
-  private async readPath(path: string, signal?: AbortSignal): Promise<Buffer> {
+  /** `shown`: the path, or the blob a downloaded file came from. */
+  private async readPath(path: string, shown: string, signal?: AbortSignal): Promise<Buffer> {
     const full = resolve(this.io.cwd, path);
-    const shown = safeText(path);
     try {
       const st = await stat(full);
       if (st.isDirectory()) throw new DataError(`cannot read ${shown}: is a directory`);

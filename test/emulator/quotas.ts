@@ -10,6 +10,7 @@
  *   query past the quota is a 429 `RateLimiting` with `Retry-After` (see estate-api.ts answerGraph).
  * The metrics batch API's limit is per call (50 ids, estate-api.ts), not per second.
  */
+import { mulberry32 } from '../../scripts/prng.mjs';
 
 export interface BucketSettings {
   /** Reads the bucket holds (Azure: 250). */
@@ -68,13 +69,6 @@ export function readsThrottled(subscription: string, retryAfterMs: number): { st
 
 /** A seeded random latency in [min, max] ms (mulberry32), the same sequence for the same seed. */
 export function latencies(minMs: number, maxMs: number, seed = 22): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.round(minMs + r * (maxMs - minMs));
-  };
+  const random = mulberry32(seed);
+  return () => Math.round(minMs + random() * (maxMs - minMs));
 }
