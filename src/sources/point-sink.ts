@@ -66,6 +66,11 @@ export class ValueTable {
     }
   }
 
+  /** A new entry (the Parquet reader finds its own by the values' codes, parquet-codes.ts). */
+  push(c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
+    return this.add(c, t, a, mn, mx);
+  }
+
   private rehash(): void {
     const { hi, lo, at } = this;
     const size = hi.length * 2;
@@ -144,17 +149,35 @@ export class PointSink {
    */
   addDay(day: number, ms: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
     this.count++;
-    if (this.bad === undefined) this.put(day * 86_400_000 + ms, this.table.indexOf(c, total, avg, min, max));
+    if (this.bad !== undefined) return;
+    this.one[0] = day * 86_400_000 + ms;
+    this.put(this.one, 0, this.table.indexOf(c, total, avg, min, max));
   }
 
   /** addDay for a point whose aggregations are small whole numbers or null, with their codes (ValueTable.indexOfCodes). */
   addDayCoded(day: number, ms: number, hi: number, lo: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
     this.count++;
-    if (this.bad === undefined) this.put(day * 86_400_000 + ms, this.table.indexOfCodes(hi, lo, c, total, avg, min, max));
+    if (this.bad !== undefined) return;
+    this.one[0] = day * 86_400_000 + ms;
+    this.put(this.one, 0, this.table.indexOfCodes(hi, lo, c, total, avg, min, max));
   }
 
-  /** A point at t (milliseconds since 1970) with the values of table entry i. */
-  private put(t: number, i: number): void {
+  /**
+   * A point at times[at] (milliseconds since 1970) whose values are entry i of the table: the time
+   * passed by its place in an array, not as a number (a heap number per point, and the garbage
+   * collector's work for 21 million of them).
+   */
+  addEntry(times: Float64Array, at: number, i: number): void {
+    this.count++;
+    if (this.bad !== undefined) return;
+    this.put(times, at, i);
+  }
+
+  /** A time of addDay's, passed to put in an array. */
+  private readonly one = new Float64Array(1);
+
+  private put(times: Float64Array, at: number, i: number): void {
+    const t = times[at]!;
     const n = this.n;
     if (n === this.index.length || (i > 0xffff && this.index instanceof Uint16Array)) this.grow(i > 0xffff);
     if (this.seconds === undefined && this.millis === undefined) {
