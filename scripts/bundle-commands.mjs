@@ -44,12 +44,26 @@ try {
 const ALL_COMMANDS = ['catalog', 'query', 'check', 'alerts', 'definitions', 'usage', 'export', 'status', 'resources', 'completion'];
 const loadedApart = (full) => ALL_COMMANDS.some((c) => full === join(DIST, 'cli', `${c}.js`)) || full === join(DIST, 'render', 'yaml.js');
 
+/**
+ * node:fs/promises, loaded on first use: it costs a start-up about 3 ms (readline, directory and
+ * watcher modules come with it), and the common paths read files with node:fs's callbacks
+ * (src/sources/fs-calls.ts). A getter per export (their names taken from this Node) keeps esbuild's
+ * import interop working: `import { readFile } from 'node:fs/promises'` reads the getter at the call.
+ */
+const FS_PROMISES_KEYS = Object.keys(await import('node:fs/promises')).filter((k) => k !== 'default');
+const LAZY_FS_PROMISES = `let m; const load = () => (m ??= require('node:fs/promises'));
+for (const k of ${JSON.stringify(FS_PROMISES_KEYS)}) Object.defineProperty(module.exports, k, { enumerable: true, get: () => load()[k] });`;
+
 /** Packages and the other commands' modules stay outside the bundle. */
 const externals = (command) => ({
   name: 'externals',
   setup(build) {
+    build.onLoad({ filter: /^lazy-fs-promises$/, namespace: 'bundle-commands' }, () => ({ contents: LAZY_FS_PROMISES, loader: 'js' }));
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
+      if ((args.path === 'node:fs/promises' || args.path === 'fs/promises') && args.namespace !== 'bundle-commands') {
+        return { path: 'lazy-fs-promises', namespace: 'bundle-commands' };
+      }
       if (!args.path.startsWith('.') && !args.path.startsWith('/')) return { path: args.path, external: true };
       const full = resolve(args.resolveDir, args.path);
       // Other command modules and yaml output, loaded with import(), stay outside.

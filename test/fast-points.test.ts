@@ -55,16 +55,42 @@ const servicePoint = fc
   .map((picks) => picks.flatMap(([keep, v], i) => (keep ? [`"${KEY_NAMES[i]}":${v}`] : [])));
 /** Something else: keys in another order or misspelt, a key given twice, an odd value. */
 const oddPoint = fc
-  .array(fc.tuple(fc.constantFrom(...KEY_NAMES, 'counts', 'tota', 'maximun', 'Count', 'extra', 'timeStamp'), fc.oneof(goodValue, oddValue)), { maxLength: 6 })
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        ...KEY_NAMES,
+        'counts',
+        'tota',
+        'maximun',
+        'Count',
+        'extra',
+        'timeStamp',
+        'minimun',
+        'maxinum',
+        'mXnimum',
+        'avera',
+        'averagf',
+        'totals',
+        'countt',
+      ),
+      fc.oneof(goodValue, oddValue),
+    ),
+    { maxLength: 6 },
+  )
   .map((pairs) => pairs.map(([k, v]) => `"${k}":${v}`));
 /** A point: the service's layout most of the time, else a variant of its fields or its form. */
 const pointText = fc
   .tuple(
     fc.oneof({ weight: 30, arbitrary: servicePoint }, { weight: 1, arbitrary: oddPoint }),
-    fc.oneof({ weight: 30, arbitrary: fc.constant('service') }, { weight: 1, arbitrary: fc.constantFrom('lower', 'space', 'last', 'plus') }),
+    fc.oneof(
+      { weight: 30, arbitrary: fc.constant('service') },
+      { weight: 1, arbitrary: fc.constantFrom('lower', 'space', 'last', 'plus') },
+      { weight: 3, arbitrary: fc.constant('days') },
+    ),
   )
   .map(([fields, form]) => (k: number): string => {
-    const ts = form === 'plus' ? stamp(k).replace('Z', '+00:00') : stamp(k);
+    // 'days': a date of its own for every point (37 days apart: months, years and leap days change).
+    const ts = form === 'plus' ? stamp(k).replace('Z', '+00:00') : form === 'days' ? stamp(k * 37 * 1440 + k) : stamp(k);
     const t = `"${form === 'lower' ? 'timestamp' : 'timeStamp'}":"${ts}"`;
     if (form === 'last') return `{${[...fields, t].join(',')}}`;
     if (form === 'space') return `{ ${[t, ...fields].join(', ')} }`;

@@ -13,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import type { MetricData } from '../src/core/model.js';
 import { readMetricsDocument } from '../src/sources/parse-response.js';
 import { skimMetrics } from '../src/sources/skim-document.js';
+import { SERVICE_DATA_ARRAY, SERVICE_STAMP } from '../src/sources/skim-patterns.js';
+import { checkPoint, toMillis } from '../src/sources/parse-response.js';
 import { run } from './helpers/io.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -50,18 +52,26 @@ const point = fc.record(
     timeStamp: fc.oneof(
       fc.integer({ min: 0, max: 47 }).map((h) => new Date(Date.UTC(2026, 0, 1, h)).toISOString().replace('.000Z', 'Z')),
       fc.constant('banana'),
+      fc.constantFrom('2026-01-01T00:00:00+00:00', '2026-02-29T00:00:00Z', '2024-02-29T01:00:00Z', '2026-01-01T24:00:00Z'),
     ),
-    count: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constant(-1), fc.constant(null), fc.double({ min: 0, max: 1e6, noNaN: true })),
+    count: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constant(-1), fc.constant(null), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(-0)),
+    average: fc.oneof(fc.double({ min: 0, max: 1e30, noNaN: true }), fc.constant(1e-7)),
     total: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constant('7')),
   },
   { requiredKeys: ['timeStamp'] },
 );
+/** Points as the service writes them (most of a real file): the skim reads them without checkPoint's per-point checks. */
+const servicePoint = fc.record({
+  timeStamp: fc.integer({ min: 0, max: 24 * 400 }).map((h) => new Date(Date.UTC(2024, 0, 1, h)).toISOString().replace('.000Z', 'Z')),
+  count: fc.oneof(fc.nat(), fc.constant(null)),
+  total: fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e6, noNaN: true })),
+});
 const series = fc.record({
   metadatavalues: fc.array(
     fc.record({ name: fc.record({ value: fc.constantFrom('operation', 'statuscode', 'Op"é') }), value: fc.constantFrom('Send', '200', 'ü\\n') }),
     { maxLength: 2 },
   ),
-  data: fc.array(point, { maxLength: 4 }),
+  data: fc.oneof(fc.array(point, { maxLength: 4 }), fc.array(servicePoint, { maxLength: 6 })),
 });
 const metric = fc.record(
   {
@@ -88,6 +98,11 @@ const edit = fc.oneof(
   fc.constant((t: string) => t.replace('Z"', 'Z\u0001"')),
   fc.constant((t: string) => t.replace(/}(\s*)]/, '},$1]')),
   fc.constant((t: string) => t.replace('"count"', '"count\\q"')),
+  fc.constant((t: string) => t.replace(/"total":(\d+)/, '"total":$1,"count":1')),
+  fc.constant((t: string) => t.replace('"timeStamp"', '"timestamp"')),
+  fc.constant((t: string) => t.replace('"data"', '"d\\u0061ta"')),
+  fc.constant((t: string) => t.replace(/"data":(\[[^\]]*\])/, '"data":$1,"data":[]')),
+  fc.constant((t: string) => t.replace(/"count":(\d+)/, '"count":1e400')),
   // ... and in the rest of a series (where the scanner does).
   fc.constant((t: string) => t.replace('"Send"', '"Se\u0001nd"')),
   fc.constant((t: string) => t.replace('"Send"', '"S\\u00zz"')),
@@ -113,7 +128,7 @@ describe('skimMetrics', () => {
         answered++;
         expect(skimmed.map(view)).toEqual(reference(text, wanted));
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
     // Most documents are plain responses: the skim answers for them (not only the usual reader).
     expect(answered).toBeGreaterThan(150);
@@ -167,5 +182,56 @@ describe('a query of one metric of a file', () => {
     const path = file(`{"interval":"PT1H","value":[${good('APIRequestSMS').replace('"count":3', '"count":-3')},${good('APIRequestChat')}]}`);
     const r = await run(['query', '--fixture', path, '-m', 'chat', '--split-by', 'none', '-o', 'csv']);
     expect(r).toEqual({ code: 0, stdout: 'timestamp,value\r\n2026-01-01T00:00:00Z,3\r\n', stderr: '' });
+  });
+});
+
+describe('the service layout of points (skim-patterns.ts)', () => {
+  const stamp = new RegExp(`^${SERVICE_STAMP}$`);
+  const two = (n: number) => String(n).padStart(2, '0');
+
+  it('takes a timestamp only when the reference reader reads it as that date (others are checked by checkPoint)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 0, max: 60 }),
+        (y, mo, d, h, mi) => {
+          const s = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(mi % 61)}Z`;
+          const valid = mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(2000, mo, 0)).getUTCDate() && h <= 23 && mi <= 59;
+          const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+          expect(stamp.test(`"${s}"`)).toBe(valid && !(mo === 2 && d === 29 && !leap));
+          if (stamp.test(`"${s}"`)) expect(toMillis(s)).toBe(Date.parse(s));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    for (const y of [1900, 2000, 2024, 2100, 2400, 1600, 2026])
+      expect(stamp.test(`"${y}-02-29T00:00:00Z"`)).toBe(!Number.isNaN(toMillis(`${y}-02-29T00:00:00Z`)));
+    expect(stamp.test('"2026-01-01T24:00:00Z"')).toBe(false); // the next day to Date.parse: left to checkPoint
+  });
+
+  it('takes a data array only when checkPoint takes every point as it is', () => {
+    const value = fc.oneof(fc.nat(), fc.constant(null), fc.double({ noNaN: true }), fc.constant(-0), fc.constant('1'), fc.constant(1e300));
+    const key = fc.constantFrom('timeStamp', 'timestamp', 'count', 'total', 'average', 'minimum', 'maximum', 'other');
+    const entry = fc.tuple(key, value);
+    const pointText = fc
+      .tuple(fc.constantFrom('2026-01-01T00:00:00Z', '2026-02-30T00:00:00Z', 'x'), fc.array(entry, { maxLength: 6 }))
+      .map(([ts, entries]) => `{"timeStamp":"${ts}"${entries.map(([k, v]) => `,"${k}":${JSON.stringify(v)}`).join('')}}`);
+    fc.assert(
+      fc.property(fc.array(pointText, { maxLength: 4 }), fc.boolean(), (points, spaced) => {
+        const text = spaced ? `[ ${points.join(' ,\n ')} ]` : `[${points.join(',')}]`;
+        SERVICE_DATA_ARRAY.lastIndex = 0;
+        if (!SERVICE_DATA_ARRAY.test(text) || SERVICE_DATA_ARRAY.lastIndex !== text.length) return;
+        // Taken: each point passes checkPoint and holds no key twice.
+        for (const p of points) {
+          const keys = [...p.matchAll(/"([a-zA-Z]+)":/g)].map((m) => m[1]);
+          expect(new Set(keys).size).toBe(keys.length);
+          expect(Number.isNaN(checkPoint(JSON.parse(p), () => 'x', 0, 'f'))).toBe(false);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -82,20 +82,31 @@ export function feedSeries(m: MetricData, series: RawSeries, b: QueryBuckets, ad
   } else {
     // Streamed files: each point's values are an entry of a shared table.
     const { index, table } = columns;
-    const n = index.length;
-    const step = columns.evenStepMs;
-    const t0 = n > 0 ? columns.timeAt(0) : 0;
-    if (targets !== undefined && step !== undefined && step > 0 && (gridMs === null || ((t0 - gridOrigin) % gridMs === 0 && step % gridMs === 0))) {
-      // An even grid on the data's grid: every point is on it, and the window is a range of them.
-      let k0 = Math.min(n, Math.max(0, Math.ceil((window.start - t0) / step)));
-      while (k0 > 0 && t0 + (k0 - 1) * step >= window.start) k0--;
-      while (k0 < n && t0 + k0 * step < window.start) k0++;
-      let k1 = Math.min(n, Math.max(k0, Math.ceil((window.end - t0) / step)));
-      while (k1 > k0 && t0 + (k1 - 1) * step >= window.end) k1--;
-      while (k1 < n && t0 + k1 * step < window.end) k1++;
-      addRuns(columns, k0, k1, t0, step, b, targets);
-    } else for (let k = 0; k < n; k++) take(columns.timeAt(k), table[index[k]!]!);
+    const range = targets === undefined ? undefined : evenRange(columns, b);
+    if (range !== undefined) addRuns(columns, range.k0, range.k1, range.t0, range.step, b, targets!);
+    else for (let k = 0; k < index.length; k++) take(columns.timeAt(k), table[index[k]!]!);
   }
+}
+
+/**
+ * The points of evenly spaced indexed columns (point k at t0 + k * step) that fall in the window,
+ * k0 to k1, when the spacing is on the data's grid (every point is then on it); undefined otherwise.
+ */
+export function evenRange(columns: IndexedColumns, b: QueryBuckets): { k0: number; k1: number; t0: number; step: number } | undefined {
+  const { grid, window } = b;
+  const gridMs = grid?.grainMs ?? null;
+  const gridOrigin = grid?.origin ?? 0;
+  const n = columns.length;
+  const step = columns.evenStepMs;
+  const t0 = n > 0 ? columns.timeAt(0) : 0;
+  if (step === undefined || !(step > 0) || (gridMs !== null && ((t0 - gridOrigin) % gridMs !== 0 || step % gridMs !== 0))) return undefined;
+  let k0 = Math.min(n, Math.max(0, Math.ceil((window.start - t0) / step)));
+  while (k0 > 0 && t0 + (k0 - 1) * step >= window.start) k0--;
+  while (k0 < n && t0 + k0 * step < window.start) k0++;
+  let k1 = Math.min(n, Math.max(k0, Math.ceil((window.end - t0) / step)));
+  while (k1 > k0 && t0 + (k1 - 1) * step >= window.end) k1--;
+  while (k1 < n && t0 + k1 * step < window.end) k1++;
+  return { k0, k1, t0, step };
 }
 
 /** The columns of each table of point values (a file's series share one), made once. */

@@ -13,10 +13,10 @@
 import { RESOURCE_DIMENSION } from '../catalog/resource.js';
 import { normalizeName } from '../catalog/names.js';
 import { isErrorSeries, statusDims } from './classify.js';
-import { feedSeries } from './group-series.js';
+import { evenRange, feedSeries } from './group-series.js';
 import type { Query } from './model.js';
-import type { PointValues } from './points.js';
-import { queryBuckets } from './query-window.js';
+import { IndexedColumns, pointColumns, type PointValues } from './points.js';
+import { type QueryBuckets, queryBuckets } from './query-window.js';
 import { selectData, type QueryData } from './run-query.js';
 import { bucketNotes } from './shape-result.js';
 
@@ -83,33 +83,22 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
   const groups = new Map<string, GroupSums>();
   const days = new Map<string, { sums: Float64Array }>();
   let unclassified = false;
-  let grandCount = 0;
-  let grandTotal = 0;
+  const grand = { count: 0, total: 0 };
+  const memo: { last?: TableSums } = {};
   try {
     for (const m of metrics) {
       for (const series of m.series) {
         if (!filters.every((f) => f.values.has(normalizeName(series.dimensions[f.key] ?? '')))) continue;
-        const values = splitKeys.map((k) => series.dimensions[k] ?? '');
-        const key = JSON.stringify(values);
-        let g = groups.get(key);
-        if (g === undefined) {
-          const dims: Record<string, string> = {};
-          query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
-          g = { dims, count: NaN, total: NaN, errCount: NaN, errTotal: NaN, classified: true, first: -1, last: -1 };
-          groups.set(key, g);
-        }
-        const group = g;
+        const group = groupOf(groups, query, splitKeys, series.dimensions);
         const isError = isErrorSeries(series.dimensions, status, query.errors);
         if (isError === undefined) group.classified = false;
         if (isError === undefined) unclassified = true;
         const id = group.dims[RESOURCE_DIMENSION.name] ?? '';
         let perDay = days.get(id);
-        feedSeries(m, series, b, (i: number, p: PointValues) => {
-          const { count, total } = p;
-          if (inexact(count) || inexact(total)) throw new Inexact();
+        const addPoint = (i: number, count: number | null | undefined, total: number | null | undefined): void => {
           if (count != null) {
             group.count = add(group.count, count);
-            grandCount += count;
+            grand.count += count;
             if (isError) group.errCount = add(group.errCount, count);
             if (count > 0) {
               if (group.first < 0 || i < group.first) group.first = i;
@@ -122,10 +111,21 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
           }
           if (total != null) {
             group.total = add(group.total, total);
-            grandTotal += total;
+            grand.total += total;
             if (isError) group.errTotal = add(group.errTotal, total);
           }
-        });
+        };
+        const columns = pointColumns(series);
+        const range = columns instanceof IndexedColumns ? evenRange(columns, b) : undefined;
+        if (range !== undefined) {
+          const r = sumRange(columns as IndexedColumns, range, b, dayOf, perDay?.sums ?? nDays, memo);
+          if (r.days !== undefined) perDay ??= { sums: r.days };
+          mergeSums(group, grand, r, isError === true);
+        } else
+          feedSeries(m, series, b, (i: number, p: PointValues) => {
+            if (inexact(p.count) || inexact(p.total)) throw new Inexact();
+            addPoint(i, p.count, p.total);
+          });
         if (perDay !== undefined) days.set(id, perDay);
       }
     }
@@ -134,7 +134,7 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
     throw e;
   }
   // Past 2^53 a sum may round: runQuery's order then decides it (and says when it overflows).
-  if (grandCount > Number.MAX_SAFE_INTEGER || grandTotal > Number.MAX_SAFE_INTEGER) return undefined;
+  if (grand.count > Number.MAX_SAFE_INTEGER || grand.total > Number.MAX_SAFE_INTEGER) return undefined;
   bucketNotes(query, b, { unclassified }, data.anchor, notes);
   const at = (i: number, none: number): number => (i < 0 ? none : b.timestamps[i]!);
   const series = rank([...groups.values()]).map((g): SeriesSums => {
@@ -145,6 +145,119 @@ export function usageSums(asked: Query, data: QueryData): UsageSums | undefined 
   const times = Array.from({ length: nDays }, (_, d) => Math.max(day0 + d * DAY, b.window.start));
   const perResource = new Map([...days].map(([id, { sums }]) => [id, { times, sums: Array.from(sums, nullIfNaN) }]));
   return { query, start: b.window.start, end: b.window.end, intervalMs: b.intervalMs, timestamps: b.timestamps, series, days: perResource, notes };
+}
+
+/** The group of a series' split values (made on first use). */
+function groupOf(groups: Map<string, GroupSums>, query: Query, splitKeys: readonly string[], dimensions: Readonly<Record<string, string>>): GroupSums {
+  const values = splitKeys.map((k) => dimensions[k] ?? '');
+  const key = JSON.stringify(values);
+  let g = groups.get(key);
+  if (g === undefined) {
+    const dims: Record<string, string> = {};
+    query.splitBy.forEach((d, i) => (dims[d.name] = values[i]!));
+    g = { dims, count: NaN, total: NaN, errCount: NaN, errTotal: NaN, classified: true, first: -1, last: -1 };
+    groups.set(key, g);
+  }
+  return g;
+}
+
+/**
+ * Points k0 to k1 of evenly spaced indexed columns on the data's grid (evenRange: every one in the
+ * window and on the grid), added up as feedSeries would feed them one by one: the series' count and
+ * total (NaN: none), its first and last bucket with a count above 0, and its counts added to the
+ * resource's days (made here when `days` is only their number). Each table entry's exactness is
+ * checked once; sums of whole numbers below 2^53 do not depend on the order of adding.
+ */
+function sumRange(
+  columns: IndexedColumns,
+  range: { k0: number; k1: number; t0: number; step: number },
+  b: QueryBuckets,
+  dayOf: readonly number[],
+  days: Float64Array | number,
+  memo: { last?: TableSums },
+): { count: number; total: number; first: number; last: number; days: Float64Array | undefined } {
+  const { count, total, bad } = tableSums(columns.table, memo);
+  const { index } = columns;
+  const { window, intervalMs } = b;
+  const { t0, step } = range;
+  let sums = typeof days === 'number' ? undefined : days;
+  // Sums from 0 with a flag for "some value" (not NaN for none: a NaN constant beside the sums would
+  // have the compiler box every sum in a heap number).
+  let c = 0;
+  let t = 0;
+  let counted = false;
+  let totalled = false;
+  let first = -1;
+  let last = -1;
+  for (let k = range.k0; k < range.k1; k++) {
+    const j = index[k]!;
+    if (bad[j] === 1) throw new Inexact();
+    const vc = count[j]!;
+    const vt = total[j]!;
+    if (vc === vc) {
+      const i = intervalMs === null ? 0 : Math.floor((t0 + k * step - window.start) / intervalMs);
+      c += vc;
+      counted = true;
+      if (vc > 0) {
+        if (first < 0) first = i;
+        last = i;
+      }
+      sums ??= new Float64Array(days as number).fill(NaN);
+      const d = dayOf[i]!;
+      const before = sums[d]!;
+      sums[d] = before === before ? before + vc : vc;
+    }
+    if (vt === vt) {
+      t += vt;
+      totalled = true;
+    }
+  }
+  return { count: counted ? c : NaN, total: totalled ? t : NaN, first, last, days: sums };
+}
+
+/** A series' sums (sumRange) added to its group's and the grand total. */
+function mergeSums(group: GroupSums, grand: { count: number; total: number }, r: ReturnType<typeof sumRange>, isError: boolean): void {
+  if (r.count === r.count) {
+    group.count = add(group.count, r.count);
+    grand.count += r.count;
+    if (isError) group.errCount = add(group.errCount, r.count);
+    if (r.first >= 0 && (group.first < 0 || r.first < group.first)) group.first = r.first;
+    if (r.last > group.last) group.last = r.last;
+  }
+  if (r.total === r.total) {
+    group.total = add(group.total, r.total);
+    grand.total += r.total;
+    if (isError) group.errTotal = add(group.errTotal, r.total);
+  }
+}
+
+/** A table's counts and totals (NaN: none) and its entries exact addition cannot take (1). */
+interface TableSums {
+  readonly table: readonly PointValues[];
+  readonly n: number;
+  readonly count: Float64Array;
+  readonly total: Float64Array;
+  readonly bad: Uint8Array;
+}
+
+/**
+ * A table's sums, made once while its series come one after the other (a file's series share one
+ * table); `memo` keeps only the last: a WeakMap would keep one per file for as long as the data
+ * (15,600 json files).
+ */
+function tableSums(table: readonly PointValues[], memo: { last?: TableSums }): TableSums {
+  const last = memo.last;
+  if (last !== undefined && last.table === table && last.n === table.length) return last;
+  const n = table.length;
+  const count = new Float64Array(n).fill(NaN);
+  const total = new Float64Array(n).fill(NaN);
+  const bad = new Uint8Array(n);
+  table.forEach((p, j) => {
+    if (p.count != null) count[j] = p.count;
+    if (p.total != null) total[j] = p.total;
+    bad[j] = inexact(p.count) || inexact(p.total) ? 1 : 0;
+  });
+  return (memo.last = { table, n, count, total, bad });
 }
 
 /** shapeResult's order: largest count first, ties by the dimension values. */

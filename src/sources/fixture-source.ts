@@ -4,7 +4,8 @@
  * the result has no anchor.
  */
 import { closeSync, constants, createReadStream, open, openSync, readSync } from 'node:fs';
-import { type FileHandle, open as openFile, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { type FileHandle, open as openFile, readdir, rm } from 'node:fs/promises';
+import { readFile, stat } from './fs-calls.js';
 import { join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { MetricDef } from '../catalog/types.js';

@@ -5,7 +5,7 @@
  * in its key-value metadata (`acs-metrics`), so that a file with no rows still says what it covers.
  */
 import { readFile } from 'node:fs/promises';
-import type { AsyncBuffer, FileMetaData } from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
 import { AGGREGATION_COLUMNS, type ArchiveFileInfo, type Column, fromRows } from '../core/archive-rows.js';
 import { dimensionColumn } from '../core/dimension-column.js';
@@ -79,13 +79,15 @@ export async function readParquetRows(
 export async function openArchiveFile(
   path: string | Uint8Array,
   shown: string,
-): Promise<{ file: AsyncBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
+): Promise<{ file: ArrayBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
   const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
   return readable(shown, async () => {
     // Read whole (a file is a month of one metric): no wait for each column chunk's read.
     const bytes = typeof path === 'string' ? await readFile(path) : path;
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    // A file's own buffer as it is (readFile gives one of its own size); a view into another is copied out.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer && typeof path === 'string';
+    const file = whole ? bytes.buffer : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     const metadata = await parquetMetadataAsync(file);
     const parts = fileParts(metadata.key_value_metadata?.find((kv) => kv.key === INFO_KEY)?.value);
     if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);

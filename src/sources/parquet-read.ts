@@ -1,10 +1,17 @@
 /**
- * An archive's Parquet file read straight into the query core's series: hyparquet decodes only the
- * columns the metric needs (its dimensions, the timestamp, the aggregations; the resource in a
- * compacted month), and each row goes into its series' compact columns (IndexedColumns, filled by
- * point-sink.ts as the streaming JSON reader fills them): no row objects, no response bodies. Each
- * part of the file (one resource and window; several in a compacted month) is one MetricData, equal
- * to what the json export of the same data reads as (test/parquet-read.test.ts).
+ * An archive's Parquet file read straight into the query core's series: only the columns the metric
+ * needs (its dimensions, the timestamp, the aggregations; the resource in a compacted month), each
+ * decoded into codes by parquet-pages.ts (the archive's own pages; hyparquet reads any other), each
+ * distinct value checked once (parquet-codes.ts), and each row into its series' compact columns
+ * (IndexedColumns, filled by point-sink.ts as the streaming JSON reader fills them): no row objects,
+ * no response bodies. Each part of the file (one resource and window; several in a compacted month)
+ * is one MetricData, equal to what the json export of the same data reads as
+ * (test/parquet-read.test.ts, test/parquet-pages.test.ts).
+ *
+ * Every aggregation is read, though `usage` adds up only count and total: the duplicate check
+ * (core/dedupe.ts) compares all five where inputs overlap, and a value Azure never gives is refused
+ * wherever it is. Read as codes they cost little: a count metric's average, minimum and maximum are
+ * one stored column read once (sameColumn), as are count and total where they are equal.
  */
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { MetricDef } from '../catalog/types.js';
@@ -14,7 +21,9 @@ import type { MetricData, RawSeries } from '../core/model.js';
 import { DataError } from '../errors.js';
 import { openArchiveFile, readable } from './parquet-archive.js';
 import { columnsToSeries, parseMetricsBody } from './parse-response.js';
-import { type Agg, PointSink, ValueTable } from './point-sink.js';
+import { type CodedColumn, decodeColumn, releaseCodes, sameColumn, takeCodes } from './parquet-pages.js';
+import { AggCombos, type AggColumn, aggColumn, idOf, stringIds, type TextColumn, textColumn, timeColumn } from './parquet-codes.js';
+import { PointSink, ValueTable } from './point-sink.js';
 
 type Column = ArrayLike<unknown>;
 
@@ -23,52 +32,126 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
   const { file, metadata, parts } = await openArchiveFile(path, shown);
   const dims = def.dimensions.map((d) => ({ key: d.rest.toLowerCase(), column: dimensionColumn(d) }));
   const names = ['timestamp', ...dims.map((d) => d.column), ...AGGREGATION_COLUMNS, ...(parts.length > 1 ? ['resource_id'] : [])];
-  const columns = await readable(shown, () => readColumns(file, metadata, names));
+  const columns = await readable(shown, () => readCoded(file, metadata, names));
   const rows = Number(metadata.num_rows);
-  const col = (name: string): Column => columns.get(name) ?? { length: rows };
+  const col = (name: string): CodedColumn => columns.get(name) ?? { dict: [undefined], codes: new Int32Array(rows) };
   const table = new ValueTable();
-  const sinks = parts.map(() => new Map<string, { dimensions: Record<string, string>; sink: PointSink }>());
-  const times = col('timestamp');
-  const [count, total, average, minimum, maximum] = [col('count'), col('total'), col('average'), col('minimum'), col('maximum')];
-  const dimColumns = dims.map((d) => col(d.column));
-  const partOf = partFinder(parts, parts.length > 1 ? col('resource_id') : undefined);
-  let last: { part: number; values: unknown[]; sink: PointSink } | undefined;
-  for (let r = 0; r < rows; r++) {
-    const t = times[r];
-    if (typeof t !== 'number' || !Number.isFinite(t)) throw rowError(shown, r, `timestamp is not a date (${String(t)})`);
-    const part = partOf(r, t);
-    if (part < 0) continue;
-    let sink: PointSink;
-    if (last !== undefined && last.part === part && dimColumns.every((c, i) => dimValue(c[r]) === last!.values[i])) sink = last.sink;
-    else {
-      const values = dimColumns.map((c) => dimValue(c[r]));
-      const key = JSON.stringify(values);
-      let series = sinks[part]!.get(key);
-      if (series === undefined) {
-        const dimensions: Record<string, string> = {};
-        dims.forEach((d, i) => values[i] !== null && (dimensions[d.key] = values[i]!));
-        series = { dimensions, sink: new PointSink(table) };
-        sinks[part]!.set(key, series);
-      }
-      sink = series.sink;
-      last = { part, values, sink };
-    }
-    sink.add(
-      t,
-      agg(count, r, 'count', shown),
-      agg(total, r, 'total', shown),
-      agg(average, r, 'average', shown),
-      agg(minimum, r, 'minimum', shown),
-      agg(maximum, r, 'maximum', shown),
-    );
-  }
+  // A series has a point per distinct time at most (more only where one repeats): its sink is made
+  // that size, where the times are a dictionary (not one per row).
+  const distinctTimes = columns.get('timestamp')?.dict.length ?? rows;
+  if (distinctTimes * 4 <= rows) table.sizeHint = Math.max(64, distinctTimes);
+  const sinks = new SeriesSinks(parts.length, dims, table);
+  const times = timeColumn(col('timestamp'));
+  const aggs = AGGREGATION_COLUMNS.map((name) => aggColumn(col(name)));
+  const combos = new AggCombos(table, aggs);
+  const dimColumns = dims.map((d) => textColumn(col(d.column)));
+  const partOf = parts.length > 1 ? new PartFinder(parts, col('resource_id')) : undefined;
+  // Values Azure never gives are rare: rows are checked one by one only in a column that has one.
+  const checked = aggs.map((a, i) => ({ ...a, name: AGGREGATION_COLUMNS[i]! })).filter((a) => a.bad.includes(1));
+  scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked });
+  releaseCodes(columns.values());
   return parts.map((info, i) => {
-    const series: RawSeries[] = [...sinks[i]!.values()].map(({ dimensions, sink }) => {
+    const series: RawSeries[] = sinks.inPart(i).map(({ dimensions, sink }) => {
       const { columns, sorted } = sink.finish();
       return columnsToSeries(dimensions, columns, sorted);
     });
     return { ...frame(def, info, shown), series };
   });
+}
+
+interface Scan {
+  readonly rows: number;
+  readonly shown: string;
+  readonly times: CodedColumn & { readonly ms: Float64Array };
+  readonly partOf: PartFinder | undefined;
+  readonly dimColumns: readonly TextColumn[];
+  readonly sinks: SeriesSinks;
+  readonly combos: AggCombos;
+  readonly checked: readonly (AggColumn & { name: string })[];
+}
+
+/** Every row into its series' sink (a loop of its own, on locals: this runs 21 million times for a year of 100 resources). */
+function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked }: Scan): void {
+  const tcodes = times.codes;
+  const tms = times.ms;
+  const dimCodes = dimColumns.map((c) => c.codes);
+  const nDims = dimCodes.length;
+  const lastCodes = new Int32Array(nDims);
+  const check = checked.length > 0;
+  let lastPart = -1;
+  let partCode = -2;
+  let partStart = 0;
+  let partEnd = 0;
+  let sink: PointSink | undefined;
+  for (let r = 0; r < rows; r++) {
+    const tc = tcodes[r]!;
+    const t = tms[tc + 1]!;
+    if (t !== t) throw rowError(shown, r, `timestamp is not a date (${String(tc < 0 ? null : times.dict[tc])})`);
+    let part = 0;
+    if (partOf !== undefined) {
+      // The previous row's part while the resource's code is the same and t in its window: find's
+      // first check, inline (a call per row would pass t as a heap number).
+      const code = partOf.codes[r]!;
+      if (code === partCode && t >= partStart && t < partEnd) part = lastPart;
+      else {
+        part = partOf.find(r, t);
+        if (part < 0) continue;
+        partCode = code;
+        partStart = partOf.start[part]!;
+        partEnd = partOf.end[part]!;
+      }
+    }
+    // Rows come series by series: the previous row's series while its dimension codes are the same.
+    let same = part === lastPart && sink !== undefined;
+    for (let i = 0; same && i < nDims; i++) same = dimCodes[i]![r] === lastCodes[i];
+    if (!same) {
+      sink = sinks.of(part, dimColumns, r);
+      for (let i = 0; i < nDims; i++) lastCodes[i] = dimCodes[i]![r]!;
+      lastPart = part;
+    }
+    if (check) checkRow(checked, r, shown);
+    sink!.addEntry(tms, tc + 1, combos.entryAt(r));
+  }
+}
+
+/** Row r's aggregations checked in a file that holds a value Azure never gives (the first one found is an error). */
+function checkRow(checked: Scan['checked'], r: number, shown: string): void {
+  for (const a of checked) {
+    const code = a.codes[r]!;
+    if (code >= 0 && a.bad[code] === 1) aggValue(a.dict[code], r, a.name, shown);
+  }
+}
+
+/** The series of each part of a file, by their dimension values, each filling its PointSink. */
+class SeriesSinks {
+  private readonly parts: Map<string, { dimensions: Record<string, string>; sink: PointSink }>[];
+
+  constructor(
+    parts: number,
+    private readonly dims: readonly { key: string }[],
+    private readonly table: ValueTable,
+  ) {
+    this.parts = Array.from({ length: parts }, () => new Map<string, { dimensions: Record<string, string>; sink: PointSink }>());
+  }
+
+  /** The sink of row r's series in a part. */
+  of(part: number, columns: readonly TextColumn[], r: number): PointSink {
+    const values = columns.map((c) => c.textOf(r));
+    const key = JSON.stringify(values);
+    let series = this.parts[part]!.get(key);
+    if (series === undefined) {
+      const dimensions: Record<string, string> = {};
+      this.dims.forEach((d, i) => values[i] !== null && (dimensions[d.key] = values[i]!));
+      series = { dimensions, sink: new PointSink(this.table) };
+      this.parts[part]!.set(key, series);
+    }
+    return series.sink;
+  }
+
+  /** A part's series, in the order they were first seen. */
+  inPart(part: number): { dimensions: Record<string, string>; sink: PointSink }[] {
+    return [...this.parts[part]!.values()];
+  }
 }
 
 /**
@@ -98,40 +181,76 @@ function frame(def: MetricDef, info: ArchiveFileInfo, shown: string): MetricData
  * The part of row r (of time t): the only one of a file of one part (its rows are all its own), else
  * the part of the row's resource whose window holds t (-1: none, the row is left out).
  */
-function partFinder(parts: readonly ArchiveFileInfo[], resources: Column | undefined): (r: number, t: number) => number {
-  if (resources === undefined) return () => 0;
-  const windows = parts.map((p) => ({ resource: p.resource, start: Date.parse(p.start), end: Date.parse(p.end) }));
-  let previous = -1;
-  const holds = (i: number, r: number, t: number): boolean => {
-    const w = windows[i]!;
-    return resources[r] === w.resource && t >= w.start && t < w.end;
-  };
+class PartFinder {
+  /** Per code of the resource column: a number standing for its string (-1: not a string). */
+  readonly rowIds: Int32Array;
+  readonly codes: Int32Array;
+  /** Per part: its resource's number, its window. */
+  readonly resource: Int32Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  private previous = -1;
+
+  constructor(parts: readonly ArchiveFileInfo[], resources: CodedColumn) {
+    // Resources compared as numbers standing for their strings (a row's null or non-string never matches).
+    const ids = new Map<string, number>();
+    this.resource = Int32Array.from(parts, (p) => idOf(ids, p.resource));
+    this.start = Float64Array.from(parts, (p) => Date.parse(p.start));
+    this.end = Float64Array.from(parts, (p) => Date.parse(p.end));
+    this.rowIds = stringIds(resources, ids);
+    this.codes = resources.codes;
+  }
+
+  /** Whether part i holds row r at time t. */
+  holds(i: number, r: number, t: number): boolean {
+    const code = this.codes[r]!;
+    return code >= 0 && this.rowIds[code] === this.resource[i] && t >= this.start[i]! && t < this.end[i]!;
+  }
+
   // Rows come part by part: the previous row's part, else the next one, else a search.
-  return (r, t) => {
-    if (previous >= 0 && holds(previous, r, t)) return previous;
-    if (previous + 1 < windows.length && holds(previous + 1, r, t)) return ++previous;
-    const found = windows.findIndex((_, i) => holds(i, r, t));
-    if (found >= 0) previous = found;
-    return found;
-  };
+  find(r: number, t: number): number {
+    const previous = this.previous;
+    if (previous >= 0 && this.holds(previous, r, t)) return previous;
+    if (previous + 1 < this.resource.length && this.holds(previous + 1, r, t)) return ++this.previous;
+    for (let i = 0; i < this.resource.length; i++) if (this.holds(i, r, t)) return (this.previous = i);
+    return -1;
+  }
 }
 
-/** An aggregation of row r: undefined for null (no data), a DataError for what Azure never gives. */
-function agg(column: Column, r: number, name: string, shown: string): Agg {
-  const v = column[r];
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'number' && v >= 0 && v !== Infinity) return v;
+/** An aggregation of row r that is not what Azure gives: the DataError saying why. */
+function aggValue(v: unknown, r: number, name: string, shown: string): never {
   throw rowError(shown, r, typeof v !== 'number' ? `${name} is not a number (${typeof v})` : `${name} is ${v < 0 ? 'negative' : 'not a finite number'} (${v})`);
-}
-
-/** A dimension's value: the string, null where the series has none (another engine's number as text). */
-function dimValue(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
 function rowError(shown: string, r: number, what: string): DataError {
   return new DataError(`${shown}: row ${r + 1}: ${what}`);
+}
+
+/**
+ * The named columns of a file as codes (a column the file does not have is left out: it reads as
+ * nulls): decoded by parquet-pages.ts where it can, else read by hyparquet, each row its own code.
+ */
+async function readCoded(file: ArrayBuffer, metadata: FileMetaData, names: readonly string[]): Promise<Map<string, CodedColumn>> {
+  const out = new Map<string, CodedColumn>();
+  const rows = Number(metadata.num_rows);
+  const present = new Set(metadata.schema.map((s) => s.name));
+  const wanted = names.filter((n) => present.has(n));
+  if (rows === 0 || wanted.length === 0) return out;
+  const { snappyUncompress } = await import('hyparquet');
+  const bytes = new Uint8Array(file);
+  const rest = wanted.filter((name) => {
+    const same = [...out.keys()].find((other) => sameColumn(bytes, metadata, other, name));
+    const coded = same !== undefined ? out.get(same) : decodeColumn(bytes, metadata, name, snappyUncompress);
+    if (coded !== undefined) out.set(name, coded);
+    return coded === undefined;
+  });
+  if (rest.length === 0) return out;
+  for (const [name, data] of await readColumns(file, metadata, rest)) {
+    const codes = takeCodes(rows);
+    for (let r = 0; r < rows; r++) codes[r] = r;
+    out.set(name, { dict: Array.from({ length: rows }, (_, r) => data[r]), codes });
+  }
+  return out;
 }
 
 /**

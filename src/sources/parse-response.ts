@@ -21,7 +21,7 @@ import type { MetricData, RawSeries } from '../core/model.js';
 import type { PointValues } from '../core/points.js';
 import { DataError } from '../errors.js';
 import { describeSyntaxError } from './json-error-position.js';
-import { checkPoint, columnsToSeries, markDuplicatePoints, ScannedPoints } from './point-check.js';
+import { CERTIFIED, checkPoint, columnsToSeries, markDuplicatePoints, ScannedPoints } from './point-check.js';
 import { errorResponse, readInterval, readResourceId, readTimeField, readTimespan, requireString } from './response-fields.js';
 import { fail, found, isObject, kindOf, type Obj } from './response-messages.js';
 
@@ -208,8 +208,11 @@ function readSeries(s: unknown, metricPlace: string, index: number, origin: stri
   const timestamps = new Float64Array(n);
   let previous = -Infinity;
   let sorted = true;
+  const certified = (data as { [CERTIFIED]?: true })[CERTIFIED] === true;
   for (let k = 0; k < n; k++) {
-    const t = checkPoint(data[k], place, k, origin);
+    // A certified stamp is a real UTC date and time, read by Date.parse as toMillis reads it (native: at start-up, before
+    // toMillis is optimised, several times faster).
+    const t = certified ? Date.parse((data[k] as { timeStamp: string }).timeStamp) : checkPoint(data[k], place, k, origin);
     if (t < previous) sorted = false;
     previous = t;
     timestamps[k] = t;

@@ -21,6 +21,13 @@ export interface PointDuplicate {
   readonly second: string;
 }
 
+/**
+ * Set (by skim-document.ts) on a parsed data array whose text matched SERVICE_DATA_ARRAY
+ * (skim-patterns.ts): every point passes checkPoint as it is and holds no key twice, so that
+ * readSeries only reads the timestamps.
+ */
+export const CERTIFIED = Symbol('points in the service layout, checked in the text');
+
 /** Marks a point (a parsed object) as holding `key` twice; the first key given twice is the one named. */
 export function markDuplicate(point: object, duplicate: PointDuplicate): void {
   if ((point as { [DUPLICATE]?: PointDuplicate })[DUPLICATE] === undefined) {

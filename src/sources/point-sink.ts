@@ -34,9 +34,21 @@ export class ValueTable {
     const ka = code(a);
     const kn = code(mn);
     const kx = code(mx);
-    if ((kc | kt | ka | kn | kx) >= 0) {
-      const hi = kc * 1024 + kt;
-      const lo = (ka * 1024 + kn) * 1024 + kx;
+    if ((kc | kt | ka | kn | kx) >= 0) return this.indexOfCodes(kc * 1024 + kt, (ka * 1024 + kn) * 1024 + kx, c, t, a, mn, mx);
+    const key = `${tag(c)}|${tag(t)}|${tag(a)}|${tag(mn)}|${tag(mx)}`;
+    const i = this.other.get(key);
+    if (i !== undefined) return i;
+    const j = this.add(c, t, a, mn, mx);
+    this.other.set(key, j);
+    return j;
+  }
+
+  /**
+   * The entry of small whole numbers (or null, or missing) whose codes (see code()) are hi (count,
+   * total) and lo (average, minimum, maximum), added when new: for a reader that worked the codes out.
+   */
+  indexOfCodes(hi: number, lo: number, c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
+    {
       const mask = this.hi.length - 1;
       let slot = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b)) & mask;
       for (;;) {
@@ -52,12 +64,11 @@ export class ValueTable {
       if (++this.used * 2 > this.hi.length) this.rehash();
       return j;
     }
-    const key = `${tag(c)}|${tag(t)}|${tag(a)}|${tag(mn)}|${tag(mx)}`;
-    const i = this.other.get(key);
-    if (i !== undefined) return i;
-    const j = this.add(c, t, a, mn, mx);
-    this.other.set(key, j);
-    return j;
+  }
+
+  /** A new entry (the Parquet reader finds its own by the values' codes, parquet-codes.ts). */
+  push(c: Agg, t: Agg, a: Agg, mn: Agg, mx: Agg): number {
+    return this.add(c, t, a, mn, mx);
   }
 
   private rehash(): void {
@@ -137,11 +148,37 @@ export class PointSink {
    * heap number per point (see stamp-bytes.ts).
    */
   addDay(day: number, ms: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
-    const t = day * 86_400_000 + ms;
     this.count++;
     if (this.bad !== undefined) return;
+    this.one[0] = day * 86_400_000 + ms;
+    this.put(this.one, 0, this.table.indexOf(c, total, avg, min, max));
+  }
+
+  /** addDay for a point whose aggregations are small whole numbers or null, with their codes (ValueTable.indexOfCodes). */
+  addDayCoded(day: number, ms: number, hi: number, lo: number, c: Agg, total: Agg, avg: Agg, min: Agg, max: Agg): void {
+    this.count++;
+    if (this.bad !== undefined) return;
+    this.one[0] = day * 86_400_000 + ms;
+    this.put(this.one, 0, this.table.indexOfCodes(hi, lo, c, total, avg, min, max));
+  }
+
+  /**
+   * A point at times[at] (milliseconds since 1970) whose values are entry i of the table: the time
+   * passed by its place in an array, not as a number (a heap number per point, and the garbage
+   * collector's work for 21 million of them).
+   */
+  addEntry(times: Float64Array, at: number, i: number): void {
+    this.count++;
+    if (this.bad !== undefined) return;
+    this.put(times, at, i);
+  }
+
+  /** A time of addDay's, passed to put in an array. */
+  private readonly one = new Float64Array(1);
+
+  private put(times: Float64Array, at: number, i: number): void {
+    const t = times[at]!;
     const n = this.n;
-    const i = this.table.indexOf(c, total, avg, min, max);
     if (n === this.index.length || (i > 0xffff && this.index instanceof Uint16Array)) this.grow(i > 0xffff);
     if (this.seconds === undefined && this.millis === undefined) {
       // Evenly spaced so far?

@@ -18,20 +18,9 @@
  */
 import { isAscii } from 'node:buffer';
 import type { MetricData } from '../core/model.js';
-import { readMetricsDocument, type Wanted } from './parse-response.js';
-
-/** JSON whitespace (not \s, which takes more). */
-const WS = '[ \\t\\n\\r]*';
-const STRING = '"(?:[^"\\\\\\x00-\\x1f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*"';
-const NUMBER = '-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?';
-const AGGREGATION = `${WS},${WS}"(?:count|total|average|minimum|maximum)"${WS}:${WS}(?:${NUMBER}|null)`;
-const POINT = `\\{${WS}"time[sS]tamp"${WS}:${WS}${STRING}(?:${AGGREGATION})*${WS}\\}`;
-/**
- * A data array of points as Azure writes them (the timestamp first, then aggregations holding numbers
- * or null), compact or spaced: valid JSON. Others are checked by the scanner. Sticky: it matches at
- * lastIndex or not at all.
- */
-const DATA_ARRAY = new RegExp(`\\[${WS}(?:${POINT}(?:${WS},${WS}(?=\\{)|${WS}(?=\\])))*\\]`, 'y');
+import { parseJson, parseMetricsBody, readMetricsDocument, type Wanted } from './parse-response.js';
+import { CERTIFIED, markDuplicatePoints } from './point-check.js';
+import { DATA_ARRAY, PLAIN_VALUES, SERVICE_DATA_ARRAY } from './skim-patterns.js';
 
 /** Thrown (one object, made once) when the text is not what this reader handles. */
 const NOT_HERE = new Error('skim-document: read the file the usual way');
@@ -47,8 +36,11 @@ const ESCAPED = '\\';
 interface Element {
   readonly start: number;
   readonly end: number;
-  /** The timeseries array ([...]), when the metric has one. */
-  readonly series?: { readonly start: number; readonly end: number };
+  /**
+   * The timeseries array ([...]), when the metric has one; `service` when every series object in it has
+   * one "data" key, unescaped, holding an array of points in the service's layout (SERVICE_DATA_ARRAY).
+   */
+  readonly series?: { readonly start: number; readonly end: number; readonly service: boolean };
 }
 
 /** Where the value array is, and its metrics. */
@@ -105,7 +97,17 @@ function readSkimmed(
   const names = readMetricsDocument(head + bare.join(',') + tail, origin, () => false).metrics.map((m) => m.name);
   if (names.length !== bare.length) throw NOT_HERE;
   const take = names.map((n) => wanted(n));
-  const metrics = readMetricsDocument(head + bare.map((b, i) => (take[i] ? full(skeleton.elements[i]!) : b)).join(',') + tail, origin, wanted).metrics;
+  const doc = head + bare.map((b, i) => (take[i] ? full(skeleton.elements[i]!) : b)).join(',') + tail;
+  const body = parseJson(doc, origin) as { value: { timeseries?: { data: object }[] }[] };
+  // The wanted metrics' points in the service's layout pass checkPoint as they are, and hold no key
+  // twice: readSeries skips the checks, and the text is not searched for keys given twice.
+  const service = take.every((t, i) => !t || skeleton.elements[i]!.series?.service !== false);
+  if (!service) markDuplicatePoints(body, doc);
+  for (let i = 0; i < take.length; i++) {
+    if (!take[i] || skeleton.elements[i]!.series?.service !== true) continue;
+    for (const s of body.value[i]!.timeseries!) Object.defineProperty(s.data, CERTIFIED, { value: true });
+  }
+  const metrics = parseMetricsBody(body, origin, wanted);
   for (let i = 0; i < metrics.length; i++) {
     const e = skeleton.elements[i]!;
     if (take[i] || e.series === undefined) continue;
@@ -177,10 +179,47 @@ class Scanner {
       if (key !== 'timeseries') return this.value(key);
       seen = true;
       const at = this.i;
-      this.value(key);
-      if (this.t.charCodeAt(at) === 91) series = { start: at, end: this.i };
+      if (this.t.charCodeAt(at) !== 91) return this.value(key);
+      const service = this.seriesArray();
+      series = { start: at, end: this.i, service };
     });
     return series === undefined ? { start, end: this.i } : { start, end: this.i, series };
+  }
+
+  /** A timeseries array; whether each element is a series object whose one "data" array is in the service's layout. */
+  private seriesArray(): boolean {
+    let service = true;
+    this.i++;
+    this.ws();
+    if (this.t.charCodeAt(this.i) === 93) {
+      this.i++;
+      return service;
+    }
+    for (;;) {
+      if (this.t.charCodeAt(this.i) !== 123) {
+        this.value('');
+        service = false;
+      } else {
+        let data = 0;
+        this.i++;
+        this.members((key) => {
+          if (key === ESCAPED) service = false;
+          if (key !== 'data') return this.value(key);
+          SERVICE_DATA_ARRAY.lastIndex = this.i;
+          if (++data === 1 && SERVICE_DATA_ARRAY.test(this.t)) this.i = SERVICE_DATA_ARRAY.lastIndex;
+          else {
+            service = false;
+            this.value(key);
+          }
+        });
+        if (data !== 1) service = false;
+      }
+      this.ws();
+      const c = this.t.charCodeAt(this.i++);
+      if (c === 93) return service;
+      if (c !== 44) throw NOT_HERE;
+      this.ws();
+    }
   }
 
   /** An object's members after its "{", up to and past its "}"; each value is read by `read` (at its first character). */
@@ -212,6 +251,14 @@ class Scanner {
   /** Any JSON value; a "data" array of plain points in one step (DATA_ARRAY). */
   private value(key: string): void {
     const c = this.t.charCodeAt(this.i);
+    const plain = (c === 123 || c === 91) && Object.hasOwn(PLAIN_VALUES, key) ? PLAIN_VALUES[key]! : undefined;
+    if (plain !== undefined) {
+      plain.lastIndex = this.i;
+      if (plain.test(this.t)) {
+        this.i = plain.lastIndex;
+        return;
+      }
+    }
     if (c === 34) this.string();
     else if (c === 123) {
       this.i++;

@@ -29,25 +29,22 @@ export function stampTime(buf: Buffer, s: number, e: number): number {
   const mi = d2(buf, s + 14);
   const se = d2(buf, s + 17);
   if (!(h <= 23 && mi <= 59 && se <= 59)) return -1;
-  // Consecutive points share their date: its ten bytes are compared, and read only when they change.
-  const last = lastDateBytes;
-  if (
-    buf[s] !== last[0] ||
-    buf[s + 1] !== last[1] ||
-    buf[s + 2] !== last[2] ||
-    buf[s + 3] !== last[3] ||
-    buf[s + 5] !== last[5] ||
-    buf[s + 6] !== last[6] ||
-    buf[s + 8] !== last[8] ||
-    buf[s + 9] !== last[9]
-  ) {
+  // Consecutive points share their date: its ten bytes are compared (as three words read at once),
+  // and read only when they change.
+  const v = viewOf(buf);
+  const w0 = v.getInt32(s, true);
+  const w1 = v.getInt32(s + 4, true);
+  const w2 = v.getUint16(s + 8, true);
+  if (w0 !== lastW0 || w1 !== lastW1 || w2 !== lastW2) {
     const y = d2(buf, s) * 100 + d2(buf, s + 2);
     const mo = d2(buf, s + 5);
     const d = d2(buf, s + 8);
     if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1)) return -1;
     if (d > 28 && d > daysInMonth(y, mo)) return -1;
     lastDays = daysFromCivil(y, mo, d);
-    buf.copy(last, 0, s, s + 10);
+    lastW0 = w0;
+    lastW1 = w1;
+    lastW2 = w2;
   }
   return (h * 60 + mi) * 60_000 + se * 1000;
 }
@@ -57,9 +54,26 @@ export function stampDay(): number {
   return lastDays;
 }
 
-/** The date (YYYY-MM-DD) of the last stamp read, and its day number; 0xff never matches a digit. */
-const lastDateBytes = new Uint8Array(10).fill(0xff);
+/**
+ * The date (YYYY-MM-DD) of the last stamp read as three words (bytes 0-3, 4-7 and 8-9, little-endian),
+ * and its day number; 0 never matches (a date read has digits there).
+ */
+let lastW0 = 0;
+let lastW1 = 0;
+let lastW2 = 0;
 let lastDays = 0;
+
+/** A DataView over a buffer's bytes (the last one asked for kept: a reader reads one chunk at a time). */
+export function viewOf(buf: Buffer): DataView {
+  if (buf !== lastBuf) {
+    lastBuf = buf;
+    lastView = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  }
+  return lastView;
+}
+
+let lastBuf: Buffer | undefined;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
 
 function d2(buf: Buffer, i: number): number {
   const a = buf[i]! - 48;
