@@ -29,7 +29,7 @@ const S1 = '00000000-0000-4000-8000-000000000001';
 const S2 = '00000000-0000-4000-8000-000000000002';
 
 describe('send order', () => {
-  it('sends subscription by subscription, the one with the most calls first, each resource batch with every group and window together', () => {
+  it('takes subscriptions in turn, the one with the most calls first, each resource batch with every group and window together', () => {
     const S3 = '00000000-0000-4000-8000-000000000003';
     const resources = [
       ...Array.from({ length: 60 }, (_, i) => resource(S1, i)),
@@ -39,33 +39,15 @@ describe('send order', () => {
     const groups = [groupOf([plan('a', 85)]), groupOf([plan('c', 85)])];
     const calls = batchCalls(resources, groups);
     const ordered = sendOrder(calls);
-    // S3: 3 batches x 2 groups x 2 windows (the most calls), then S1 (2 batches), then S2 (1).
-    expect(ordered.map((c) => `${c.subscription.slice(-1)}:${c.resources[0]!.resource.name}:${c.gi}:${c.wi}`)).toEqual([
-      '3:acs-0:0:0',
-      '3:acs-0:0:1',
-      '3:acs-0:1:0',
-      '3:acs-0:1:1',
-      '3:acs-50:0:0',
-      '3:acs-50:0:1',
-      '3:acs-50:1:0',
-      '3:acs-50:1:1',
-      '3:acs-100:0:0',
-      '3:acs-100:0:1',
-      '3:acs-100:1:0',
-      '3:acs-100:1:1',
-      '1:acs-0:0:0',
-      '1:acs-0:0:1',
-      '1:acs-0:1:0',
-      '1:acs-0:1:1',
-      '1:acs-50:0:0',
-      '1:acs-50:0:1',
-      '1:acs-50:1:0',
-      '1:acs-50:1:1',
-      '2:acs-0:0:0',
-      '2:acs-0:0:1',
-      '2:acs-0:1:0',
-      '2:acs-0:1:1',
-    ]);
+    // S3: 3 batches x 2 groups x 2 windows (the most calls), S1 2 batches, S2 1: in turn, S3 first in each round.
+    const order = [
+      ['3:acs-0:0:0', '3:acs-0:0:1', '3:acs-0:1:0', '3:acs-0:1:1', '3:acs-50:0:0', '3:acs-50:0:1', '3:acs-50:1:0', '3:acs-50:1:1'],
+      ['3:acs-100:0:0', '3:acs-100:0:1', '3:acs-100:1:0', '3:acs-100:1:1'],
+    ].flat();
+    const s1 = ['1:acs-0:0:0', '1:acs-0:0:1', '1:acs-0:1:0', '1:acs-0:1:1', '1:acs-50:0:0', '1:acs-50:0:1', '1:acs-50:1:0', '1:acs-50:1:1'];
+    const s2 = ['2:acs-0:0:0', '2:acs-0:0:1', '2:acs-0:1:0', '2:acs-0:1:1'];
+    const expected = order.flatMap((c, round) => [c, ...(round < s1.length ? [s1[round]!] : []), ...(round < s2.length ? [s2[round]!] : [])]);
+    expect(ordered.map((c) => `${c.subscription.slice(-1)}:${c.resources[0]!.resource.name}:${c.gi}:${c.wi}`)).toEqual(expected);
     // The same calls, each once.
     expect(new Set(ordered)).toEqual(new Set(calls));
     expect(ordered).toHaveLength(calls.length);

@@ -134,7 +134,13 @@ function check(e: Estate): 'exact' | 'inexact' {
   const stream = new StatusStream(queries, ids, NOW, e.everyMetric);
   // Resources arrive in any order.
   const order = ids.map((_, i) => i).sort((a, b) => (e.order[a] ?? a) - (e.order[b] ?? b) || a - b);
-  for (const i of order) stream.add(i, perResource[i]!);
+  // Each resource's metrics in parts (part n: metric n), the parts in any order too.
+  for (const i of order) {
+    for (const mi of [0, 1, 2].map((k) => (k + i) % 3)) {
+      const part = perResource[i]!.filter((m) => m.name.toLowerCase() === defs[mi]!.rest.toLowerCase());
+      if (part.length > 0) stream.add(i, part, mi);
+    }
+  }
   const got = stream.finish();
   const live = e.resources.every((r) => r.shift === 0 && r.metrics.every((m) => !('repeats' in m)));
   if ('inexact' in got) {

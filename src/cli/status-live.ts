@@ -28,7 +28,7 @@ export async function liveStatus(
   let stream: StatusStream | undefined;
   const data = await source.fetchEach(queries, ctx.io.signal, {
     start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor, everyMetric)),
-    resource: (index, metrics) => stream!.add(index, metrics),
+    resource: (index, metrics, part) => stream!.add(index, metrics, part),
   });
   const parts = stream?.finish() ?? { inexact: 'no resources' };
   if ('inexact' in parts) {

@@ -69,7 +69,8 @@ export class StatusStream {
   private readonly metrics: MetricState[];
   /** Each resource's rows the report shows (selection order); undefined: none. */
   private readonly rows: (StatusRow[] | undefined)[] = [];
-  private readonly failures: (ResourceFailure[] | undefined)[] = [];
+  /** Each resource's failures by part (the failure notes list them in the data's order: part by part). */
+  private readonly failures: (ResourceFailure[][] | undefined)[] = [];
   private inexact: string | undefined;
   private sum = 0;
 
@@ -102,14 +103,17 @@ export class StatusStream {
     return { ...row, worstOperation: { ...op, name } };
   }
 
-  /** All the data of the resource at `index` (in `ids`); it is not kept. */
-  add(index: number, metrics: readonly MetricData[]): void {
+  /**
+   * Data of the resource at `index` (in `ids`): all of it, or one part (`part`: its place in the
+   * data's order) holding all the data of its metrics; it is not kept.
+   */
+  add(index: number, metrics: readonly MetricData[], part = 0): void {
     const failures = resourceFailures(metrics);
-    if (failures.length > 0) this.failures[index] = failures;
+    if (failures.length > 0) ((this.failures[index] ??= [])[part] ??= []).push(...failures);
     if (this.inexact !== undefined) return;
     this.sum += magnitude(metrics);
     const rows = this.metrics.map((st) => this.kept(this.rowOf(st, index, metrics))).filter((r) => r !== undefined);
-    if (rows.length > 0) this.rows[index] = rows;
+    if (rows.length > 0) (this.rows[index] ??= []).push(...rows);
   }
 
   private rowOf(st: MetricState, index: number, metrics: readonly MetricData[]): StatusRow | undefined {
@@ -162,7 +166,7 @@ export class StatusStream {
       if (apart.count > 0) withResults.push(query.metric);
       window ??= main.count > 0 ? main.window : apart.window;
     }
-    const failures = this.failures.flatMap((f) => f ?? []);
+    const failures = this.failures.flatMap((byPart) => (byPart ?? []).flatMap((f) => f ?? []));
     return {
       resources: this.ids,
       metrics: [...withResults, ...failedMetrics.map((f) => f.metric)],

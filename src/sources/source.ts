@@ -20,12 +20,15 @@ export interface CostSum {
   readonly answers: number;
 }
 
-/** Where fetchEach hands each resource's data as soon as all of it has arrived. */
+/** Where fetchEach hands each resource's data as soon as it has arrived, part by part. */
 export interface EachResource {
   /** Before any data: the resources (ids as `/subscriptions/...`) in the order `resource` numbers them, and "now". */
   start(ids: readonly string[], anchor: number): void;
-  /** All the data of resources[index]; the source keeps none of it. */
-  resource(index: number, metrics: readonly MetricData[]): void;
+  /**
+   * A part of the data of resources[index], whole (a metric's data is in one part only): part n of
+   * the source's parts (metric groups), each resource's parts in any order; the source keeps none of it.
+   */
+  resource(index: number, metrics: readonly MetricData[], part: number): void;
 }
 
 export interface MetricsSource {

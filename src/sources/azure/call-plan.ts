@@ -66,16 +66,14 @@ export function batchCalls(resources: readonly ResourceInfo[], groups: readonly 
 }
 
 /**
- * The batch calls in the order they are sent: subscription by subscription, the ones with the most
- * calls first, and within a subscription resource by resource (a batch of resources' every group
- * and window together, then the next batch).
- * - Largest first: a subscription the batch API refuses (401/403) is learnt of by its first call,
- *   and its per-resource reads, paced by its own read bucket (25/s once its 250 are spent), are the
- *   longest work of a run when it is large: the largest go first (longest work first). A small one
- *   found late adds its reads (250 fit in the bucket: seconds at --concurrency) after the batch calls.
- * - Resource by resource: a resource's data is reduced and let go as soon as its every group has
- *   come (status: estate-pieces.ts); sending every subscription's first call first, or each group
- *   over the whole estate in turn, would hold a part of every resource's data until the last round.
+ * The batch calls in the order they are sent: subscriptions in turn (round-robin), the ones with the
+ * most calls first in each round, and within a subscription resource by resource (a batch of
+ * resources' every group and window, then the next batch).
+ * - Every subscription's first call goes out in the first round: a subscription the batch API refuses
+ *   (401/403) is learnt of by its first call, and its per-resource reads, paced by its own read bucket
+ *   (25/s once its 250 are spent), are the longest work of a run; the largest go first.
+ * - Memory does not depend on this order: each resource's metric group is let go as soon as its
+ *   windows have come (estate-pieces.ts). Within a subscription a batch's groups still go together.
  * Linear but for the sort of each subscription's calls.
  */
 export function sendOrder(calls: readonly BatchCall[]): BatchCall[] {
@@ -91,7 +89,12 @@ export function sendOrder(calls: readonly BatchCall[]): BatchCall[] {
   }
   const first = (c: BatchCall): number => rank.get(c.resources[0]!) ?? 0;
   // Stable sorts: equal counts keep their first-seen order.
-  return [...bySub.values()].sort((a, b) => b.length - a.length).flatMap((list) => list.sort((a, b) => first(a) - first(b) || a.gi - b.gi || a.wi - b.wi));
+  const lists = [...bySub.values()].sort((a, b) => b.length - a.length).map((list) => list.sort((a, b) => first(a) - first(b) || a.gi - b.gi || a.wi - b.wi));
+  const out: BatchCall[] = [];
+  for (let round = 0; out.length < calls.length; round++) {
+    for (const list of lists) if (round < list.length) out.push(list[round]!);
+  }
+  return out;
 }
 
 /** Every Metrics - List call: one per resource, group and window. */
