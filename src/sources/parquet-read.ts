@@ -45,10 +45,13 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
   const aggs = AGGREGATION_COLUMNS.map((name) => aggColumn(col(name)));
   const combos = new AggCombos(table, aggs);
   const dimColumns = dims.map((d) => textColumn(col(d.column)));
+  // A column without values (every row null: code -1) never tells two series apart; columns read as
+  // one (the same bytes: sameColumn) are compared once.
+  const varying = [...new Set(dims.map((d) => col(d.column)).filter((c) => c.dict.length > 0))].map((c) => c.codes);
   const partOf = parts.length > 1 ? new PartFinder(parts, col('resource_id')) : undefined;
   // Values Azure never gives are rare: rows are checked one by one only in a column that has one.
   const checked = aggs.map((a, i) => ({ ...a, name: AGGREGATION_COLUMNS[i]! })).filter((a) => a.bad.includes(1));
-  scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked });
+  scanRows({ rows, shown, times, partOf, dimColumns, varying, sinks, combos, checked });
   releaseCodes(columns.values());
   return parts.map((info, i) => {
     const series: RawSeries[] = sinks.inPart(i).map(({ dimensions, sink }) => {
@@ -65,19 +68,21 @@ interface Scan {
   readonly times: CodedColumn & { readonly ms: Float64Array };
   readonly partOf: PartFinder | undefined;
   readonly dimColumns: readonly TextColumn[];
+  /** The codes of the dimension columns that hold a value (others are -1 in every row). */
+  readonly varying: readonly Int32Array[];
   readonly sinks: SeriesSinks;
   readonly combos: AggCombos;
   readonly checked: readonly (AggColumn & { name: string })[];
 }
 
 /** Every row into its series' sink (a loop of its own, on locals: this runs 21 million times for a year of 100 resources). */
-function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked }: Scan): void {
+function scanRows({ rows, shown, times, partOf, dimColumns, varying, sinks, combos, checked }: Scan): void {
   const tcodes = times.codes;
   const tms = times.ms;
   const dimCodes = dimColumns.map((c) => c.codes);
   const nDims = dimCodes.length;
   const lastCodes = new Int32Array(nDims);
-  const changed = dimChanges(dimCodes, rows);
+  const changed = dimChanges(varying, rows);
   // The last row put into a sink (rows left out between it and r: codes compared one by one).
   let lastRow = -2;
   const check = checked.length > 0;
