@@ -28,8 +28,8 @@ import { PointSink, ValueTable } from './point-sink.js';
 type Column = ArrayLike<unknown>;
 
 /** The metrics (one per part) of one archive file of metric `def`. */
-export async function readParquetMetrics(path: string, shown: string, def: MetricDef): Promise<MetricData[]> {
-  const { file, metadata, parts } = await openArchiveFile(path, shown);
+export async function readParquetMetrics(path: string, shown: string, def: MetricDef, read?: Promise<Buffer>): Promise<MetricData[]> {
+  const { file, metadata, parts } = await openArchiveFile(path, shown, read);
   const dims = def.dimensions.map((d) => ({ key: d.rest.toLowerCase(), column: dimensionColumn(d) }));
   const names = ['timestamp', ...dims.map((d) => d.column), ...AGGREGATION_COLUMNS, ...(parts.length > 1 ? ['resource_id'] : [])];
   const columns = await readable(shown, () => readCoded(file, metadata, names));
