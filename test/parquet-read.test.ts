@@ -5,16 +5,19 @@
  * row reader gave (rows -> batch body -> parseMetricsBody), and the same `usage` and `query`
  * output as the json files.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DataError } from '../src/errors.js';
 import { METRICS } from '../src/catalog/metrics.js';
 import type { MetricDef } from '../src/catalog/types.js';
 import { type ArchiveFileInfo, type ArchiveResource, type Column, toColumns } from '../src/core/archive-rows.js';
 import { IndexedColumns, pointColumns } from '../src/core/points.js';
-import { encodeParquet, readParquetEntries } from '../src/sources/parquet-archive.js';
+import { encodeParquet, parquetReads, readParquetEntries } from '../src/sources/parquet-archive.js';
 import { readParquetMetrics } from '../src/sources/parquet-read.js';
+import { FixtureSource } from '../src/sources/fixture-source.js';
+import { testIo } from './helpers/io.js';
 import { parseMetricsBody } from '../src/sources/parse-response.js';
 import { run } from './helpers/io.js';
 import { tempDir } from './helpers/temp.js';
@@ -222,5 +225,39 @@ describe('a Parquet archive read straight into series', () => {
     const r = await run(['query', '-m', 'chat', '--fixture', dir]);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(`error: ${join(dir, `metric=${def.rest}`, 'month=2026-01', 'part-0.parquet')}: row 2: count is negative (-1)\n`);
+  });
+
+  it('reads the next file while one decodes: a damaged file fails as before, and a fetch after a failed one reads each file as it is now', async () => {
+    const def = METRICS.find((m) => m.rest === 'APIRequestChat')!;
+    const series: Series[][] = [
+      [{ dims: def.dimensions.map(() => 'SendChatMessage'), points: [{ hour: 1, count: 3, total: 3, average: 1, minimum: 1, maximum: 1 }] }],
+    ];
+    const { files } = await writeArchives(def, series, false);
+    expect(files).toHaveLength(2); // January and February
+    const good = readFileSync(files[0]!);
+    const { io } = testIo({ cwd: tempDir() });
+    // Each file named (the order read), the second damaged: read after the first, its error as before.
+    const source = new FixtureSource([files[0]!, files[1]!, files[0]!], io);
+    writeFileSync(files[1]!, 'not parquet');
+    const err = await source.fetch([]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as Error).message).toMatch(new RegExp(`^${files[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable Parquet file: `));
+    // The third (read ahead while the second failed) changes: the next fetch reads it anew.
+    writeFileSync(files[1]!, good);
+    writeFileSync(files[0]!, 'changed');
+    const before = parquetReads.files;
+    const again = await source.fetch([]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((again as Error).message).toMatch(new RegExp(`^${files[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable Parquet file: `));
+    expect(parquetReads.files - before).toBe(1); // the first file: not its bytes read ahead in the failed fetch
+    writeFileSync(files[0]!, good);
+    const r = await source.fetch([]);
+    expect(r.metrics).toHaveLength(3);
+    expect(r.metrics.map((m) => m.series.length)).toEqual([1, 1, 1]);
   });
 });

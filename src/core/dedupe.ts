@@ -65,7 +65,8 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
   const entries: Entry[] = [];
   data.forEach((m, metric) => {
     const resource = spelling.get((m.resourceId ?? '').toLowerCase())!;
-    for (const series of m.series) entries.push(entryOf(metric, series, resource));
+    const splits: SplitMemo = { lower: resource.toLowerCase(), names: [], split: '' };
+    for (const series of m.series) entries.push(entryOf(metric, series, resource, splits));
   });
   checkSplits(def, data, entries);
 
@@ -128,16 +129,31 @@ export function dedupeMetric(def: MetricDef, data: readonly MetricData[]): Dedup
   return { metrics: data.map((m, i) => ({ ...m, series: out[i]! })), notes };
 }
 
-function entryOf(metric: number, series: RawSeries, resource: string): Entry {
+/** One input's resource (lower-cased) and the last split made for it: its series mostly share one. */
+interface SplitMemo {
+  readonly lower: string;
+  names: readonly string[];
+  split: string;
+}
+
+function entryOf(metric: number, series: RawSeries, resource: string, memo: SplitMemo): Entry {
   const names = Object.keys(series.dimensions)
     .filter((k) => k !== RESOURCE_KEY)
     .sort();
   const dims: Record<string, string> = {};
-  // A dimension named __proto__ (the parser allows it) must stay a plain property.
-  for (const k of names) Object.defineProperty(dims, k, { value: series.dimensions[k]!, enumerable: true, writable: true, configurable: true });
+  for (const k of names) {
+    // A dimension named __proto__ (the parser allows it) must stay a plain property.
+    if (k === '__proto__') Object.defineProperty(dims, k, { value: series.dimensions[k]!, enumerable: true, writable: true, configurable: true });
+    else dims[k] = series.dimensions[k]!;
+  }
   dims[RESOURCE_KEY] = resource;
-  const split = JSON.stringify([resource.toLowerCase(), names]);
-  const key = JSON.stringify([resource.toLowerCase(), names.map((k) => [k, dims[k]])]);
+  if (names.length !== memo.names.length || names.some((k, i) => k !== memo.names[i])) {
+    memo.names = names;
+    memo.split = JSON.stringify([memo.lower, names]);
+  }
+  const split = memo.split;
+  // The split (JSON: no raw U+0000 in it) and the values: one key per resource, names and values.
+  const key = `${split}\u0000${JSON.stringify(names.map((k) => dims[k]))}`;
 
   let clean = true;
   let first = Number.POSITIVE_INFINITY;

@@ -189,13 +189,18 @@ function sumRange(
   let totalled = false;
   let first = -1;
   let last = -1;
+  // A point a bucket (the data's grain is the buckets', on their edges): point k is in bucket
+  // i0 + k, without a division per point; the division's own bucket, for whole milliseconds below
+  // 2^53 (exact arithmetic).
+  const whole = Number.isSafeInteger(t0) && Number.isSafeInteger(window.start) && Number.isSafeInteger(t0 + range.k1 * step);
+  const i0 = whole && intervalMs !== null && step === intervalMs && (t0 - window.start) % intervalMs === 0 ? (t0 - window.start) / intervalMs : undefined;
   for (let k = range.k0; k < range.k1; k++) {
     const j = index[k]!;
     if (bad[j] === 1) throw new Inexact();
     const vc = count[j]!;
     const vt = total[j]!;
     if (vc === vc) {
-      const i = intervalMs === null ? 0 : Math.floor((t0 + k * step - window.start) / intervalMs);
+      const i = i0 !== undefined ? i0 + k : intervalMs === null ? 0 : Math.floor((t0 + k * step - window.start) / intervalMs);
       c += vc;
       counted = true;
       if (vc > 0) {

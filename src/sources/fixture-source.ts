@@ -85,6 +85,9 @@ export class FixtureSource implements MetricsSource {
     }
   }
 
+  /** The next Parquet file's read, started while the one before it decodes. */
+  private prefetched: { readonly path: string; readonly read: Promise<Buffer> } | undefined;
+
   /** Local copies of blob archives (removed when fetch ends), and the names their files are shown by. */
   private readonly downloads: string[] = [];
   private readonly shownAs = new Map<string, string>();
@@ -95,11 +98,13 @@ export class FixtureSource implements MetricsSource {
     const paths = await this.expand(queries, abort);
     const stream = !this.keepBodies && (this.streamFrom <= 0 || (await this.totalSize(paths)) >= this.streamFrom);
     const wanted = wantedMetrics(queries);
-    for (const path of paths) {
+    // A read started in a fetch that failed is not the file as it is now (watch reads again).
+    this.prefetched = undefined;
+    for (const [i, path] of paths.entries()) {
       if (abort?.aborted) throw new InterruptedError();
       const origin = this.shownAs.get(path) ?? originOf(path);
       if (path.endsWith('.parquet')) {
-        await this.readParquet(resolve(this.io.cwd, path), origin, metrics, raw, wanted);
+        await this.readParquet(resolve(this.io.cwd, path), origin, metrics, raw, wanted, paths[i + 1]);
         continue;
       }
       if (stream && path !== '-') {
@@ -120,12 +125,16 @@ export class FixtureSource implements MetricsSource {
    * A Parquet archive file: read straight into series, or (to keep the bodies, for --save) as the
    * batch body the json export holds for the same data.
    */
-  private async readParquet(path: string, origin: string, metrics: MetricData[], raw: unknown[], wanted: Wanted | undefined): Promise<void> {
+  private async readParquet(path: string, origin: string, metrics: MetricData[], raw: unknown[], wanted: Wanted | undefined, next?: string): Promise<void> {
     const def = archiveMetric(path, origin);
     if (!this.keepBodies) {
       const { readParquetMetrics } = await import('./parquet-read.js');
+      const { prefetch } = await import('./parquet-archive.js');
+      // The next Parquet file's bytes read while this one decodes.
+      const read = this.prefetched?.path === path ? this.prefetched.read : undefined;
+      this.prefetched = next?.endsWith('.parquet') ? { path: resolve(this.io.cwd, next), read: prefetch(resolve(this.io.cwd, next)) } : undefined;
       // Only the queries' metrics are opened (archive-files.ts), so every one read is wanted.
-      for (const m of await readParquetMetrics(path, origin, def)) metrics.push(m);
+      for (const m of await readParquetMetrics(path, origin, def, read)) metrics.push(m);
       return;
     }
     const { readParquetEntries } = await import('./parquet-archive.js');

@@ -79,12 +79,14 @@ export async function readParquetRows(
 export async function openArchiveFile(
   path: string | Uint8Array,
   shown: string,
+  read?: Promise<Buffer>,
 ): Promise<{ file: ArrayBuffer; metadata: FileMetaData; parts: ArchiveFileInfo[] }> {
   const { parquetMetadataAsync } = await import('hyparquet');
   parquetReads.files++;
   return readable(shown, async () => {
-    // Read whole (a file is a month of one metric): no wait for each column chunk's read.
-    const bytes = typeof path === 'string' ? await readFile(path) : path;
+    // Read whole (a file is a month of one metric): no wait for each column chunk's read; `read`:
+    // the same read, started before (prefetch).
+    const bytes = typeof path === 'string' ? await (read ?? readFile(path)) : path;
     // A file's own buffer as it is (readFile gives one of its own size); a view into another is copied out.
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer && typeof path === 'string';
     const file = whole ? bytes.buffer : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -93,6 +95,17 @@ export async function openArchiveFile(
     if (parts === undefined) throw new DataError(`${shown}: not an acs-metrics archive file (no ${INFO_KEY} metadata)`);
     return { file, metadata, parts };
   });
+}
+
+/**
+ * A file's bytes read while the file before it is decoded (its wait on the disk beside the decoding,
+ * not after it); a failure surfaces where openArchiveFile awaits it, as its own read's would (and
+ * is not an unhandled rejection when it never is).
+ */
+export function prefetch(path: string): Promise<Buffer> {
+  const read = readFile(path);
+  read.catch(() => undefined);
+  return read;
 }
 
 /** What `read` gives, a failure of hyparquet (a damaged or foreign file) as a one-line DataError. */

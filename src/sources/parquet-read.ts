@@ -28,8 +28,8 @@ import { PointSink, ValueTable } from './point-sink.js';
 type Column = ArrayLike<unknown>;
 
 /** The metrics (one per part) of one archive file of metric `def`. */
-export async function readParquetMetrics(path: string, shown: string, def: MetricDef): Promise<MetricData[]> {
-  const { file, metadata, parts } = await openArchiveFile(path, shown);
+export async function readParquetMetrics(path: string, shown: string, def: MetricDef, read?: Promise<Buffer>): Promise<MetricData[]> {
+  const { file, metadata, parts } = await openArchiveFile(path, shown, read);
   const dims = def.dimensions.map((d) => ({ key: d.rest.toLowerCase(), column: dimensionColumn(d) }));
   const names = ['timestamp', ...dims.map((d) => d.column), ...AGGREGATION_COLUMNS, ...(parts.length > 1 ? ['resource_id'] : [])];
   const columns = await readable(shown, () => readCoded(file, metadata, names));
@@ -45,10 +45,13 @@ export async function readParquetMetrics(path: string, shown: string, def: Metri
   const aggs = AGGREGATION_COLUMNS.map((name) => aggColumn(col(name)));
   const combos = new AggCombos(table, aggs);
   const dimColumns = dims.map((d) => textColumn(col(d.column)));
+  // A column without values (every row null: code -1) never tells two series apart; columns read as
+  // one (the same bytes: sameColumn) are compared once.
+  const varying = [...new Set(dims.map((d) => col(d.column)).filter((c) => c.dict.length > 0))].map((c) => c.codes);
   const partOf = parts.length > 1 ? new PartFinder(parts, col('resource_id')) : undefined;
   // Values Azure never gives are rare: rows are checked one by one only in a column that has one.
   const checked = aggs.map((a, i) => ({ ...a, name: AGGREGATION_COLUMNS[i]! })).filter((a) => a.bad.includes(1));
-  scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked });
+  scanRows({ rows, shown, times, partOf, dimColumns, varying, sinks, combos, checked });
   releaseCodes(columns.values());
   return parts.map((info, i) => {
     const series: RawSeries[] = sinks.inPart(i).map(({ dimensions, sink }) => {
@@ -65,18 +68,23 @@ interface Scan {
   readonly times: CodedColumn & { readonly ms: Float64Array };
   readonly partOf: PartFinder | undefined;
   readonly dimColumns: readonly TextColumn[];
+  /** The codes of the dimension columns that hold a value (others are -1 in every row). */
+  readonly varying: readonly Int32Array[];
   readonly sinks: SeriesSinks;
   readonly combos: AggCombos;
   readonly checked: readonly (AggColumn & { name: string })[];
 }
 
 /** Every row into its series' sink (a loop of its own, on locals: this runs 21 million times for a year of 100 resources). */
-function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, checked }: Scan): void {
+function scanRows({ rows, shown, times, partOf, dimColumns, varying, sinks, combos, checked }: Scan): void {
   const tcodes = times.codes;
   const tms = times.ms;
   const dimCodes = dimColumns.map((c) => c.codes);
   const nDims = dimCodes.length;
   const lastCodes = new Int32Array(nDims);
+  const changed = dimChanges(varying, rows);
+  // The last row put into a sink (rows left out between it and r: codes compared one by one).
+  let lastRow = -2;
   const check = checked.length > 0;
   let lastPart = -1;
   let partCode = -2;
@@ -103,7 +111,9 @@ function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, check
     }
     // Rows come series by series: the previous row's series while its dimension codes are the same.
     let same = part === lastPart && sink !== undefined;
-    for (let i = 0; same && i < nDims; i++) same = dimCodes[i]![r] === lastCodes[i];
+    if (same && lastRow === r - 1) same = changed[r] === 0;
+    else for (let i = 0; same && i < nDims; i++) same = dimCodes[i]![r] === lastCodes[i];
+    lastRow = r;
     if (!same) {
       sink = sinks.of(part, dimColumns, r);
       for (let i = 0; i < nDims; i++) lastCodes[i] = dimCodes[i]![r]!;
@@ -112,6 +122,22 @@ function scanRows({ rows, shown, times, partOf, dimColumns, sinks, combos, check
     if (check) checkRow(checked, r, shown);
     sink!.addEntry(tms, tc + 1, combos.entryAt(r));
   }
+}
+
+/** A buffer of dimChanges', kept for the next file. */
+let changeBuffer = new Uint8Array(0);
+
+/**
+ * Per row, 1 where some dimension's code differs from the row before's (row 0: 1): one pass per
+ * column over its codes, not a loop over the columns in every row (the row loop's costliest line).
+ */
+function dimChanges(dimCodes: readonly Int32Array[], rows: number): Uint8Array {
+  if (changeBuffer.length < rows) changeBuffer = new Uint8Array(rows);
+  const changed = changeBuffer.subarray(0, rows);
+  changed.fill(0);
+  if (rows > 0) changed[0] = 1;
+  for (const codes of dimCodes) for (let r = 1; r < rows; r++) if (codes[r] !== codes[r - 1]) changed[r] = 1;
+  return changed;
 }
 
 /** Row r's aggregations checked in a file that holds a value Azure never gives (the first one found is an error). */
