@@ -77,6 +77,24 @@ describe("status when a resource's data lacks the Operation split", () => {
     ).toEqual(['acs-unsplit', 'chat', '24', '4', '16.7%', '-', '2026-01-07T23:00Z', 'the data is not split by Operation']);
   });
 
+  it('each resource counts the metric once, in its totals and rows, in every output and with every metric (it was counted twice)', async () => {
+    const file = writeFixture({ values: [split, unsplit] });
+    for (const metric of [['--metric', 'chat'], ['--metric', 'all'], []]) {
+      const r = await run(['status', '--fixture', file, ...metric, '-o', 'json']);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as Doc;
+      // By hand: acs-split 4 x 10 + 1 + 1 = 42 requests, 2 errors; acs-unsplit 4 x 5 + 2 + 2 = 24, 4.
+      expect(doc.resources.map((x) => [x.name, x.requests, x.errors, x.metrics.length])).toEqual([
+        ['acs-unsplit', 24, 4, 1],
+        ['acs-split', 42, 2, 1],
+      ]);
+    }
+    const csv = await run(['status', '--fixture', file, '--metric', 'chat', '-o', 'csv']);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(3); // the header and one row per resource
+    const table = await run(['status', '--fixture', file, '--metric', 'chat', '--width', '200'], { env: { NO_COLOR: '1' } });
+    expect(table.stdout.split('\n').filter((l) => l.includes('│ chat ')).length).toBe(2);
+  });
+
   it('no resource split by Operation: the estate is still shown', async () => {
     const other = entry('acs-other', [{ dims: { statuscode: '200', statuscodeclass: '2xx' }, counts: [1, 1, 1, 1] }]);
     const file = writeFixture({ values: [unsplit, other] });

@@ -161,9 +161,8 @@ export class StatusStream {
         failedMetrics.push({ metric: query.metric, message: failedLine(query.metric, st.firstFailed.data, st.seen > 1, false) });
         continue;
       }
-      // statusResults: one result, or the main one (when any resource is in it) and the one read apart.
-      if (main.count > 0) withResults.push(query.metric);
-      if (apart.count > 0) withResults.push(query.metric);
+      // Once, whether its resources were read in one result or in two (the main one and the one read apart).
+      withResults.push(query.metric);
       window ??= main.count > 0 ? main.window : apart.window;
     }
     const failures = this.failures.flatMap((byPart) => (byPart ?? []).flatMap((f) => f ?? []));

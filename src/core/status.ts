@@ -153,7 +153,7 @@ function compareResources(a: StatusResource, b: StatusResource): number {
  * from each resource's data as it arrived (status-stream.ts).
  */
 export interface StatusRows extends Pick<StatusInput, 'resources' | 'failedMetrics' | 'failures' | 'everyMetric' | 'window'> {
-  /** The metrics in report order: each result's (a metric with two results twice), then each failed one's. */
+  /** The metrics in report order, each once: each result's, then each failed one's. */
   readonly metrics: readonly MetricDef[];
   /** A resource's row of a metric (the resource at `index` of resources); undefined when no result has a series of it. */
   readonly rowOf: (id: string, metric: MetricDef, index: number) => StatusRow | undefined;
@@ -162,7 +162,9 @@ export interface StatusRows extends Pick<StatusInput, 'resources' | 'failedMetri
 /** The metrics in report order and each resource's row, from every result at once. */
 export function resultRows(results: readonly QueryResult[], failedMetrics: StatusInput['failedMetrics']): Pick<StatusRows, 'metrics' | 'rowOf'> {
   return {
-    metrics: [...results.map((r) => r.query.metric), ...failedMetrics.map((f) => f.metric)],
+    // A metric whose resources were read in two results (some apart, without the Operation split) is
+    // listed once: each resource's row is in one of them, and listing it twice counted it twice.
+    metrics: [...new Set([...results.map((r) => r.query.metric), ...failedMetrics.map((f) => f.metric)])],
     rowOf: (id, metric) =>
       results
         .filter((r) => r.query.metric === metric)
