@@ -187,6 +187,21 @@ describe('status report', () => {
     // A's "Send" had nothing in the last bucket, "Get" 10: the latest data is the second bucket.
     expect(report.resources[0]!.rows[0]!.error).toBe('ResourceNotFound: resource not found');
   });
+
+  it('lists namesakes with the same numbers by id, whatever order they came in', () => {
+    const other = A.replace('/resourceGroups/rg/', '/resourceGroups/rg.x/');
+    const twin = { ...chat, series: [series(A, 'Send', 10, 0, 5), series(other, 'Send', 10, 0, 5)] } as unknown as QueryResult;
+    for (const resources of [
+      [A, other],
+      [other, A],
+    ]) {
+      const report = buildStatus({ resources, results: [twin], failedMetrics: [], failures: [], everyMetric: false, window: { start: 0, end: 7_200_000 } });
+      expect(report.resources.map((r) => [r.id, r.requests])).toEqual([
+        [other, 10],
+        [A, 10],
+      ]);
+    }
+  });
 });
 
 describe('the batch endpoint of a run', () => {

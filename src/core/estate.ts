@@ -17,14 +17,18 @@ export interface ResourceFailure {
 
 const key = (id: string): string => id.replace(/^\//, '').toLowerCase();
 
-/** The resources in the data, in first-seen order (ids as spelled there); metric: only for this REST metric. */
+/**
+ * The resources in the data, in id order (case ignored, then code units: the same whatever order the
+ * data was read in, e.g. a json export's files or a Parquet archive's); ids as spelled where first
+ * seen. metric: only for this REST metric.
+ */
 export function dataResources(metrics: readonly MetricData[], metric?: string): string[] {
   const seen = new Map<string, string>();
   for (const m of metrics) {
     if (m.resourceId === undefined || (metric !== undefined && m.name.toLowerCase() !== metric.toLowerCase())) continue;
     if (!seen.has(key(m.resourceId))) seen.set(key(m.resourceId), m.resourceId);
   }
-  return [...seen.values()];
+  return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, id]) => id);
 }
 
 /** Every (resource, metric) whose data failed and that no other data of the same pair answers. */

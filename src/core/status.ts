@@ -144,9 +144,16 @@ function compareResources(a: StatusResource, b: StatusResource): number {
     (b.errorRate ?? -1) - (a.errorRate ?? -1) ||
     b.errors - a.errors ||
     b.requests - a.requests ||
-    a.name.localeCompare(b.name)
+    a.name.localeCompare(b.name) ||
+    // Namesakes in other groups or subscriptions: by id, not by the order the data came in.
+    compareIds(a.id, b.id)
   );
 }
+
+const compareIds = (a: string, b: string): number => {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /**
  * What a report is made of, however the rows were found: from every result at once (buildStatus), or
