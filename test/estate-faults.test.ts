@@ -223,3 +223,41 @@ describe('--help tells of exit 4 and --allow-partial', () => {
     });
   }
 });
+
+describe("Azure's long 400 message in the status table", () => {
+  const failing = () => estate[4]!.id;
+  const message =
+    'Metric: APIRequestChat does not support requested dimension combination: operationname,statuscode,statussubclass, supported ones are: Operation,StatusCode,StatusSubClass,ApiVersion,GeoDimension, TraceId: {4732ea53-769d-46dc-b01c-1bc97dfec019}';
+  it('the Problem column shows its code and first sentence, cut with …; JSON and CSV keep it whole', async () => {
+    const args = ['status', '--subscription', estate[1]!.subscription, '--metric', 'chat', '--concurrency', '1'];
+    h.emulator.inject({ kind: 'metric-error', errorCode: 'BadRequest', errorMessage: message, metric: 'APIRequestChat', resource: failing() }, 1, 'batch');
+    const table = await run([...args, '--width', '200'], { env: { ...liveEnv(h), NO_COLOR: '1' } });
+    expect(table.code).toBe(4);
+    // By hand: acs-007 3, acs-001 2 and acs-010 1 SendChatMessage an hour, 24 hours.
+    expect(table.stdout).toBe(
+      [
+        '2026-01-07T00:00Z to 2026-01-08T00:00Z · 4 resources · 3 with traffic · 0 with errors · 1 failed: the results are partial',
+        `┌──────────┬────────┬──────────┬────────┬────────────┬─────────────────┬───────────────────┬${'─'.repeat(82)}┐`,
+        `│ Resource │ Metric │ Requests │ Errors │ Error rate │ Worst operation │ Latest data       │ Problem${' '.repeat(74)}│`,
+        `├──────────┼────────┼──────────┼────────┼────────────┼─────────────────┼───────────────────┼${'─'.repeat(82)}┤`,
+        '│ acs-004  │ chat   │        - │      - │          - │ -               │ -                 │ failed: BadRequest: Metric: APIRequestChat does not support requested dimension… │',
+        `│ acs-007  │ chat   │       72 │      0 │         0% │ -               │ 2026-01-07T23:00Z │ ${' '.repeat(80)} │`,
+        `│ acs-001  │ chat   │       48 │      0 │         0% │ -               │ 2026-01-07T23:00Z │ ${' '.repeat(80)} │`,
+        `│ acs-010  │ chat   │       24 │      0 │         0% │ -               │ 2026-01-07T23:00Z │ ${' '.repeat(80)} │`,
+        `└──────────┴────────┴──────────┴────────┴────────────┴─────────────────┴───────────────────┴${'─'.repeat(82)}┘`,
+        '',
+      ].join('\n'),
+    );
+    // The note on stderr, JSON and CSV keep Azure's whole message.
+    expect(table.stderr).toContain(`note: acs-004 (${failing()}): no data for APIRequestChat: BadRequest: ${message}; the results are partial\n`);
+    for (const [format, read] of [
+      ['json', (out: string) => (JSON.parse(out) as Doc).resources.find((x) => x.name === 'acs-004')!.metrics[0]!.error],
+      ['csv', (out: string) => out.split('\r\n')[1]!.split(',"')[1]!.split('",')[0]!.replace(/""/g, '"')],
+    ] as const) {
+      h.emulator.inject({ kind: 'metric-error', errorCode: 'BadRequest', errorMessage: message, metric: 'APIRequestChat', resource: failing() }, 1, 'batch');
+      const r = await run([...args, '-o', format], { env: liveEnv(h) });
+      expect(r.code).toBe(4);
+      expect(read(r.stdout)).toBe(`BadRequest: ${message}`);
+    }
+  });
+});

@@ -7,6 +7,7 @@
  *   worstOperation: { name, errors, errorRate } | null, latest, error }] }] }
  * error is null when the data answered; latest is the start of the latest bucket with requests; note
  * (only then) says that the resource's data is not split by Operation, so it has no worst operation.
+ * The table shows a failure short (its code and first sentence, problem-text.ts); JSON and CSV whole.
  */
 import type { ChalkInstance } from 'chalk';
 import type { StatusReport, StatusRow } from '../core/status.js';
@@ -14,6 +15,7 @@ import { formatTime } from '../core/time.js';
 import { csvText } from './csv.js';
 import { formatMinute, formatNumber, formatPercent, NO_DATA } from './format.js';
 import { type Cell, renderGrid, wrapLines } from './grid.js';
+import { PROBLEM_WIDTH, shortProblem } from './problem-text.js';
 import { ALERT_RATE, WARN_RATE } from './table.js';
 
 export const STATUS_SCHEMA_VERSION = 1;
@@ -55,7 +57,8 @@ export function renderStatusTable(report: StatusReport, c: ChalkInstance, width?
     r.rows.forEach((row, i) => {
       const name = i === 0 ? r.name : '';
       if (row.error !== undefined) {
-        rows.push([name, row.metric.alias, NO_DATA, NO_DATA, NO_DATA, NO_DATA, NO_DATA, { text: `failed: ${row.error}`, style: c.red }]);
+        const problem = `failed: ${shortProblem(row.error, PROBLEM_WIDTH - 'failed: '.length)}`;
+        rows.push([name, row.metric.alias, NO_DATA, NO_DATA, NO_DATA, NO_DATA, NO_DATA, { text: problem, style: c.red }]);
         return;
       }
       rows.push([
