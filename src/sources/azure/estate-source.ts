@@ -24,6 +24,7 @@ import type { CostSum, EachResource, MetricsSource, SourceResult } from '../sour
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
 import { batchCalls, capGroups, estatePlan, type ResourceCall, resourceCalls, sendOrder, SERIES_CAP } from './call-plan.js';
+import { Refusals } from './batch-refusals.js';
 import { addCost, costLine } from './cost.js';
 import type { Log } from './client.js';
 import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
@@ -31,7 +32,7 @@ import { discover } from './discovery.js';
 import { batchScopeFor } from './endpoint.js';
 import { toCliError } from './errors.js';
 import { type Http, type JsonResponse, openHttp } from './http.js';
-import type { RetrySettings } from './pipeline.js';
+import { type RetrySettings, WithdrawnError } from './pipeline.js';
 import { planRequests, timespan } from './request-plan.js';
 import { ReadPacer, type ReadLimits, REMAINING_READS_HEADER } from './read-pacer.js';
 import { WorkQueue } from './work-queue.js';
@@ -269,7 +270,6 @@ export class EstateSource implements MetricsSource {
     signal?: AbortSignal,
   ): Promise<void> {
     const o = this.opts;
-    const refused = new Set<string>();
     const pacer = o.readLimits === 'off' ? undefined : new ReadPacer(o.readLimits);
     // Up to --concurrency reads in flight, beside up to --concurrency batch calls (another API, another host).
     const perResource = new WorkQueue<ResourceCall>(o.concurrency, async (t) => {
@@ -281,21 +281,23 @@ export class EstateSource implements MetricsSource {
       if (o.noBatchReason) o.log.note(o.noBatchReason);
       perResource.add(resourceCalls(resources, groups));
     } else {
+      const refusals = new Refusals(
+        resources,
+        groups,
+        pieces,
+        (c) => perResource.add(c),
+        (sub, why) => o.log.note(batchRefusedNote(sub, why)),
+      );
       try {
         await this.pool(sendOrder(batchCalls(resources, groups, this.cap)), signal, async (t) => {
-          const sub = t.subscription.toLowerCase();
-          if (refused.has(sub)) return;
+          if (!refusals.open(t)) return; // its pieces went to the per-resource calls when the refusal came
           calls.batch++;
           const g = groups[t.gi]!;
           const w = g.windows[t.wi]!;
-          const res = await this.callBatch(t.subscription, t.resources, g, w, signal);
-          if ('refused' in res) {
-            if (refused.has(sub)) return;
-            refused.add(sub);
-            o.log.note(batchRefusedNote(sub, res.refused));
-            const mine = resources.filter((r) => r.resource.subscription.toLowerCase() === sub);
-            perResource.add(pieces.missing(resourceCalls(mine, groups)));
-            return;
+          const res = await refusals.send(t, (go) => this.callBatch(t.subscription, t.resources, g, w, signal, go));
+          if ('withdrawn' in res || 'refused' in res) {
+            if ('withdrawn' in res && !res.sent) calls.batch--;
+            return refusals.unanswered(t, 'refused' in res ? res.refused : undefined);
           }
           for (const r of t.resources) {
             const e = res.entries.get(`/${r.resource.id}`.toLowerCase());
@@ -345,7 +347,8 @@ export class EstateSource implements MetricsSource {
     g: MetricGroup,
     w: Window,
     signal?: AbortSignal,
-  ): Promise<{ refused: string } | { entries: Map<string, Entry>; failure?: Failure }> {
+    go?: () => boolean,
+  ): Promise<{ refused: string } | { withdrawn: true; sent: boolean } | { entries: Map<string, Entry>; failure?: Failure }> {
     const o = this.opts;
     const params = new URLSearchParams({
       'api-version': METRICS_API_VERSION,
@@ -361,8 +364,9 @@ export class EstateSource implements MetricsSource {
     const http = await this.batch(signal);
     let res: JsonResponse;
     try {
-      res = await http.post(url, { resourceids: resources.map((r) => `/${r.resource.id}`) }, signal);
+      res = await http.post(url, { resourceids: resources.map((r) => `/${r.resource.id}`) }, signal, go);
     } catch (err) {
+      if (err instanceof WithdrawnError) return { withdrawn: true, sent: err.attempt > 0 };
       const f = requestFailure(err);
       if (f) return { entries: new Map(), failure: f };
       this.wrap(err, new URL(o.batchEndpoint!).host, signal);

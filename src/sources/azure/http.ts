@@ -7,7 +7,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { version } from '../../version.js';
 import type { Log } from './client.js';
-import { debugPolicy, DEFAULT_RETRY, parsedBody, retryNotice, retryPolicy, type RetrySettings } from './pipeline.js';
+import { debugPolicy, DEFAULT_RETRY, parsedBody, retryNotice, retryPolicy, type RetrySettings, sendWhile } from './pipeline.js';
 
 export interface HttpSettings {
   readonly credential: TokenCredential;
@@ -29,7 +29,8 @@ export interface JsonResponse {
 }
 
 export interface Http {
-  post(url: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse>;
+  /** `go`: asked before every attempt; false ends the request with a WithdrawnError (pipeline.ts). */
+  post(url: string, body: unknown, signal?: AbortSignal, go?: () => boolean): Promise<JsonResponse>;
   get(url: string, signal?: AbortSignal): Promise<JsonResponse>;
 }
 
@@ -47,7 +48,7 @@ export async function openHttp(s: HttpSettings): Promise<Http> {
   );
   pipeline.addPolicy(debugPolicy(s.log.trace), { afterPhase: 'Sign' });
   const client = rest.createDefaultHttpClient();
-  const send = async (method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal): Promise<JsonResponse> => {
+  const send = async (method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal, go?: () => boolean): Promise<JsonResponse> => {
     const request = rest.createPipelineRequest({
       url,
       method,
@@ -55,6 +56,7 @@ export async function openHttp(s: HttpSettings): Promise<Http> {
       headers: rest.createHttpHeaders({ ...(body !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json' }),
       abortSignal: signal ?? s.signal,
     });
+    if (go) sendWhile(request, go);
     const response = await pipeline.sendRequest(client, request);
     const text = response.bodyAsText ?? '';
     // 2xx bodies were parsed (and any that did not parse retried) by the retry policy.
@@ -69,7 +71,7 @@ export async function openHttp(s: HttpSettings): Promise<Http> {
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
   return {
-    post: (url, body, signal) => send('POST', url, body, signal),
+    post: (url, body, signal, go) => send('POST', url, body, signal, go),
     get: (url, signal) => send('GET', url, undefined, signal),
   };
 }

@@ -67,6 +67,26 @@ export class BadAnswerError extends Error {
   }
 }
 
+/**
+ * A request not sent (again) because its caller no longer wants it: a batch call of a subscription
+ * that has refused the batch API since the call was queued (its resources are read one by one).
+ */
+export class WithdrawnError extends Error {
+  override name = 'WithdrawnError';
+  /** The attempt that was not made (0: the request was never sent). */
+  constructor(readonly attempt: number) {
+    super('withdrawn before it was sent');
+  }
+}
+
+/** Per request: whether it may still be sent, asked before every attempt (see sendWhile). */
+const gates = new WeakMap<object, () => boolean>();
+
+/** Makes every attempt of the request, the first and each retry, ask `go` first: false ends it with a WithdrawnError. */
+export function sendWhile(request: object, go: () => boolean): void {
+  gates.set(request, go);
+}
+
 const attemptsText = (attempts: number): string => (attempts > 1 ? ` (${attempts} attempts)` : '');
 const bytes = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'byte' : 'bytes'}`;
 
@@ -222,6 +242,7 @@ export function retryPolicy(opts: RetryPolicyOptions): PipelinePolicy {
       const host = new URL(request.url).host;
       let waited = 0;
       for (let attempt = 0; ; attempt++) {
+        if (gates.get(request)?.() === false) throw new WithdrawnError(attempt);
         const outer = request.abortSignal;
         const controller = new AbortController();
         let timedOut = false;
