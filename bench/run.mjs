@@ -287,6 +287,12 @@ function main() {
             allowStderr: true, // the catalog's retirement note
             check: (out) => assert(out.includes('SendChatMessage'), 'table'),
           },
+          {
+            // What any reader of the sample must do at least (no target): the README query's floor.
+            label: 'floor: the sample as text, its Chat series parsed (bench/read-chat.cjs)',
+            args: [join(ROOT, 'bench', 'read-chat.cjs'), join(ROOT, 'fixtures', 'sample-week.json')],
+            check: (out) => assert(out.trim() === '40', 'forty series'),
+          },
         ],
         runs: runsFor(21, 7),
         warmup: 3,
