@@ -10,12 +10,14 @@
  * (and of its part read apart, the resources whose data lacks the Operation split) has the same grid
  * and window, no resource's data breaks a rule the whole query would throw on, and no sum can pass
  * the largest number. Live answers to one request meet this (the same timespan and interval each);
- * anything else makes the stream inexact, and the caller reads the estate again, every answer kept,
- * and builds the report from all of it (buildStatus), as it always did. Pure.
+ * anything else makes the stream inexact, and the caller builds the report from all the data at once
+ * (status-parts.ts), from the answers it kept aside: the estate is never read twice. A metric no
+ * resource's data names at all is exact: it fails with selectMetric's "no data" message, which names
+ * the data's metrics in its order (resource by resource, part by part), tracked here. Pure.
  */
 import type { MetricDef } from '../catalog/types.js';
 import { isResourceDimension } from '../catalog/resource.js';
-import { failedLine } from './run-query.js';
+import { failedLine, noDataLine } from './run-query.js';
 import { type ResourceFailure, resourceFailures } from './estate.js';
 import { dataGrid } from './grid.js';
 import type { MetricData, Query, QueryResult } from './model.js';
@@ -39,6 +41,19 @@ interface MetricState {
   readonly main: Part;
   readonly apart: Part;
 }
+
+/** Where a piece of data first comes in the data's order: its resource, its part, its place in the part. */
+type Place = readonly [index: number, part: number, at: number];
+const comparePlaces = (a: Place, b: Place): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/** Each key where it first comes. */
+function noteFirst(seen: Map<string, Place>, key: string, place: Place): void {
+  const had = seen.get(key);
+  if (had === undefined || comparePlaces(place, had) < 0) seen.set(key, place);
+}
+
+/** The keys in the data's order. */
+const inOrder = (seen: Map<string, Place>): string[] => [...seen].sort((a, b) => comparePlaces(a[1], b[1])).map(([key]) => key);
 
 /** Sums past this could overflow when the whole estate's are added up (the query throws there). */
 const LARGEST_SUM = 1e300;
@@ -73,9 +88,12 @@ export class StatusStream {
   private readonly failures: (ResourceFailure[][] | undefined)[] = [];
   private inexact: string | undefined;
   private sum = 0;
+  /** The data's metric names and origins as spelled, each where it first comes (what "no data for" lists). */
+  private readonly names = new Map<string, Place>();
+  private readonly origins = new Map<string, Place>();
 
   /** Operation names, one string each (every answer spells them anew). */
-  private readonly names = new Map<string, string>();
+  private readonly operations = new Map<string, string>();
   /** Rows without traffic are kept (the report shows every metric), else let go: the report leaves them out. */
   private readonly keepQuiet: boolean;
 
@@ -98,8 +116,8 @@ export class StatusStream {
     if (row === undefined || (!this.keepQuiet && !hasTraffic(row))) return undefined;
     const op = row.worstOperation;
     if (op === null) return row;
-    let name = this.names.get(op.name);
-    if (name === undefined) this.names.set(op.name, (name = op.name));
+    let name = this.operations.get(op.name);
+    if (name === undefined) this.operations.set(op.name, (name = op.name));
     return { ...row, worstOperation: { ...op, name } };
   }
 
@@ -111,6 +129,10 @@ export class StatusStream {
     const failures = resourceFailures(metrics);
     if (failures.length > 0) ((this.failures[index] ??= [])[part] ??= []).push(...failures);
     if (this.inexact !== undefined) return;
+    metrics.forEach((m, at) => {
+      noteFirst(this.names, m.name, [index, part, at]);
+      noteFirst(this.origins, m.origin, [index, part, at]);
+    });
     this.sum += magnitude(metrics);
     const rows = this.metrics.map((st) => this.kept(this.rowOf(st, index, metrics))).filter((r) => r !== undefined);
     if (rows.length > 0) (this.rows[index] ??= []).push(...rows);
@@ -156,9 +178,13 @@ export class StatusStream {
     for (const st of this.metrics) {
       const { main, apart, query } = st;
       if (main.count + apart.count === 0) {
-        // No resource's data of it could be read: the query throws as selectMetric does (no data at all: let it).
-        if (st.firstFailed === undefined) return { inexact: `${query.metric.alias}: no data` };
-        failedMetrics.push({ metric: query.metric, message: failedLine(query.metric, st.firstFailed.data, st.seen > 1, false) });
+        // No resource's data of it could be read, or none names it (Azure answers a metric without
+        // traffic with an empty entry, "timeseries": []): the query throws as selectMetric does.
+        const message =
+          st.firstFailed !== undefined
+            ? failedLine(query.metric, st.firstFailed.data, st.seen > 1, false)
+            : noDataLine(query.metric, inOrder(this.origins), inOrder(this.names));
+        failedMetrics.push({ metric: query.metric, message });
         continue;
       }
       // Once, whether its resources were read in one result or in two (the main one and the one read apart).
