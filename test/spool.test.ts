@@ -33,7 +33,7 @@ function part(i: number, metric: string): MetricData[] {
 const plain = (metrics: readonly MetricData[]): unknown => JSON.parse(JSON.stringify(metrics));
 
 describe('DataSpool', () => {
-  it('gives back every part in the data order, the same data, and leaves nothing behind', async () => {
+  it('gives back every part (or the metrics wanted) in the data order, the same data, and leaves nothing behind', async () => {
     const dir = mkdtempSync(join(root, 'a-'));
     const spool = new DataSpool(dir);
     const handed: [number, number, string][] = [
@@ -55,6 +55,9 @@ describe('DataSpool', () => {
       ['acs-2', 'APIRequestChat', [2, 3, null]],
       ['acs-2', 'APIRequestSMS', [2, 3, null]],
     ]);
+    // Only the data wanted (what the stream could not reduce), still in the data's order.
+    const sms = await spool.read((m) => m.name === 'APIRequestSMS');
+    expect(sms).toEqual(plain([part(0, 'APIRequestSMS'), part(2, 'APIRequestSMS')].flat()));
     spool.close();
     expect(readdirSync(dir)).toEqual([]);
   });

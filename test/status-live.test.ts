@@ -80,7 +80,9 @@ describe('status over a live estate', () => {
     const src = source([start, start + HOUR]);
     const live = await liveStatus(src, {}, makeContext(io, { debug: true }), queries, false);
     expect(src.fetches).toBe(0);
-    expect(err()).toMatch(/debug: status: chat: resources' data on different grids or windows: the report from every answer of this read, kept aside/);
+    expect(err()).toMatch(
+      /debug: status: chat: resources' data on different grids or windows: the rows of chat from all their answers of this read, kept aside/,
+    );
     // What status builds from all the data at once (the answers in the selection's order, whatever order they came in).
     const all = await src.fetch();
     const want = statusParts(queries, all, [id(0), id(1)]);

@@ -98,10 +98,10 @@ describe('status over a live estate: each request once', () => {
     expect(repeated(stderrLines(streamed.stderr))).toEqual([]);
     expect(stderrLines(streamed.stderr)).toEqual(stderrLines(saved.stderr).filter((l) => !l.startsWith('note: saved ')));
     expect(streamed.stderr.match(/note: the metrics batch API refused/g)).toHaveLength(1);
-    // The stream could not reduce chat and sms exactly (it names the last it found): the report came from the answers kept aside.
+    // The stream could not reduce chat and sms exactly (it says why for the last it found): their rows came from their answers kept aside.
     expect(keptAside(streamed.stderr)).toHaveLength(1);
     expect(keptAside(streamed.stderr)[0]).toMatch(
-      /^debug: status: (chat|sms): resources' data on different grids or windows: the report from every answer of this read, kept aside$/,
+      /^debug: status: (chat|sms): resources' data on different grids or windows: the rows of chat, sms from all their answers of this read, kept aside$/,
     );
   });
 });

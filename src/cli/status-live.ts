@@ -2,19 +2,19 @@
  * `status` over a live estate without --save: each resource's data is reduced to its rows as soon as
  * all of it has come (core/status-stream.ts) and let go, so memory follows the report, not the points.
  * The estate is read once, whatever comes: each part is also kept aside on disk (sources/spool.ts),
- * and in the rare case where the rows cannot be told exactly that way (resources' data on different
- * grids, a rule the whole query throws on, sums too large), the report is built from those answers
- * as from files (core/status-parts.ts). No request is sent twice, no warning said twice.
+ * and in the rare case where a metric's rows cannot be told exactly that way (its resources' data on
+ * different grids, a rule its whole query throws on, sums too large), that metric's data alone is
+ * read back and its rows told from all of it at once, as from files. No request is sent twice, no
+ * warning said twice.
  */
 import type { Query } from '../core/model.js';
-import { type StatusParts, statusParts } from '../core/status-parts.js';
-import { StatusStream } from '../core/status-stream.js';
+import { type StatusParts, StatusStream } from '../core/status-stream.js';
 import { DataSpool } from '../sources/spool.js';
 import type { CostSum, MetricsSource } from '../sources/source.js';
 import type { Context } from './context.js';
 import type { SourceOptions } from './source-options.js';
 
-export type { StatusParts } from '../core/status-parts.js';
+export type { StatusParts } from '../core/status-stream.js';
 
 /**
  * The report's parts from the estate as it arrives; undefined when the source cannot hand resources
@@ -31,19 +31,22 @@ export async function liveStatus(
   const spool = new DataSpool();
   try {
     let stream: StatusStream | undefined;
-    let ids: readonly string[] = [];
     const data = await source.fetchEach(queries, ctx.io.signal, {
-      start: (selected, anchor) => (stream = new StatusStream(queries, (ids = selected), anchor, everyMetric)),
+      start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor, everyMetric)),
       resource: (index, metrics, part) => {
         spool.add(index, part, metrics);
         stream!.add(index, metrics, part);
       },
     });
     const cost = data.cost ? { cost: data.cost } : {};
-    const parts = (stream ?? new StatusStream(queries, [], data.anchor ?? 0, everyMetric)).finish();
+    stream ??= new StatusStream(queries, [], data.anchor ?? 0, everyMetric);
+    const parts = stream.finish();
     if (!('inexact' in parts)) return { parts, ...cost };
-    ctx.trace(`status: ${parts.inexact}: the report from every answer of this read, kept aside`);
-    return { parts: statusParts(queries, { metrics: await spool.read(), anchor: data.anchor }, ids), ...cost };
+    // Only the data of the metrics the stream could not reduce is read back (and held).
+    const names = parts.metrics.map((m) => m.alias).join(', ');
+    ctx.trace(`status: ${parts.inexact}: the rows of ${names} from all their answers of this read, kept aside`);
+    const wanted = new Set(parts.metrics.map((m) => m.rest.toLowerCase()));
+    return { parts: stream.finishWith(await spool.read((m) => wanted.has(m.name.toLowerCase()))), ...cost };
   } finally {
     spool.close();
   }

@@ -1,8 +1,7 @@
 /**
  * The parts of a status report from every resource's data at once: each metric's results over all of
- * it (a metric the data cannot give, a failed metric with why), the failures and the window. What
- * status does with files, --save and one resource, and with the answers of a live read the stream
- * could not reduce exactly (status-stream.ts). Pure.
+ * it (a metric the data cannot give, a failed metric with why), the failures and the window: what
+ * status does with files, --save and one resource (a live estate is streamed: status-stream.ts). Pure.
  */
 import type { MetricDef } from '../catalog/types.js';
 import { CliError, EXIT } from '../errors.js';
@@ -10,9 +9,9 @@ import { resourceFailures, shortfall } from './estate.js';
 import type { Query, QueryResult } from './model.js';
 import type { QueryData } from './run-query.js';
 import { resultRows, statusResults } from './status.js';
-import type { StreamedStatus } from './status-stream.js';
+import type { StatusParts } from './status-stream.js';
 
-export type StatusParts = Exclude<StreamedStatus, { inexact: string }>;
+export type { StatusParts } from './status-stream.js';
 
 /** `resources`: the selected resources as the report names them. */
 export function statusParts(queries: readonly Query[], data: QueryData, resources: readonly string[]): StatusParts {

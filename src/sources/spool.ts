@@ -52,15 +52,18 @@ export class DataSpool {
     this.memory.push(kept);
   }
 
-  /** Every part kept, in the data's order: resource by resource (the selection's order), part by part. */
-  async read(): Promise<MetricData[]> {
+  /** The data kept (all, or what `wanted` keeps), in the data's order: resource by resource (the selection's order), part by part. */
+  async read(wanted: (m: MetricData) => boolean = () => true): Promise<MetricData[]> {
     this.stopWriting();
     const all: Kept[] = [];
     if (this.file !== undefined && this.written > 0) {
       const input = createReadStream(this.file, { encoding: 'utf8', end: this.written - 1 });
-      for await (const line of createInterface({ input, crlfDelay: Infinity })) all.push(JSON.parse(line) as Kept);
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        const [index, part, metrics] = JSON.parse(line) as Kept;
+        all.push([index, part, metrics.filter(wanted)]);
+      }
     }
-    all.push(...this.memory);
+    all.push(...this.memory.map(([index, part, metrics]): Kept => [index, part, metrics.filter(wanted)]));
     all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     return all.flatMap((k) => k[2]);
   }
