@@ -20,7 +20,8 @@ function runBundle(file) {
   const fs = require('node:fs');
   let source;
   try {
-    source = fs.readFileSync(file, 'utf8');
+    // ASCII, and wrapped as Module.wrap does (scripts/bundle-commands.mjs): compiled as read.
+    source = fs.readFileSync(file).toString('latin1');
   } catch {
     return false;
   }
@@ -37,7 +38,8 @@ function runBundle(file) {
   } catch {
     // built without a cache
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  // (A bundle from a build before the wrapped ones is wrapped here.)
+  const script = new vm.Script(source.startsWith('(function') ? source : Module.wrap(source), { filename: file, cachedData });
   if (process.env.ACS_METRICS_WRITE_CODE_CACHE === '1') process.once('exit', () => fs.writeFileSync(`${file}.cache`, script.createCachedData()));
   const mod = new Module(file, module);
   mod.filename = file;

@@ -16,6 +16,7 @@
  *   node scripts/bundle-commands.mjs [DIST_DIR]     (default: dist/)
  */
 import { spawnSync } from 'node:child_process';
+import Module from 'node:module';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,11 +105,12 @@ for (const bundle of BUNDLES) {
   });
   // import() of what stays outside (other commands, the Azure SDK, yaml) goes through the bin's
   // __acsImport: a script compiled by vm with a code cache cannot import() itself.
-  const text = readFileSync(outfile, 'utf8');
-  writeFileSync(
-    outfile,
-    text.replace(/(?<![\w$.])import\((["'])/g, (m, q, offset) => (offset < 400 ? m : `__acsImport(${q}`)),
-  );
+  const text = readFileSync(outfile, 'utf8').replace(/(?<![\w$.])import\((["'])/g, (m, q, offset) => (offset < 400 ? m : `__acsImport(${q}`));
+  // Written as the function bin/ compiles (Module.wrap's text), in ASCII (esbuild escapes the rest),
+  // so that bin/ reads it as one-byte text and compiles it as read: a wrapper added at run time makes
+  // a joined string that V8 copies whole (the 400 KB query bundle) before compiling it.
+  if (!/^[\x00-\x7f]*$/.test(text)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
+  writeFileSync(outfile, Module.wrap(text));
 }
 
 /**

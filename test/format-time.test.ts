@@ -25,6 +25,15 @@ describe('formatTime', () => {
     );
   });
 
+  it('every day of 1970-9999 (its date written by arithmetic, not by toISOString)', () => {
+    const bad: string[] = [];
+    for (let day = 0; day * 86_400_000 < 253_402_300_800_000; day++) {
+      const ms = day * 86_400_000 + 60_000 * (day % 1440);
+      if (formatTime(ms) !== viaIso(ms) && bad.push(`${ms}: ${formatTime(ms)}`) > 5) break;
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('hand-checked stamps', () => {
     expect(formatTime(Date.UTC(2026, 0, 7, 13))).toBe('2026-01-07T13:00:00Z');
     expect(formatTime(Date.UTC(2026, 0, 7, 9, 5))).toBe('2026-01-07T09:05:00Z');

@@ -46,6 +46,21 @@ describe('labels', () => {
     expect(formatMinute(Date.UTC(2026, 0, 7, 13))).toBe('2026-01-07T13:00Z');
     expect(formatMinute(Date.UTC(2026, 0, 7, 13, 0, 5))).toBe('2026-01-07T13:00:05Z');
   });
+  it('writes what toISOString cut to the minute writes, for any time (property)', () => {
+    const viaIso = (ms: number): string => {
+      const iso = new Date(ms).toISOString();
+      return iso.slice(16, 23) === ':00.000' ? `${iso.slice(0, 16)}Z` : iso.replace(/\.000Z$/, 'Z');
+    };
+    const times = fc.oneof(
+      fc.integer({ min: -1.44e11, max: 1.44e11 }).map((m) => m * 60_000),
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.constantFrom(0, -60_000, 253_402_300_740_000, 253_402_300_800_000, Date.UTC(2024, 1, 29, 23, 59)),
+    );
+    fc.assert(
+      fc.property(times, (t) => formatMinute(t) === viaIso(t)),
+      { numRuns: 3000 },
+    );
+  });
   it('joins split dimension values, "(all)" without a split', () => {
     const [op, , sub] = metric('chat').dimensions;
     const s = { dimensions: { Operation: 'SendChatMessage', StatusSubClass: '5xx' }, points: [], total: 1, requests: 1, errors: 0 };

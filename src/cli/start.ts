@@ -3,7 +3,8 @@
  * only module that touches process exit status and signals.
  */
 import { EXIT } from '../errors.js';
-import type { Io } from './io.js';
+import type { Io, OutStream } from './io.js';
+import { stdStream } from './std-stream.js';
 
 /**
  * stdout: a closed pipe (`| head`) is not an error: stop quietly with the exit code so far. Any other
@@ -13,8 +14,7 @@ import type { Io } from './io.js';
 function onStdoutError(err: NodeJS.ErrnoException): void {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
   const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code === 'EIO' ? 'input/output error' : (err.code ?? err.message);
-  // (Not node:fs's writeSync: importing node:fs here costs every run ~2 ms of start-up.)
-  process.stderr.write(`error: cannot write to stdout: ${why}\n`);
+  stderr().write(`error: cannot write to stdout: ${why}\n`);
   process.exit(EXIT.DATA);
 }
 
@@ -24,17 +24,19 @@ function onStdoutError(err: NodeJS.ErrnoException): void {
  */
 function onStderrError(): void {}
 
+let outStream: OutStream | undefined;
+let errStream: OutStream | undefined;
+const stdout = (): OutStream => (outStream ??= stdStream(1, () => process.stdout, onStdoutError));
+const stderr = (): OutStream => (errStream ??= stdStream(2, () => process.stderr, onStderrError));
+
 /** Runs the command line of this process and sets its exit code. */
 export async function start(): Promise<void> {
   const argv = process.argv.slice(2);
   // Fast path: `--version` needs neither commander nor any command module.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.on('error', onStdoutError);
     const { version } = await import('../version.js');
-    process.stdout.write(`${version()}\n`);
+    stdout().write(`${version()}\n`);
   } else {
-    process.stdout.on('error', onStdoutError);
-    process.stderr.on('error', onStderrError);
     const controller = new AbortController();
     process.once('SIGINT', () => {
       controller.abort();
@@ -44,8 +46,8 @@ export async function start(): Promise<void> {
       setTimeout(() => process.exit(EXIT.INTERRUPTED), 2000).unref();
     });
     const io: Io = {
-      stdout: process.stdout,
-      stderr: process.stderr,
+      stdout: stdout(),
+      stderr: stderr(),
       // process.stdin builds a stream (a socket for a pipe) when first read: only for `--fixture -`.
       get stdin() {
         return process.stdin;

@@ -5,6 +5,7 @@
 import { isResourceDimension, resourceName } from '../catalog/resource.js';
 import type { DimensionDef } from '../catalog/types.js';
 import type { QueryResult, ResultSeries } from '../core/model.js';
+import { minuteText } from '../core/time.js';
 
 export const NO_DATA = '-';
 /** Label of the one series of a query without --split-by. */
@@ -62,6 +63,8 @@ export function ratioOf(part: number | null, whole: number | null): number | nul
 
 /** 2026-01-07T13:00Z: ISO 8601 UTC to the minute (seconds only when not zero). */
 export function formatMinute(ms: number): string {
+  const minute = minuteText(ms);
+  if (minute !== undefined) return `${minute}Z`;
   const iso = new Date(ms).toISOString();
   return iso.slice(16, 23) === ':00.000' ? `${iso.slice(0, 16)}Z` : iso.replace(/\.000Z$/, 'Z');
 }
