@@ -1,12 +1,13 @@
 /**
  * status over a live estate (src/cli/status-live.ts): the rows come from the stream when it is exact;
- * when it is not (resources answered on different windows), liveStatus gives up so that status reads
- * the estate again from the same source, every answer kept (a --debug line says so); sources that
- * cannot hand resources on (files, one resource) and --save take the usual path at once.
+ * when it is not (resources answered on different windows), from the answers of the same read, kept
+ * aside as they came (a --debug line says so): the source is never asked again. Sources that cannot
+ * hand resources on (files, one resource) and --save take the usual path at once.
  */
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../src/cli/context.js';
 import { liveStatus } from '../src/cli/status-live.js';
+import { statusParts } from '../src/core/status-parts.js';
 import { metricByRestName } from '../src/catalog/resolve.js';
 import type { MetricData } from '../src/core/model.js';
 import { perResourceQuery } from '../src/core/usage.js';
@@ -53,7 +54,7 @@ function source(starts: readonly number[], withEach = true): MetricsSource & { f
               starts.map((_, i) => id(i)),
               NOW,
             );
-            starts.forEach((t, i) => each.resource(i, answer(i, t)));
+            [...starts.keys()].reverse().forEach((i) => each.resource(i, answer(i, starts[i]!), 0));
             return { metrics: [], raw: [], anchor: NOW };
           },
         }
@@ -74,11 +75,21 @@ describe('status over a live estate', () => {
     expect(src.fetches).toBe(0);
   });
 
-  it('answers on different windows: gives up (status reads again), said under --debug', async () => {
+  it('answers on different windows: the report from the answers kept aside, nothing read again, said under --debug', async () => {
     const { io, err } = testIo();
-    const live = await liveStatus(source([start, start + HOUR]), {}, makeContext(io, { debug: true }), queries, false);
-    expect(live).toBeUndefined();
-    expect(err()).toMatch(/debug: status: chat: resources' data on different grids or windows: reading the estate again, every answer kept/);
+    const src = source([start, start + HOUR]);
+    const live = await liveStatus(src, {}, makeContext(io, { debug: true }), queries, false);
+    expect(src.fetches).toBe(0);
+    expect(err()).toMatch(
+      /debug: status: chat: resources' data on different grids or windows: the rows of chat from all their answers of this read, kept aside/,
+    );
+    // What status builds from all the data at once (the answers in the selection's order, whatever order they came in).
+    const all = await src.fetch();
+    const want = statusParts(queries, all, [id(0), id(1)]);
+    expect(live?.parts).toMatchObject({ ...want, rowOf: expect.any(Function) });
+    for (const i of [0, 1]) expect(live?.parts.rowOf(id(i), chat, i)).toEqual(want.rowOf(id(i), chat, i));
+    // Resource 0: 0 + 1 + 2 requests from the window's start; resource 1, an hour later: 1 + 2 + 3, all in the window.
+    expect([0, 1].map((i) => live?.parts.rowOf(id(i), chat, i)?.requests)).toEqual([3, 6]);
   });
 
   it('a source that cannot hand resources on, or --save: the usual path', async () => {

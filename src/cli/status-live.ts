@@ -1,21 +1,24 @@
 /**
  * `status` over a live estate without --save: each resource's data is reduced to its rows as soon as
  * all of it has come (core/status-stream.ts) and let go, so memory follows the report, not the points.
- * When the rows could not be told exactly that way (resources' data on different grids, a rule the
- * whole query throws on), the estate is read again, every answer kept, as status always did.
+ * The estate is read once, whatever comes: each part is also kept aside on disk (sources/spool.ts),
+ * and in the rare case where a metric's rows cannot be told exactly that way (its resources' data on
+ * different grids, a rule its whole query throws on, sums too large), that metric's data alone is
+ * read back and its rows told from all of it at once, as from files. No request is sent twice, no
+ * warning said twice.
  */
 import type { Query } from '../core/model.js';
-import { StatusStream, type StreamedStatus } from '../core/status-stream.js';
+import { type StatusParts, StatusStream } from '../core/status-stream.js';
+import { DataSpool } from '../sources/spool.js';
 import type { CostSum, MetricsSource } from '../sources/source.js';
 import type { Context } from './context.js';
 import type { SourceOptions } from './source-options.js';
 
-export type StatusParts = Exclude<StreamedStatus, { inexact: string }>;
+export type { StatusParts } from '../core/status-stream.js';
 
 /**
  * The report's parts from the estate as it arrives; undefined when the source cannot hand resources
- * on (files, one resource), with --save (every answer is kept anyway), or when the stream was not
- * exact (the caller then reads it all again from the same source).
+ * on (files, one resource) or with --save (every answer is kept anyway): the caller reads it then.
  */
 export async function liveStatus(
   source: MetricsSource,
@@ -25,15 +28,26 @@ export async function liveStatus(
   everyMetric: boolean,
 ): Promise<{ parts: StatusParts; cost?: CostSum } | undefined> {
   if (source.fetchEach === undefined || opts.save !== undefined) return undefined;
-  let stream: StatusStream | undefined;
-  const data = await source.fetchEach(queries, ctx.io.signal, {
-    start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor, everyMetric)),
-    resource: (index, metrics, part) => stream!.add(index, metrics, part),
-  });
-  const parts = stream?.finish() ?? { inexact: 'no resources' };
-  if ('inexact' in parts) {
-    ctx.trace(`status: ${parts.inexact}: reading the estate again, every answer kept`);
-    return undefined;
+  const spool = new DataSpool();
+  try {
+    let stream: StatusStream | undefined;
+    const data = await source.fetchEach(queries, ctx.io.signal, {
+      start: (ids, anchor) => (stream = new StatusStream(queries, ids, anchor, everyMetric)),
+      resource: (index, metrics, part) => {
+        spool.add(index, part, metrics);
+        stream!.add(index, metrics, part);
+      },
+    });
+    const cost = data.cost ? { cost: data.cost } : {};
+    stream ??= new StatusStream(queries, [], data.anchor ?? 0, everyMetric);
+    const parts = stream.finish();
+    if (!('inexact' in parts)) return { parts, ...cost };
+    // Only the data of the metrics the stream could not reduce is read back (and held).
+    const names = parts.metrics.map((m) => m.alias).join(', ');
+    ctx.trace(`status: ${parts.inexact}: the rows of ${names} from all their answers of this read, kept aside`);
+    const wanted = new Set(parts.metrics.map((m) => m.rest.toLowerCase()));
+    return { parts: stream.finishWith(await spool.read((m) => wanted.has(m.name.toLowerCase()))), ...cost };
+  } finally {
+    spool.close();
   }
-  return { parts, ...(data.cost ? { cost: data.cost } : {}) };
 }

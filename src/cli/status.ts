@@ -4,12 +4,13 @@
  * problems first. Live (one batch call per 50 resources and metric group) or from saved files.
  */
 import type { MetricDef } from '../catalog/types.js';
-import { dataResources, failureNotes, resourceFailures, shortfall } from '../core/estate.js';
-import type { Query, QueryResult } from '../core/model.js';
-import { resultRows, statusReport, statusResults } from '../core/status.js';
+import { dataResources, failureNotes } from '../core/estate.js';
+import type { Query } from '../core/model.js';
+import { statusReport } from '../core/status.js';
+import { type StatusParts, statusParts } from '../core/status-parts.js';
 import type { CostSum, MetricsSource } from '../sources/source.js';
-import { liveStatus, type StatusParts } from './status-live.js';
-import { CliError, DataError, EXIT, Problems, UsageError } from '../errors.js';
+import { liveStatus } from './status-live.js';
+import { DataError, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
 import type { Context } from './context.js';
@@ -101,7 +102,7 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
   return partialExit(ctx, opts, { failed: parts.failedResources, of: parts.resources.length });
 }
 
-/** The report's parts from all the data at once: files, --save, one resource, or a stream that could not be exact. */
+/** The report's parts from all the data at once: files, --save, one resource (sources that hand no resource on). */
 async function statusFromData(
   opts: StatusOptions,
   ctx: Context,
@@ -121,25 +122,6 @@ async function statusFromData(
   }
   const selected = (data as { resources?: readonly { resource: { id: string } }[] }).resources;
   const resources = selected ? selected.map((r) => `/${r.resource.id}`) : dataResources(data.metrics);
-
-  const results: QueryResult[] = [];
-  const failedMetrics: { metric: MetricDef; message: string }[] = [];
-  for (const q of queries) {
-    try {
-      results.push(...statusResults(q, data));
-    } catch (err) {
-      if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
-      failedMetrics.push({ metric: q.metric, message: err.problems.join('; ') });
-    }
-  }
-  const parts: StatusParts = {
-    resources,
-    ...resultRows(results, failedMetrics),
-    failedMetrics,
-    failures: resourceFailures(data.metrics),
-    window: results.length > 0 ? { start: results[0]!.start, end: results[0]!.end } : { start: 0, end: 0 },
-    failedResources: shortfall(data.metrics).failed,
-    hasResults: results.length > 0,
-  };
+  const parts = statusParts(queries, data, resources);
   return { parts, ...(data.cost ? { cost: data.cost } : {}) };
 }

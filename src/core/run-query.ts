@@ -28,17 +28,24 @@ export function failedLine(metric: MetricDef, failed: MetricData, several: boole
   return `${failed.origin}: ${metric.rest} failed${what}: ${failed.errorCode}${failed.errorMessage ? `: ${failed.errorMessage}` : ''}${partial ? '; the results are partial' : ''}`;
 }
 
+/** What selectMetric says when the data has no entry of the metric: the data's origins and metric names in its order. */
+export function noDataLine(metric: MetricDef, origins: readonly string[], names: readonly string[]): string {
+  const present = [...new Set(names)];
+  return `${fewFiles(origins) || 'the data'}: no data for ${metric.alias} (${metric.rest})${present.length ? `; the data holds ${present.join(', ')}` : '; it holds no metrics'}`;
+}
+
 /** The metric data for one catalog metric: every matching MetricData, failures reported. */
 export function selectMetric(metric: MetricDef, data: readonly MetricData[], notes: string[]): MetricData[] {
   const key = metric.rest.toLowerCase();
   const matching = data.filter((m) => m.name.toLowerCase() === key);
-  if (matching.length === 0) {
-    const origins = fewFiles(data.map((m) => m.origin)) || 'the data';
-    const present = [...new Set(data.map((m) => m.name))];
+  if (matching.length === 0)
     throw new DataError(
-      `${origins}: no data for ${metric.alias} (${metric.rest})${present.length ? `; the data holds ${present.join(', ')}` : '; it holds no metrics'}`,
+      noDataLine(
+        metric,
+        data.map((m) => m.origin),
+        data.map((m) => m.name),
+      ),
     );
-  }
   const ok = matching.filter((m) => m.errorCode === undefined);
   const several = new Set(matching.map((m) => (m.resourceId ?? '').toLowerCase())).size > 1;
   for (const failed of matching.filter((m) => m.errorCode !== undefined)) {

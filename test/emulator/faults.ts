@@ -11,6 +11,8 @@
  * - invalid-json: a complete 200 whose body is not JSON;
  * - slow: the normal answer after a delay; hang: no answer at all (until the client gives up);
  * - metric-error: a 200 in which one metric (of one resource, for getBatch) failed on its own;
+ * - metric-absent: a 200 whose answer leaves a metric out altogether (no entry, not even an empty one);
+ * - late-start: a getBatch 200 in which one resource's entry starts later than asked (another window and grid);
  * - graph-quota: Resource Graph's quota is used up (429 RateLimiting, quota headers at 0, Retry-After).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -39,6 +41,10 @@ export type Fault =
    * or the one named, of every resource or the one named (getBatch).
    */
   | { readonly kind: 'metric-error'; readonly errorCode: string; readonly errorMessage: string; readonly metric?: string; readonly resource?: string }
+  /** A 200 whose answer has no entry of this metric, for any resource (Azure answers a metric without traffic with an empty one). */
+  | { readonly kind: 'metric-absent'; readonly metric: string }
+  /** A getBatch 200 in which this resource's entry starts `ms` later than asked: its start and its points before it are moved on. */
+  | { readonly kind: 'late-start'; readonly resource: string; readonly ms: number }
   /** Resource Graph's per-user quota is used up: 429 RateLimiting, quota headers at 0, Retry-After. */
   | { readonly kind: 'graph-quota'; readonly resetSeconds?: number };
 
@@ -149,6 +155,38 @@ function withMetricError(answer: Answer, fault: Extract<Fault, { kind: 'metric-e
   return { status: 200, body };
 }
 
+type Body = { value?: MetricValue[]; values?: { resourceid: string; starttime?: string; value?: MetricValue[] }[] };
+
+/** The normal answer (a 200), changed by `edit` on a copy: Metrics - List ({value}) or getBatch ({values}). */
+function edited(answer: Answer, edit: (body: Body) => void): Answer {
+  if (answer.status !== 200) return answer;
+  const body = structuredClone(answer.body) as Body;
+  edit(body);
+  return { status: 200, body };
+}
+
+const withoutMetric = (values: MetricValue[] | undefined, metric: string): MetricValue[] | undefined =>
+  values?.filter((m) => m.name.value.toLowerCase() !== metric.toLowerCase());
+
+/** A resource's metrics from `start` on (points before it dropped). */
+function startingAt(values: MetricValue[] | undefined, start: number): void {
+  for (const m of values ?? []) {
+    for (const s of m.timeseries as { data?: { timeStamp: string }[] }[]) s.data = s.data?.filter((p) => Date.parse(p.timeStamp) >= start);
+  }
+}
+
+const isoSeconds = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+
+function lateStart(body: Body, fault: Extract<Fault, { kind: 'late-start' }>): void {
+  const later = (t: string): number => Date.parse(t) + fault.ms;
+  for (const entry of body.values ?? []) {
+    if (entry.resourceid.toLowerCase() !== fault.resource.toLowerCase() || entry.starttime === undefined) continue;
+    const start = later(entry.starttime);
+    entry.starttime = isoSeconds(start);
+    startingAt(entry.value, start);
+  }
+}
+
 const part = (text: string, keep: number | undefined): string =>
   text.slice(0, keep === undefined ? Math.floor(text.length / 2) : Math.max(0, Math.min(text.length - 1, keep)));
 
@@ -193,6 +231,15 @@ export function applyFault(fault: Fault, r: Reply): void {
     }
     case 'metric-error':
       return r.send(withMetricError(r.answer(), fault));
+    case 'metric-absent':
+      return r.send(
+        edited(r.answer(), (b) => {
+          if (b.value) b.value = withoutMetric(b.value, fault.metric);
+          for (const e of b.values ?? []) if (e.value) e.value = withoutMetric(e.value, fault.metric);
+        }),
+      );
+    case 'late-start':
+      return r.send(edited(r.answer(), (b) => lateStart(b, fault)));
     case 'graph-quota': {
       const seconds = fault.resetSeconds ?? 5;
       return r.send(
