@@ -24,10 +24,11 @@ import type { CostSum, EachResource, MetricsSource, SourceResult } from '../sour
 import type { CallPlan } from '../../core/dry-run.js';
 import { groupPlans, isoTime, type MetricGroup } from './batch-plan.js';
 import { batchCalls, capGroups, estatePlan, type ResourceCall, resourceCalls, sendOrder, SERIES_CAP } from './call-plan.js';
+import { batchAnswer } from './batch-answer.js';
 import { Refusals } from './batch-refusals.js';
 import { addCost, costLine } from './cost.js';
 import type { Log } from './client.js';
-import { checkCredential, type Credential, makeCredential, oneLine } from './credentials.js';
+import { checkCredential, type Credential, makeCredential } from './credentials.js';
 import { discover } from './discovery.js';
 import { batchScopeFor } from './endpoint.js';
 import { toCliError } from './errors.js';
@@ -158,8 +159,24 @@ export class EstateSource implements MetricsSource {
     return c.batch;
   }
 
-  /** The resources the selection names (Resource Graph for subscriptions); DataError when none. */
+  /**
+   * The resources the selection names (Resource Graph for subscriptions); DataError when none. Found
+   * once a source: its reads (a comparison's two windows, status asking again for a metric) are of the
+   * same resources, and Resource Graph is not asked twice (a watch opens a source each round).
+   */
   async resources(signal?: AbortSignal): Promise<ResourceInfo[]> {
+    this.found ??= this.findResources(signal);
+    try {
+      return await this.found;
+    } catch (err) {
+      this.found = undefined;
+      throw err;
+    }
+  }
+
+  private found: Promise<ResourceInfo[]> | undefined;
+
+  private async findResources(signal?: AbortSignal): Promise<ResourceInfo[]> {
     const s = this.opts.selection;
     if (s.kind === 'none') return [];
     if (s.kind === 'ids') return s.ids.map(infoOf);
@@ -381,33 +398,9 @@ export class EstateSource implements MetricsSource {
         failure: { code: 'NotABatchResponse', message: `the answer from ${new URL(o.batchEndpoint!).host} is not a metrics batch response (no "values" list)` },
       };
     }
-    const entries = new Map<string, Entry>();
-    const asked = new Map(resources.map((x) => [`/${x.resource.id}`.toLowerCase(), x]));
-    for (const v of values as Record<string, unknown>[]) {
-      if (typeof v?.resourceid !== 'string') continue;
-      const r = asked.get(`/${v.resourceid.replace(/^\//, '')}`.toLowerCase());
-      if (!r) continue;
-      this.cost = addCost(this.cost, v.cost);
-      const error = v.error as { code?: unknown; message?: unknown } | undefined;
-      if (error && typeof error === 'object') {
-        const code = typeof error.code === 'string' ? error.code : 'Error';
-        const f = code.toLowerCase().includes('notfound')
-          ? { code, message: `resource not found (${code})` }
-          : { code, message: `${code}${typeof error.message === 'string' ? `: ${oneLine(error.message, 200)}` : ''}` };
-        entries.set(`/${r.resource.id}`.toLowerCase(), failedEntry(r, g, w, f));
-        continue;
-      }
-      entries.set(`/${r.resource.id}`.toLowerCase(), {
-        resourceid: `/${r.resource.id}`,
-        starttime: typeof v.starttime === 'string' ? v.starttime : isoTime(w.start),
-        endtime: typeof v.endtime === 'string' ? v.endtime : isoTime(w.end),
-        interval: typeof v.interval === 'string' ? v.interval : g.interval,
-        ...(typeof v.namespace === 'string' ? { namespace: v.namespace } : {}),
-        ...(typeof v.resourceregion === 'string' ? { resourceregion: v.resourceregion } : {}),
-        value: Array.isArray(v.value) ? v.value : [],
-      });
-    }
-    return { entries };
+    const answer = batchAnswer(values, resources, g, w);
+    for (const cost of answer.costs) this.cost = addCost(this.cost, cost);
+    return { entries: answer.entries };
   }
 
   private async callOne(r: ResourceInfo, g: MetricGroup, w: Window, pacer: ReadPacer | undefined, signal?: AbortSignal): Promise<Entry> {
