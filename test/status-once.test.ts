@@ -1,8 +1,8 @@
 /**
- * status over a live estate sends each request once and says each thing once, whatever the stream
- * makes of the answers (src/cli/status-live.ts): when a metric has no data on any resource, or a
- * resource answers another window (another grid), the report is built from the answers of the one
- * read, not from a second read of the estate. Its output is the non-streaming path's (--save keeps
+ * status over a live estate sends each request once and says each thing once (src/cli/status-live.ts):
+ * when a metric has no data on any resource, the stream tells it exactly; only when a resource answers
+ * another window (another grid, rare) is that metric's request group asked for again, hushed, never
+ * the whole estate and never Resource Graph. Its output is the non-streaming path's (--save keeps
  * every answer and builds the report from all of them), byte for byte. Against the loopback emulator:
  * 12 resources in three subscriptions, one of which refuses the batch API (per-resource reads, a note).
  */
@@ -87,21 +87,38 @@ describe('status over a live estate: each request once', () => {
     expect(keptAside(streamed.stderr)).toEqual([]);
   });
 
-  it('a resource answering a later window (another grid): one read, each note once, the --save output', async () => {
+  it('a resource answering a later window (another grid): only that group asked for again, each note once, the --save output', async () => {
     const late = estate.find((r) => r.subscription === A)!.id;
     const { streamed, requests, perResource, saved } = await both(['-m', 'chat,sms'], [{ kind: 'late-start', resource: late, ms: 3_600_000 }]);
-    expect(repeated(requests).length).toBe(0);
-    // chat and sms are one request group: C's 4 resources read once each.
-    expect(perResource).toBe(4);
+    // chat and sms are one request group, and both are inexact: the group's calls are sent twice (the
+    // batch calls of A and B, C's 4 reads), Resource Graph once (the source finds its resources once).
+    const again = repeated(requests);
+    expect(again.length).toBeGreaterThan(0);
+    expect(again.every((l) => /metrics:getBatch|providers\/Microsoft\.Insights\/metrics/.test(l))).toBe(true);
+    expect(again.every((l) => /metricnames=APIRequestChat%2CAPIRequestSMS|metricnames=APIRequestChat,APIRequestSMS/.test(l))).toBe(true);
+    const graph = requests.filter((l) => l.includes('/providers/Microsoft.ResourceGraph/resources'));
+    expect(graph.length).toBeGreaterThan(0);
+    expect(repeated(graph)).toEqual([]);
+    expect(perResource).toBe(4 * 2);
     expect(streamed.code).toBe(0);
     expect(streamed.stdout).toBe(saved.stdout);
     expect(repeated(stderrLines(streamed.stderr))).toEqual([]);
     expect(stderrLines(streamed.stderr)).toEqual(stderrLines(saved.stderr).filter((l) => !l.startsWith('note: saved ')));
     expect(streamed.stderr.match(/note: the metrics batch API refused/g)).toHaveLength(1);
-    // The stream could not reduce chat and sms exactly (it says why for the last it found): their rows came from their answers kept aside.
+    // The stream could not reduce chat and sms exactly (it says why for the last it found).
     expect(keptAside(streamed.stderr)).toHaveLength(1);
     expect(keptAside(streamed.stderr)[0]).toMatch(
-      /^debug: status: (chat|sms): resources' data on different grids or windows: the rows of chat, sms from all their answers of this read, kept aside$/,
+      /^debug: status: (chat|sms): resources' data on different grids or windows: asking again for chat, sms, to tell their rows from all their answers at once$/,
     );
+  });
+
+  it('query --compare over an estate: Resource Graph asked once for both windows', async () => {
+    const plain = await run(['query', '--all-subscriptions', '-m', 'chat', '--since', '1h', '-o', 'json'], { env: liveEnv(h) });
+    const once = h.emulator.graphRequests.length;
+    h.emulator.reset();
+    const compared = await run(['query', '--all-subscriptions', '-m', 'chat', '--since', '1h', '--compare', '1d', '-o', 'json'], { env: liveEnv(h) });
+    expect([plain.code, compared.code]).toEqual([0, 0]);
+    expect(once).toBeGreaterThan(0);
+    expect(h.emulator.graphRequests.length).toBe(once);
   });
 });

@@ -38,3 +38,31 @@ export function makeContext(io: Io, opts: GlobalOptions): Context {
     },
   };
 }
+
+/**
+ * A context whose notes and warnings can be held back while a read runs (`hushed`): for a source that
+ * reads again what it has read once (status, see status-live.ts), whose notes were said the first time.
+ * Traces (--debug) are kept.
+ */
+export function hushable(ctx: Context): { ctx: Context; hushed: <T>(read: () => Promise<T>) => Promise<T> } {
+  let quiet = false;
+  return {
+    ctx: {
+      ...ctx,
+      note: (m) => {
+        if (!quiet) ctx.note(m);
+      },
+      warn: (m) => {
+        if (!quiet) ctx.warn(m);
+      },
+    },
+    hushed: async (read) => {
+      quiet = true;
+      try {
+        return await read();
+      } finally {
+        quiet = false;
+      }
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { liveStatus } from './status-live.js';
 import { DataError, Problems, UsageError } from '../errors.js';
 import { safeText } from '../render/safe.js';
 import { renderStatusCsv, renderStatusJson, renderStatusTable } from '../render/status.js';
-import type { Context } from './context.js';
+import { type Context, hushable } from './context.js';
 import type { Register } from './register.js';
 import { outputWidth, parseWidth, TABLE_WIDTH_HELP } from './width.js';
 import { perResourceQuery } from '../core/usage.js';
@@ -84,8 +84,9 @@ async function runStatus(args: string[], opts: StatusOptions, ctx: Context): Pro
 
   const queries = metrics.map((m) => statusQuery(m, range));
   if (opts.dryRun) return showPlan('status', opts, ctx, queries, output === 'json');
-  const source = await openSource(opts, ctx);
-  const live = await liveStatus(source, opts, ctx, queries, opts.metric === undefined);
+  const { ctx: sourceCtx, hushed } = hushable(ctx);
+  const source = await openSource(opts, sourceCtx);
+  const live = await liveStatus(source, opts, ctx, queries, opts.metric === undefined, hushed);
   const { parts, cost } = live ?? (await statusFromData(opts, ctx, queries, { metrics, all, source }));
   if (!parts.hasResults) throw new DataError(parts.failedMetrics[0]?.message ?? 'no data');
   const report = statusReport({ ...parts, everyMetric: parts.resources.length === 1 && opts.metric === undefined });
