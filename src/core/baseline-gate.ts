@@ -14,6 +14,7 @@ import { type BaselineSpec, baselineRange, shapeProblem } from './compare.js';
 import type { QueryResult } from './model.js';
 import { comparePoissonCounts, compareProportions } from './stats.js';
 import { UsageError } from '../errors.js';
+import { countText } from './count-text.js';
 
 export interface ChangeRules {
   readonly baseline: BaselineSpec;
@@ -65,7 +66,6 @@ export function assertComparable(current: QueryResult, baseline: QueryResult, sp
   if (problem) throw new UsageError(problem);
 }
 
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const pct = (fraction: number, digits = 2): string => `${(fraction * 100).toFixed(digits)}%`;
 const signedPct = (f: number): string => (f === 0 ? '0%' : f > 0 ? `+${pct(f, 1)}` : `-${pct(-f, 1)}`);
 const pp = (fraction: number): string => `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(2)}pp`;
@@ -191,7 +191,7 @@ function trafficChanges(rules: ChangeRules, { c, b, notEnough, judge }: ChangeBe
       continue;
     }
     const p = comparePoissonCounts(c, b);
-    const seen = `requests ${COUNT.format(c)} vs ${COUNT.format(b)} baseline`;
+    const seen = `requests ${countText(c)} vs ${countText(b)} baseline`;
     const limit = pct(threshold, Number.isInteger(threshold * 100) ? 0 : 2);
     if (kind === 'maxTrafficDrop') {
       const drop = (b - c) / b;

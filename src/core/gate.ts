@@ -16,6 +16,7 @@ import { CliError, EXIT } from '../errors.js';
 import type { DimensionFilter, ErrorDefinition, Query, QueryResult, RangeSpec } from './model.js';
 import { runQuery, type QueryData } from './run-query.js';
 import { assertComparable, type BaselineOutcome, type ChangeRules, evaluateChanges, ruleBaselineRange } from './baseline-gate.js';
+import { countText } from './count-text.js';
 
 export type Level = 'error' | 'warn';
 export const LEVELS: readonly Level[] = ['error', 'warn'];
@@ -191,11 +192,9 @@ export function formatObservedRate(ratio: number | null, max?: Rate): string {
   return `${pct.toPrecision(3)}%`;
 }
 
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
 /** 4,321 */
 export function formatCount(n: number | null): string {
-  return n === null ? '-' : COUNT.format(n);
+  return n === null ? '-' : countText(n);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -367,7 +366,7 @@ function operationResults(rule: GateRule, result: QueryResult): OperationResult[
     return { name, verdict, requests: opRequests, errors: opErrors, errorRate: rate };
   });
   operations.sort(
-    (a, b) => (b.errorRate ?? -1) - (a.errorRate ?? -1) || (b.errors ?? -1) - (a.errors ?? -1) || b.requests - a.requests || a.name.localeCompare(b.name),
+    (a, b) => (b.errorRate ?? -1) - (a.errorRate ?? -1) || (b.errors ?? -1) - (a.errors ?? -1) || b.requests - a.requests || a.name.localeCompare(b.name, 'en'),
   );
   return operations;
 }

@@ -5,6 +5,7 @@
 import { isResourceDimension, resourceName } from '../catalog/resource.js';
 import type { DimensionDef } from '../catalog/types.js';
 import type { QueryResult, ResultSeries } from '../core/model.js';
+import { groupThousands } from '../core/count-text.js';
 import { minuteText } from '../core/time.js';
 
 export const NO_DATA = '-';
@@ -25,14 +26,6 @@ export function formatNumber(value: number | null): string {
   if (value !== 0 && Math.abs(value) < 0.005) return value > 0 ? '<0.01' : '>-0.01';
   valueFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
   return noNegativeZero(valueFormat.format(value));
-}
-
-/** A whole number as Intl.NumberFormat('en-US') writes it (1,234,567; -0 as 0), without ICU's start-up cost. */
-export function groupThousands(value: number): string {
-  const digits = String(Math.abs(value));
-  let out = '';
-  for (let end = digits.length; end > 0; end -= 3) out = end - 3 > 0 ? `,${digits.slice(end - 3, end)}${out}` : `${digits.slice(0, end)}${out}`;
-  return value < 0 ? `-${out}` : out;
 }
 
 /** A number with exactly `decimals` decimals and thousands separators (chart y labels). */
