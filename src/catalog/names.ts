@@ -63,7 +63,7 @@ export function suggest<T>(input: string, candidates: readonly Candidate<T>[], m
       scored.push({ label: c.label, score: best });
     }
   }
-  scored.sort((x, y) => x.score - y.score || x.label.localeCompare(y.label));
+  scored.sort((x, y) => x.score - y.score || x.label.localeCompare(y.label, 'en'));
   // Only names about as close as the closest: "SendChatMesage" suggests SendChatMessage, not GetChatMessage too.
   const best = scored[0]?.score ?? 0;
   return scored

@@ -33,7 +33,7 @@ function rankedSeries(query: Query, g: Groups, timestamps: readonly number[]): R
   return series.sort(
     (a, b) =>
       (b.total ?? Number.NEGATIVE_INFINITY) - (a.total ?? Number.NEGATIVE_INFINITY) ||
-      Object.values(a.dimensions).join('\u0000').localeCompare(Object.values(b.dimensions).join('\u0000')),
+      Object.values(a.dimensions).join('\u0000').localeCompare(Object.values(b.dimensions).join('\u0000'), 'en'),
   );
 }
 

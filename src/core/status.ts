@@ -134,7 +134,7 @@ function compareRows(a: StatusRow, b: StatusRow): number {
     (b.errorRate ?? -1) - (a.errorRate ?? -1) ||
     (b.errors ?? -1) - (a.errors ?? -1) ||
     (b.requests ?? -1) - (a.requests ?? -1) ||
-    a.metric.alias.localeCompare(b.metric.alias)
+    a.metric.alias.localeCompare(b.metric.alias, 'en')
   );
 }
 
@@ -144,7 +144,7 @@ function compareResources(a: StatusResource, b: StatusResource): number {
     (b.errorRate ?? -1) - (a.errorRate ?? -1) ||
     b.errors - a.errors ||
     b.requests - a.requests ||
-    a.name.localeCompare(b.name) ||
+    a.name.localeCompare(b.name, 'en') ||
     // Namesakes in other groups or subscriptions: by id, not by the order the data came in.
     compareIds(a.id, b.id)
   );

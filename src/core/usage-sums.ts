@@ -268,7 +268,7 @@ function tableSums(table: readonly PointValues[], memo: { last?: TableSums }): T
 /** shapeResult's order: largest count first, ties by the dimension values. */
 function rank(groups: GroupSums[]): GroupSums[] {
   const total = (g: GroupSums): number => (Number.isNaN(g.count) ? Number.NEGATIVE_INFINITY : g.count);
-  return groups.sort((a, b) => total(b) - total(a) || Object.values(a.dims).join('\u0000').localeCompare(Object.values(b.dims).join('\u0000')));
+  return groups.sort((a, b) => total(b) - total(a) || Object.values(a.dims).join('\u0000').localeCompare(Object.values(b.dims).join('\u0000'), 'en'));
 }
 
 const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);

@@ -157,7 +157,7 @@ function channelsOf(metric: MetricDef, sums: MetricSums, topOperations: number, 
     errors: e.errors,
     firstTraffic: e.first,
     lastTraffic: e.last,
-    operations: e.ops.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, topOperations),
+    operations: e.ops.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name, 'en')).slice(0, topOperations),
     sums,
   }));
 }
@@ -215,7 +215,7 @@ export function usageReport(
   // Whether a bucket crosses a period's edge depends on the metric's buckets alone: asked once a metric.
   const withChannels = [...new Set(pending.map((p) => p.sums))];
   if (unit !== 'none' && withChannels.some((s) => crossesPeriod(s.timestamps, s.intervalMs, unit))) notes.push(crossingNote(unit));
-  const ids = [...seen].sort((a, b) => a.localeCompare(b));
+  const ids = [...seen].sort((a, b) => a.localeCompare(b, 'en'));
   const resources = ids.map((resourceId): ResourceUsage => {
     const own = channels
       .filter((c) => c.resourceId === resourceId)

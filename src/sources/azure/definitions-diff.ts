@@ -102,7 +102,7 @@ export function diffDefinitions(catalog: readonly MetricDef[], live: readonly Li
     });
   }
   const others = live.filter((l) => !catalog.some((def) => lower(def.rest) === lower(l.name)));
-  for (const l of [...others].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const l of [...others].sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     out.push({
       rest: l.name,
       displayName: l.displayName,

@@ -34,7 +34,7 @@ export function compareValues(metric: MetricDef, dimension: string, seen: Readon
   const rows = seen
     .filter((s) => s.value !== '')
     .map((s) => ({ value: s.value, count: s.count, known: metric.operationsDocumented ? known.has(normalizeName(s.value)) : false }))
-    .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.value.localeCompare(b.value));
+    .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.value.localeCompare(b.value, 'en'));
   const seenKeys = new Set(rows.map((r) => normalizeName(r.value)));
   return {
     metric,

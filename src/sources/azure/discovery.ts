@@ -64,5 +64,5 @@ export async function discover(o: DiscoverOptions): Promise<ResourceInfo[]> {
     const info = toInfo(row);
     if (info) found.set(info.resource.id.toLowerCase(), info);
   }
-  return [...found.values()].sort((a, b) => a.resource.id.toLowerCase().localeCompare(b.resource.id.toLowerCase()));
+  return [...found.values()].sort((a, b) => a.resource.id.toLowerCase().localeCompare(b.resource.id.toLowerCase(), 'en'));
 }
