@@ -4,11 +4,10 @@
  * status does with files, --save and one resource (a live estate is streamed: status-stream.ts). Pure.
  */
 import type { MetricDef } from '../catalog/types.js';
-import { CliError, EXIT } from '../errors.js';
 import { resourceFailures, shortfall } from './estate.js';
 import type { Query, QueryResult } from './model.js';
 import type { QueryData } from './run-query.js';
-import { resultRows, statusResults } from './status.js';
+import { resultRows, statusResultsOrWhy } from './status.js';
 import type { StatusParts } from './status-stream.js';
 
 export type { StatusParts } from './status-stream.js';
@@ -18,12 +17,9 @@ export function statusParts(queries: readonly Query[], data: QueryData, resource
   const results: QueryResult[] = [];
   const failedMetrics: { metric: MetricDef; message: string }[] = [];
   for (const q of queries) {
-    try {
-      results.push(...statusResults(q, data));
-    } catch (err) {
-      if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
-      failedMetrics.push({ metric: q.metric, message: err.problems.join('; ') });
-    }
+    const told = statusResultsOrWhy(q, data);
+    if ('why' in told) failedMetrics.push({ metric: q.metric, message: told.why });
+    else results.push(...told.results);
   }
   return {
     resources,

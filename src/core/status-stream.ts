@@ -10,20 +10,19 @@
  * (and of its part read apart, the resources whose data lacks the Operation split) has the same grid
  * and window, no resource's data breaks a rule the whole query would throw on, and no sum can pass
  * the largest number. Live answers to one request meet this (the same timespan and interval each);
- * anything else makes the stream inexact, and the caller builds the report from all the data at once
- * (status-parts.ts), from the answers it kept aside: the estate is never read twice. A metric no
+ * anything else makes that metric inexact: finish() names it, the caller asks for its data again and
+ * finishWith() tells its rows from all of it at once (as status-parts.ts does). A metric no
  * resource's data names at all is exact: it fails with selectMetric's "no data" message, which names
  * the data's metrics in its order (resource by resource, part by part), tracked here. Pure.
  */
 import type { MetricDef } from '../catalog/types.js';
 import { isResourceDimension } from '../catalog/resource.js';
-import { CliError, EXIT } from '../errors.js';
 import { failedLine, noDataLine } from './run-query.js';
 import { type ResourceFailure, resourceFailures } from './estate.js';
 import { dataGrid } from './grid.js';
 import type { MetricData, Query, QueryResult } from './model.js';
 import { pointColumns, valuesOf } from './points.js';
-import { hasTraffic, rowFor, statusResults, type StatusRow, type StatusRows } from './status.js';
+import { hasTraffic, rowFor, statusResults, statusResultsOrWhy, type StatusRow, type StatusRows } from './status.js';
 
 /** A part of a metric's resources read with one query (all of them, or those read apart): how many, and their buckets. */
 interface Part {
@@ -213,14 +212,13 @@ export class StatusStream {
       const { main, apart, query } = st;
       if (st.inexact !== undefined) {
         // Its results from all its data at once, as status gets them from files (status-parts.ts).
-        try {
-          results.set(query.metric, statusResults(query, { metrics: data, anchor: this.anchor }));
-        } catch (err) {
-          if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
-          failedMetrics.push({ metric: query.metric, message: err.problems.join('; ') });
+        const told = statusResultsOrWhy(query, { metrics: data, anchor: this.anchor });
+        if ('why' in told) {
+          failedMetrics.push({ metric: query.metric, message: told.why });
           continue;
         }
-        const first = results.get(query.metric)![0]!;
+        results.set(query.metric, told.results);
+        const first = told.results[0]!;
         withResults.push(query.metric);
         window ??= { start: first.start, end: first.end };
         continue;

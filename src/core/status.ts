@@ -10,6 +10,7 @@ import type { MetricDef } from '../catalog/types.js';
 import type { MetricData, Query, QueryResult } from './model.js';
 import { failureOf, type ResourceFailure } from './estate.js';
 import { type QueryData, runQuery } from './run-query.js';
+import { CliError, EXIT } from '../errors.js';
 
 export interface WorstOperation {
   readonly name: string;
@@ -234,4 +235,17 @@ export function statusResults(query: Query, data: QueryData): QueryResult[] {
   if (data.metrics.some((m) => mine(m) && !apart(m))) results.push(runQuery(query, { ...data, metrics: data.metrics.filter((m) => !apart(m)) }));
   results.push(runQuery({ ...query, splitBy: [RESOURCE_DIMENSION] }, { ...data, metrics: data.metrics.filter(apart) }));
   return results;
+}
+
+/**
+ * statusResults, or why the metric cannot be read (a data error's message: the metric fails in the
+ * report, its rows "no data"); anything else is thrown.
+ */
+export function statusResultsOrWhy(query: Query, data: QueryData): { results: QueryResult[] } | { why: string } {
+  try {
+    return { results: statusResults(query, data) };
+  } catch (err) {
+    if (!(err instanceof CliError) || err.exitCode !== EXIT.DATA) throw err;
+    return { why: err.problems.join('; ') };
+  }
 }
