@@ -4,11 +4,11 @@
  * that 404s in a batch and one in the fallback, and throttling on the way; the live clock is off the
  * minute. Numbers are worked out from test/emulator/estate.ts by hand.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, liveEnv, openEstateHarness } from './emulator/harness.js';
+import { describe, expect, it } from 'vitest';
+import { liveEnv } from './emulator/harness.js';
+import { estateSuite } from './emulator/estate-suite.js';
 import { makeEstate, resourceDataset, SUBS } from './emulator/estate.js';
 import type { EstateResource } from './emulator/estate-api.js';
 import { run } from './helpers/io.js';
@@ -32,16 +32,7 @@ const gone = (sub: string, name: string): EstateResource => ({
 });
 const estate = [...makeEstate(210), gone(A, 'acs-gone-a'), gone(C, 'acs-gone-c')];
 const inSub = (sub: string): EstateResource[] => estate.filter((r) => r.subscription === sub);
-let h: Harness;
-const dir = mkdtempSync(join(tmpdir(), 'acs-estate-'));
-beforeAll(async () => {
-  h = await openEstateHarness(estate, [C]);
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-afterEach(() => h.emulator.reset());
+const { h, dir } = estateSuite(estate, [C], 'acs-estate-');
 
 /** Resource i over the 24 h window: chat requests and errors, sms requests. */
 const chat = (i: number) => ({ requests: 24 * ((i % 5) + 1 + (i % 10 === 3 ? 2 : 0)), errors: i % 10 === 3 ? 48 : 0 });

@@ -6,27 +6,17 @@
  * every answer and builds the report from all of them), byte for byte. Against the loopback emulator:
  * 12 resources in three subscriptions, one of which refuses the batch API (per-resource reads, a note).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, liveEnv, openEstateHarness } from './emulator/harness.js';
+import { describe, expect, it } from 'vitest';
+import { liveEnv } from './emulator/harness.js';
+import { estateSuite } from './emulator/estate-suite.js';
 import { makeEstate, SUBS } from './emulator/estate.js';
 import type { Fault } from './emulator/server.js';
 import { run } from './helpers/io.js';
 
 const [A, , C] = SUBS;
 const estate = makeEstate(12);
-let h: Harness;
-const dir = mkdtempSync(join(tmpdir(), 'acs-status-once-'));
-beforeAll(async () => {
-  h = await openEstateHarness(estate, [C]);
-});
-afterAll(async () => {
-  await h.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-afterEach(() => h.emulator.reset());
+const { h, dir } = estateSuite(estate, [C], 'acs-status-once-');
 
 /** Every request the emulator got, as sent (method, path and query, body). */
 const sent = (): string[] => h.emulator.requests.map((r) => `${r.method} ${r.url} ${r.body ?? ''}`);
